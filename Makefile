@@ -1,0 +1,96 @@
+# rackboot build.  `make` builds the XDP objects, their skeletons and the
+# userspace programs; `make test` and `make run` install missing Debian
+# packages first (scripts/install-deps.sh) and need root.
+
+CC	?= cc
+CLANG	?= clang
+BPFTOOL	?= bpftool
+BUILD	:= build
+
+PKGS	:= libbpf libxdp liburing libyang
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
+	   -D_GNU_SOURCE -Iinclude -Iuserspace -Itests -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
+
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Iinclude \
+	      -I/usr/include/$(shell uname -m)-linux-gnu
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+# Every userspace module folder except the two programs goes into one
+# static library that the programs and the tests link.
+LIB_DIRS   := common config dhcp4 tftp xdp
+LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
+LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB        := $(BUILD)/librackboot.a
+
+DAEMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard userspace/rackbootd/*.c))
+CTL_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard userspace/rackbootctl/*.c))
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
+BPFT_BINS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
+TEST_LIB   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
+
+PROGS := $(BUILD)/rackbootd $(BUILD)/rackbootctl
+
+.PHONY: all deps test test-unit test-bpf test-integration run clean fuzz
+all: $(PROGS) $(UNIT_BINS) $(BPFT_BINS)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard include/rackboot/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+# Userspace objects may include any skeleton, so they wait for all of them.
+$(BUILD)/%.o: %.c $(BPF_SKELS) $(wildcard include/rackboot/*.h) $(wildcard userspace/*/*.h) $(wildcard tests/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# The YANG module as a C array, so that rackbootd needs no installed copy.
+$(BUILD)/rackboot_yang.h: yang/rackboot.yang
+	@mkdir -p $(dir $@)
+	{ echo 'static const char rb_yang_module[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; } > $@.tmp && mv $@.tmp $@
+
+$(filter $(BUILD)/userspace/config/%,$(LIB_OBJS)): $(BUILD)/rackboot_yang.h
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/rackbootd: $(DAEMON_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/rackbootctl: $(CTL_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/%: $(BUILD)/tests/bpf/%.o $(TEST_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+deps:
+	bash scripts/install-deps.sh
+
+# The runner prints one summary line: 'N passed, N failed'.
+test: deps
+	$(MAKE) all
+	bash tests/run.sh
+
+run: deps
+	$(MAKE) all
+	bash scripts/lab.sh
+
+clean:
+	rm -rf $(BUILD)

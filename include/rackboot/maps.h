@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Map keys and values shared by the XDP programs and rackbootd.
+ *
+ * Only <linux/types.h>, fixed-width fields and explicit padding, so that
+ * clang's BPF target and the host compiler agree on every offset.  The
+ * _Static_assert lines at the end catch a size that drifts on one side.
+ * Addresses are stored in network byte order, times in nanoseconds of
+ * CLOCK_BOOTTIME (bpf_ktime_get_boot_ns()).
+ */
+#ifndef RACKBOOT_MAPS_H
+#define RACKBOOT_MAPS_H
+
+#include <linux/types.h>
+
+/* Map sizes; rackbootd rejects a config that would not fit. */
+#define RB_MAX_DEVICES		65536
+#define RB_MAX_TEMPLATES	256
+#define RB_MAX_IFACES		64
+
+/* Names under the pin folder (config: bpffs-pin-path). */
+#define RB_PIN_DEVICES		"rb_devices"
+#define RB_PIN_TEMPLATES	"rb_dhcp4_templates"
+#define RB_PIN_IFACES		"rb_ifaces"
+#define RB_PIN_XDP_COUNTERS	"rb_xdp_counters"
+#define RB_PIN_US_COUNTERS	"rb_us_counters"
+
+#define RB_HOSTNAME_MAX		64	/* option 12 payload, no NUL */
+#define RB_BOOTFILE_MAX		128	/* BOOTP file field size */
+#define RB_BOOTFILES_MAX	8	/* boot file choices per template */
+#define RB_TMPL_OPTS_LEN	512	/* pre-encoded option TLVs */
+
+/* Progress of one device; each phase has a timestamp in struct rb_device. */
+enum rb_phase {
+	RB_PHASE_NONE = 0,
+	RB_PHASE_DISCOVERED,	/* DISCOVER seen */
+	RB_PHASE_OFFERED,	/* OFFER sent */
+	RB_PHASE_LEASED,	/* ACK sent */
+	RB_PHASE_BOOTFILE,	/* boot file fetched by TFTP */
+	RB_PHASE_COUNT,
+};
+
+/* Key of rb_devices: the client hardware address (chaddr, htype 1). */
+struct rb_mac_key {
+	__u8 addr[6];		/* Ethernet MAC */
+	__u8 pad[2];		/* zero */
+};
+
+/*
+ * Value of rb_devices: the inventory entry written by rackbootd from the
+ * config, and the state that XDP and rackbootd both update.  Concurrent
+ * updates of one record from two CPUs can only reorder timestamps.
+ */
+struct rb_device {
+	__u32 ipv4;		/* reserved address */
+	__u32 template_id;	/* index into rb_dhcp4_templates */
+	__u32 phase;		/* highest enum rb_phase reached */
+	__u8 hostname_len;	/* bytes used in hostname, 0 = none */
+	__u8 from_xdp;		/* 1 when the last reply came from XDP */
+	__u16 client_arch;	/* last option 93 value seen, host order */
+	__u64 phase_ns[RB_PHASE_COUNT];	/* first time each phase was reached */
+	__u64 xdp_replies;	/* OFFER/ACK/NAK sent by XDP */
+	__u64 us_replies;	/* OFFER/ACK/NAK sent by rackbootd */
+	__u8 hostname[RB_HOSTNAME_MAX];	/* option 12 payload */
+};
+
+/*
+ * One boot file choice.  The first entry of a template that matches the
+ * request wins, so rackbootd orders them: iPXE entries, then entries for
+ * one architecture, then the default.
+ */
+struct rb_bootfile {
+	__u16 arch;		/* option 93 value, host order; RB_ARCH_ANY matches all */
+	__u8 ipxe;		/* 1: only for requests with user class "iPXE" */
+	__u8 len;		/* bytes used in name, at most RB_BOOTFILE_MAX - 1 */
+	__u8 name[RB_BOOTFILE_MAX];	/* NUL padded */
+};
+
+#define RB_ARCH_ANY	0xffff
+
+/*
+ * Value of rb_dhcp4_templates: what one (subnet, boot profile) pair puts
+ * in every OFFER and ACK.  opts holds complete option TLVs; opt_off[code]
+ * is the offset of option 'code' in opts plus one, or 0 when absent.
+ */
+struct rb_dhcp4_template {
+	__u32 server_id;	/* option 54 and IP source address */
+	__u32 siaddr;		/* BOOTP next server (the TFTP server) */
+	__u32 lease_time;	/* seconds, host order; also in opts as 51 */
+	__u16 opts_len;		/* bytes used in opts */
+	__u8 n_bootfiles;	/* entries used in bootfiles */
+	__u8 pad;
+	__u16 opt_off[256];
+	__u8 opts[RB_TMPL_OPTS_LEN];
+	struct rb_bootfile bootfiles[RB_BOOTFILES_MAX];
+};
+
+/* Value of rb_ifaces, keyed by ifindex (__u32). */
+struct rb_iface {
+	__u8 mac[6];		/* source MAC of replies */
+	__u16 mtu;		/* largest IP datagram the link carries */
+	__u32 enabled;		/* 1 when DHCPv4 is served on this link */
+};
+
+/* Indexes of rb_xdp_counters, a per-CPU array of __u64. */
+enum rb_xdp_counter {
+	RB_XC_RX = 0,		/* packets seen by the program */
+	RB_XC_PASS_NOT_DHCP,	/* not UDP to port 67 */
+	RB_XC_TX_OFFER,
+	RB_XC_TX_ACK,
+	RB_XC_TX_NAK,
+	RB_XC_PASS_UNKNOWN_MAC,	/* chaddr not in rb_devices */
+	RB_XC_PASS_RELAYED,	/* giaddr set: userspace routes the reply */
+	RB_XC_PASS_OTHER_SERVER,	/* REQUEST naming another server */
+	RB_XC_PASS_MSG_TYPE,	/* INFORM, DECLINE, RELEASE, BOOTP, ... */
+	RB_XC_PASS_IP_OPTIONS,	/* IPv4 header with options or fragment */
+	RB_XC_PASS_TOO_LARGE,	/* DHCP message longer than RB_DHCP4_MAX_LEN */
+	RB_XC_PASS_NO_TEMPLATE,	/* device points at a missing template */
+	RB_XC_PASS_TX_FAILED,	/* could not resize or write the frame */
+	RB_XC_PASS_IFACE_OFF,	/* interface not in rb_ifaces */
+	RB_XC_MALFORMED_SHORT,	/* shorter than the BOOTP header */
+	RB_XC_MALFORMED_OP,	/* op is not BOOTREQUEST */
+	RB_XC_MALFORMED_HLEN,	/* htype/hlen not Ethernet, or hlen > 16 */
+	RB_XC_MALFORMED_COOKIE,	/* magic cookie missing */
+	RB_XC_MALFORMED_OPTION,	/* option length runs past the end */
+	RB_XC_MALFORMED_NO_END,	/* no end option */
+	RB_XC_MALFORMED_BAD_LEN,	/* option with an invalid length */
+	RB_XC_MALFORMED_UDP,	/* UDP length disagrees with the frame */
+	RB_XC_COUNT,
+};
+
+/* Indexes of rb_us_counters: a plain array of __u64 owned by rackbootd. */
+enum rb_us_counter {
+	RB_UC_RX = 0,		/* DHCPv4 packets read from the socket */
+	RB_UC_TX_OFFER,
+	RB_UC_TX_ACK,
+	RB_UC_TX_NAK,
+	RB_UC_IGNORED_UNKNOWN,	/* unknown device and no pool */
+	RB_UC_IGNORED_OTHER,	/* not for us: other server, BOOTREPLY, ... */
+	RB_UC_MALFORMED,	/* rejected by the parser */
+	RB_UC_SEND_FAILED,
+	RB_UC_TFTP_RRQ,		/* TFTP read requests */
+	RB_UC_TFTP_DONE,	/* transfers finished */
+	RB_UC_TFTP_ERROR,	/* transfers ended with an error packet */
+	RB_UC_TFTP_TIMEOUT,	/* transfers abandoned after retries */
+	RB_UC_COUNT,
+};
+
+_Static_assert(sizeof(struct rb_mac_key) == 8, "rb_mac_key size");
+_Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX,
+	       "rb_device size");
+_Static_assert(sizeof(struct rb_bootfile) == 4 + RB_BOOTFILE_MAX, "rb_bootfile size");
+_Static_assert(sizeof(struct rb_dhcp4_template) ==
+	       16 + 512 + RB_TMPL_OPTS_LEN + RB_BOOTFILES_MAX * (4 + RB_BOOTFILE_MAX),
+	       "rb_dhcp4_template size");
+_Static_assert(sizeof(struct rb_iface) == 12, "rb_iface size");
+
+#endif

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DHCPv4 XDP program under BPF_PROG_TEST_RUN: a table of requests
+ * with the expected verdict, counter and reply bytes, a table of
+ * malformed packets, and the differential check that the XDP reply and
+ * the userspace encoder's reply to the same request are the same frame.
+ *
+ * Needs root (loading BPF); exits 77 (skipped) when the kernel refuses.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cmocka.h>
+
+#include "dhcp4.skel.h"
+#include "dhcp4/answer.h"
+#include "dhcp4/template.h"
+#include "lib/dhcp4_pkt.h"
+
+#define LO_IFINDEX 1
+
+static const uint8_t mac_known[6] = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 };
+static const uint8_t mac_unknown[6] = { 0x52, 0x54, 0x00, 0x99, 0x99, 0x99 };
+static const uint8_t server_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+
+static struct dhcp4_bpf *skel;
+static struct rb_dhcp4_template tmpl;
+static struct rb_device device;
+static uint32_t server_ip, device_ip;
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+/* The lab subnet and a profile with one boot file of each kind. */
+static void make_template(void)
+{
+	struct rb_cfg_subnet sn = { 0 };
+	struct rb_cfg_profile pf = { 0 };
+
+	strcpy(sn.name, "lab");
+	sn.prefix = ip4("10.213.0.0");
+	sn.prefix_len = 24;
+	sn.server_id = server_ip;
+	sn.lease_time = 3600;
+	sn.renewal_time = 1800;
+	sn.rebinding_time = 3150;
+	sn.has_time_offset = 1;
+	sn.time_offset = -3600;
+	sn.routers.addr[0] = ip4("10.213.0.1");
+	sn.routers.count = 1;
+	sn.dns_servers.addr[0] = ip4("10.213.0.2");
+	sn.dns_servers.addr[1] = ip4("10.213.0.3");
+	sn.dns_servers.count = 2;
+	sn.time_servers.addr[0] = ip4("10.213.0.4");
+	sn.time_servers.count = 1;
+	sn.log_servers.addr[0] = ip4("10.213.0.5");
+	sn.log_servers.count = 1;
+	strcpy(sn.domain_name, "lab.test");
+	strcpy(sn.tftp_server_name, "10.213.0.1");
+
+	strcpy(pf.name, "mixed");
+	pf.bootfiles[0] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .ipxe = 1, .file = "boot.ipxe" };
+	pf.bootfiles[1] = (struct rb_cfg_bootfile){ .arch = 7, .file = "ipxe.efi" };
+	pf.bootfiles[2] = (struct rb_cfg_bootfile){ .arch = 0, .file = "undionly.kpxe" };
+	pf.bootfiles[3] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .file = "pxelinux.0" };
+	pf.n_bootfiles = 4;
+
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &tmpl), 0);
+}
+
+static int setup(void **state)
+{
+	struct rb_mac_key key = { 0 };
+	struct rb_cfg_device cd = { 0 };
+	struct rb_iface iface = { .mtu = 1500, .enabled = 1 };
+	uint32_t zero = 0, ifindex = LO_IFINDEX;
+
+	libbpf_set_print(NULL);
+	skel = dhcp4_bpf__open_and_load();
+	if (!skel) {
+		fprintf(stderr, "# cannot load the XDP program (%s): needs root and BPF\n",
+			strerror(errno));
+		exit(77);
+	}
+
+	server_ip = ip4("10.213.0.1");
+	device_ip = ip4("10.213.0.101");
+	make_template();
+
+	cd.ipv4 = device_ip;
+	strcpy(cd.hostname, "rack1-node01");
+	memset(&device, 0, sizeof(device));
+	rb_dhcp4_device_fill(&cd, 0, &device);
+
+	memcpy(key.addr, mac_known, 6);
+	memcpy(iface.mac, server_mac, 6);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_dhcp4_templates), &zero, &tmpl, 0), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices), &key, &device, 0), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_ifaces), &ifindex, &iface, 0), 0);
+	(void)state;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	dhcp4_bpf__destroy(skel);
+	(void)state;
+	return 0;
+}
+
+static uint64_t counter(enum rb_xdp_counter idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t values[ncpu], sum = 0;
+	uint32_t key = idx;
+
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.rb_xdp_counters), &key, values), 0);
+	for (int i = 0; i < ncpu; i++)
+		sum += values[i];
+	return sum;
+}
+
+/* Run one frame through the program; returns the verdict. */
+static int run_xdp(const uint8_t *in, size_t in_len, uint8_t *out, uint32_t *out_len)
+{
+	/* With a context, the kernel wants data_end to equal the frame length. */
+	struct xdp_md ctx = { .data_end = (uint32_t)in_len, .ingress_ifindex = LO_IFINDEX };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = in,
+		.data_size_in = (uint32_t)in_len,
+		.data_out = out,
+		.data_size_out = *out_len,
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+	);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.rb_dhcp4_xdp), &opts), 0);
+	*out_len = opts.data_size_out;
+	return (int)opts.retval;
+}
+
+/* Build the frame the userspace encoder sends for the same request. */
+static int run_userspace(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_size)
+{
+	static struct rb_dhcp4_work work;
+	struct rb_dhcp4_answer ans;
+	struct rb_device dev = device;
+
+	if (rb_dhcp4_load(&work, in + TEST_DHCP4_OFF, in_len - TEST_DHCP4_OFF) != RB_D4_OK)
+		return -1;
+	if (rb_dhcp4_answer(&work, &tmpl, &dev, 1500, &ans) || ans.reply_type == 0)
+		return -1;
+	return rb_dhcp4_frame(&work, &ans, server_mac, 67, 68, out, out_size);
+}
+
+static uint16_t sum_words(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* Check the IPv4 header and UDP checksums of a reply frame. */
+static void assert_checksums(const uint8_t *f, size_t len)
+{
+	uint8_t pseudo[12];
+	size_t udp_len = len - 34;
+
+	assert_int_equal(sum_words(f + 14, 20, 0), 0xffff);
+	memcpy(pseudo, f + 26, 8);
+	pseudo[8] = 0;
+	pseudo[9] = 17;
+	pseudo[10] = (uint8_t)(udp_len >> 8);
+	pseudo[11] = (uint8_t)udp_len;
+	assert_int_equal(sum_words(f + 34, udp_len, sum_words(pseudo, 12, 0)), 0xffff);
+}
+
+/*
+ * One request case: the options the client sends, and what must come
+ * back.  expect_opts, when set, is the exact option area of the reply up
+ * to and including the end option.
+ */
+struct xdp_case {
+	const char *name;
+	const uint8_t *mac;
+	const uint8_t *opts;
+	size_t opts_len;
+	uint16_t flags;
+	const char *ciaddr;
+	const char *giaddr;
+	int verdict;			/* XDP_TX or XDP_PASS */
+	enum rb_xdp_counter counter;	/* must grow by one */
+	int reply_type;			/* option 53 of the reply */
+	const char *boot_file;		/* expected file field, NULL: don't check */
+	int broadcast;			/* expect ff:ff:ff:ff:ff:ff and 255.255.255.255 */
+	const char *dst_ip;		/* expected IPv4 destination when not broadcast */
+	const uint8_t *expect_opts;
+	size_t expect_opts_len;
+	size_t max_len;			/* reply DHCP message at most this long, 0: no check */
+};
+
+#define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
+
+/* What ISC dhclient 4.4 asks for in its DISCOVER, with the end option. */
+#define DHCLIENT_DISCOVER \
+	53, 1, 1, 55, 11, 1, 28, 2, 3, 15, 6, 12, 66, 67, 4, 7, 255
+
+static const struct xdp_case cases[] = {
+	{
+		.name = "dhclient DISCOVER gets the exact OFFER",
+		.mac = mac_known,
+		.opts = OPTS(DHCLIENT_DISCOVER),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = "pxelinux.0", .dst_ip = "10.213.0.101",
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			1, 4, 255, 255, 255, 0,
+			2, 4, 0xff, 0xff, 0xf1, 0xf0,
+			3, 4, 10, 213, 0, 1,
+			15, 8, 'l', 'a', 'b', '.', 't', 'e', 's', 't',
+			6, 8, 10, 213, 0, 2, 10, 213, 0, 3,
+			12, 12, 'r', 'a', 'c', 'k', '1', '-', 'n', 'o', 'd', 'e', '0', '1',
+			66, 10, '1', '0', '.', '2', '1', '3', '.', '0', '.', '1',
+			67, 10, 'p', 'x', 'e', 'l', 'i', 'n', 'u', 'x', '.', '0',
+			4, 4, 10, 213, 0, 4,
+			7, 4, 10, 213, 0, 5,
+			255),
+	},
+	{
+		.name = "REQUEST for the reserved address gets ACK",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 3, 50, 4, 10, 213, 0, 101, 54, 4, 10, 213, 0, 1, 55, 2, 1, 3, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_ACK, .reply_type = RB_DHCPACK,
+		.dst_ip = "10.213.0.101",
+		.expect_opts = OPTS(
+			53, 1, 5,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			1, 4, 255, 255, 255, 0,
+			3, 4, 10, 213, 0, 1,
+			255),
+	},
+	{
+		.name = "REQUEST for another address gets NAK",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 3, 50, 4, 10, 213, 0, 150, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_NAK, .reply_type = RB_DHCPNAK,
+		.broadcast = 1, .boot_file = "",
+		.expect_opts = OPTS(53, 1, 6, 54, 4, 10, 213, 0, 1, 255),
+	},
+	{
+		.name = "client id and relay agent info echoed, 82 last",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 61, 7, 1, 0x52, 0x54, 0, 0x21, 0x30, 1,
+			     82, 6, 1, 4, 'p', 'o', 'r', 't', 55, 1, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			1, 4, 255, 255, 255, 0,
+			61, 7, 1, 0x52, 0x54, 0, 0x21, 0x30, 1,
+			82, 6, 1, 4, 'p', 'o', 'r', 't',
+			255),
+	},
+	{
+		.name = "broadcast flag sends to 255.255.255.255",
+		.mac = mac_known, .flags = 0x8000,
+		.opts = OPTS(53, 1, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.broadcast = 1,
+	},
+	{
+		.name = "renewal with ciaddr is unicast to ciaddr",
+		.mac = mac_known, .ciaddr = "10.213.0.101",
+		.opts = OPTS(53, 1, 3, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_ACK, .reply_type = RB_DHCPACK,
+		.dst_ip = "10.213.0.101",
+	},
+	{
+		.name = "iPXE user class gets the iPXE script",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 93, 2, 0, 0, 77, 4, 'i', 'P', 'X', 'E', 55, 1, 67, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = "boot.ipxe",
+	},
+	{
+		.name = "RFC 3004 user class list with iPXE",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 77, 9, 3, 'f', 'o', 'o', 4, 'i', 'P', 'X', 'E', 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = "boot.ipxe",
+	},
+	{
+		.name = "UEFI x64 firmware gets ipxe.efi",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 93, 2, 0, 7, 60, 9, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't', 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = "ipxe.efi",
+	},
+	{
+		.name = "BIOS firmware gets undionly.kpxe",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 93, 2, 0, 0, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = "undionly.kpxe",
+	},
+	{
+		.name = "PXEClient gets option 60 back",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 60, 9, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't', 55, 1, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			60, 9, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't',
+			1, 4, 255, 255, 255, 0,
+			255),
+	},
+	{
+		.name = "no parameter list gets every option",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			1, 4, 255, 255, 255, 0,
+			2, 4, 0xff, 0xff, 0xf1, 0xf0,
+			3, 4, 10, 213, 0, 1,
+			4, 4, 10, 213, 0, 4,
+			6, 8, 10, 213, 0, 2, 10, 213, 0, 3,
+			7, 4, 10, 213, 0, 5,
+			12, 12, 'r', 'a', 'c', 'k', '1', '-', 'n', 'o', 'd', 'e', '0', '1',
+			15, 8, 'l', 'a', 'b', '.', 't', 'e', 's', 't',
+			66, 10, '1', '0', '.', '2', '1', '3', '.', '0', '.', '1',
+			67, 10, 'p', 'x', 'e', 'l', 'i', 'n', 'u', 'x', '.', '0',
+			255),
+	},
+	{
+		.name = "maximum message size 576 bounds the reply",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 57, 2, 0x02, 0x40, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.max_len = 548,
+	},
+	{
+		.name = "REQUEST naming another server passes",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 3, 50, 4, 10, 213, 0, 101, 54, 4, 10, 213, 0, 99, 255),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_OTHER_SERVER,
+	},
+	{
+		.name = "unknown MAC passes",
+		.mac = mac_unknown,
+		.opts = OPTS(53, 1, 1, 255),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_UNKNOWN_MAC,
+	},
+	{
+		.name = "relayed request passes",
+		.mac = mac_known, .giaddr = "10.9.0.1",
+		.opts = OPTS(53, 1, 1, 255),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_RELAYED,
+	},
+	{
+		.name = "INFORM passes",
+		.mac = mac_known, .ciaddr = "10.213.0.101",
+		.opts = OPTS(53, 1, 8, 255),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_MSG_TYPE,
+	},
+	{
+		.name = "BOOTP request without option 53 passes",
+		.mac = mac_known,
+		.opts = OPTS(255),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_MSG_TYPE,
+	},
+	{
+		.name = "option overload passes",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 52, 1, 1, 255),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_MSG_TYPE,
+	},
+};
+
+static void build_case(const struct xdp_case *c, uint8_t *frame, size_t *len)
+{
+	struct test_dhcp4_req r = {
+		.xid = htonl(0x11223344),
+		.flags = c->flags,
+		.ciaddr = c->ciaddr ? ip4(c->ciaddr) : 0,
+		.giaddr = c->giaddr ? ip4(c->giaddr) : 0,
+		.opts = c->opts,
+		.opts_len = c->opts_len,
+		.pad_to = 300,
+	};
+
+	memcpy(r.mac, c->mac, 6);
+	*len = test_dhcp4_frame(&r, frame, 2048);
+	assert_true(*len > 0);
+}
+
+static void check_reply(const struct xdp_case *c, const uint8_t *in, const uint8_t *out,
+			uint32_t out_len)
+{
+	const uint8_t *m = out + TEST_DHCP4_OFF;
+	const uint8_t *opt53, *end;
+	uint32_t yiaddr, dst;
+
+	assert_true(out_len >= TEST_DHCP4_OFF + 300);
+	assert_checksums(out, out_len);
+	assert_memory_equal(out + 6, server_mac, 6);
+	assert_int_equal(m[0], 2);
+	assert_memory_equal(m + 4, in + TEST_DHCP4_OFF + 4, 4);	/* xid */
+	assert_memory_equal(m + 28, c->mac, 6);			/* chaddr */
+	assert_memory_equal(out + 26, &server_ip, 4);		/* IP source */
+	assert_int_equal(out[34] << 8 | out[35], 67);
+	assert_int_equal(out[36] << 8 | out[37], 68);
+
+	opt53 = test_dhcp4_find_option(out, out_len, 53);
+	assert_non_null(opt53);
+	assert_int_equal(opt53[2], c->reply_type);
+
+	memcpy(&yiaddr, m + 16, 4);
+	assert_int_equal(yiaddr, c->reply_type == RB_DHCPNAK ? 0 : device_ip);
+
+	memcpy(&dst, out + 30, 4);
+	if (c->broadcast) {
+		assert_memory_equal(out, "\xff\xff\xff\xff\xff\xff", 6);
+		assert_int_equal(dst, 0xffffffff);
+	} else {
+		assert_memory_equal(out, c->mac, 6);
+	}
+	if (c->dst_ip)
+		assert_int_equal(dst, ip4(c->dst_ip));
+	if (c->boot_file)
+		assert_string_equal((const char *)m + 108, c->boot_file);
+	if (c->expect_opts) {
+		assert_true(out_len >= TEST_DHCP4_OFF + 240 + c->expect_opts_len);
+		assert_memory_equal(m + 240, c->expect_opts, c->expect_opts_len);
+	}
+	if (c->max_len)
+		assert_true(out_len - TEST_DHCP4_OFF <= c->max_len);
+
+	end = test_dhcp4_find_option(out, out_len, 255);
+	assert_non_null(end);
+}
+
+static void test_request_table(void **state)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct xdp_case *c = &cases[i];
+		uint8_t in[2048], out[4096];
+		uint32_t out_len = sizeof(out);
+		uint64_t before;
+		size_t in_len;
+		int verdict;
+
+		print_message("# case: %s\n", c->name);
+		build_case(c, in, &in_len);
+		before = counter(c->counter);
+		verdict = run_xdp(in, in_len, out, &out_len);
+		assert_int_equal(verdict, c->verdict);
+		assert_int_equal(counter(c->counter), before + 1);
+		if (c->verdict == XDP_TX)
+			check_reply(c, in, out, out_len);
+	}
+	(void)state;
+}
+
+/* Same request to both paths: the frames must match byte for byte. */
+static void test_differential(void **state)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct xdp_case *c = &cases[i];
+		uint8_t in[2048], xdp_out[4096], us_out[4096];
+		uint32_t xdp_len = sizeof(xdp_out);
+		size_t in_len;
+		int us_len;
+
+		if (c->verdict != XDP_TX)
+			continue;
+		print_message("# differential: %s\n", c->name);
+		build_case(c, in, &in_len);
+		assert_int_equal(run_xdp(in, in_len, xdp_out, &xdp_len), XDP_TX);
+		us_len = run_userspace(in, in_len, us_out, sizeof(us_out));
+		assert_int_equal(us_len, (int)xdp_len);
+		assert_memory_equal(xdp_out, us_out, xdp_len);
+	}
+	(void)state;
+}
+
+static void test_device_state(void **state)
+{
+	struct rb_mac_key key = { 0 };
+	struct rb_device rec;
+
+	memcpy(key.addr, mac_known, 6);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.rb_devices), &key, &rec), 0);
+	assert_int_equal(rec.phase, RB_PHASE_LEASED);
+	assert_true(rec.phase_ns[RB_PHASE_DISCOVERED] > 0);
+	assert_true(rec.phase_ns[RB_PHASE_OFFERED] >= rec.phase_ns[RB_PHASE_DISCOVERED]);
+	assert_true(rec.phase_ns[RB_PHASE_LEASED] >= rec.phase_ns[RB_PHASE_OFFERED]);
+	assert_true(rec.xdp_replies > 0);
+	assert_int_equal(rec.from_xdp, 1);
+	(void)state;
+}
+
+/* Malformed input: raw frame pieces, and the counter that must grow. */
+struct bad_case {
+	const char *name;
+	enum rb_xdp_counter counter;
+	size_t frame_len;		/* cut the frame to this length, 0: keep */
+	uint8_t hlen;
+	uint8_t op;
+	int no_cookie;
+	int udp_len_delta;		/* added to the UDP length field */
+	const uint8_t *opts;
+	size_t opts_len;
+	size_t pad_to;			/* 0: pad to 300 like clients, 1: no padding */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "Ethernet header only", RB_XC_PASS_NOT_DHCP, .frame_len = 14, .opts = OPTS(255) },
+	{ "IPv4 header cut short", RB_XC_PASS_NOT_DHCP, .frame_len = 30, .opts = OPTS(255) },
+	{ "UDP header cut short", RB_XC_PASS_NOT_DHCP, .frame_len = 38, .opts = OPTS(255) },
+	{ "BOOTP header cut short", RB_XC_MALFORMED_UDP, .frame_len = 42 + 100, .opts = OPTS(255) },
+	{ "UDP length shorter than BOOTP", RB_XC_MALFORMED_SHORT, .udp_len_delta = -100,
+	  .opts = OPTS(53, 1, 1, 255) },
+	{ "UDP length past the frame", RB_XC_MALFORMED_UDP, .udp_len_delta = 50,
+	  .opts = OPTS(53, 1, 1, 255) },
+	{ "op is BOOTREPLY", RB_XC_MALFORMED_OP, .op = 2, .opts = OPTS(53, 1, 1, 255) },
+	{ "hlen 17", RB_XC_MALFORMED_HLEN, .hlen = 17, .opts = OPTS(53, 1, 1, 255) },
+	{ "hlen 8 is not Ethernet", RB_XC_MALFORMED_HLEN, .hlen = 8, .opts = OPTS(53, 1, 1, 255) },
+	{ "magic cookie missing", RB_XC_MALFORMED_COOKIE, .no_cookie = 1, .opts = OPTS(53, 1, 1, 255) },
+	{ "option length past the end", RB_XC_MALFORMED_OPTION, .opts = OPTS(53, 1, 1, 12, 200, 'a'),
+	  .pad_to = 1 },
+	{ "option length past the padded end", RB_XC_MALFORMED_OPTION,
+	  .opts = OPTS(53, 1, 1, 43, 255, 'a') },
+	{ "option code without length", RB_XC_MALFORMED_OPTION, .opts = OPTS(53, 1, 1, 12),
+	  .pad_to = 1 },
+	{ "no end option", RB_XC_MALFORMED_NO_END, .opts = OPTS(53, 1, 1, 1, 4, 255, 255, 255, 0) },
+	{ "message type of length 0", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 0, 255) },
+	{ "parameter list of length 0", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 55, 0, 255) },
+	{ "requested address of length 3", RB_XC_MALFORMED_BAD_LEN,
+	  .opts = OPTS(53, 1, 3, 50, 3, 10, 213, 0, 255) },
+	{ "client arch of odd length", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 93, 1, 0, 255) },
+	{ "client id of length 1", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 61, 1, 1, 255) },
+	{ "only pad bytes", RB_XC_MALFORMED_NO_END, .opts = OPTS(0, 0, 0, 0), .pad_to = 1000 },
+	{ "huge message", RB_XC_PASS_TOO_LARGE, .opts = OPTS(53, 1, 1, 255), .pad_to = 2000 },
+};
+
+static void test_malformed_table(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		struct test_dhcp4_req r = {
+			.op = c->op, .hlen = c->hlen, .no_cookie = c->no_cookie,
+			.opts = c->opts, .opts_len = c->opts_len,
+			.pad_to = c->pad_to ? c->pad_to : 300,
+		};
+		uint8_t in[4096], out[4096];
+		uint32_t out_len = sizeof(out);
+		size_t len;
+		uint64_t before;
+
+		print_message("# malformed: %s\n", c->name);
+		memcpy(r.mac, mac_known, 6);
+		len = test_dhcp4_frame(&r, in, sizeof(in));
+		assert_true(len > 0);
+		if (c->udp_len_delta) {
+			int udp_len = (in[38] << 8 | in[39]) + c->udp_len_delta;
+
+			in[38] = (uint8_t)(udp_len >> 8);
+			in[39] = (uint8_t)udp_len;
+		}
+		if (c->frame_len)
+			len = c->frame_len;
+
+		before = counter(c->counter);
+		assert_int_equal(run_xdp(in, len, out, &out_len), XDP_PASS);
+		assert_int_equal(counter(c->counter), before + 1);
+		assert_int_equal(out_len, len);
+		assert_memory_equal(out, in, len);
+	}
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_request_table),
+		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_device_state),
+		cmocka_unit_test(test_malformed_table),
+	};
+
+	return cmocka_run_group_tests_name("dhcp4_xdp", tests, setup, teardown);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Leveled logging to stderr.  When stderr is the journal (JOURNAL_STREAM
+ * set, as systemd does for a unit), each line starts with the syslog
+ * priority prefix "<N>" that journald turns into the entry's priority.
+ */
+#ifndef RB_LOG_H
+#define RB_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum rb_log_level {
+	RB_LOG_ERR = 3,
+	RB_LOG_WARN = 4,
+	RB_LOG_INFO = 6,
+	RB_LOG_DEBUG = 7,
+};
+
+void rb_log_init(const char *ident, enum rb_log_level max_level);
+void rb_log_set_level(enum rb_log_level max_level);
+int rb_log_parse_level(const char *name, enum rb_log_level *level);
+void rb_log(enum rb_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_err(...)	rb_log(RB_LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	rb_log(RB_LOG_WARN, __VA_ARGS__)
+#define log_info(...)	rb_log(RB_LOG_INFO, __VA_ARGS__)
+#define log_debug(...)	rb_log(RB_LOG_DEBUG, __VA_ARGS__)
+
+/*
+ * A class of event that can repeat many times a second (a dropped
+ * malformed packet, say).  The first occurrence is logged at once; later
+ * ones are counted and rb_log_repeat_flush() logs one summary line per
+ * class with the count since the last summary.
+ */
+struct rb_log_repeat {
+	const char *what;		/* static description of the class */
+	enum rb_log_level level;
+	uint64_t pending;		/* occurrences not yet logged */
+	uint64_t total;
+	struct rb_log_repeat *next;	/* registry of classes, set on first use */
+};
+
+#define RB_LOG_REPEAT_INIT(lvl, text) { .what = (text), .level = (lvl) }
+
+void rb_log_repeat(struct rb_log_repeat *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void rb_log_repeat_flush(void);
+
+/*
+ * Copy network bytes into out as printable ASCII: other bytes become
+ * \xNN.  out is always NUL terminated; returns out.
+ */
+char *rb_escape(const void *data, size_t len, char *out, size_t out_size);
+
+#endif

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The appliance configuration: a JSON file (RFC 7951 encoding) of the
+ * YANG module yang/rackboot.yang, validated by libyang and converted into
+ * plain C structs.  Types, ranges, defaults and references are checked
+ * by the YANG module; config.c adds only what YANG cannot express.
+ * Addresses are in network byte order.
+ */
+#ifndef RB_CONFIG_H
+#define RB_CONFIG_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rackboot/maps.h"
+
+#define RB_CFG_NAME_MAX		64	/* profile, subnet names */
+#define RB_CFG_ADDRS_MAX	8	/* addresses per address-list option */
+#define RB_CFG_DOMAIN_MAX	256
+#define RB_CFG_ERRORS_MAX	100	/* errors stored per load; more are counted */
+
+enum rb_xdp_mode {
+	RB_XDP_MODE_NATIVE = 0,	/* driver mode; fails where unsupported */
+	RB_XDP_MODE_SKB,	/* generic mode, for any interface */
+};
+
+struct rb_cfg_iface {
+	char name[IF_NAMESIZE];
+	enum rb_xdp_mode xdp_mode;
+};
+
+struct rb_cfg_addrs {
+	uint32_t addr[RB_CFG_ADDRS_MAX];
+	uint8_t count;
+};
+
+struct rb_cfg_subnet {
+	char name[RB_CFG_NAME_MAX];
+	char interface[IF_NAMESIZE];	/* served on this interface */
+	uint32_t prefix;		/* network address */
+	uint8_t prefix_len;
+	uint32_t server_id;		/* appliance address in the subnet (option 54) */
+	uint32_t next_server;		/* BOOTP siaddr, TFTP server; default server_id */
+	uint32_t lease_time;		/* seconds (option 51) */
+	uint32_t renewal_time;		/* T1 seconds (option 58), default lease/2 */
+	uint32_t rebinding_time;	/* T2 seconds (option 59), default lease*7/8 */
+	bool has_time_offset;
+	int32_t time_offset;		/* seconds east of UTC (option 2) */
+	struct rb_cfg_addrs routers;		/* option 3 */
+	struct rb_cfg_addrs time_servers;	/* option 4 */
+	struct rb_cfg_addrs dns_servers;	/* option 6 */
+	struct rb_cfg_addrs log_servers;	/* option 7 */
+	char domain_name[RB_CFG_DOMAIN_MAX];	/* option 15, "" = none */
+	char tftp_server_name[RB_CFG_DOMAIN_MAX];	/* option 66, "" = none */
+};
+
+/* One boot file rule of a profile: which file for which client. */
+struct rb_cfg_bootfile {
+	uint16_t arch;			/* option 93 value, or RB_ARCH_ANY */
+	bool ipxe;			/* client sent user class "iPXE" */
+	char file[RB_BOOTFILE_MAX];
+};
+
+struct rb_cfg_profile {
+	char name[RB_CFG_NAME_MAX];
+	/* Ordered iPXE first, then per architecture, then the default. */
+	struct rb_cfg_bootfile bootfiles[RB_BOOTFILES_MAX];
+	uint8_t n_bootfiles;
+};
+
+struct rb_cfg_device {
+	uint8_t mac[6];
+	uint32_t ipv4;
+	char hostname[RB_HOSTNAME_MAX];	/* "" = none */
+	size_t profile;			/* index into profiles */
+	size_t subnet;			/* index of the subnet holding ipv4 */
+};
+
+struct rb_config {
+	char bpffs_pin_path[PATH_MAX];	/* folder for pinned maps */
+	char tftp_root[PATH_MAX];
+	uint16_t tftp_port;		/* default 69 */
+	uint16_t dhcp4_server_port;	/* default 67 */
+	char log_level[16];		/* error, warning, info, debug */
+
+	struct rb_cfg_iface *ifaces;
+	size_t n_ifaces;
+	struct rb_cfg_subnet *subnets;
+	size_t n_subnets;
+	struct rb_cfg_profile *profiles;
+	size_t n_profiles;
+	struct rb_cfg_device *devices;
+	size_t n_devices;
+
+	/* Indexes into devices, sorted by MAC and by ipv4, for the lookups. */
+	uint32_t *devices_by_mac;
+	uint32_t *devices_by_ipv4;
+};
+
+/* One reason a config was rejected. */
+struct rb_cfg_error {
+	char path[512];		/* data path, "/rackboot:rackboot/..." */
+	char value[256];	/* offending value, "" when none applies */
+	char message[512];
+};
+
+struct rb_cfg_errors {
+	struct rb_cfg_error *items;
+	size_t count;
+	size_t omitted;		/* errors past RB_CFG_ERRORS_MAX or out of memory */
+};
+
+/*
+ * Load and validate the config file at path.  On success returns 0 and
+ * sets *out.  On failure returns a negative errno, sets *out to NULL and
+ * fills errs with every error found (callers log each one).  errs is
+ * overwritten, not appended to: free it with rb_cfg_errors_free() after
+ * each call.
+ */
+int rb_config_load(const char *path, struct rb_config **out, struct rb_cfg_errors *errs);
+
+/* The same from a JSON string, for tests and reloads. */
+int rb_config_load_string(const char *json, struct rb_config **out, struct rb_cfg_errors *errs);
+
+void rb_config_free(struct rb_config *cfg);
+void rb_cfg_errors_free(struct rb_cfg_errors *errs);
+
+/*
+ * Format one error for a log line: 'PATH: value "VALUE": MESSAGE', leaving
+ * out the parts that are empty.  Returns buf.
+ */
+char *rb_cfg_error_format(const struct rb_cfg_error *err, char *buf, size_t size);
+
+/* Lookups used by the services; return NULL when absent. */
+const struct rb_cfg_device *rb_config_device_by_mac(const struct rb_config *cfg,
+						    const uint8_t mac[6]);
+const struct rb_cfg_device *rb_config_device_by_ipv4(const struct rb_config *cfg,
+						     uint32_t ipv4);
+
+#endif

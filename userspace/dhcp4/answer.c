@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <string.h>
+
+#include "dhcp4/answer.h"
+
+int rb_dhcp4_load(struct rb_dhcp4_work *work, const void *msg, size_t len)
+{
+	if (len > RB_DHCP4_MAX_LEN) {
+		memset(&work->req, 0, sizeof(work->req));
+		return RB_D4_ELONG;
+	}
+	memset(&work->in, 0, sizeof(work->in));
+	memcpy(work->in.b, msg, len);
+	return rb_dhcp4_parse(work, (uint32_t)len);
+}
+
+int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *tmpl,
+		    const struct rb_device *dev, uint32_t mtu, struct rb_dhcp4_answer *ans)
+{
+	int len;
+
+	memset(ans, 0, sizeof(*ans));
+	ans->reply_type = rb_dhcp4_decide(&work->req, dev, tmpl);
+	if (ans->reply_type == RB_D4_V_IGNORE)
+		return 0;
+
+	work->dev = *dev;
+	work->args.reply_type = (uint32_t)ans->reply_type;
+	work->args.mtu = mtu;
+	work->args.bootfile = rb_dhcp4_pick_bootfile(work, tmpl);
+	len = rb_dhcp4_build(work, tmpl);
+	if (len < 0)
+		return -1;
+
+	ans->len = (uint32_t)len;
+	ans->src_ip = tmpl->server_id;
+	ans->dst_ip = rb_dhcp4_destination(&work->req, (uint32_t)ans->reply_type, dev->ipv4,
+					   &ans->broadcast);
+	return 0;
+}
+
+/* One's complement sum of len bytes, as 16-bit big-endian words. */
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+int rb_dhcp4_frame(const struct rb_dhcp4_work *work, const struct rb_dhcp4_answer *ans,
+		   const uint8_t src_mac[6], uint16_t server_port, uint16_t client_port,
+		   uint8_t *frame, size_t frame_size)
+{
+	struct ethhdr *eth = (struct ethhdr *)frame;
+	struct iphdr *ip = (struct iphdr *)(eth + 1);
+	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	size_t hdr = sizeof(*eth) + sizeof(*ip) + sizeof(*udp);
+	uint8_t pseudo[12];
+	uint32_t sum;
+	uint16_t check;
+
+	if (ans->len > RB_DHCP4_MAX_LEN || frame_size < hdr + ans->len)
+		return -1;
+
+	if (ans->broadcast)
+		memset(eth->h_dest, 0xff, ETH_ALEN);
+	else
+		memcpy(eth->h_dest, work->req.chaddr, ETH_ALEN);
+	memcpy(eth->h_source, src_mac, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons((uint16_t)(sizeof(*ip) + sizeof(*udp) + ans->len));
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->saddr = ans->src_ip;
+	ip->daddr = ans->dst_ip;
+	ip->check = htons(fold(sum16((const uint8_t *)ip, sizeof(*ip), 0)));
+
+	udp->source = htons(server_port);
+	udp->dest = htons(client_port);
+	udp->len = htons((uint16_t)(sizeof(*udp) + ans->len));
+	udp->check = 0;
+	memcpy(frame + hdr, work->out.b, ans->len);
+
+	/* RFC 768 pseudo header: addresses, zero, protocol, UDP length. */
+	memcpy(pseudo, &ip->saddr, 4);
+	memcpy(pseudo + 4, &ip->daddr, 4);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	memcpy(pseudo + 10, &udp->len, 2);
+	sum = sum16(pseudo, sizeof(pseudo), 0);
+	sum = sum16((const uint8_t *)udp, sizeof(*udp) + ans->len, sum);
+	check = fold(sum);
+	udp->check = htons(check ? check : 0xffff);
+	return (int)(hdr + ans->len);
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "dhcp4/template.h"
+#include "rackboot/dhcp4_wire.h"
+
+/* Append one option TLV to the template and index it. */
+static int tmpl_put(struct rb_dhcp4_template *t, uint8_t code, const void *data, size_t len)
+{
+	if (len > 255 || t->opts_len + 2 + len > RB_TMPL_OPTS_LEN)
+		return -ENOSPC;
+
+	t->opt_off[code] = t->opts_len + 1;
+	t->opts[t->opts_len] = code;
+	t->opts[t->opts_len + 1] = (uint8_t)len;
+	memcpy(&t->opts[t->opts_len + 2], data, len);
+	t->opts_len += 2 + len;
+	return 0;
+}
+
+static int tmpl_put_u32(struct rb_dhcp4_template *t, uint8_t code, uint32_t host_value)
+{
+	uint32_t be = htonl(host_value);
+
+	return tmpl_put(t, code, &be, sizeof(be));
+}
+
+static int tmpl_put_addrs(struct rb_dhcp4_template *t, uint8_t code, const struct rb_cfg_addrs *a)
+{
+	if (a->count == 0)
+		return 0;
+	return tmpl_put(t, code, a->addr, (size_t)a->count * sizeof(a->addr[0]));
+}
+
+static int tmpl_put_string(struct rb_dhcp4_template *t, uint8_t code, const char *s)
+{
+	if (s[0] == '\0')
+		return 0;
+	return tmpl_put(t, code, s, strlen(s));
+}
+
+static int tmpl_put_bootfiles(struct rb_dhcp4_template *t, const struct rb_cfg_profile *p)
+{
+	if (p->n_bootfiles > RB_BOOTFILES_MAX)
+		return -ENOSPC;
+
+	for (uint8_t i = 0; i < p->n_bootfiles; i++) {
+		const struct rb_cfg_bootfile *src = &p->bootfiles[i];
+		struct rb_bootfile *dst = &t->bootfiles[i];
+		size_t len = strlen(src->file);
+
+		if (len == 0 || len >= RB_BOOTFILE_MAX)
+			return -ENAMETOOLONG;
+		dst->arch = src->arch;
+		dst->ipxe = src->ipxe;
+		dst->len = (uint8_t)len;
+		memcpy(dst->name, src->file, len);
+	}
+	t->n_bootfiles = p->n_bootfiles;
+	return 0;
+}
+
+int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
+			     const struct rb_cfg_profile *profile,
+			     struct rb_dhcp4_template *out)
+{
+	uint32_t mask = subnet->prefix_len ? htonl(~0u << (32 - subnet->prefix_len)) : 0;
+	int32_t offset_be = (int32_t)htonl((uint32_t)subnet->time_offset);
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->server_id = subnet->server_id;
+	out->siaddr = subnet->next_server ? subnet->next_server : subnet->server_id;
+	out->lease_time = subnet->lease_time;
+
+	err = err ?: tmpl_put(out, RB_OPT_SUBNET_MASK, &mask, sizeof(mask));
+	if (subnet->has_time_offset)
+		err = err ?: tmpl_put(out, RB_OPT_TIME_OFFSET, &offset_be, sizeof(offset_be));
+	err = err ?: tmpl_put_addrs(out, RB_OPT_ROUTER, &subnet->routers);
+	err = err ?: tmpl_put_addrs(out, RB_OPT_TIME_SERVER, &subnet->time_servers);
+	err = err ?: tmpl_put_addrs(out, RB_OPT_DNS, &subnet->dns_servers);
+	err = err ?: tmpl_put_addrs(out, RB_OPT_LOG_SERVER, &subnet->log_servers);
+	err = err ?: tmpl_put_string(out, RB_OPT_DOMAIN_NAME, subnet->domain_name);
+	err = err ?: tmpl_put_u32(out, RB_OPT_LEASE_TIME, subnet->lease_time);
+	err = err ?: tmpl_put_u32(out, RB_OPT_RENEWAL_TIME, subnet->renewal_time);
+	err = err ?: tmpl_put_u32(out, RB_OPT_REBINDING_TIME, subnet->rebinding_time);
+	/* PXE clients ignore an offer that lacks class "PXEClient" (PXE 2.1). */
+	err = err ?: tmpl_put_string(out, RB_OPT_VENDOR_CLASS, "PXEClient");
+	err = err ?: tmpl_put_string(out, RB_OPT_TFTP_SERVER, subnet->tftp_server_name);
+	if (err) {
+		log_err("dhcpv4 subnet %s: options do not fit the %d-byte reply template: "
+			"shorten the domain or TFTP server name, or list fewer servers",
+			subnet->name, RB_TMPL_OPTS_LEN);
+		return err;
+	}
+
+	err = tmpl_put_bootfiles(out, profile);
+	if (err) {
+		log_err("boot profile %s: boot files do not fit: at most %d entries "
+			"of at most %d bytes each", profile->name, RB_BOOTFILES_MAX,
+			RB_BOOTFILE_MAX - 1);
+		return err;
+	}
+	return 0;
+}
+
+/* Return the template id of a (subnet, profile) pair, adding it if new. */
+static int template_id(struct rb_dhcp4_templates *t, size_t *pairs, size_t n_profiles,
+		       size_t subnet, size_t profile)
+{
+	size_t key = subnet * n_profiles + profile;
+
+	for (size_t i = 0; i < t->count; i++) {
+		if (pairs[i] == key)
+			return (int)i;
+	}
+	if (t->count >= RB_MAX_TEMPLATES)
+		return -ENOSPC;
+	pairs[t->count] = key;
+	return (int)t->count++;
+}
+
+int rb_dhcp4_templates_build(const struct rb_config *cfg, struct rb_dhcp4_templates *out)
+{
+	size_t *pairs = NULL;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->items = calloc(RB_MAX_TEMPLATES, sizeof(*out->items));
+	out->device_template = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(uint32_t));
+	pairs = calloc(RB_MAX_TEMPLATES, sizeof(*pairs));
+	if (!out->items || !out->device_template || !pairs) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		const struct rb_cfg_device *dev = &cfg->devices[i];
+		size_t before = out->count;
+		int id = template_id(out, pairs, cfg->n_profiles, dev->subnet, dev->profile);
+
+		if (id < 0) {
+			log_err("more than %d (subnet, boot profile) pairs in the inventory: "
+				"merge profiles or subnets", RB_MAX_TEMPLATES);
+			err = id;
+			goto out;
+		}
+		out->device_template[i] = (uint32_t)id;
+		if (out->count == before)
+			continue;
+
+		err = rb_dhcp4_template_encode(&cfg->subnets[dev->subnet],
+					       &cfg->profiles[dev->profile], &out->items[id]);
+		if (err)
+			goto out;
+	}
+
+out:
+	free(pairs);
+	if (err)
+		rb_dhcp4_templates_free(out);
+	return err;
+}
+
+void rb_dhcp4_templates_free(struct rb_dhcp4_templates *t)
+{
+	free(t->items);
+	free(t->device_template);
+	memset(t, 0, sizeof(*t));
+}
+
+void rb_dhcp4_device_fill(const struct rb_cfg_device *dev, uint32_t template_id,
+			  struct rb_device *rec)
+{
+	size_t len = strnlen(dev->hostname, RB_HOSTNAME_MAX);
+
+	rec->ipv4 = dev->ipv4;
+	rec->template_id = template_id;
+	rec->hostname_len = (uint8_t)len;
+	memset(rec->hostname, 0, sizeof(rec->hostname));
+	memcpy(rec->hostname, dev->hostname, len);
+}
