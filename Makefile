@@ -38,6 +38,9 @@ TEST_LIB   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 
 PROGS := $(BUILD)/rackbootd $(BUILD)/rackbootctl
 
+# Keep generated skeletons and objects that pattern rules chain through.
+.SECONDARY:
+
 .PHONY: all deps test test-unit test-bpf test-integration run clean fuzz
 all: $(PROGS) $(UNIT_BINS) $(BPFT_BINS)
 
@@ -79,6 +82,21 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_LIB) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/bpf/%.o $(TEST_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# rb-tftpd: the TFTP server alone on its own io_uring loop, for
+# tests/integration/tftp.sh and manual runs.
+all: $(BUILD)/tests/rb-tftpd
+$(BUILD)/tests/rb-tftpd: $(BUILD)/tests/tools/rb_tftpd.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# libFuzzer harness of the TFTP request decoder: make fuzz, then run
+# build/fuzz/fuzz_tftp -max_total_time=60.
+FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Iuserspace
+fuzz: $(BUILD)/fuzz/fuzz_tftp
+$(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
 
 deps:
 	bash scripts/install-deps.sh

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The DHCPv4 XDP program under BPF_PROG_TEST_RUN: a table of requests
- * with the expected verdict, counter and reply bytes, a table of
- * malformed packets, and the differential check that the XDP reply and
- * the userspace encoder's reply to the same request are the same frame.
+ * The DHCPv4 XDP program under BPF_PROG_TEST_RUN.  A table of requests
+ * gives the expected verdict, counter and reply bytes, and a second table
+ * covers malformed packets.  The differential test checks that the XDP
+ * reply and the userspace encoder's reply to one request are one frame.
  *
  * Needs root (loading BPF); exits 77 (skipped) when the kernel refuses.
  */
@@ -220,7 +220,7 @@ struct xdp_case {
 
 #define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
 
-/* What ISC dhclient 4.4 asks for in its DISCOVER, with the end option. */
+/* The parameter list ISC dhclient 4.4 sends in its DISCOVER, and the end option. */
 #define DHCLIENT_DISCOVER \
 	53, 1, 1, 55, 11, 1, 28, 2, 3, 15, 6, 12, 66, 67, 4, 7, 255
 

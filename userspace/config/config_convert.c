@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Conversion of a validated data tree into struct rb_config.  libyang
+ * has checked every type, range and reference and filled in the YANG
+ * defaults, so this file only copies values.  The exception is the
+ * defaults computed from other leaves: next-server, T1 and T2.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config_internal.h"
+
+static const struct lyd_node *child(const struct lyd_node *parent, const char *name)
+{
+	struct lyd_node *match = NULL;
+
+	if (!parent || lyd_find_path(parent, name, 0, &match))
+		return NULL;
+	return match;
+}
+
+static const char *child_str(const struct lyd_node *parent, const char *name)
+{
+	const struct lyd_node *node = child(parent, name);
+
+	return node ? lyd_get_value(node) : NULL;
+}
+
+static const struct lyd_value *child_value(const struct lyd_node *parent, const char *name)
+{
+	const struct lyd_node *node = child(parent, name);
+
+	return node ? &((const struct lyd_node_term *)node)->value : NULL;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static uint32_t ipv4(const char *text)
+{
+	struct in_addr addr = { 0 };
+
+	if (text)
+		inet_pton(AF_INET, text, &addr);
+	return addr.s_addr;
+}
+
+/* Count the children of container named name. */
+static size_t count_entries(const struct lyd_node *container, const char *name)
+{
+	const struct lyd_node *node;
+	size_t count = 0;
+
+	LY_LIST_FOR(lyd_child(container), node) {
+		if (node->schema && strcmp(node->schema->name, name) == 0)
+			count++;
+	}
+	return count;
+}
+
+/* Iterate over the entries of list LIST in CONTAINER. */
+#define FOR_EACH_ENTRY(CONTAINER, LIST, NODE)					\
+	LY_LIST_FOR(lyd_child(CONTAINER), NODE)					\
+		if ((NODE)->schema && strcmp((NODE)->schema->name, (LIST)) == 0)
+
+static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
+{
+	const struct lyd_node *tftp = child(root, "tftp");
+	const struct lyd_value *port;
+
+	copy_str(cfg->bpffs_pin_path, sizeof(cfg->bpffs_pin_path), child_str(root, "bpffs-pin-path"));
+	copy_str(cfg->log_level, sizeof(cfg->log_level), child_str(root, "log-level"));
+	copy_str(cfg->tftp_root, sizeof(cfg->tftp_root), child_str(tftp, "root"));
+
+	port = child_value(tftp, "port");
+	cfg->tftp_port = port ? port->uint16 : 0;
+	port = child_value(child(root, "dhcpv4"), "server-port");
+	cfg->dhcp4_server_port = port ? port->uint16 : 0;
+}
+
+static int convert_ifaces(const struct lyd_node *root, struct rb_config *cfg)
+{
+	const struct lyd_node *container = child(root, "interfaces"), *node;
+	size_t i = 0;
+
+	cfg->n_ifaces = count_entries(container, "interface");
+	if (cfg->n_ifaces == 0)
+		return 0;
+	cfg->ifaces = calloc(cfg->n_ifaces, sizeof(*cfg->ifaces));
+	if (!cfg->ifaces)
+		return -ENOMEM;
+
+	FOR_EACH_ENTRY(container, "interface", node) {
+		struct rb_cfg_iface *iface = &cfg->ifaces[i++];
+		const char *mode = child_str(node, "xdp-mode");
+
+		copy_str(iface->name, sizeof(iface->name), child_str(node, "name"));
+		iface->xdp_mode = mode && strcmp(mode, "skb") == 0 ? RB_XDP_MODE_SKB : RB_XDP_MODE_NATIVE;
+	}
+	return 0;
+}
+
+static void convert_addrs(const struct lyd_node *subnet, const char *name, struct rb_cfg_addrs *out)
+{
+	const struct lyd_node *node;
+
+	out->count = 0;
+	FOR_EACH_ENTRY(subnet, name, node) {
+		if (out->count < RB_CFG_ADDRS_MAX)
+			out->addr[out->count++] = ipv4(lyd_get_value(node));
+	}
+}
+
+static void convert_prefix(const char *text, struct rb_cfg_subnet *subnet)
+{
+	char addr[INET_ADDRSTRLEN + 4];
+	char *slash;
+
+	copy_str(addr, sizeof(addr), text);
+	slash = strchr(addr, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	subnet->prefix = ipv4(addr);
+	subnet->prefix_len = (uint8_t)atoi(slash + 1);
+}
+
+static void convert_subnet(const struct lyd_node *node, struct rb_cfg_subnet *subnet)
+{
+	const struct lyd_value *value;
+	const char *next_server;
+
+	copy_str(subnet->name, sizeof(subnet->name), child_str(node, "name"));
+	copy_str(subnet->interface, sizeof(subnet->interface), child_str(node, "interface"));
+	convert_prefix(child_str(node, "prefix"), subnet);
+	subnet->server_id = ipv4(child_str(node, "server-address"));
+
+	next_server = child_str(node, "next-server");
+	subnet->next_server = next_server ? ipv4(next_server) : subnet->server_id;
+
+	/* T1 and T2 default to 1/2 and 7/8 of the lease (RFC 2131, section 4.4.5). */
+	value = child_value(node, "lease-time");
+	subnet->lease_time = value ? value->uint32 : 0;
+	value = child_value(node, "renewal-time");
+	subnet->renewal_time = value ? value->uint32 : subnet->lease_time / 2;
+	value = child_value(node, "rebinding-time");
+	subnet->rebinding_time = value ? value->uint32 :
+					 (uint32_t)((uint64_t)subnet->lease_time * 7 / 8);
+
+	value = child_value(node, "time-offset");
+	subnet->has_time_offset = value != NULL;
+	subnet->time_offset = value ? value->int32 : 0;
+
+	convert_addrs(node, "routers", &subnet->routers);
+	convert_addrs(node, "time-servers", &subnet->time_servers);
+	convert_addrs(node, "dns-servers", &subnet->dns_servers);
+	convert_addrs(node, "log-servers", &subnet->log_servers);
+	copy_str(subnet->domain_name, sizeof(subnet->domain_name), child_str(node, "domain-name"));
+	copy_str(subnet->tftp_server_name, sizeof(subnet->tftp_server_name),
+		 child_str(node, "tftp-server-name"));
+}
+
+static int convert_subnets(const struct lyd_node *root, struct rb_config *cfg,
+			   struct rb_cfg_sources *src)
+{
+	const struct lyd_node *container = child(root, "dhcpv4"), *node;
+	size_t i = 0;
+
+	cfg->n_subnets = count_entries(container, "subnet");
+	if (cfg->n_subnets == 0)
+		return 0;
+	cfg->subnets = calloc(cfg->n_subnets, sizeof(*cfg->subnets));
+	src->subnets = calloc(cfg->n_subnets, sizeof(*src->subnets));
+	if (!cfg->subnets || !src->subnets)
+		return -ENOMEM;
+
+	FOR_EACH_ENTRY(container, "subnet", node) {
+		src->subnets[i] = node;
+		convert_subnet(node, &cfg->subnets[i++]);
+	}
+	return 0;
+}
+
+static int compare_arch(const void *a, const void *b)
+{
+	const struct rb_cfg_bootfile *x = a, *y = b;
+
+	return (int)x->arch - (int)y->arch;
+}
+
+static int add_bootfile(struct rb_cfg_profile *profile, uint16_t arch, bool ipxe, const char *file)
+{
+	struct rb_cfg_bootfile *bootfile;
+
+	if (profile->n_bootfiles >= RB_BOOTFILES_MAX)
+		return -E2BIG;
+	bootfile = &profile->bootfiles[profile->n_bootfiles++];
+	bootfile->arch = arch;
+	bootfile->ipxe = ipxe;
+	copy_str(bootfile->file, sizeof(bootfile->file), file);
+	return 0;
+}
+
+/* Boot files in match order: iPXE, then by architecture, then the default. */
+static int convert_profile(const struct lyd_node *node, struct rb_cfg_profile *profile)
+{
+	const char *ipxe = child_str(node, "ipxe-boot-file");
+	const char *fallback = child_str(node, "default-boot-file");
+	const struct lyd_node *entry;
+	size_t first_arch;
+	int ret = 0;
+
+	copy_str(profile->name, sizeof(profile->name), child_str(node, "name"));
+
+	if (ipxe)
+		ret = add_bootfile(profile, RB_ARCH_ANY, true, ipxe);
+
+	first_arch = profile->n_bootfiles;
+	FOR_EACH_ENTRY(node, "boot-file", entry) {
+		const struct lyd_value *arch = child_value(entry, "arch");
+
+		if (!ret && arch)
+			ret = add_bootfile(profile, arch->uint16, false, child_str(entry, "file"));
+	}
+	qsort(&profile->bootfiles[first_arch], profile->n_bootfiles - first_arch,
+	      sizeof(profile->bootfiles[0]), compare_arch);
+
+	if (!ret && fallback)
+		ret = add_bootfile(profile, RB_ARCH_ANY, false, fallback);
+	return ret;
+}
+
+static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
+			    struct rb_cfg_errors *errs)
+{
+	const struct lyd_node *container = child(root, "boot-profiles"), *node;
+	char path[512];
+	size_t i = 0;
+
+	cfg->n_profiles = count_entries(container, "profile");
+	if (cfg->n_profiles == 0)
+		return 0;
+	cfg->profiles = calloc(cfg->n_profiles, sizeof(*cfg->profiles));
+	if (!cfg->profiles)
+		return -ENOMEM;
+
+	/* The YANG must already limits the count, and this check keeps the array safe. */
+	FOR_EACH_ENTRY(container, "profile", node) {
+		if (convert_profile(node, &cfg->profiles[i++]))
+			rb_cfg_err_add(errs, rb_cfg_node_path(node, path, sizeof(path)), NULL,
+				       "more than %d boot files; remove some", RB_BOOTFILES_MAX);
+	}
+	return 0;
+}
+
+static size_t profile_index(const struct rb_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_profiles; i++) {
+		if (strcmp(cfg->profiles[i].name, name) == 0)
+			return i;
+	}
+	return 0;	/* unreachable: the leafref names an existing profile */
+}
+
+static void convert_device(const struct lyd_node *node, const struct rb_config *cfg,
+			   struct rb_cfg_device *device)
+{
+	const char *mac = child_str(node, "mac");
+	const char *profile = child_str(node, "profile");
+
+	if (mac)
+		sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &device->mac[0], &device->mac[1],
+		       &device->mac[2], &device->mac[3], &device->mac[4], &device->mac[5]);
+	device->ipv4 = ipv4(child_str(node, "ipv4-address"));
+	copy_str(device->hostname, sizeof(device->hostname), child_str(node, "hostname"));
+	device->profile = profile ? profile_index(cfg, profile) : 0;
+}
+
+static int convert_devices(const struct lyd_node *root, struct rb_config *cfg,
+			   struct rb_cfg_sources *src)
+{
+	const struct lyd_node *container = child(root, "inventory"), *node;
+	size_t i = 0;
+
+	cfg->n_devices = count_entries(container, "device");
+	if (cfg->n_devices == 0)
+		return 0;
+	cfg->devices = calloc(cfg->n_devices, sizeof(*cfg->devices));
+	src->devices = calloc(cfg->n_devices, sizeof(*src->devices));
+	if (!cfg->devices || !src->devices)
+		return -ENOMEM;
+
+	FOR_EACH_ENTRY(container, "device", node) {
+		src->devices[i] = node;
+		convert_device(node, cfg, &cfg->devices[i++]);
+	}
+	return 0;
+}
+
+static const struct lyd_node *find_root(const struct lyd_node *tree)
+{
+	const struct lyd_node *node;
+
+	LY_LIST_FOR(tree, node) {
+		if (node->schema && strcmp(node->schema->module->name, RB_CFG_MODULE) == 0 &&
+		    strcmp(node->schema->name, RB_CFG_MODULE) == 0)
+			return node;
+	}
+	return NULL;
+}
+
+int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
+		   struct rb_cfg_sources *src, struct rb_cfg_errors *errs)
+{
+	const struct lyd_node *root = find_root(tree);
+	int ret;
+
+	if (!root)
+		return 0;
+
+	convert_globals(root, cfg);
+	ret = convert_ifaces(root, cfg);
+	if (!ret)
+		ret = convert_subnets(root, cfg, src);
+	if (!ret)
+		ret = convert_profiles(root, cfg, errs);
+	if (!ret)
+		ret = convert_devices(root, cfg, src);
+	return ret;
+}
+
+void rb_cfg_sources_free(struct rb_cfg_sources *src)
+{
+	free(src->subnets);
+	free(src->devices);
+	src->subnets = NULL;
+	src->devices = NULL;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interfaces shared by the .c files of the config loader, not by its
+ * users.  config.c runs the load in these steps:
+ *
+ *   config_yang.c      libyang context with the embedded YANG module
+ *   config_diagnose.c  every parse error of a rejected file
+ *   config_repair.c    every validation error of a rejected file
+ *   config_convert.c   validated data tree to struct rb_config
+ *   config_index.c     device indexes for the lookups
+ *   config_check.c     the checks that YANG cannot express
+ *
+ * config_errors.c keeps the error list, and config_types.c describes
+ * leaf types in error messages.
+ */
+#ifndef RB_CONFIG_INTERNAL_H
+#define RB_CONFIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libyang/libyang.h>
+
+#include "config/config.h"
+
+#define RB_CFG_MODULE	"rackboot"
+#define RB_CFG_ROOT	"/rackboot:rackboot"
+
+/* config_errors.c */
+
+void rb_cfg_err_add(struct rb_cfg_errors *errs, const char *path, const char *value,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void rb_cfg_err_add_ly(struct rb_cfg_errors *errs, const struct ly_err_item *item,
+		       const char *value);
+void rb_cfg_err_add_ly_stored(struct rb_cfg_errors *errs, const struct ly_ctx *ctx);
+size_t rb_cfg_err_total(const struct rb_cfg_errors *errs);
+void rb_cfg_err_move(struct rb_cfg_errors *to, struct rb_cfg_errors *from);
+
+/*
+ * Copy the data path out of a libyang error location such as
+ * 'Data location "/a:b/c", line number 3.' into path; *line is the line
+ * number or 0.  path is "" when the location names no data node.
+ */
+void rb_cfg_ly_location(const char *location, char *path, size_t size, unsigned *line);
+
+/* Data path of node in the form of the error paths; returns path. */
+char *rb_cfg_node_path(const struct lyd_node *node, char *path, size_t size);
+
+/* Data path of the child named name of node; returns path. */
+char *rb_cfg_child_path(const struct lyd_node *node, const char *name, char *path, size_t size);
+
+/* "parent/name" into out, cut at size; returns out. */
+char *rb_cfg_path_join(char *out, size_t size, const char *parent, const char *name);
+
+/* config_types.c */
+
+/* Describe what the type of a leaf allows ("allowed range: 60..4294967295"), or "". */
+void rb_cfg_type_hint(const struct lysc_node *schema, char *out, size_t size);
+
+/* The RFC 7951 encoding of the leaf's type, e.g. "a JSON number without quotes". */
+const char *rb_cfg_json_encoding(const struct lysc_node *schema);
+
+/* Whether a value with libyang's JSON value hints has that encoding. */
+bool rb_cfg_json_encoding_ok(const struct lysc_node *schema, uint32_t hints);
+
+/* config_yang.c */
+
+int rb_cfg_ctx_new(struct ly_ctx **ctx, const struct lys_module **module,
+		   struct rb_cfg_errors *errs);
+
+/* config_diagnose.c and config_repair.c */
+
+/* Result of a diagnosis, for the checks done in C. */
+struct rb_cfg_diagnosis {
+	struct lyd_node *tree;	/* valid after repairs, or NULL */
+	bool subnets_damaged;	/* a subnet was removed or lost a leaf */
+};
+
+/*
+ * Parse json and add every libyang error to errs.  Returns 0 when the
+ * tree could be repaired into a valid one, for the checks in C; the
+ * caller frees out->tree.
+ */
+int rb_cfg_diagnose(struct ly_ctx *ctx, const char *json, struct rb_cfg_errors *errs,
+		    struct rb_cfg_diagnosis *out);
+
+/*
+ * A node that the diagnosis removed.  Errors that follow from the
+ * removal (a mandatory leaf now missing, a must comparing with a removed
+ * sibling) are not reported.
+ */
+struct rb_cfg_removal {
+	char parent[512];	/* data path of the parent, "" at top level */
+	char name[64];
+};
+
+struct rb_cfg_diag {
+	struct ly_ctx *ctx;
+	struct lyd_node *tree;
+	struct rb_cfg_errors *errs;
+	struct rb_cfg_removal *removals;
+	size_t n_removals;
+	size_t cap_removals;
+	bool subnets_damaged;
+};
+
+void rb_cfg_diag_removed(struct rb_cfg_diag *d, const char *parent, const char *name);
+
+/* Validate d->tree in rounds, reporting and repairing one error a round. */
+int rb_cfg_repair(struct rb_cfg_diag *d);
+
+/* config_convert.c */
+
+/* The data nodes that each converted subnet and device came from. */
+struct rb_cfg_sources {
+	const struct lyd_node **subnets;
+	const struct lyd_node **devices;
+};
+
+int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
+		   struct rb_cfg_sources *src, struct rb_cfg_errors *errs);
+void rb_cfg_sources_free(struct rb_cfg_sources *src);
+
+/* config_check.c */
+
+void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,
+		  bool subnets_complete, struct rb_cfg_errors *errs);
+
+/* config_index.c */
+
+int rb_cfg_index_devices(struct rb_config *cfg);
+
+#endif
