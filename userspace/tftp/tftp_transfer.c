@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One read transfer (RFC 1350 lock-step): send OACK or DATA n, wait for
+ * its ACK, send DATA n+1.  Only the ACK of the packet last sent moves the
+ * transfer on.  Duplicate and older ACKs are dropped without a reply, so a
+ * delayed ACK cannot double every later packet (the Sorcerer's Apprentice
+ * Syndrome).  Only the timer sends a packet again.
+ *
+ * Slot life: FREE -> WAIT_ACK -> CLOSING -> FREE.  A slot in CLOSING
+ * keeps its buffers until every request that points into it completed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "tftp/tftp_internal.h"
+#include "tftp/tftp_options.h"
+
+static struct rb_log_repeat send_later_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: sends deferred to the retransmission timer");
+static struct rb_log_repeat stray_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: packets from an unknown transfer ID");
+static struct rb_log_repeat bad_ack_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: malformed ACK packets");
+
+/* Peer and file of a transfer, formatted for one log line. */
+struct xfer_names {
+	char peer[32];
+	char file[4 * RB_TFTP_REQUEST_MAX + 1];
+};
+
+static const struct xfer_names *xfer_names(const struct tftp_xfer *x, struct xfer_names *n)
+{
+	tftp_addr_text(&x->peer, n->peer, sizeof(n->peer));
+	rb_escape(x->path, strlen(x->path), n->file, sizeof(n->file));
+	return n;
+}
+
+static bool same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
+}
+
+static void active_insert(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	x->prev = NULL;
+	x->next = srv->active;
+	if (srv->active)
+		srv->active->prev = x;
+	srv->active = x;
+	srv->n_active++;
+}
+
+static void active_remove(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		srv->active = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	srv->n_active--;
+}
+
+/* Give the slot back once nothing in the ring points into it. */
+static void xfer_release(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	if (x->inflight > 0)
+		return;
+
+	if (x->sock >= 0)
+		close(x->sock);
+	if (x->file.fd >= 0)
+		close(x->file.fd);
+	free(x->pkt);
+	free(x->scratch);
+	x->sock = -1;
+	x->file.fd = -1;
+	x->pkt = NULL;
+	x->scratch = NULL;
+
+	active_remove(srv, x);
+	x->state = TFTP_XFER_FREE;
+	x->next = srv->free_list;
+	srv->free_list = x;
+
+	if (srv->stopping)
+		tftp_check_drained(srv);
+}
+
+/*
+ * End the transfer: cancel its receive and release the slot when its last
+ * request completes.  A send still in flight (a final ERROR) goes out.
+ */
+static void xfer_close(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	uint64_t recv_data = tftp_user_data_encode(TFTP_OP_XFER_RECV, x->index, x->gen);
+
+	x->state = TFTP_XFER_CLOSING;
+	if (x->recv_armed && tftp_cancel(srv, recv_data) < 0) {
+		/* No SQE for the cancel: shutting the socket down ends the receive too. */
+		shutdown(x->sock, SHUT_RD);
+	}
+	xfer_release(srv, x);
+}
+
+/* End the transfer with an ERROR to the client, and count it. */
+static void xfer_fail(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t code,
+		      const char *message)
+{
+	struct xfer_names n;
+
+	srv->counters.error++;
+	log_warn("tftp %s: transfer of \"%s\" failed at block %llu: %s", xfer_names(x, &n)->peer,
+		 n.file, (unsigned long long)x->block, message);
+
+	/* pkt may still be read by a send in flight; then the client gets no ERROR. */
+	if (!x->send_busy) {
+		x->pkt_len = (size_t)rb_tftp_encode_error(x->pkt, x->pkt_size, code, message);
+		tftp_xfer_send_pkt(srv, x);
+	}
+	xfer_close(srv, x);
+}
+
+/* Send pkt and start its retransmission timer. */
+static void xfer_transmit(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
+{
+	struct xfer_names n;
+
+	x->deadline_ms = now_ms + x->timeout_ms;
+	if (tftp_xfer_send_pkt(srv, x) < 0)
+		rb_log_repeat(&send_later_log, "tftp %s: no free SQE for block %llu, the timer "
+			      "sends it", xfer_names(x, &n)->peer, (unsigned long long)x->block);
+}
+
+/* Fill pkt with DATA x->block from the file.  Returns 0 or -errno. */
+static int xfer_load_block(struct tftp_xfer *x)
+{
+	ssize_t n = rb_tftp_source_read(&x->src, x->pkt + RB_TFTP_HEADER_LEN, x->blksize,
+					x->scratch);
+
+	if (n < 0)
+		return (int)n;
+	/* Block numbers wrap from 65535 to 0. */
+	rb_tftp_encode_data_header(x->pkt, (uint16_t)x->block);
+	x->pkt_len = RB_TFTP_HEADER_LEN + (size_t)n;
+	x->last = (size_t)n < x->blksize;
+	return 0;
+}
+
+static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	uint64_t elapsed = rb_tftp_now_ms() - x->started_ms;
+	rb_tftp_complete_fn done = srv->cfg.on_complete;
+	struct xfer_names n;
+
+	srv->counters.done++;
+	log_info("tftp %s: sent \"%s\", %llu bytes in %llu blocks, %llu ms",
+		 xfer_names(x, &n)->peer, n.file, (unsigned long long)x->bytes_acked,
+		 (unsigned long long)x->block, (unsigned long long)elapsed);
+	if (done)
+		done(srv->cfg.on_complete_arg, &x->peer, x->path, x->bytes_acked);
+	xfer_close(srv, x);
+}
+
+/* The packet in pkt was acknowledged: finish, or send the next block. */
+static void xfer_advance(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
+{
+	int ret;
+
+	if (x->block > 0) {
+		x->bytes_acked += x->pkt_len - RB_TFTP_HEADER_LEN;
+		srv->counters.bytes += x->pkt_len - RB_TFTP_HEADER_LEN;
+	}
+	if (x->last) {
+		xfer_finish(srv, x);
+		return;
+	}
+
+	x->block++;
+	x->retries = 0;
+	ret = xfer_load_block(x);
+	if (ret < 0) {
+		xfer_fail(srv, x, RB_TFTP_EUNDEF, "reading the file failed");
+		return;
+	}
+	xfer_transmit(srv, x, now_ms);
+}
+
+static void xfer_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t len)
+{
+	const char *error;
+	uint16_t block;
+	struct xfer_names n;
+
+	if (rb_tftp_decode_ack(x->recv_buf, len, &block, &error) < 0) {
+		rb_log_repeat(&bad_ack_log, "tftp %s: ignored ACK: %s", xfer_names(x, &n)->peer,
+			      error);
+		return;
+	}
+	if (block != (uint16_t)x->block)
+		return;
+
+	x->got_ack = true;
+	/* A retransmission may still read pkt: load the next block after it. */
+	if (x->send_busy) {
+		x->advance_pending = true;
+		return;
+	}
+	xfer_advance(srv, x, rb_tftp_now_ms());
+}
+
+static void xfer_on_error(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t len)
+{
+	char message[RB_TFTP_REQUEST_MAX], escaped[4 * RB_TFTP_REQUEST_MAX + 1];
+	const char *error;
+	uint16_t code = 0;
+	struct xfer_names n;
+
+	if (rb_tftp_decode_error(x->recv_buf, len, &code, message, sizeof(message), &error) < 0)
+		snprintf(message, sizeof(message), "(%s)", error);
+	rb_escape(message, strlen(message), escaped, sizeof(escaped));
+
+	/* EDK2 (OVMF) firmware requests tsize, then ends that transfer with ERROR 8. */
+	srv->counters.aborted++;
+	log_info("tftp %s: client ended the transfer of \"%s\" at block %llu with ERROR %u: %s",
+		 xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block, code, escaped);
+	xfer_close(srv, x);
+}
+
+static void xfer_on_packet(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t len)
+{
+	uint16_t opcode;
+	struct xfer_names n;
+
+	if (rb_tftp_decode_opcode(x->recv_buf, len, &opcode) < 0) {
+		rb_log_repeat(&bad_ack_log, "tftp %s: ignored a packet shorter than 2 bytes",
+			      xfer_names(x, &n)->peer);
+		return;
+	}
+	if (opcode == RB_TFTP_ACK)
+		xfer_on_ack(srv, x, len);
+	else if (opcode == RB_TFTP_ERROR)
+		xfer_on_error(srv, x, len);
+	else
+		xfer_fail(srv, x, RB_TFTP_EBADOP, "expected an ACK or ERROR packet");
+}
+
+void tftp_xfer_recv_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res)
+{
+	struct xfer_names n;
+
+	x->recv_armed = false;
+	x->inflight--;
+	if (x->state != TFTP_XFER_WAIT_ACK) {
+		xfer_release(srv, x);
+		return;
+	}
+
+	if (res < 0 && res != -EINTR && res != -EAGAIN && res != -ENOMEM) {
+		srv->counters.error++;
+		log_err("tftp %s: receive for \"%s\" failed: %s; transfer ended",
+			xfer_names(x, &n)->peer, n.file, strerror(-res));
+		xfer_close(srv, x);
+		return;
+	}
+
+	if (res >= 0 && !same_peer(&x->recv_from, &x->peer)) {
+		/* RFC 1350: reply to a foreign port with ERROR 5 and keep the transfer going. */
+		char stray[32];
+
+		rb_log_repeat(&stray_log, "tftp %s: packet from %s for the transfer of \"%s\", "
+			      "sent ERROR 5 to it", xfer_names(x, &n)->peer,
+			      tftp_addr_text(&x->recv_from, stray, sizeof(stray)), n.file);
+		tftp_xfer_send_stray(srv, x, &x->recv_from);
+	} else if (res >= 0) {
+		xfer_on_packet(srv, x, (size_t)res);
+	}
+
+	if (x->state == TFTP_XFER_WAIT_ACK && tftp_xfer_arm_recv(srv, x) < 0) {
+		srv->counters.error++;
+		log_err("tftp %s: no free SQE to receive the next ACK; transfer ended",
+			xfer_names(x, &n)->peer);
+		xfer_close(srv, x);
+	}
+}
+
+void tftp_xfer_send_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res)
+{
+	struct xfer_names n;
+
+	x->send_busy = false;
+	x->inflight--;
+	if (x->state != TFTP_XFER_WAIT_ACK) {
+		xfer_release(srv, x);
+		return;
+	}
+
+	/* Back-pressure: the packet counts as lost, and the timer sends it again. */
+	if (res == -EAGAIN || res == -ENOBUFS || res == -ENOMEM || res == -EINTR) {
+		rb_log_repeat(&send_later_log, "tftp %s: send of block %llu failed: %s; the timer "
+			      "sends it again", xfer_names(x, &n)->peer,
+			      (unsigned long long)x->block, strerror(-res));
+	} else if (res < 0) {
+		srv->counters.error++;
+		log_err("tftp %s: send of block %llu of \"%s\" failed: %s; transfer ended",
+			xfer_names(x, &n)->peer, (unsigned long long)x->block, n.file,
+			strerror(-res));
+		xfer_close(srv, x);
+		return;
+	}
+
+	if (x->advance_pending) {
+		x->advance_pending = false;
+		xfer_advance(srv, x, rb_tftp_now_ms());
+	}
+}
+
+void tftp_xfer_stray_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res)
+{
+	x->stray_busy = false;
+	x->inflight--;
+	if (x->state != TFTP_XFER_WAIT_ACK)
+		xfer_release(srv, x);
+}
+
+/* Retransmit pkt when its timeout passed, or abandon the transfer after the last retry. */
+void tftp_xfer_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
+{
+	struct xfer_names n;
+
+	if (x->state != TFTP_XFER_WAIT_ACK || now_ms < x->deadline_ms)
+		return;
+
+	if (x->retries >= srv->cfg.retries) {
+		srv->counters.timeout++;
+		log_warn("tftp %s: no ACK for block %llu of \"%s\" after %u retransmissions; "
+			 "transfer abandoned", xfer_names(x, &n)->peer,
+			 (unsigned long long)x->block, n.file, x->retries);
+		xfer_close(srv, x);
+		return;
+	}
+
+	x->retries++;
+	x->deadline_ms = now_ms + x->timeout_ms;
+	/* A send still in flight is the retransmission; do not queue a second one. */
+	if (x->send_busy)
+		return;
+	srv->counters.retransmits++;
+	log_debug("tftp %s: retransmission %u of block %llu", xfer_names(x, &n)->peer,
+		  x->retries, (unsigned long long)x->block);
+	tftp_xfer_send_pkt(srv, x);
+}
+
+void tftp_xfer_abort(struct rb_tftp_server *srv, struct tftp_xfer *x, const char *reason)
+{
+	struct xfer_names n;
+
+	if (x->state != TFTP_XFER_WAIT_ACK)
+		return;
+	log_info("tftp %s: transfer of \"%s\" ended at block %llu: %s", xfer_names(x, &n)->peer,
+		 n.file, (unsigned long long)x->block, reason);
+	xfer_close(srv, x);
+}
+
+static int xfer_open_socket(const struct in_addr *local)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr = *local };
+	int sock, ret;
+
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return -errno;
+	/* Port 0: the kernel picks the ephemeral port, the server's transfer ID. */
+	if (bind(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		ret = -errno;
+		close(sock);
+		return ret;
+	}
+	return sock;
+}
+
+/* Take a free slot for the request, with its buffers and settings. */
+static int xfer_setup(struct rb_tftp_server *srv, struct tftp_xfer *x,
+		      const struct tftp_xfer_start *start, const struct rb_tftp_options *accepted)
+{
+	bool netascii = start->req->mode == RB_TFTP_MODE_NETASCII;
+	size_t size;
+
+	x->gen++;
+	x->state = TFTP_XFER_WAIT_ACK;
+	x->inflight = 0;
+	x->recv_armed = x->send_busy = x->advance_pending = x->stray_busy = false;
+	x->file = start->file;
+	x->peer = *start->peer;
+	x->mode = start->req->mode;
+	snprintf(x->path, sizeof(x->path), "%s", start->path);
+
+	x->blksize = accepted->has_blksize ? accepted->blksize : RB_TFTP_SEGSIZE;
+	x->timeout_ms = accepted->has_timeout ? accepted->timeout * UINT64_C(1000) :
+						srv->cfg.timeout_ms;
+	x->block = 0;
+	x->last = x->got_ack = false;
+	x->bytes_acked = 0;
+	x->retries = 0;
+	x->started_ms = rb_tftp_now_ms();
+	rb_tftp_source_init(&x->src, x->file.fd, netascii);
+	active_insert(srv, x);
+
+	size = RB_TFTP_HEADER_LEN + x->blksize;
+	if (size < RB_TFTP_OACK_MAX)
+		size = RB_TFTP_OACK_MAX;
+	if (size < RB_TFTP_ERROR_MAX)
+		size = RB_TFTP_ERROR_MAX;
+	x->pkt_size = size;
+	x->pkt = malloc(size);
+	x->scratch = netascii ? malloc(x->blksize) : NULL;
+	if (!x->pkt || (netascii && !x->scratch))
+		return -ENOMEM;
+	return 0;
+}
+
+static void log_start(const struct tftp_xfer *x, const struct rb_tftp_options *acc,
+		      unsigned ignored)
+{
+	char oack[64] = "none";
+	struct xfer_names n;
+
+	if (acc->has_blksize || acc->has_timeout || acc->has_tsize)
+		snprintf(oack, sizeof(oack), "%s%s%s", acc->has_blksize ? " blksize" : "",
+			 acc->has_timeout ? " timeout" : "", acc->has_tsize ? " tsize" : "");
+	log_info("tftp %s: sending \"%s\" (%s, %llu bytes, blksize %u, timeout %llu ms, "
+		 "options accepted: %s, ignored: %u)", xfer_names(x, &n)->peer, n.file,
+		 rb_tftp_mode_name(x->mode), (unsigned long long)x->file.size, x->blksize,
+		 (unsigned long long)x->timeout_ms, oack + (oack[0] == ' '), ignored);
+}
+
+int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *start)
+{
+	struct tftp_xfer *x = srv->free_list;
+	struct rb_tftp_options accepted;
+	struct xfer_names names;
+	const char *step;
+	bool oack;
+	int sock, ret;
+
+	sock = xfer_open_socket(&start->local);
+	if (sock < 0) {
+		log_err("tftp: socket for a new transfer failed: %s", strerror(-sock));
+		close(start->file.fd);
+		return sock;
+	}
+	srv->free_list = x->next;
+	x->sock = sock;
+
+	oack = rb_tftp_negotiate(start->req, srv->cfg.blksize_max, start->file.size, &accepted);
+	step = "allocating the packet buffers";
+	ret = xfer_setup(srv, x, start, &accepted);
+	if (ret < 0)
+		goto fail;
+
+	/* Without an accepted option there is no OACK, and DATA 1 is the reply. */
+	if (oack) {
+		x->pkt_len = (size_t)rb_tftp_encode_oack(x->pkt, x->pkt_size, &accepted);
+	} else {
+		x->block = 1;
+		step = "reading the first block";
+		ret = xfer_load_block(x);
+		if (ret < 0)
+			goto fail;
+	}
+
+	step = "queueing the receive";
+	ret = tftp_xfer_arm_recv(srv, x);
+	if (ret < 0)
+		goto fail;
+
+	log_start(x, &accepted, start->req->ignored_options);
+	xfer_transmit(srv, x, x->started_ms);
+	return 0;
+
+fail:
+	log_err("tftp %s: starting the transfer of \"%s\" failed while %s: %s",
+		xfer_names(x, &names)->peer, names.file, step, strerror(-ret));
+	xfer_close(srv, x);
+	return ret;
+}
+
+bool tftp_xfer_repeat_first(struct rb_tftp_server *srv, const struct sockaddr_in *peer,
+			    const struct rb_tftp_request *req)
+{
+	char path[RB_TFTP_REQUEST_MAX];
+	const char *error;
+
+	if (rb_tftp_path_normalize(req->filename, path, sizeof(path), &error) < 0)
+		return false;
+
+	for (struct tftp_xfer *x = srv->active; x; x = x->next) {
+		if (x->state != TFTP_XFER_WAIT_ACK || x->got_ack || !same_peer(&x->peer, peer) ||
+		    strcmp(x->path, path) != 0)
+			continue;
+		if (!x->send_busy) {
+			srv->counters.retransmits++;
+			tftp_xfer_send_pkt(srv, x);
+		}
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SQE preparation for the TFTP server.  Every function here takes an SQE,
+ * points it at memory owned by the server or a transfer slot, and counts
+ * it, so that the memory outlives the request.  The caller submits.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/log.h"
+#include "tftp/tftp_internal.h"
+
+uint64_t tftp_user_data_encode(enum tftp_op op, uint32_t index, uint32_t gen)
+{
+	uint64_t payload = (uint64_t)op << TFTP_UD_OP_SHIFT |
+			   (uint64_t)(index & TFTP_UD_INDEX_MASK) << TFTP_UD_INDEX_SHIFT | gen;
+
+	return rb_uring_tag(RB_URING_OWNER_TFTP, payload);
+}
+
+struct tftp_user_data tftp_user_data_decode(uint64_t user_data)
+{
+	uint64_t payload = rb_uring_payload(user_data);
+
+	return (struct tftp_user_data){
+		.op = (enum tftp_op)(payload >> TFTP_UD_OP_SHIFT & 0xf),
+		.index = (uint32_t)(payload >> TFTP_UD_INDEX_SHIFT) & TFTP_UD_INDEX_MASK,
+		.gen = (uint32_t)payload,
+	};
+}
+
+struct io_uring_sqe *tftp_get_sqe(struct rb_tftp_server *srv)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(srv->ring);
+
+	if (sqe)
+		return sqe;
+
+	/* The submission queue is full: hand it to the kernel, then retry once. */
+	io_uring_submit(srv->ring);
+	return io_uring_get_sqe(srv->ring);
+}
+
+int tftp_arm_listen(struct rb_tftp_server *srv)
+{
+	struct io_uring_sqe *sqe = tftp_get_sqe(srv);
+
+	if (!sqe) {
+		srv->listen_rearm = true;
+		return -EBUSY;
+	}
+
+	/* The kernel reads only msg_namelen and msg_controllen of listen_msg. */
+	io_uring_prep_recvmsg_multishot(sqe, srv->sock, &srv->listen_msg, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = srv->cfg.buf_group;
+	io_uring_sqe_set_data64(sqe, tftp_user_data_encode(TFTP_OP_LISTEN_RECV, 0, 0));
+	srv->listen_armed = true;
+	srv->listen_rearm = false;
+	return 0;
+}
+
+int tftp_xfer_arm_recv(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	struct io_uring_sqe *sqe = tftp_get_sqe(srv);
+
+	if (!sqe)
+		return -EBUSY;
+
+	x->recv_iov = (struct iovec){ .iov_base = x->recv_buf, .iov_len = sizeof(x->recv_buf) };
+	x->recv_msg = (struct msghdr){
+		.msg_name = &x->recv_from,
+		.msg_namelen = sizeof(x->recv_from),
+		.msg_iov = &x->recv_iov,
+		.msg_iovlen = 1,
+	};
+	io_uring_prep_recvmsg(sqe, x->sock, &x->recv_msg, 0);
+	io_uring_sqe_set_data64(sqe, tftp_user_data_encode(TFTP_OP_XFER_RECV, x->index, x->gen));
+	x->recv_armed = true;
+	x->inflight++;
+	return 0;
+}
+
+int tftp_xfer_send_pkt(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	struct io_uring_sqe *sqe = tftp_get_sqe(srv);
+
+	if (!sqe)
+		return -EBUSY;
+
+	x->send_iov = (struct iovec){ .iov_base = x->pkt, .iov_len = x->pkt_len };
+	x->send_msg = (struct msghdr){
+		.msg_name = &x->peer,
+		.msg_namelen = sizeof(x->peer),
+		.msg_iov = &x->send_iov,
+		.msg_iovlen = 1,
+	};
+	io_uring_prep_sendmsg(sqe, x->sock, &x->send_msg, 0);
+	io_uring_sqe_set_data64(sqe, tftp_user_data_encode(TFTP_OP_XFER_SEND, x->index, x->gen));
+	x->send_busy = true;
+	x->inflight++;
+	return 0;
+}
+
+int tftp_xfer_send_stray(struct rb_tftp_server *srv, struct tftp_xfer *x,
+			 const struct sockaddr_in *to)
+{
+	struct io_uring_sqe *sqe;
+
+	if (x->stray_busy)
+		return -EBUSY;
+	sqe = tftp_get_sqe(srv);
+	if (!sqe)
+		return -EBUSY;
+
+	x->stray_to = *to;
+	x->stray_iov = (struct iovec){ .iov_base = srv->stray_pkt, .iov_len = srv->stray_len };
+	x->stray_msg = (struct msghdr){
+		.msg_name = &x->stray_to,
+		.msg_namelen = sizeof(x->stray_to),
+		.msg_iov = &x->stray_iov,
+		.msg_iovlen = 1,
+	};
+	io_uring_prep_sendmsg(sqe, x->sock, &x->stray_msg, 0);
+	io_uring_sqe_set_data64(sqe, tftp_user_data_encode(TFTP_OP_XFER_STRAY, x->index, x->gen));
+	x->stray_busy = true;
+	x->inflight++;
+	return 0;
+}
+
+/* Set IP_PKTINFO so that the reply leaves from the address the request reached. */
+static void reply_set_source(struct tftp_reply *r, const struct in_addr *local)
+{
+	struct cmsghdr *cmsg;
+	struct in_pktinfo info = { .ipi_spec_dst = *local };
+
+	memset(&r->control, 0, sizeof(r->control));
+	r->msg.msg_control = r->control.buf;
+	r->msg.msg_controllen = sizeof(r->control.buf);
+	cmsg = CMSG_FIRSTHDR(&r->msg);
+	cmsg->cmsg_level = IPPROTO_IP;
+	cmsg->cmsg_type = IP_PKTINFO;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+}
+
+int tftp_reply_error(struct rb_tftp_server *srv, const struct sockaddr_in *to,
+		     const struct in_addr *local, uint16_t code, const char *message)
+{
+	struct io_uring_sqe *sqe;
+	struct tftp_reply *r = NULL;
+	uint32_t index;
+	int len;
+
+	for (index = 0; index < TFTP_REPLIES; index++) {
+		if (!srv->replies[index].busy) {
+			r = &srv->replies[index];
+			break;
+		}
+	}
+	if (!r)
+		return -EBUSY;
+	sqe = tftp_get_sqe(srv);
+	if (!sqe)
+		return -EBUSY;
+
+	len = rb_tftp_encode_error(r->pkt, sizeof(r->pkt), code, message);
+	r->to = *to;
+	r->iov = (struct iovec){ .iov_base = r->pkt, .iov_len = (size_t)len };
+	r->msg = (struct msghdr){
+		.msg_name = &r->to,
+		.msg_namelen = sizeof(r->to),
+		.msg_iov = &r->iov,
+		.msg_iovlen = 1,
+	};
+	if (local->s_addr != htonl(INADDR_ANY))
+		reply_set_source(r, local);
+
+	io_uring_prep_sendmsg(sqe, srv->sock, &r->msg, 0);
+	io_uring_sqe_set_data64(sqe, tftp_user_data_encode(TFTP_OP_REPLY_SEND, index, 0));
+	r->busy = true;
+	srv->replies_busy++;
+	return 0;
+}
+
+int tftp_cancel(struct rb_tftp_server *srv, uint64_t target)
+{
+	struct io_uring_sqe *sqe = tftp_get_sqe(srv);
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_cancel64(sqe, target, 0);
+	io_uring_sqe_set_data64(sqe, tftp_user_data_encode(TFTP_OP_CANCEL, 0, 0));
+	return 0;
+}
