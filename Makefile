@@ -90,10 +90,14 @@ $(BUILD)/tests/rb-tftpd: $(BUILD)/tests/tools/rb_tftpd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-# libFuzzer harness of the TFTP request decoder: make fuzz, then run
-# build/fuzz/fuzz_tftp -max_total_time=60.
+# libFuzzer harnesses of the decoders: make fuzz, then run for example
+# build/fuzz/fuzz_tftp -max_total_time=60.  tests/integration/fuzz.sh
+# runs each for a bounded number of inputs as part of make test.
 FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Iuserspace
-fuzz: $(BUILD)/fuzz/fuzz_tftp
+fuzz: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4
+$(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 $(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^

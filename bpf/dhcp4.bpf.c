@@ -140,6 +140,36 @@ static __always_inline void set_phase(struct rb_device *dev, __u32 phase, __u64 
 		dev->phase = phase;
 }
 
+/* Headroom taken at most when growing the frame at the front. */
+#define RB_HEAD_GROW_MAX 192
+
+/*
+ * Resize the frame by delta bytes.  The reply is usually longer than the
+ * request, and drivers leave little tailroom behind a small frame (veth:
+ * often under 64 bytes) but XDP_PACKET_HEADROOM in front of it.  Every
+ * byte of the frame is rewritten afterwards, so the growth can go to the
+ * tail, the head or both.  Returns 0 or -1 with the frame unchanged.
+ */
+static __always_inline int resize_frame(struct xdp_md *ctx, int delta)
+{
+	int head;
+
+	if (delta <= 0)
+		return bpf_xdp_adjust_tail(ctx, delta) ? -1 : 0;
+	if (bpf_xdp_adjust_tail(ctx, delta) == 0)
+		return 0;
+	if (bpf_xdp_adjust_head(ctx, -delta) == 0)
+		return 0;
+
+	head = delta < RB_HEAD_GROW_MAX ? delta : RB_HEAD_GROW_MAX;
+	if (bpf_xdp_adjust_head(ctx, -head))
+		return -1;
+	if (bpf_xdp_adjust_tail(ctx, delta - head) == 0)
+		return 0;
+	bpf_xdp_adjust_head(ctx, head);
+	return -1;
+}
+
 /*
  * Rewrite the frame into the reply: resize it, then write Ethernet, IPv4
  * and UDP headers and copy the payload.  Returns 0 or -1.
@@ -160,7 +190,7 @@ static __always_inline int write_reply(struct xdp_md *ctx, const struct rb_iface
 	if (len > RB_DHCP4_MAX_LEN)
 		return -1;
 	delta = (int)(ETH_IP_UDP_LEN + len) - (int)bpf_xdp_get_buff_len(ctx);
-	if (bpf_xdp_adjust_tail(ctx, delta))
+	if (resize_frame(ctx, delta))
 		return -1;
 
 	data = (void *)(long)ctx->data;

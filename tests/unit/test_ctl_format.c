@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rackbootctl's output: the name tables of the map enums, the exact JSON
+ * of device records and counters (scripts and tests/lib/rackboot.sh read
+ * it), the table's phase times, and reading real BPF maps (skipped
+ * without the privileges to create them).
+ */
+#include <ctype.h>
+#include <endian.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdp/map_names.h"
+#include "xdp/state_format.h"
+#include "xdp/state_read.h"
+
+/* Run fn on a memory stream and return what it wrote (free it). */
+#define CAPTURE(out, call)                                                     \
+	do {                                                                   \
+		size_t capture_len_;                                           \
+		FILE *capture_f_ = open_memstream(&(out), &capture_len_);      \
+		assert_non_null(capture_f_);                                   \
+		call;                                                          \
+		fclose(capture_f_);                                            \
+	} while (0)
+#define STREAM capture_f_
+
+static void check_names(const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(names[i]);
+		assert_true(names[i][0] != '\0');
+		for (const char *c = names[i]; *c; c++)
+			assert_true(islower((unsigned char)*c) || isdigit((unsigned char)*c) ||
+				    *c == '_');
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(names[i], names[j]);
+	}
+}
+
+static void names_complete_and_unique(void **state)
+{
+	check_names(rb_phase_names, RB_PHASE_COUNT);
+	check_names(rb_xdp_counter_names, RB_XC_COUNT);
+	check_names(rb_us_counter_names, RB_UC_COUNT);
+}
+
+static void names_match_enums(void **state)
+{
+	assert_string_equal(rb_phase_name(RB_PHASE_LEASED), "leased");
+	assert_string_equal(rb_phase_name(RB_PHASE_BOOTFILE), "bootfile");
+	assert_string_equal(rb_phase_name(RB_PHASE_COUNT), "unknown");
+	assert_string_equal(rb_xdp_counter_names[RB_XC_RX], "rx");
+	assert_string_equal(rb_xdp_counter_names[RB_XC_TX_OFFER], "tx_offer");
+	assert_string_equal(rb_xdp_counter_names[RB_XC_PASS_UNKNOWN_MAC], "pass_unknown_mac");
+	assert_string_equal(rb_xdp_counter_names[RB_XC_MALFORMED_UDP], "malformed_udp");
+	assert_string_equal(rb_us_counter_names[RB_UC_IGNORED_UNKNOWN], "ignored_unknown");
+	assert_string_equal(rb_us_counter_names[RB_UC_TFTP_TIMEOUT], "tftp_timeout");
+}
+
+static void json_string_escapes(void **state)
+{
+	static const char raw[] = "a\"b\\c\n\x7f\xc3";
+	char *out = NULL;
+
+	CAPTURE(out, rb_json_string(STREAM, raw, sizeof(raw) - 1));
+	assert_string_equal(out, "\"a\\\"b\\\\c\\u000a\\u007f\\u00c3\"");
+	free(out);
+}
+
+static struct rb_state_device make_device(uint8_t last, const char *host)
+{
+	struct rb_state_device d;
+
+	memset(&d, 0, sizeof(d));
+	memcpy(d.key.addr, (uint8_t[]){ 0x52, 0x54, 0x00, 0x21, 0x30, last }, 6);
+	d.rec.ipv4 = htobe32(0x0ad50000u | (100u + last));
+	d.rec.hostname_len = (uint8_t)strlen(host);
+	memcpy(d.rec.hostname, host, strlen(host));
+	return d;
+}
+
+static void devices_json_exact(void **state)
+{
+	struct rb_state_device devs[2] = { make_device(1, "node\"1"), make_device(2, "") };
+	char *out = NULL;
+
+	devs[0].rec.phase = RB_PHASE_LEASED;
+	devs[0].rec.phase_ns[RB_PHASE_DISCOVERED] = 1000;
+	devs[0].rec.phase_ns[RB_PHASE_OFFERED] = 1000;
+	devs[0].rec.phase_ns[RB_PHASE_LEASED] = 5000;
+	devs[0].rec.xdp_replies = 2;
+	devs[0].rec.us_replies = 1;
+	devs[0].rec.client_arch = 7;
+
+	CAPTURE(out, rb_state_devices_json(STREAM, devs, 2));
+	assert_string_equal(out,
+		"{\"devices\":[\n"
+		"{\"mac\":\"52:54:00:21:30:01\",\"ipv4\":\"10.213.0.101\",\"hostname\":\"node\\\"1\","
+		"\"phase\":\"leased\",\"phase_times_ns\":{\"discovered\":1000,\"offered\":1000,"
+		"\"leased\":5000},\"xdp_replies\":2,\"us_replies\":1,\"client_arch\":7},\n"
+		"{\"mac\":\"52:54:00:21:30:02\",\"ipv4\":\"10.213.0.102\",\"hostname\":\"\","
+		"\"phase\":\"none\",\"phase_times_ns\":{},\"xdp_replies\":0,\"us_replies\":0,"
+		"\"client_arch\":0}\n"
+		"]}\n");
+	free(out);
+}
+
+static void devices_json_empty(void **state)
+{
+	char *out = NULL;
+
+	CAPTURE(out, rb_state_devices_json(STREAM, NULL, 0));
+	assert_string_equal(out, "{\"devices\":[]}\n");
+	free(out);
+}
+
+static void devices_table_times(void **state)
+{
+	struct rb_state_device d = make_device(1, "rack1-node01");
+	char *out = NULL;
+
+	d.rec.phase = RB_PHASE_BOOTFILE;
+	d.rec.phase_ns[RB_PHASE_DISCOVERED] = 2000000000ull;
+	d.rec.phase_ns[RB_PHASE_OFFERED] = 2000000000ull;
+	d.rec.phase_ns[RB_PHASE_LEASED] = 2500000000ull;
+	d.rec.phase_ns[RB_PHASE_BOOTFILE] = 4250000000ull;
+
+	CAPTURE(out, rb_state_devices_table(STREAM, &d, 1));
+	assert_non_null(strstr(out, "MAC"));
+	assert_non_null(strstr(out, "rack1-node01"));
+	assert_non_null(strstr(out, "bootfile"));
+	assert_non_null(strstr(out, "+0.000"));
+	assert_non_null(strstr(out, "+0.500"));
+	assert_non_null(strstr(out, "+2.250"));
+	assert_non_null(strstr(out, "1 devices"));
+	free(out);
+}
+
+static void stats_json_shape(void **state)
+{
+	struct rb_state_stats stats;
+	char *out = NULL, key[64];
+
+	for (size_t i = 0; i < RB_XC_COUNT; i++)
+		stats.xdp[i] = 100 + i;
+	for (size_t i = 0; i < RB_UC_COUNT; i++)
+		stats.us[i] = 200 + i;
+
+	CAPTURE(out, rb_state_stats_json(STREAM, &stats));
+	assert_true(strncmp(out, "{\"xdp\":{\"rx\":100,\"pass_not_dhcp\":101,", 37) == 0);
+	assert_non_null(strstr(out, "},\"userspace\":{\"rx\":200,\"tx_offer\":201,"));
+	for (size_t i = 0; i < RB_XC_COUNT; i++) {
+		snprintf(key, sizeof(key), "\"%s\":%zu", rb_xdp_counter_names[i], 100 + i);
+		assert_non_null(strstr(out, key));
+	}
+	snprintf(key, sizeof(key), "\"tftp_timeout\":%d}}\n", 200 + RB_UC_TFTP_TIMEOUT);
+	assert_non_null(strstr(out, key));
+	free(out);
+}
+
+/* Maps like rackbootd's, created here; the test skips without CAP_BPF. */
+static int create_or_skip(enum bpf_map_type type, size_t key, size_t value, size_t entries)
+{
+	int fd = bpf_map_create(type, NULL, (__u32)key, (__u32)value, (__u32)entries, NULL);
+
+	if (fd < 0 && (errno == EPERM || errno == EACCES))
+		skip();
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static void read_devices_sorted(void **state)
+{
+	int fd = create_or_skip(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key),
+				sizeof(struct rb_device), 16);
+	uint8_t order[] = { 9, 3, 7, 1 };
+	struct rb_state_device *devs = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(order); i++) {
+		struct rb_state_device d = make_device(order[i], "x");
+
+		assert_int_equal(bpf_map_update_elem(fd, &d.key, &d.rec, BPF_ANY), 0);
+	}
+
+	assert_int_equal(rb_state_read_devices(fd, &devs, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(devs[0].key.addr[5], 1);
+	assert_int_equal(devs[1].key.addr[5], 3);
+	assert_int_equal(devs[2].key.addr[5], 7);
+	assert_int_equal(devs[3].key.addr[5], 9);
+	assert_int_equal(be32toh(devs[3].rec.ipv4), 0x0ad50000u | 109u);
+	free(devs);
+	close(fd);
+}
+
+static void read_stats_sums_cpus(void **state)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	int xdp_fd = create_or_skip(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, RB_XC_COUNT);
+	int us_fd = create_or_skip(BPF_MAP_TYPE_ARRAY, 4, 8, RB_UC_COUNT);
+	uint64_t *percpu = calloc((size_t)ncpus, sizeof(*percpu));
+	struct rb_state_stats stats;
+	__u32 key = RB_XC_TX_ACK;
+	uint64_t done = 5;
+
+	assert_non_null(percpu);
+	for (int cpu = 0; cpu < ncpus; cpu++)
+		percpu[cpu] = (uint64_t)cpu + 1;
+	assert_int_equal(bpf_map_update_elem(xdp_fd, &key, percpu, BPF_ANY), 0);
+	key = RB_UC_TFTP_DONE;
+	assert_int_equal(bpf_map_update_elem(us_fd, &key, &done, BPF_ANY), 0);
+
+	assert_int_equal(rb_state_read_stats(xdp_fd, us_fd, &stats), 0);
+	assert_int_equal(stats.xdp[RB_XC_TX_ACK], (uint64_t)ncpus * (ncpus + 1) / 2);
+	assert_int_equal(stats.xdp[RB_XC_TX_OFFER], 0);
+	assert_int_equal(stats.us[RB_UC_TFTP_DONE], 5);
+	assert_int_equal(stats.us[RB_UC_RX], 0);
+	free(percpu);
+	close(xdp_fd);
+	close(us_fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_complete_and_unique),
+		cmocka_unit_test(names_match_enums),
+		cmocka_unit_test(json_string_escapes),
+		cmocka_unit_test(devices_json_exact),
+		cmocka_unit_test(devices_json_empty),
+		cmocka_unit_test(devices_table_times),
+		cmocka_unit_test(stats_json_shape),
+		cmocka_unit_test(read_devices_sorted),
+		cmocka_unit_test(read_stats_sums_cpus),
+	};
+
+	return cmocka_run_group_tests_name("ctl_format", tests, NULL, NULL);
+}

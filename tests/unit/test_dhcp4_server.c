@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DHCPv4 slow path against real BPF maps: a table of requests, each
+ * with the counter it must move and the device record it must leave, and
+ * one request sent over UDP to 127.0.0.1 and received through io_uring.
+ * Replies go out on the loopback interface (ifindex 1), where a packet
+ * socket reads them back.  Needs CAP_BPF and CAP_NET_RAW; skips without.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+
+#include "dhcp4/server.h"
+#include "dhcp4/template.h"
+#include "lib/dhcp4_pkt.h"
+#include "xdp/device_state.h"
+
+#define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
+#define LO_IFINDEX 1
+
+static const uint8_t known_mac[6] = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 };
+static const uint8_t unknown_mac[6] = { 0x52, 0x54, 0x00, 0x21, 0x30, 0xff };
+
+struct fixture {
+	struct io_uring ring;
+	struct rb_dhcp4_server *srv;
+	uint64_t counters[RB_UC_COUNT];
+	int devices_fd, templates_fd, ifaces_fd;
+	int capture_fd;		/* AF_PACKET on lo, reads the replies */
+	uint16_t port;
+};
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static int maps_create(struct fixture *f)
+{
+	f->devices_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, sizeof(struct rb_mac_key),
+				       sizeof(struct rb_device), 16, NULL);
+	f->templates_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4,
+					 sizeof(struct rb_dhcp4_template), 4, NULL);
+	f->ifaces_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, sizeof(struct rb_iface), 4,
+				      NULL);
+	if (f->devices_fd < 0 || f->templates_fd < 0 || f->ifaces_fd < 0)
+		return -errno;
+	return 0;
+}
+
+/* Template 0 for 10.213.0.0/24, the device, and lo as a served interface. */
+static void maps_fill(struct fixture *f)
+{
+	struct rb_cfg_subnet subnet = {
+		.name = "lab", .interface = "lo", .prefix = ip4("10.213.0.0"), .prefix_len = 24,
+		.server_id = ip4("10.213.0.1"), .lease_time = 3600, .renewal_time = 1800,
+		.rebinding_time = 3150,
+	};
+	struct rb_cfg_profile profile = {
+		.name = "bios", .n_bootfiles = 1,
+		.bootfiles = { { .arch = RB_ARCH_ANY, .file = "undionly.kpxe" } },
+	};
+	struct rb_cfg_device dev = { .ipv4 = ip4("10.213.0.101"), .hostname = "rack1-node01" };
+	struct rb_dhcp4_template tmpl;
+	struct rb_iface lo = { .mtu = 1500, .enabled = 1 };
+	struct rb_mac_key key = rb_mac_key_of(known_mac);
+	struct rb_device rec;
+	__u32 zero = 0, ifindex = LO_IFINDEX;
+
+	memcpy(dev.mac, known_mac, 6);
+	assert_int_equal(rb_dhcp4_template_encode(&subnet, &profile, &tmpl), 0);
+	assert_int_equal(bpf_map_update_elem(f->templates_fd, &zero, &tmpl, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(f->ifaces_fd, &ifindex, &lo, BPF_ANY), 0);
+
+	memset(&rec, 0, sizeof(rec));
+	rb_dhcp4_device_fill(&dev, 0, &rec);
+	assert_int_equal(bpf_map_update_elem(f->devices_fd, &key, &rec, BPF_ANY), 0);
+}
+
+static int capture_open(void)
+{
+	struct sockaddr_ll addr = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IP),
+		.sll_ifindex = LO_IFINDEX,
+	};
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_IP));
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct rb_dhcp4_server_config cfg;
+
+	assert_non_null(f);
+	if (maps_create(f) || (f->capture_fd = capture_open()) < 0) {
+		fprintf(stderr, "# needs CAP_BPF and CAP_NET_RAW: %s\n", strerror(errno));
+		free(f);
+		return -1;
+	}
+	maps_fill(f);
+	assert_int_equal(io_uring_queue_init(16, &f->ring, 0), 0);
+
+	/* Port 0: any free port, so the test never meets a real DHCP server. */
+	cfg = (struct rb_dhcp4_server_config){
+		.devices_fd = f->devices_fd, .templates_fd = f->templates_fd,
+		.ifaces_fd = f->ifaces_fd, .counters = f->counters,
+	};
+	assert_int_equal(rb_dhcp4_server_new(&f->ring, &cfg, &f->srv), 0);
+	f->port = rb_dhcp4_server_port(f->srv);
+	assert_true(f->port != 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	io_uring_queue_exit(&f->ring);
+	rb_dhcp4_server_free(f->srv);
+	close(f->devices_fd);
+	close(f->templates_fd);
+	close(f->ifaces_fd);
+	close(f->capture_fd);
+	free(f);
+	return 0;
+}
+
+/* The DHCP message of a request frame built by tests/lib/dhcp4_pkt. */
+static size_t request(const struct test_dhcp4_req *r, uint8_t *msg, size_t size)
+{
+	/* Offset 2 puts the IPv4 header that test_dhcp4_frame() writes on 4 bytes. */
+	_Alignas(8) uint8_t buf[2 + 2048];
+	uint8_t *frame = buf + 2;
+	size_t len = test_dhcp4_frame(r, frame, sizeof(buf) - 2);
+
+	assert_true(len > TEST_DHCP4_OFF && len - TEST_DHCP4_OFF <= size);
+	memcpy(msg, frame + TEST_DHCP4_OFF, len - TEST_DHCP4_OFF);
+	return len - TEST_DHCP4_OFF;
+}
+
+/* Read captured frames until one is a reply of ours; returns its length or 0. */
+static size_t capture_reply(struct fixture *f, uint8_t *frame, size_t size)
+{
+	struct pollfd pfd = { .fd = f->capture_fd, .events = POLLIN };
+
+	for (int i = 0; i < 64 && poll(&pfd, 1, 200) > 0; i++) {
+		ssize_t n = recv(f->capture_fd, frame, size, 0);
+
+		/* UDP source port at 14 + 20; the server's frames carry its bound port. */
+		if (n > TEST_DHCP4_OFF && frame[23] == 17 &&
+		    ((frame[34] << 8) | frame[35]) == 0 && frame[TEST_DHCP4_OFF] == 2)
+			return (size_t)n;
+	}
+	return 0;
+}
+
+static void drain_capture(struct fixture *f)
+{
+	uint8_t buf[2048];
+
+	while (recv(f->capture_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+struct handle_case {
+	const char *name;
+	struct test_dhcp4_req req;
+	int ifindex;
+	size_t pad;			/* message length to pad to, for long messages */
+	enum rb_us_counter counter;	/* the one outcome counter that must grow */
+	enum rb_phase phase;		/* phase of the known device afterwards */
+	uint64_t us_replies;		/* its us_replies afterwards */
+	uint8_t reply_type;		/* option 53 of the captured reply, 0 = none */
+};
+
+static const struct handle_case cases[] = {
+	{ "DISCOVER from a known device", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 1,
+		.opts = OPTS(53, 1, 1, 93, 2, 0, 7, 255) },
+	  LO_IFINDEX, 0, RB_UC_TX_OFFER, RB_PHASE_OFFERED, 1, 2 },
+	{ "REQUEST for the reserved address", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 2,
+		.opts = OPTS(53, 1, 3, 50, 4, 10, 213, 0, 101, 54, 4, 10, 213, 0, 1, 255) },
+	  LO_IFINDEX, 0, RB_UC_TX_ACK, RB_PHASE_LEASED, 2, 5 },
+	{ "REQUEST for another address", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 3,
+		.opts = OPTS(53, 1, 3, 50, 4, 10, 213, 0, 150, 255) },
+	  LO_IFINDEX, 0, RB_UC_TX_NAK, RB_PHASE_LEASED, 3, 6 },
+	{ "REQUEST naming another server", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 4,
+		.opts = OPTS(53, 1, 3, 50, 4, 10, 213, 0, 101, 54, 4, 10, 213, 0, 9, 255) },
+	  LO_IFINDEX, 0, RB_UC_IGNORED_OTHER, RB_PHASE_LEASED, 3, 0 },
+	{ "RELEASE from a known device", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 5,
+		.opts = OPTS(53, 1, 7, 255) },
+	  LO_IFINDEX, 0, RB_UC_IGNORED_OTHER, RB_PHASE_LEASED, 3, 0 },
+	{ "DISCOVER from an unknown MAC", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0xff }, .xid = 6,
+		.opts = OPTS(53, 1, 1, 255) },
+	  LO_IFINDEX, 0, RB_UC_IGNORED_UNKNOWN, RB_PHASE_LEASED, 3, 0 },
+	{ "DISCOVER on an interface not served", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 7,
+		.opts = OPTS(53, 1, 1, 255) },
+	  999, 0, RB_UC_IGNORED_OTHER, RB_PHASE_LEASED, 3, 0 },
+	{ "relayed DISCOVER", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 8,
+		.giaddr = 0x0101010a, .opts = OPTS(53, 1, 1, 255) },
+	  LO_IFINDEX, 0, RB_UC_IGNORED_OTHER, RB_PHASE_LEASED, 3, 0 },
+	{ "BOOTREPLY", {
+		.op = 2, .mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 9,
+		.opts = OPTS(53, 1, 2, 255) },
+	  LO_IFINDEX, 0, RB_UC_IGNORED_OTHER, RB_PHASE_LEASED, 3, 0 },
+	{ "BOOTP request without option 53", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 10,
+		.opts = OPTS(255) },
+	  LO_IFINDEX, 0, RB_UC_IGNORED_OTHER, RB_PHASE_LEASED, 3, 0 },
+	{ "magic cookie missing", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 11, .no_cookie = 1,
+		.opts = OPTS(53, 1, 1, 255) },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "option past the end", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 12,
+		.opts = OPTS(53, 1, 1, 12, 40, 'a') },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "longer than 1472 bytes", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 13,
+		.opts = OPTS(53, 1, 1, 255), .pad_to = 1500 },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+};
+
+static void check_case(struct fixture *f, const struct handle_case *c)
+{
+	uint64_t before[RB_UC_COUNT];
+	uint8_t msg[2048], frame[2048];
+	struct rb_device rec;
+	size_t len, got;
+
+	print_message("# %s\n", c->name);
+	memcpy(before, f->counters, sizeof(before));
+	len = request(&c->req, msg, sizeof(msg));
+	drain_capture(f);
+
+	rb_dhcp4_server_handle(f->srv, c->ifindex, msg, len);
+
+	assert_int_equal(f->counters[RB_UC_RX], before[RB_UC_RX] + 1);
+	for (int i = RB_UC_RX + 1; i < RB_UC_COUNT; i++)
+		assert_int_equal(f->counters[i], before[i] + (i == (int)c->counter));
+
+	assert_int_equal(rb_device_get(f->devices_fd, known_mac, &rec), 0);
+	assert_int_equal(rec.phase, c->phase);
+	assert_int_equal(rec.us_replies, c->us_replies);
+	assert_int_equal(rec.from_xdp, 0);
+	assert_int_equal(rb_device_get(f->devices_fd, unknown_mac, &rec), -ENOENT);
+
+	got = capture_reply(f, frame, sizeof(frame));
+	if (c->reply_type == 0) {
+		assert_int_equal(got, 0);
+		return;
+	}
+	assert_true(got > 0);
+	const uint8_t *opt53 = test_dhcp4_find_option(frame, got, 53);
+
+	assert_non_null(opt53);
+	assert_int_equal(opt53[2], c->reply_type);
+	assert_memory_equal(frame + TEST_DHCP4_OFF + 4, &c->req.xid, 4);
+}
+
+static void handle_table(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_device rec;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_case(f, &cases[i]);
+
+	/* The first DISCOVER recorded its phase times and option 93. */
+	assert_int_equal(rb_device_get(f->devices_fd, known_mac, &rec), 0);
+	assert_true(rec.phase_ns[RB_PHASE_DISCOVERED] > 0);
+	assert_int_equal(rec.phase_ns[RB_PHASE_OFFERED], rec.phase_ns[RB_PHASE_DISCOVERED]);
+	assert_true(rec.phase_ns[RB_PHASE_LEASED] >= rec.phase_ns[RB_PHASE_OFFERED]);
+	assert_int_equal(rec.client_arch, 7);
+}
+
+/* A DISCOVER over UDP to 127.0.0.1, through io_uring and IP_PKTINFO. */
+static void receive_through_ring(void **state)
+{
+	struct fixture *f = *state;
+	struct test_dhcp4_req req = {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 77,
+		.opts = OPTS(53, 1, 1, 255),
+	};
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(f->port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct __kernel_timespec timeout = { .tv_sec = 2 };
+	uint64_t offers = f->counters[RB_UC_TX_OFFER];
+	struct io_uring_cqe *cqe;
+	uint8_t msg[2048];
+	size_t len = request(&req, msg, sizeof(msg));
+	int sock;
+
+	assert_int_equal(rb_dhcp4_server_start(f->srv), 0);
+	assert_true(io_uring_submit(&f->ring) > 0);
+
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(sock >= 0);
+	assert_int_equal(sendto(sock, msg, len, 0, (struct sockaddr *)&to, sizeof(to)), len);
+	close(sock);
+
+	assert_int_equal(io_uring_wait_cqe_timeout(&f->ring, &cqe, &timeout), 0);
+	assert_true(rb_dhcp4_owns(cqe->user_data));
+	assert_int_equal(cqe->res, len);
+	assert_int_equal(rb_dhcp4_server_handle_cqe(f->srv, cqe), 0);
+	io_uring_cqe_seen(&f->ring, cqe);
+
+	/* It came in on lo, which rb_ifaces serves, so the server sent an OFFER. */
+	assert_int_equal(f->counters[RB_UC_TX_OFFER], offers + 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(handle_table),
+		cmocka_unit_test(receive_through_ring),
+	};
+	struct fixture *probe;
+	void *state = NULL;
+
+	/* Exit 77 (skipped) when this process may not create maps or packet sockets. */
+	if (setup(&state) != 0)
+		return 77;
+	probe = state;
+	teardown((void **)&probe);
+
+	return cmocka_run_group_tests_name("dhcp4_server", tests, setup, teardown);
+}

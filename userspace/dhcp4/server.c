@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Sockets and io_uring receives of the DHCPv4 slow path; the handling of
+ * each message is in server_handle.c.
+ *
+ * Each receive slot has one recvmsg in the ring at a time and is queued
+ * again after its completion.  The user_data payload is the slot index.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "dhcp4/server_internal.h"
+
+static struct rb_log_repeat repeat_recv_error =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "dhcpv4: receive on the server socket failed");
+
+static int enable_option(int fd, int level, int name, const char *option_name)
+{
+	int enable = 1;
+
+	if (setsockopt(fd, level, name, &enable, sizeof(enable)) < 0) {
+		int err = -errno;
+
+		log_err("dhcpv4: setting %s on the server socket failed: %s", option_name,
+			strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int open_udp(uint16_t port)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	int fd, err;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = -errno;
+		log_err("dhcpv4: opening the UDP socket failed: %s", strerror(-err));
+		return err;
+	}
+
+	/* IP_PKTINFO names the ingress interface, which chooses source MAC and socket. */
+	err = enable_option(fd, SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
+	err = err ?: enable_option(fd, SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST");
+	err = err ?: enable_option(fd, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO");
+	if (err) {
+		close(fd);
+		return err;
+	}
+
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		err = -errno;
+		log_err("dhcpv4: binding 0.0.0.0:%u failed: %s; is another DHCP server running? "
+			"stop it, or set dhcpv4 server-port", port, strerror(-err));
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int open_packet(void)
+{
+	/* Protocol 0: the socket receives nothing, it only sends whole frames. */
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		int err = -errno;
+
+		log_err("dhcpv4: opening the AF_PACKET socket for replies failed: %s (needs "
+			"CAP_NET_RAW)", strerror(-err));
+		return err;
+	}
+	return fd;
+}
+
+int rb_dhcp4_server_new(struct io_uring *ring, const struct rb_dhcp4_server_config *cfg,
+			struct rb_dhcp4_server **out)
+{
+	struct rb_dhcp4_server *srv;
+
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return -ENOMEM;
+	srv->ring = ring;
+	srv->cfg = *cfg;
+	if (!srv->cfg.counters)
+		srv->cfg.counters = srv->own_counters;
+	srv->packet_fd = -1;
+
+	srv->udp_fd = open_udp(cfg->server_port);
+	if (srv->udp_fd < 0) {
+		int err = srv->udp_fd;
+
+		free(srv);
+		return err;
+	}
+	srv->packet_fd = open_packet();
+	if (srv->packet_fd < 0) {
+		int err = srv->packet_fd;
+
+		close(srv->udp_fd);
+		free(srv);
+		return err;
+	}
+	*out = srv;
+	return 0;
+}
+
+uint16_t rb_dhcp4_server_port(const struct rb_dhcp4_server *srv)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+
+	if (getsockname(srv->udp_fd, (struct sockaddr *)&addr, &len) < 0)
+		return 0;
+	return ntohs(addr.sin_port);
+}
+
+/* Queue the recvmsg of one slot; false when the submission queue is full. */
+static bool recv_queue(struct rb_dhcp4_server *srv, unsigned int slot)
+{
+	struct rb_dhcp4_recv *r = &srv->recv[slot];
+	struct io_uring_sqe *sqe;
+
+	sqe = io_uring_get_sqe(srv->ring);
+	if (!sqe) {
+		io_uring_submit(srv->ring);
+		sqe = io_uring_get_sqe(srv->ring);
+		if (!sqe)
+			return false;
+	}
+
+	memset(&r->msg, 0, sizeof(r->msg));
+	memset(&r->control, 0, sizeof(r->control));
+	r->iov = (struct iovec){ .iov_base = r->data, .iov_len = sizeof(r->data) };
+	r->msg.msg_name = &r->peer;
+	r->msg.msg_namelen = sizeof(r->peer);
+	r->msg.msg_iov = &r->iov;
+	r->msg.msg_iovlen = 1;
+	r->msg.msg_control = r->control.buf;
+	r->msg.msg_controllen = sizeof(r->control.buf);
+
+	/* MSG_TRUNC makes the result the datagram's full length, to spot long ones. */
+	io_uring_prep_recvmsg(sqe, srv->udp_fd, &r->msg, MSG_TRUNC);
+	io_uring_sqe_set_data64(sqe, rb_uring_tag(RB_URING_OWNER_DHCP4, slot));
+	r->queued = true;
+	return true;
+}
+
+int rb_dhcp4_server_start(struct rb_dhcp4_server *srv)
+{
+	for (unsigned int i = 0; i < RB_DHCP4_RECV_SLOTS; i++) {
+		if (!recv_queue(srv, i)) {
+			log_err("dhcpv4: the io_uring submission queue is full; start with a "
+				"larger ring");
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+/* The ingress interface from the IP_PKTINFO control message, 0 if absent. */
+static int recv_ifindex(struct rb_dhcp4_recv *r)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&r->msg); c; c = CMSG_NXTHDR(&r->msg, c)) {
+		struct in_pktinfo info;
+
+		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO)
+			continue;
+		memcpy(&info, CMSG_DATA(c), sizeof(info));
+		return info.ipi_ifindex;
+	}
+	return 0;
+}
+
+int rb_dhcp4_server_handle_cqe(struct rb_dhcp4_server *srv, const struct io_uring_cqe *cqe)
+{
+	uint64_t slot = rb_uring_payload(cqe->user_data);
+	struct rb_dhcp4_recv *r;
+
+	if (!rb_dhcp4_owns(cqe->user_data) || slot >= RB_DHCP4_RECV_SLOTS)
+		return -EINVAL;
+	r = &srv->recv[slot];
+	r->queued = false;
+
+	if (cqe->res >= 0) {
+		/* A datagram longer than the buffer is reported by its full length. */
+		size_t len = (size_t)cqe->res;
+
+		rb_dhcp4_server_handle(srv, recv_ifindex(r), r->data,
+				       len > sizeof(r->data) ? RB_DHCP4_MAX_LEN + 1 : len);
+	} else if (cqe->res != -ECANCELED) {
+		rb_log_repeat(&repeat_recv_error, "dhcpv4: receive on the server socket failed: %s",
+			      strerror(-cqe->res));
+	}
+
+	if (!srv->stopping)
+		recv_queue(srv, (unsigned int)slot);
+	return 0;
+}
+
+void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv)
+{
+	if (srv->stopping)
+		return;
+	for (unsigned int i = 0; i < RB_DHCP4_RECV_SLOTS; i++) {
+		if (!srv->recv[i].queued && !recv_queue(srv, i))
+			return;
+	}
+}
+
+void rb_dhcp4_server_stop(struct rb_dhcp4_server *srv)
+{
+	srv->stopping = true;
+}
+
+void rb_dhcp4_server_free(struct rb_dhcp4_server *srv)
+{
+	if (!srv)
+		return;
+	close(srv->udp_fd);
+	close(srv->packet_fd);
+	free(srv);
+}

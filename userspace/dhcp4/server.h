@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The DHCPv4 slow path.  Requests that the XDP program passes up arrive
+ * on a UDP socket bound to 0.0.0.0 at the server port: unknown devices,
+ * message types the XDP program leaves to userspace, malformed messages,
+ * or every request when no XDP program runs.  Known devices get the reply
+ * that the XDP program would build, framed the same way.  The frame goes
+ * out on an AF_PACKET socket of the ingress interface, so delivery to
+ * chaddr or to the broadcast address needs no ARP entry.
+ *
+ * Embedding, on a caller-owned io_uring shared with other services:
+ *
+ *	rb_dhcp4_server_new(&ring, &cfg, &srv);
+ *	rb_dhcp4_server_start(srv);
+ *	loop: for each cqe with rb_dhcp4_owns(cqe->user_data):
+ *		rb_dhcp4_server_handle_cqe(srv, cqe);
+ *	      rb_dhcp4_server_tick(srv);
+ *	shutdown: io_uring_queue_exit(&ring); rb_dhcp4_server_free(srv);
+ *
+ * The server only prepares SQEs; the caller submits them.
+ */
+#ifndef RB_DHCP4_SERVER_H
+#define RB_DHCP4_SERVER_H
+
+#include <liburing.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/uring.h"
+
+struct rb_dhcp4_server;
+
+struct rb_dhcp4_server_config {
+	int devices_fd;		/* rb_devices */
+	int templates_fd;	/* rb_dhcp4_templates */
+	int ifaces_fd;		/* rb_ifaces: source MAC and MTU per ifindex */
+	uint64_t *counters;	/* RB_UC_COUNT counters; NULL = kept inside the server */
+	uint16_t server_port;	/* host order, bound on 0.0.0.0 */
+	uint16_t client_port;	/* host order, destination of replies */
+};
+
+/*
+ * Open and bind the sockets.  Returns 0 and sets *out, or a negative
+ * errno after logging what failed (a port in use, say).
+ */
+int rb_dhcp4_server_new(struct io_uring *ring, const struct rb_dhcp4_server_config *cfg,
+			struct rb_dhcp4_server **out);
+
+/* Local port of the UDP socket, host order (useful with server_port 0). */
+uint16_t rb_dhcp4_server_port(const struct rb_dhcp4_server *srv);
+
+/* Queue the receives.  Returns 0 or a negative errno. */
+int rb_dhcp4_server_start(struct rb_dhcp4_server *srv);
+
+static inline bool rb_dhcp4_owns(uint64_t user_data)
+{
+	return rb_uring_owner(user_data) == RB_URING_OWNER_DHCP4;
+}
+
+/*
+ * Handle one completion that rb_dhcp4_owns, and queue the next receive.
+ * Returns 0, or -EINVAL for a user_data that is not the server's.
+ */
+int rb_dhcp4_server_handle_cqe(struct rb_dhcp4_server *srv, const struct io_uring_cqe *cqe);
+
+/* Queue the receives that found the submission queue full. */
+void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv);
+
+/*
+ * Handle one DHCP message received on ifindex (0 = unknown).  The
+ * completion handler calls it; tests can feed it messages directly.
+ */
+void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void *msg,
+			    size_t len);
+
+/* Stop queueing receives.  The ones in flight end with the ring. */
+void rb_dhcp4_server_stop(struct rb_dhcp4_server *srv);
+
+/*
+ * Free the server.  Receives in flight point into it, so call this only
+ * after io_uring_queue_exit() on the ring.  NULL is accepted.
+ */
+void rb_dhcp4_server_free(struct rb_dhcp4_server *srv);
+
+#endif

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One DHCPv4 message on the slow path: parse it, classify it, reply to
+ * known devices with the shared codec, and update the device record the
+ * way the XDP program does (phase times, reply count, from_xdp = 0).
+ *
+ * Every message is counted once in RB_UC_RX and at most once more in the
+ * counter of its outcome.  Floods of one kind (malformed messages,
+ * unknown devices) are logged through rb_log_repeat: the first in full,
+ * then a summary per second.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <bpf/bpf.h>
+
+#include "common/log.h"
+#include "dhcp4/server_internal.h"
+#include "xdp/device_state.h"
+
+#define REPEAT(level, text) RB_LOG_REPEAT_INIT(level, text)
+
+/* One class per enum rb_dhcp4_parse_error. */
+static struct rb_log_repeat repeat_malformed[] = {
+	[RB_D4_ESHORT] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: shorter than the BOOTP header"),
+	[RB_D4_EOP] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: op is not BOOTREQUEST"),
+	[RB_D4_EHLEN] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: hlen above 16"),
+	[RB_D4_ECOOKIE] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: magic cookie missing"),
+	[RB_D4_EOPTION] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: option runs past the end"),
+	[RB_D4_ENOEND] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: no end option"),
+	[RB_D4_EBADLEN] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: option with an invalid length"),
+	[RB_D4_ELONG] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: longer than 1472 bytes"),
+};
+
+static struct rb_log_repeat repeat_bootreply =
+	REPEAT(RB_LOG_INFO, "dhcpv4: BOOTREPLY ignored");
+static struct rb_log_repeat repeat_relayed =
+	REPEAT(RB_LOG_INFO, "dhcpv4: relayed request ignored");
+static struct rb_log_repeat repeat_not_ethernet =
+	REPEAT(RB_LOG_INFO, "dhcpv4: request with a non-Ethernet chaddr ignored");
+static struct rb_log_repeat repeat_bootp =
+	REPEAT(RB_LOG_INFO, "dhcpv4: BOOTP or option-overload request ignored");
+static struct rb_log_repeat repeat_iface_off =
+	REPEAT(RB_LOG_INFO, "dhcpv4: request on an interface without DHCPv4 ignored");
+static struct rb_log_repeat repeat_unknown =
+	REPEAT(RB_LOG_INFO, "dhcpv4: request from a MAC not in the inventory ignored");
+static struct rb_log_repeat repeat_client_msg =
+	REPEAT(RB_LOG_INFO, "dhcpv4: INFORM, DECLINE or RELEASE from a device ignored");
+static struct rb_log_repeat repeat_other_type =
+	REPEAT(RB_LOG_INFO, "dhcpv4: request of a message type clients do not send ignored");
+static struct rb_log_repeat repeat_other_server =
+	REPEAT(RB_LOG_DEBUG, "dhcpv4: REQUEST for another server ignored");
+static struct rb_log_repeat repeat_no_template =
+	REPEAT(RB_LOG_ERR, "dhcpv4: device without a reply template");
+static struct rb_log_repeat repeat_build_failed =
+	REPEAT(RB_LOG_ERR, "dhcpv4: building a reply failed");
+static struct rb_log_repeat repeat_send_failed =
+	REPEAT(RB_LOG_ERR, "dhcpv4: sending a reply failed");
+static struct rb_log_repeat repeat_update_failed =
+	REPEAT(RB_LOG_ERR, "dhcpv4: updating a device record failed");
+
+/* Names and addresses of one message, formatted once for its log lines. */
+struct msg_names {
+	char ifname[IF_NAMESIZE + 8];
+	char mac[18];
+};
+
+static void names_init(struct msg_names *n, int ifindex, const uint8_t *msg, size_t len)
+{
+	if (ifindex <= 0 || !if_indextoname((unsigned int)ifindex, n->ifname))
+		snprintf(n->ifname, sizeof(n->ifname), "ifindex %d", ifindex);
+
+	/* chaddr is read from the raw bytes, since malformed messages have it too. */
+	if (len >= RB_BOOTP_CHADDR + ETH_ALEN)
+		rb_mac_format(msg + RB_BOOTP_CHADDR, n->mac);
+	else
+		snprintf(n->mac, sizeof(n->mac), "(none)");
+}
+
+static void malformed(struct rb_dhcp4_server *srv, int err, const struct msg_names *n)
+{
+	size_t classes = sizeof(repeat_malformed) / sizeof(repeat_malformed[0]);
+
+	rb_dhcp4_count(srv, RB_UC_MALFORMED);
+	if (err <= RB_D4_OK || (size_t)err >= classes) {
+		log_warn("dhcpv4: malformed message on %s from chaddr %s: parse error %d",
+			 n->ifname, n->mac, err);
+		return;
+	}
+	rb_log_repeat(&repeat_malformed[err], "%s (on %s, chaddr %s)", repeat_malformed[err].what,
+		      n->ifname, n->mac);
+}
+
+static const char *msg_type_name(unsigned int type)
+{
+	static const char *const names[] = {
+		[RB_DHCPDISCOVER] = "DISCOVER", [RB_DHCPOFFER] = "OFFER",
+		[RB_DHCPREQUEST] = "REQUEST", [RB_DHCPDECLINE] = "DECLINE",
+		[RB_DHCPACK] = "ACK", [RB_DHCPNAK] = "NAK",
+		[RB_DHCPRELEASE] = "RELEASE", [RB_DHCPINFORM] = "INFORM",
+	};
+
+	if (type >= sizeof(names) / sizeof(names[0]) || !names[type])
+		return "unknown";
+	return names[type];
+}
+
+/* Write the Ethernet frame of the built reply to the ingress interface. */
+static int send_reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
+		      const struct rb_dhcp4_answer *ans)
+{
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IP),
+		.sll_ifindex = ifindex,
+		.sll_halen = ETH_ALEN,
+	};
+	uint8_t *frame = srv->frame_buf + RB_DHCP4_FRAME_ALIGN;
+	ssize_t sent;
+	int len;
+
+	len = rb_dhcp4_frame(&srv->work, ans, iface->mac, srv->cfg.server_port,
+			     srv->cfg.client_port, frame,
+			     sizeof(srv->frame_buf) - RB_DHCP4_FRAME_ALIGN);
+	if (len < 0)
+		return -EMSGSIZE;
+	memcpy(to.sll_addr, frame, ETH_ALEN);
+
+	sent = sendto(srv->packet_fd, frame, (size_t)len, MSG_DONTWAIT, (struct sockaddr *)&to,
+		      sizeof(to));
+	if (sent < 0)
+		return -errno;
+	return sent == len ? 0 : -EMSGSIZE;
+}
+
+/* Count and record a reply that was sent, and log it. */
+static void reply_sent(struct rb_dhcp4_server *srv, struct rb_device *dev, int type,
+		       uint64_t now, const struct msg_names *n)
+{
+	char addr[INET_ADDRSTRLEN], host[RB_HOSTNAME_MAX * 4 + 1];
+
+	inet_ntop(AF_INET, &dev->ipv4, addr, sizeof(addr));
+	rb_escape(dev->hostname, dev->hostname_len, host, sizeof(host));
+	dev->from_xdp = 0;
+	dev->us_replies++;
+
+	if (type == RB_DHCPOFFER) {
+		rb_device_set_phase(dev, RB_PHASE_OFFERED, now);
+		rb_dhcp4_count(srv, RB_UC_TX_OFFER);
+		log_debug("dhcpv4: OFFER %s to %s (%s) on %s", addr, n->mac, host, n->ifname);
+	} else if (type == RB_DHCPACK) {
+		rb_device_set_phase(dev, RB_PHASE_LEASED, now);
+		rb_dhcp4_count(srv, RB_UC_TX_ACK);
+		log_info("dhcpv4: ACK %s to %s (%s) on %s", addr, n->mac, host, n->ifname);
+	} else {
+		rb_dhcp4_count(srv, RB_UC_TX_NAK);
+		log_info("dhcpv4: NAK to %s (%s) on %s: it asked for another address than %s",
+			 n->mac, host, n->ifname, addr);
+	}
+}
+
+/* Build and send the reply; returns the message type sent, or 0. */
+static int reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
+		 const struct rb_device *dev, const struct msg_names *n)
+{
+	struct rb_dhcp4_template tmpl;
+	struct rb_dhcp4_answer ans;
+	__u32 id = dev->template_id;
+	int err;
+
+	if (bpf_map_lookup_elem(srv->cfg.templates_fd, &id, &tmpl) || tmpl.server_id == 0) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_no_template, "dhcpv4: device %s points at reply template %u, "
+			      "which is missing: restart rackbootd to rewrite the maps", n->mac, id);
+		return 0;
+	}
+	if (rb_dhcp4_answer(&srv->work, &tmpl, dev, iface->mtu, &ans)) {
+		rb_dhcp4_count(srv, RB_UC_SEND_FAILED);
+		rb_log_repeat(&repeat_build_failed, "dhcpv4: building the reply to %s on %s failed",
+			      n->mac, n->ifname);
+		return 0;
+	}
+	if (ans.reply_type == RB_D4_V_IGNORE) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_other_server, "dhcpv4: REQUEST from %s on %s names another "
+			      "server; not answered", n->mac, n->ifname);
+		return 0;
+	}
+
+	err = send_reply(srv, ifindex, iface, &ans);
+	if (err) {
+		rb_dhcp4_count(srv, RB_UC_SEND_FAILED);
+		rb_log_repeat(&repeat_send_failed, "dhcpv4: sending the %s to %s on %s failed: %s",
+			      msg_type_name((unsigned int)ans.reply_type), n->mac, n->ifname,
+			      strerror(-err));
+		return 0;
+	}
+	return ans.reply_type;
+}
+
+/* DISCOVER or REQUEST from a known device. */
+static void answer(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
+		   struct rb_device *dev, const struct msg_names *n)
+{
+	const struct rb_dhcp4_request *req = &srv->work.req;
+	uint64_t now = rb_boottime_ns();
+	int type, err;
+
+	if (req->msg_type == RB_DHCPDISCOVER)
+		rb_device_set_phase(dev, RB_PHASE_DISCOVERED, now);
+	if (req->has_client_arch)
+		dev->client_arch = req->client_arch;
+
+	type = reply(srv, ifindex, iface, dev, n);
+	if (type)
+		reply_sent(srv, dev, type, now, n);
+
+	/* -ENOENT: the device left the inventory meanwhile; nothing to record. */
+	err = rb_device_put(srv->cfg.devices_fd, req->chaddr, dev);
+	if (err && err != -ENOENT)
+		rb_log_repeat(&repeat_update_failed, "dhcpv4: updating the record of %s failed: %s",
+			      n->mac, strerror(-err));
+}
+
+/*
+ * Checks that XDP makes before its device lookup, in the same order.
+ * Returns true when the message goes on to the device lookup.
+ */
+static bool classify(struct rb_dhcp4_server *srv, const struct msg_names *n)
+{
+	const struct rb_dhcp4_request *req = &srv->work.req;
+	char giaddr[INET_ADDRSTRLEN];
+
+	if (req->giaddr) {
+		inet_ntop(AF_INET, &req->giaddr, giaddr, sizeof(giaddr));
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_relayed, "dhcpv4: request from %s relayed by %s on %s "
+			      "ignored: relay agents are not supported yet", n->mac, giaddr,
+			      n->ifname);
+		return false;
+	}
+	if (req->htype != 1 || req->hlen != ETH_ALEN) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_not_ethernet, "dhcpv4: request on %s with htype %u, hlen %u "
+			      "ignored: only Ethernet clients are served", n->ifname, req->htype,
+			      req->hlen);
+		return false;
+	}
+	if (req->has_overload || req->msg_type == 0) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_bootp, "dhcpv4: %s request from %s on %s ignored: not "
+			      "supported yet", req->msg_type ? "option-overload" : "BOOTP",
+			      n->mac, n->ifname);
+		return false;
+	}
+	return true;
+}
+
+/* A known device sent a message type other than DISCOVER and REQUEST. */
+static void other_type(struct rb_dhcp4_server *srv, const struct msg_names *n)
+{
+	unsigned int type = srv->work.req.msg_type;
+
+	rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+	if (type == RB_DHCPINFORM || type == RB_DHCPDECLINE || type == RB_DHCPRELEASE)
+		rb_log_repeat(&repeat_client_msg, "dhcpv4: %s from %s on %s ignored: not handled "
+			      "yet", msg_type_name(type), n->mac, n->ifname);
+	else
+		rb_log_repeat(&repeat_other_type, "dhcpv4: %s (type %u) from %s on %s ignored",
+			      msg_type_name(type), type, n->mac, n->ifname);
+}
+
+void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void *msg,
+			    size_t len)
+{
+	const struct rb_dhcp4_request *req = &srv->work.req;
+	struct msg_names n;
+	struct rb_iface iface;
+	struct rb_device dev;
+	__u32 key = (__u32)ifindex;
+	int err;
+
+	rb_dhcp4_count(srv, RB_UC_RX);
+	names_init(&n, ifindex, msg, len);
+
+	if (len > RB_BOOTP_OP && ((const uint8_t *)msg)[RB_BOOTP_OP] == RB_BOOTREPLY) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_bootreply, "dhcpv4: BOOTREPLY on %s for chaddr %s ignored: "
+			      "is another DHCP server or relay on this link?", n.ifname, n.mac);
+		return;
+	}
+	err = rb_dhcp4_load(&srv->work, msg, len);
+	if (err != RB_D4_OK) {
+		malformed(srv, err, &n);
+		return;
+	}
+	if (!classify(srv, &n))
+		return;
+
+	if (ifindex <= 0 || bpf_map_lookup_elem(srv->cfg.ifaces_fd, &key, &iface) ||
+	    !iface.enabled) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_iface_off, "dhcpv4: request from %s on %s ignored: no dhcpv4 "
+			      "subnet is served on that interface", n.mac, n.ifname);
+		return;
+	}
+
+	if (rb_device_get(srv->cfg.devices_fd, req->chaddr, &dev)) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_UNKNOWN);
+		rb_log_repeat(&repeat_unknown, "dhcpv4: %s from %s on %s ignored: the MAC is not in "
+			      "the inventory and no pool is configured", msg_type_name(req->msg_type),
+			      n.mac, n.ifname);
+		return;
+	}
+
+	if (req->msg_type == RB_DHCPDISCOVER || req->msg_type == RB_DHCPREQUEST)
+		answer(srv, ifindex, &iface, &dev, &n);
+	else
+		other_type(srv, &n);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* State of the DHCPv4 slow-path server, shared by server.c and server_handle.c. */
+#ifndef RB_DHCP4_SERVER_INTERNAL_H
+#define RB_DHCP4_SERVER_INTERNAL_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "dhcp4/answer.h"
+#include "dhcp4/server.h"
+#include "rackboot/maps.h"
+
+/*
+ * Receives kept in flight at once.  A few let a burst of requests be
+ * read in one pass of the loop; the slow path needs no more.
+ */
+#define RB_DHCP4_RECV_SLOTS	8
+
+/* Ethernet, IPv4 and UDP headers in front of the DHCP message. */
+#define RB_DHCP4_FRAME_HDR	(14 + 20 + 8)
+#define RB_DHCP4_FRAME_ALIGN	2	/* 2 + 14-byte Ethernet header = 16 */
+
+struct rb_dhcp4_recv {
+	struct msghdr msg;
+	struct iovec iov;
+	struct sockaddr_in peer;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} control;
+	uint8_t data[RB_DHCP4_BUF_LEN];
+	bool queued;		/* a recvmsg for this slot is in the ring */
+};
+
+struct rb_dhcp4_server {
+	struct io_uring *ring;
+	struct rb_dhcp4_server_config cfg;
+	uint64_t own_counters[RB_UC_COUNT];	/* used when cfg.counters is NULL */
+	int udp_fd;
+	int packet_fd;		/* AF_PACKET, SOCK_RAW, protocol 0: send only */
+	bool stopping;
+	struct rb_dhcp4_work work;
+	/*
+	 * The reply frame starts RB_DHCP4_FRAME_ALIGN bytes into this buffer,
+	 * so that rb_dhcp4_frame() writes its IPv4 and UDP headers at 4-byte
+	 * aligned addresses.
+	 */
+	_Alignas(8) uint8_t frame_buf[RB_DHCP4_FRAME_ALIGN + RB_DHCP4_FRAME_HDR + RB_DHCP4_MAX_LEN];
+	struct rb_dhcp4_recv recv[RB_DHCP4_RECV_SLOTS];
+};
+
+static inline void rb_dhcp4_count(struct rb_dhcp4_server *srv, enum rb_us_counter c)
+{
+	srv->cfg.counters[c]++;
+}
+
+#endif

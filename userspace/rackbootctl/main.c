@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rackbootctl: show rackbootd's state from its pinned maps.
+ *
+ *	rackbootctl [--pin-path DIR] devices [--json]
+ *	rackbootctl [--pin-path DIR] stats [--json]
+ *
+ * It reads the maps directly (bpf_obj_get), so it works while rackbootd
+ * runs and after it stopped, and needs the privileges that BPF map access
+ * needs (root, or CAP_BPF).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rackboot/maps.h"
+#include "xdp/state_format.h"
+#include "xdp/state_read.h"
+
+#define DEFAULT_PIN_PATH "/sys/fs/bpf/rackboot"
+#define EXIT_USAGE 2
+
+struct options {
+	const char *pin_path;
+	const char *command;
+	bool json;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: rackbootctl [--pin-path DIR] devices [--json]\n"
+		"       rackbootctl [--pin-path DIR] stats [--json]\n"
+		"\n"
+		"Show rackbootd's state from the maps it pinned.\n"
+		"\n"
+		"Commands:\n"
+		"  devices  one line per inventory device: address, phase, times of the\n"
+		"           phases in seconds after the first one, replies sent by XDP and\n"
+		"           by rackbootd, and the client architecture (option 93)\n"
+		"  stats    the XDP counters (summed over CPUs) and rackbootd's counters\n"
+		"\n"
+		"Options:\n"
+		"  -p, --pin-path DIR  folder of the pinned maps, the config's\n"
+		"                      bpffs-pin-path (default %s)\n"
+		"  -j, --json          print JSON instead of a table\n"
+		"  -h, --help          print this help and exit\n",
+		DEFAULT_PIN_PATH);
+}
+
+/* Returns -1 to go on, or the exit status. */
+static int parse_options(int argc, char **argv, struct options *opts)
+{
+	static const struct option longopts[] = {
+		{ "pin-path", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* GNU getopt permutes, so options may come before or after the command. */
+	while ((c = getopt_long(argc, argv, "p:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			opts->pin_path = optarg;
+			break;
+		case 'j':
+			opts->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "rackbootctl: %s\n",
+			optind == argc ? "missing command: devices or stats" : "more than one command");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	opts->command = argv[optind];
+	return -1;
+}
+
+/* Open one pinned map, or print an error that names what to check. */
+static int open_map(const char *pin_path, const char *name)
+{
+	int fd = rb_state_open(pin_path, name);
+
+	if (fd == -ENOENT)
+		fprintf(stderr, "rackbootctl: map %s/%s not found: rackbootd has not run with this "
+			"pin folder, or it was removed; check --pin-path\n", pin_path, name);
+	else if (fd < 0)
+		fprintf(stderr, "rackbootctl: opening map %s/%s failed: %s%s\n", pin_path, name,
+			strerror(-fd), fd == -EPERM || fd == -EACCES ? " (run as root)" : "");
+	return fd;
+}
+
+static int show_devices(const struct options *opts)
+{
+	struct rb_state_device *devs = NULL;
+	size_t n = 0;
+	int fd, err;
+
+	fd = open_map(opts->pin_path, RB_PIN_DEVICES);
+	if (fd < 0)
+		return EXIT_FAILURE;
+	err = rb_state_read_devices(fd, &devs, &n);
+	close(fd);
+	if (err) {
+		fprintf(stderr, "rackbootctl: reading %s/%s failed: %s\n", opts->pin_path,
+			RB_PIN_DEVICES, strerror(-err));
+		return EXIT_FAILURE;
+	}
+
+	if (opts->json)
+		rb_state_devices_json(stdout, devs, n);
+	else
+		rb_state_devices_table(stdout, devs, n);
+	free(devs);
+	return EXIT_SUCCESS;
+}
+
+static int show_stats(const struct options *opts)
+{
+	struct rb_state_stats stats;
+	int xdp_fd, us_fd, err;
+
+	xdp_fd = open_map(opts->pin_path, RB_PIN_XDP_COUNTERS);
+	if (xdp_fd < 0)
+		return EXIT_FAILURE;
+	us_fd = open_map(opts->pin_path, RB_PIN_US_COUNTERS);
+	if (us_fd < 0) {
+		close(xdp_fd);
+		return EXIT_FAILURE;
+	}
+	err = rb_state_read_stats(xdp_fd, us_fd, &stats);
+	close(xdp_fd);
+	close(us_fd);
+	if (err) {
+		fprintf(stderr, "rackbootctl: reading the counters under %s failed: %s\n",
+			opts->pin_path, strerror(-err));
+		return EXIT_FAILURE;
+	}
+
+	if (opts->json)
+		rb_state_stats_json(stdout, &stats);
+	else
+		rb_state_stats_table(stdout, &stats);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = { .pin_path = DEFAULT_PIN_PATH };
+	struct stat st;
+	int status;
+
+	status = parse_options(argc, argv, &opts);
+	if (status >= 0)
+		return status;
+
+	if (stat(opts.pin_path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "rackbootctl: no rackbootd state under %s: is rackbootd running? "
+			"try --pin-path with the config's bpffs-pin-path\n", opts.pin_path);
+		return EXIT_FAILURE;
+	}
+
+	if (strcmp(opts.command, "devices") == 0)
+		status = show_devices(&opts);
+	else if (strcmp(opts.command, "stats") == 0)
+		status = show_stats(&opts);
+	else {
+		fprintf(stderr, "rackbootctl: unknown command '%s': use devices or stats\n",
+			opts.command);
+		usage(stderr);
+		status = EXIT_USAGE;
+	}
+	fflush(stdout);
+	return ferror(stdout) ? EXIT_FAILURE : status;
+}

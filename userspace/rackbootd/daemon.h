@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* rackbootd's state and the steps main() runs. */
+#ifndef RB_DAEMON_H
+#define RB_DAEMON_H
+
+#include <liburing.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/signalfd.h>
+
+#include "config/config.h"
+#include "dhcp4/server.h"
+#include "tftp/tftp_server.h"
+#include "xdp/loader.h"
+
+/* Submission queue entries; the TFTP server queues a few per transfer. */
+#define RB_DAEMON_RING_ENTRIES	1024
+
+struct rb_daemon {
+	const char *config_path;
+	struct rb_config *cfg;
+	struct rb_xdp *xdp;
+
+	struct io_uring ring;
+	bool ring_ready;
+	int signal_fd;
+	int timer_fd;
+	struct signalfd_siginfo siginfo;	/* target of the signalfd read */
+	uint64_t timer_expirations;		/* target of the timerfd read */
+	bool stop;
+	int error;			/* negative errno that stopped the loop, or 0 */
+
+	struct rb_dhcp4_server *dhcp4;
+	struct rb_tftp_server *tftp;
+	struct rb_tftp_counters tftp_mirrored;	/* TFTP counts already added to the maps */
+};
+
+/*
+ * loop.c: ring, signalfd, timerfd, and the event loop.  Block the signals
+ * first thing, so that a SIGTERM during start waits for the loop rather
+ * than killing rackbootd with its program attached.
+ */
+int rb_daemon_block_signals(void);
+int rb_daemon_loop_init(struct rb_daemon *d);
+int rb_daemon_loop_run(struct rb_daemon *d);
+void rb_daemon_loop_exit(struct rb_daemon *d);
+
+/* services.c: the DHCPv4 slow path and TFTP on the daemon's ring. */
+int rb_daemon_services_start(struct rb_daemon *d);
+void rb_daemon_services_tick(struct rb_daemon *d);
+int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe);
+void rb_daemon_services_stop(struct rb_daemon *d);
+bool rb_daemon_services_drained(const struct rb_daemon *d);
+void rb_daemon_services_free(struct rb_daemon *d);
+
+#endif

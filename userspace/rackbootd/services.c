@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The services on rackbootd's ring: the DHCPv4 slow path and the TFTP
+ * server.  A finished TFTP download by an inventory device's address
+ * moves that device to phase bootfile, and the TFTP server's counters are
+ * added to the pinned userspace counters as they change.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "rackbootd/daemon.h"
+#include "xdp/device_state.h"
+
+/* Add what the TFTP counters gained since the last call to the pinned ones. */
+static void tftp_mirror(struct rb_daemon *d)
+{
+	const struct rb_tftp_counters *now = rb_tftp_server_counters(d->tftp);
+	struct rb_tftp_counters *seen = &d->tftp_mirrored;
+	uint64_t *us = rb_xdp_maps(d->xdp)->us;
+
+	us[RB_UC_TFTP_RRQ] += now->rrq - seen->rrq;
+	us[RB_UC_TFTP_DONE] += now->done - seen->done;
+	/* Both end with an ERROR packet: sent by the server, or by the client. */
+	us[RB_UC_TFTP_ERROR] += (now->error + now->aborted) - (seen->error + seen->aborted);
+	us[RB_UC_TFTP_TIMEOUT] += now->timeout - seen->timeout;
+	*seen = *now;
+}
+
+/*
+ * Any completed download from an inventory device's address counts as
+ * its boot file fetch.
+ */
+static void tftp_complete(void *arg, const struct sockaddr_in *client, const char *path,
+			  uint64_t bytes)
+{
+	struct rb_daemon *d = arg;
+	const struct rb_cfg_device *dev;
+	char addr[INET_ADDRSTRLEN], file[256], mac[18];
+	struct rb_device rec;
+	int err;
+
+	inet_ntop(AF_INET, &client->sin_addr, addr, sizeof(addr));
+	rb_escape(path, strlen(path), file, sizeof(file));
+
+	dev = rb_config_device_by_ipv4(d->cfg, client->sin_addr.s_addr);
+	if (!dev) {
+		log_info("tftp: %s fetched %s (%llu bytes); the address is not in the inventory",
+			 addr, file, (unsigned long long)bytes);
+		return;
+	}
+	rb_mac_format(dev->mac, mac);
+
+	err = rb_device_get(rb_xdp_maps(d->xdp)->devices, dev->mac, &rec);
+	if (!err) {
+		rb_device_set_phase(&rec, RB_PHASE_BOOTFILE, rb_boottime_ns());
+		err = rb_device_put(rb_xdp_maps(d->xdp)->devices, dev->mac, &rec);
+	}
+	if (err)
+		log_err("tftp: recording the boot file fetch of %s (%s) failed: %s", mac, addr,
+			strerror(-err));
+	log_info("tftp: %s (%s, %s) fetched %s (%llu bytes)", dev->hostname[0] ? dev->hostname : "-",
+		 mac, addr, file, (unsigned long long)bytes);
+}
+
+static int dhcp4_start(struct rb_daemon *d)
+{
+	const struct rb_xdp_maps *maps = rb_xdp_maps(d->xdp);
+	struct rb_dhcp4_server_config cfg = {
+		.devices_fd = maps->devices,
+		.templates_fd = maps->templates,
+		.ifaces_fd = maps->ifaces,
+		.counters = maps->us,
+		.server_port = d->cfg->dhcp4_server_port,
+		.client_port = (uint16_t)(d->cfg->dhcp4_server_port + 1),
+	};
+	int err;
+
+	err = rb_dhcp4_server_new(&d->ring, &cfg, &d->dhcp4);
+	if (err)
+		return err;
+	err = rb_dhcp4_server_start(d->dhcp4);
+	if (err)
+		return err;
+	log_info("dhcpv4: slow path listening on 0.0.0.0:%u", cfg.server_port);
+	return 0;
+}
+
+static int tftp_start(struct rb_daemon *d)
+{
+	struct rb_tftp_config cfg;
+	int err;
+
+	if (d->cfg->tftp_root[0] == '\0') {
+		log_info("tftp: no root folder configured; TFTP is off");
+		return 0;
+	}
+	rb_tftp_config_defaults(&cfg);
+	cfg.root = d->cfg->tftp_root;
+	cfg.port = d->cfg->tftp_port;
+	cfg.on_complete = tftp_complete;
+	cfg.on_complete_arg = d;
+
+	err = rb_tftp_server_new(&d->ring, &cfg, &d->tftp);
+	if (err)
+		return err;
+	/* The TFTP server logs its own start line. */
+	err = rb_tftp_server_start(d->tftp);
+	if (err)
+		log_err("tftp: queueing the first receive failed: %s", strerror(-err));
+	return err;
+}
+
+int rb_daemon_services_start(struct rb_daemon *d)
+{
+	int err = dhcp4_start(d);
+
+	return err ?: tftp_start(d);
+}
+
+int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe)
+{
+	if (d->dhcp4 && rb_dhcp4_owns(cqe->user_data))
+		return rb_dhcp4_server_handle_cqe(d->dhcp4, cqe);
+
+	if (d->tftp && rb_tftp_owns(cqe->user_data)) {
+		int err = rb_tftp_handle_cqe(d->tftp, cqe);
+
+		/* At once, so that rackbootctl never shows a phase before its count. */
+		tftp_mirror(d);
+		return err;
+	}
+	return -ENOENT;
+}
+
+void rb_daemon_services_tick(struct rb_daemon *d)
+{
+	if (d->dhcp4)
+		rb_dhcp4_server_tick(d->dhcp4);
+	if (d->tftp) {
+		rb_tftp_server_tick(d->tftp, rb_tftp_now_ms());
+		tftp_mirror(d);
+	}
+}
+
+void rb_daemon_services_stop(struct rb_daemon *d)
+{
+	if (d->dhcp4)
+		rb_dhcp4_server_stop(d->dhcp4);
+	if (d->tftp)
+		rb_tftp_server_stop(d->tftp);
+}
+
+bool rb_daemon_services_drained(const struct rb_daemon *d)
+{
+	return !d->tftp || rb_tftp_server_drained(d->tftp);
+}
+
+void rb_daemon_services_free(struct rb_daemon *d)
+{
+	if (d->tftp)
+		tftp_mirror(d);
+	rb_tftp_server_free(d->tftp);
+	rb_dhcp4_server_free(d->dhcp4);
+	d->tftp = NULL;
+	d->dhcp4 = NULL;
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The load sequence: check interfaces, prepare bpffs, open the skeleton,
+ * set rodata, reuse pinned maps, attach through libxdp (which loads the
+ * object), pin new maps, open the userspace counters, fill the maps.
+ * Every failure goes through rb_xdp_stop(), the one rollback path.
+ *
+ * libxdp 1.3.1 loads the object itself inside the first
+ * xdp_program__attach(), because behind its dispatcher the program runs as
+ * a BPF_PROG_TYPE_EXT replacement of a dispatcher slot.  So the loader
+ * does not call dhcp4_bpf__load(), and the maps exist only after the
+ * first attach: pinning and filling come after attaching.  Later attaches
+ * reuse the loaded program.
+ *
+ * NOTE: only libxdp's fallback (the program attached alone) has run here,
+ * because the development kernel rejected every BPF_PROG_TYPE_EXT load
+ * with EPERM.  The dispatcher path, and one program behind the
+ * dispatchers of several interfaces, are untested.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xdp/libxdp.h>
+
+#include "common/log.h"
+#include "dhcp4.skel.h"
+#include "xdp/loader_internal.h"
+
+struct rb_xdp {
+	struct dhcp4_bpf *skel;
+	struct xdp_program *prog;
+	struct rb_xdp_iface *ifaces;
+	size_t n_ifaces;
+	struct rb_xdp_maps maps;
+	struct rb_xdp_summary summary;
+	int lock_fd;			/* flock on the pin folder */
+};
+
+/* A map of the skeleton that is pinned, and where its fd goes. */
+struct pinned_map {
+	const char *name;
+	struct bpf_map *map;
+	int *fd;
+	bool reused;
+};
+
+#define N_PINNED 4
+
+static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
+{
+	out[0] = (struct pinned_map){ .name = RB_PIN_DEVICES, .map = x->skel->maps.rb_devices,
+				      .fd = &x->maps.devices };
+	out[1] = (struct pinned_map){ .name = RB_PIN_TEMPLATES,
+				      .map = x->skel->maps.rb_dhcp4_templates,
+				      .fd = &x->maps.templates };
+	out[2] = (struct pinned_map){ .name = RB_PIN_IFACES, .map = x->skel->maps.rb_ifaces,
+				      .fd = &x->maps.ifaces };
+	out[3] = (struct pinned_map){ .name = RB_PIN_XDP_COUNTERS,
+				      .map = x->skel->maps.rb_xdp_counters,
+				      .fd = &x->maps.xdp_counters };
+}
+
+static int attach_all(struct rb_xdp *x)
+{
+	for (size_t i = 0; i < x->n_ifaces; i++) {
+		int err = rb_xdp_attach(x->prog, &x->ifaces[i]);
+
+		if (err)
+			return err;
+		x->summary.interfaces++;
+	}
+	return 0;
+}
+
+static void detach_all(struct rb_xdp *x)
+{
+	for (size_t i = 0; i < x->n_ifaces; i++)
+		rb_xdp_detach(x->prog, &x->ifaces[i]);
+}
+
+static int open_program(struct rb_xdp *x, const struct rb_config *cfg)
+{
+	int err;
+
+	x->skel = dhcp4_bpf__open();
+	if (!x->skel) {
+		err = -errno;
+		log_err("opening the DHCPv4 XDP object failed: %s", strerror(-err));
+		return err;
+	}
+
+	/* Clients listen one port above the server: 68 for the standard 67. */
+	x->skel->rodata->dhcp4_server_port = cfg->dhcp4_server_port;
+	x->skel->rodata->dhcp4_client_port = (uint16_t)(cfg->dhcp4_server_port + 1);
+	return 0;
+}
+
+static int reuse_pins(struct rb_xdp *x, const char *pin_dir, struct pinned_map maps[N_PINNED])
+{
+	for (int i = 0; i < N_PINNED; i++) {
+		int err = rb_pin_reuse(maps[i].map, pin_dir, maps[i].name, &maps[i].reused);
+
+		if (err)
+			return err;
+		x->summary.maps_reused += maps[i].reused;
+	}
+	return 0;
+}
+
+static int create_program(struct rb_xdp *x)
+{
+	int err;
+
+	x->prog = xdp_program__from_bpf_obj(x->skel->obj, "xdp");
+	err = (int)libxdp_get_error(x->prog);
+	if (err) {
+		x->prog = NULL;
+		log_err("creating the libxdp program from the DHCPv4 XDP object failed: %s",
+			strerror(-err));
+	}
+	return err;
+}
+
+/* Pin the maps that were created by this load, and take every map's fd. */
+static int pin_new(struct rb_xdp *x, const char *pin_dir, struct pinned_map maps[N_PINNED])
+{
+	for (int i = 0; i < N_PINNED; i++) {
+		if (!maps[i].reused) {
+			int err = rb_pin_map(maps[i].map, pin_dir, maps[i].name);
+
+			if (err)
+				return err;
+		}
+		*maps[i].fd = bpf_map__fd(maps[i].map);
+	}
+	return 0;
+}
+
+static int xdp_new(const struct rb_config *cfg, struct rb_xdp **out)
+{
+	struct rb_xdp *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return -ENOMEM;
+	x->ifaces = calloc(cfg->n_ifaces ? cfg->n_ifaces : 1, sizeof(*x->ifaces));
+	if (!x->ifaces) {
+		free(x);
+		return -ENOMEM;
+	}
+	x->n_ifaces = cfg->n_ifaces;
+	x->lock_fd = -1;
+	x->maps = (struct rb_xdp_maps){ .devices = -1, .templates = -1, .ifaces = -1,
+					.xdp_counters = -1, .us_counters = -1 };
+	*out = x;
+	return 0;
+}
+
+int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out)
+{
+	struct pinned_map maps[N_PINNED];
+	struct rb_xdp *x;
+	bool us_reused;
+	int err;
+
+	rb_xdp_route_library_logs();
+	err = xdp_new(cfg, &x);
+	if (err)
+		return err;
+
+	err = rb_xdp_ifaces_check(cfg, x->ifaces);
+	if (err)
+		goto fail;
+
+	x->lock_fd = rb_bpffs_prepare(cfg->bpffs_pin_path);
+	if (x->lock_fd < 0) {
+		err = x->lock_fd;
+		goto fail;
+	}
+
+	err = open_program(x, cfg);
+	if (err)
+		goto fail;
+	pinned_maps(x, maps);
+	err = reuse_pins(x, cfg->bpffs_pin_path, maps);
+	if (err)
+		goto fail;
+
+	err = create_program(x);
+	if (err)
+		goto fail;
+	err = attach_all(x);
+	if (err)
+		goto fail;
+
+	err = pin_new(x, cfg->bpffs_pin_path, maps);
+	if (err)
+		goto fail;
+	err = rb_us_counters_open(cfg->bpffs_pin_path, &x->maps.us_counters, &x->maps.us,
+				  &us_reused);
+	if (err)
+		goto fail;
+	x->summary.maps_reused += us_reused;
+
+	err = rb_xdp_maps_fill(cfg, &x->maps, x->ifaces, x->n_ifaces, &x->summary);
+	if (err)
+		goto fail;
+
+	*out = x;
+	return 0;
+
+fail:
+	rb_xdp_stop(x);
+	return err;
+}
+
+const struct rb_xdp_maps *rb_xdp_maps(const struct rb_xdp *xdp)
+{
+	return &xdp->maps;
+}
+
+const struct rb_xdp_summary *rb_xdp_summary(const struct rb_xdp *xdp)
+{
+	return &xdp->summary;
+}
+
+void rb_xdp_stop(struct rb_xdp *x)
+{
+	if (!x)
+		return;
+
+	if (x->prog) {
+		detach_all(x);
+		xdp_program__close(x->prog);
+	}
+	/* The map fds belong to the skeleton's object, closed with it. */
+	dhcp4_bpf__destroy(x->skel);
+	rb_us_counters_close(x->maps.us_counters, x->maps.us);
+	if (x->lock_fd >= 0)
+		close(x->lock_fd);
+	free(x->ifaces);
+	free(x);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Load the DHCPv4 XDP program, attach it to the configured interfaces
+ * through libxdp (so that it can share them with other XDP programs via
+ * libxdp's dispatcher), and fill its maps from the config.
+ *
+ * The maps are pinned under the config's bpffs-pin-path and reused by the
+ * next start, so device progress and counters survive a restart.  They
+ * stay pinned after rackbootd exits: remove the pin folder (rm -r) to
+ * reset that state.
+ */
+#ifndef RB_XDP_LOADER_H
+#define RB_XDP_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+struct rb_xdp;
+
+/* The pinned maps, open in this process. */
+struct rb_xdp_maps {
+	int devices;		/* rb_devices */
+	int templates;		/* rb_dhcp4_templates */
+	int ifaces;		/* rb_ifaces */
+	int xdp_counters;	/* rb_xdp_counters */
+	int us_counters;	/* rb_us_counters */
+	uint64_t *us;		/* the RB_UC_COUNT values of rb_us_counters, mapped */
+};
+
+/* Counts of what rb_xdp_start() found and wrote, for the start log. */
+struct rb_xdp_summary {
+	size_t interfaces;	/* interfaces the program is attached to */
+	size_t templates;	/* reply templates written */
+	size_t devices;		/* device records written */
+	size_t devices_kept;	/* of those, records that kept earlier state */
+	size_t devices_removed;	/* records of devices no longer in the config */
+	size_t maps_reused;	/* maps found pinned from an earlier run */
+};
+
+/*
+ * Check the interfaces, load and attach the program, pin and fill the
+ * maps.  Returns 0 and sets *out, or a negative errno after logging what
+ * failed on which interface or map; on failure nothing stays attached.
+ */
+int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out);
+
+const struct rb_xdp_maps *rb_xdp_maps(const struct rb_xdp *xdp);
+const struct rb_xdp_summary *rb_xdp_summary(const struct rb_xdp *xdp);
+
+/* Detach from every interface and close everything; the pins stay. */
+void rb_xdp_stop(struct rb_xdp *xdp);
+
+/*
+ * Route libbpf and libxdp messages through common/log.h, one level lower
+ * than they report (warnings become debug lines): the caller logs the
+ * failure with its own message and fix.
+ */
+void rb_xdp_route_library_logs(void);
+
+#endif

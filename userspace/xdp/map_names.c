@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#include "xdp/map_names.h"
+
+/*
+ * Each table is indexed by its enum with designated initializers, so an
+ * entry stays next to its value.  The assertions catch an enum that grew
+ * without a name; tests/unit/test_ctl_format.c catches a gap.
+ */
+#define RB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *const rb_phase_names[] = {
+	[RB_PHASE_NONE] = "none",
+	[RB_PHASE_DISCOVERED] = "discovered",
+	[RB_PHASE_OFFERED] = "offered",
+	[RB_PHASE_LEASED] = "leased",
+	[RB_PHASE_BOOTFILE] = "bootfile",
+};
+_Static_assert(RB_ARRAY_LEN(rb_phase_names) == RB_PHASE_COUNT, "a phase has no name");
+
+const char *const rb_xdp_counter_names[] = {
+	[RB_XC_RX] = "rx",
+	[RB_XC_PASS_NOT_DHCP] = "pass_not_dhcp",
+	[RB_XC_TX_OFFER] = "tx_offer",
+	[RB_XC_TX_ACK] = "tx_ack",
+	[RB_XC_TX_NAK] = "tx_nak",
+	[RB_XC_PASS_UNKNOWN_MAC] = "pass_unknown_mac",
+	[RB_XC_PASS_RELAYED] = "pass_relayed",
+	[RB_XC_PASS_OTHER_SERVER] = "pass_other_server",
+	[RB_XC_PASS_MSG_TYPE] = "pass_msg_type",
+	[RB_XC_PASS_IP_OPTIONS] = "pass_ip_options",
+	[RB_XC_PASS_TOO_LARGE] = "pass_too_large",
+	[RB_XC_PASS_NO_TEMPLATE] = "pass_no_template",
+	[RB_XC_PASS_TX_FAILED] = "pass_tx_failed",
+	[RB_XC_PASS_IFACE_OFF] = "pass_iface_off",
+	[RB_XC_MALFORMED_SHORT] = "malformed_short",
+	[RB_XC_MALFORMED_OP] = "malformed_op",
+	[RB_XC_MALFORMED_HLEN] = "malformed_hlen",
+	[RB_XC_MALFORMED_COOKIE] = "malformed_cookie",
+	[RB_XC_MALFORMED_OPTION] = "malformed_option",
+	[RB_XC_MALFORMED_NO_END] = "malformed_no_end",
+	[RB_XC_MALFORMED_BAD_LEN] = "malformed_bad_len",
+	[RB_XC_MALFORMED_UDP] = "malformed_udp",
+};
+_Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
+
+const char *const rb_us_counter_names[] = {
+	[RB_UC_RX] = "rx",
+	[RB_UC_TX_OFFER] = "tx_offer",
+	[RB_UC_TX_ACK] = "tx_ack",
+	[RB_UC_TX_NAK] = "tx_nak",
+	[RB_UC_IGNORED_UNKNOWN] = "ignored_unknown",
+	[RB_UC_IGNORED_OTHER] = "ignored_other",
+	[RB_UC_MALFORMED] = "malformed",
+	[RB_UC_SEND_FAILED] = "send_failed",
+	[RB_UC_TFTP_RRQ] = "tftp_rrq",
+	[RB_UC_TFTP_DONE] = "tftp_done",
+	[RB_UC_TFTP_ERROR] = "tftp_error",
+	[RB_UC_TFTP_TIMEOUT] = "tftp_timeout",
+};
+_Static_assert(RB_ARRAY_LEN(rb_us_counter_names) == RB_UC_COUNT, "a userspace counter has no name");
+
+const char *rb_phase_name(unsigned int phase)
+{
+	if (phase >= RB_PHASE_COUNT)
+		return "unknown";
+	return rb_phase_names[phase];
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Write the config into the maps: interfaces, reply templates and device
+ * records.  Records of devices still in the inventory keep their state
+ * (phase, times, reply counts) and get the new inventory fields.  Records
+ * of devices no longer in the inventory are deleted.
+ */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "dhcp4/template.h"
+#include "xdp/device_state.h"
+#include "xdp/loader_internal.h"
+
+static int ifaces_fill(int fd, const struct rb_xdp_iface *ifaces, size_t n)
+{
+	__u32 key, next;
+	void *prev = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct rb_iface val = { .mtu = ifaces[i].mtu, .enabled = ifaces[i].dhcp4 };
+
+		memcpy(val.mac, ifaces[i].mac, sizeof(val.mac));
+		key = (__u32)ifaces[i].ifindex;
+		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY)) {
+			int err = -errno;
+
+			log_err("map %s: writing interface %s failed: %s", RB_PIN_IFACES,
+				ifaces[i].name, strerror(-err));
+			return err;
+		}
+	}
+
+	/* Drop interfaces of an earlier run; ifindexes are not reused at once. */
+	for (int guard = 0; guard < RB_MAX_IFACES * 2; guard++) {
+		bool configured = false;
+
+		if (bpf_map_get_next_key(fd, prev, &next))
+			break;
+		for (size_t i = 0; i < n; i++)
+			configured |= (__u32)ifaces[i].ifindex == next;
+		if (!configured && bpf_map_delete_elem(fd, &next) == 0) {
+			prev = NULL;	/* the walk restarts after a delete */
+			continue;
+		}
+		key = next;
+		prev = &key;
+	}
+	return 0;
+}
+
+/* Write every template slot, zeroing the unused ones (server_id 0 = none). */
+static int templates_fill(int fd, const struct rb_dhcp4_templates *t)
+{
+	static const struct rb_dhcp4_template empty;
+
+	for (__u32 id = 0; id < RB_MAX_TEMPLATES; id++) {
+		const struct rb_dhcp4_template *val = id < t->count ? &t->items[id] : &empty;
+
+		if (bpf_map_update_elem(fd, &id, val, BPF_ANY)) {
+			int err = -errno;
+
+			log_err("map %s: writing template %u failed: %s", RB_PIN_TEMPLATES, id,
+				strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int devices_write(int fd, const struct rb_config *cfg, const struct rb_dhcp4_templates *t,
+			 struct rb_xdp_summary *summary)
+{
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		const struct rb_cfg_device *dev = &cfg->devices[i];
+		struct rb_mac_key key = rb_mac_key_of(dev->mac);
+		struct rb_device rec;
+		char mac[18];
+
+		if (bpf_map_lookup_elem(fd, &key, &rec) == 0)
+			summary->devices_kept++;
+		else
+			memset(&rec, 0, sizeof(rec));
+
+		rb_dhcp4_device_fill(dev, t->device_template[i], &rec);
+		if (bpf_map_update_elem(fd, &key, &rec, BPF_ANY)) {
+			int err = -errno;
+
+			log_err("map %s: writing device %s failed: %s", RB_PIN_DEVICES,
+				rb_mac_format(dev->mac, mac), strerror(-err));
+			return err;
+		}
+		summary->devices++;
+	}
+	return 0;
+}
+
+/* Collect the keys of records whose MAC is not in the inventory, then delete them. */
+static int devices_prune(int fd, const struct rb_config *cfg, struct rb_xdp_summary *summary)
+{
+	struct rb_mac_key *stale, key, *prev = NULL;
+	size_t n = 0;
+	int err = 0;
+
+	stale = calloc(RB_MAX_DEVICES, sizeof(*stale));
+	if (!stale)
+		return -ENOMEM;
+
+	while (n < RB_MAX_DEVICES && bpf_map_get_next_key(fd, prev, &key) == 0) {
+		if (!rb_config_device_by_mac(cfg, key.addr))
+			stale[n++] = key;
+		prev = &key;
+	}
+
+	for (size_t i = 0; i < n; i++) {
+		char mac[18];
+
+		if (bpf_map_delete_elem(fd, &stale[i]) && errno != ENOENT) {
+			err = -errno;
+			log_err("map %s: removing device %s failed: %s", RB_PIN_DEVICES,
+				rb_mac_format(stale[i].addr, mac), strerror(-err));
+			break;
+		}
+		log_debug("map %s: removed device %s, which is no longer in the inventory",
+			  RB_PIN_DEVICES, rb_mac_format(stale[i].addr, mac));
+		summary->devices_removed++;
+	}
+	free(stale);
+	return err;
+}
+
+int rb_xdp_maps_fill(const struct rb_config *cfg, const struct rb_xdp_maps *maps,
+		     const struct rb_xdp_iface *ifaces, size_t n_ifaces,
+		     struct rb_xdp_summary *summary)
+{
+	struct rb_dhcp4_templates t;
+	int err;
+
+	err = ifaces_fill(maps->ifaces, ifaces, n_ifaces);
+	if (err)
+		return err;
+
+	err = rb_dhcp4_templates_build(cfg, &t);
+	if (err)
+		return err;
+
+	err = templates_fill(maps->templates, &t);
+	if (!err)
+		err = devices_write(maps->devices, cfg, &t, summary);
+	if (!err)
+		err = devices_prune(maps->devices, cfg, summary);
+	summary->templates = t.count;
+	rb_dhcp4_templates_free(&t);
+	return err;
+}

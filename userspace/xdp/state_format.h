@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rackbootctl's output of device records and counters: a table for
+ * people and JSON for scripts.  JSON shapes:
+ *
+ *	{"devices":[{"mac":"52:54:00:21:30:01","ipv4":"10.213.0.101",
+ *	  "hostname":"rack1-node01","phase":"leased",
+ *	  "phase_times_ns":{"discovered":N,"offered":N,"leased":N},
+ *	  "xdp_replies":N,"us_replies":N,"client_arch":N}, ...]}
+ *
+ *	{"xdp":{"rx":N,"pass_not_dhcp":N,...},"userspace":{"rx":N,...}}
+ *
+ * phase_times_ns lists only the phases reached, in CLOCK_BOOTTIME
+ * nanoseconds.  Counter keys are the names in xdp/map_names.h.
+ */
+#ifndef RB_STATE_FORMAT_H
+#define RB_STATE_FORMAT_H
+
+#include <stdio.h>
+
+#include "xdp/state_read.h"
+
+void rb_state_devices_json(FILE *out, const struct rb_state_device *devs, size_t n);
+
+/* Times are seconds after the first phase reached, normally discovered. */
+void rb_state_devices_table(FILE *out, const struct rb_state_device *devs, size_t n);
+
+void rb_state_stats_json(FILE *out, const struct rb_state_stats *stats);
+void rb_state_stats_table(FILE *out, const struct rb_state_stats *stats);
+
+/* Write len bytes as a JSON string, quotes included. */
+void rb_json_string(FILE *out, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Read rackbootd's pinned state: device records and counters.  Used by
+ * rackbootctl; the functions return negative errnos and log nothing, so
+ * that the caller words the error for its user.
+ */
+#ifndef RB_STATE_READ_H
+#define RB_STATE_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rackboot/maps.h"
+
+struct rb_state_device {
+	struct rb_mac_key key;
+	struct rb_device rec;
+};
+
+struct rb_state_stats {
+	uint64_t xdp[RB_XC_COUNT];	/* rb_xdp_counters summed over CPUs */
+	uint64_t us[RB_UC_COUNT];	/* rb_us_counters */
+};
+
+/* Open the map pinned as pin_dir/name.  Returns its fd or a negative errno. */
+int rb_state_open(const char *pin_dir, const char *name);
+
+/*
+ * Read every record of the rb_devices map fd, sorted by MAC.  *out is
+ * malloc'ed (free it); returns 0 or a negative errno.
+ */
+int rb_state_read_devices(int fd, struct rb_state_device **out, size_t *count);
+
+/* Read the per-CPU XDP counters (summed) and the userspace counters. */
+int rb_state_read_stats(int xdp_fd, int us_fd, struct rb_state_stats *out);
+
+#endif
