@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# Start rackbootd for a test run and read its state with rackbootctl.
+# Requires tests/lib/cleanup.sh and tests/lib/netns.sh.
+#
+# Every read of rackbootctl's JSON goes through rb_ctl_json and the jq
+# filters below, so a change of its output shape is fixed here alone.
+
+RB_BIN="${RB_BIN:-build}"
+RB_DAEMON="$RB_BIN/rackbootd"
+RB_CTL="$RB_BIN/rackbootctl"
+RB_LAB_CONFIG="${RB_LAB_CONFIG:-examples/lab.json}"
+
+# rb_lab_config OUT TFTP_ROOT PIN_PATH [JQ_FILTER]: write the lab config
+# with this run's TFTP root and pin path, plus an optional jq edit of the
+# "rackboot:rackboot" object (for example '.dhcpv4.subnet[0]."time-offset" = 60').
+rb_lab_config() {
+	local out=$1 root=$2 pin=$3 edit=${4:-.}
+
+	jq --arg root "$root" --arg pin "$pin" \
+		".\"rackboot:rackboot\" |= (.\"bpffs-pin-path\" = \$pin | .tftp.root = \$root | $edit)" \
+		"$RB_LAB_CONFIG" >"$out"
+}
+
+# rb_cfg QUERY CONFIG: a jq query on the "rackboot:rackboot" object, raw.
+rb_cfg() {
+	jq -r ".\"rackboot:rackboot\" | $1" "$2"
+}
+
+# rb_daemon_ready PIN_PATH: maps pinned, XDP on rb0, UDP 67 and 69 bound.
+rb_daemon_ready() {
+	local pin=$1 sockets
+
+	[[ -e "$pin/rb_devices" ]] || return 1
+	rb_link_has_xdp "$RB_NS_SRV" "$RB_SRV_IF" || return 1
+	sockets=$(ip netns exec "$RB_NS_SRV" ss -Hlun 2>/dev/null) || return 1
+	grep -Eq '[:.*]67[[:space:]]' <<<"$sockets" &&
+		grep -Eq '[:.*]69[[:space:]]' <<<"$sockets"
+}
+
+# rb_daemon_start CONFIG PIN_PATH LOG: start rackbootd in the server
+# namespace and wait up to 20 s until it serves.  Sets RB_DAEMON_PID.
+rb_daemon_start() {
+	local config=$1 pin=$2 log=$3
+
+	rb_spawn "$RB_NS_SRV" "$log" "$RB_DAEMON" --config "$config" --log-level debug
+	RB_DAEMON_PID=$RB_SPAWNED_PID
+	if rb_wait_for 20 rb_daemon_ready "$pin"; then
+		return 0
+	fi
+	echo "rb_daemon_start: rackbootd (pid $RB_DAEMON_PID) not ready after 20 s; log $log:" >&2
+	tail -n 30 "$log" >&2
+	return 1
+}
+
+# rb_ctl_json PIN_PATH COMMAND: rackbootctl's JSON output of devices or stats.
+rb_ctl_json() {
+	"$RB_CTL" --pin-path "$1" "$2" --json
+}
+
+# rb_stat PIN_PATH SOURCE NAME: one counter; SOURCE is xdp or userspace.
+# Prints nothing for a counter that is missing from the output, so check
+# the names first with rb_stat_names_present.
+rb_stat() {
+	rb_ctl_json "$1" stats | jq -r --arg src "$2" --arg name "$3" '.[$src][$name] // empty'
+}
+
+# rb_stat_names_present PIN_PATH SOURCE NAME...: exit 0 when rackbootctl
+# stats has every named counter under SOURCE; print the missing ones.
+rb_stat_names_present() {
+	local pin=$1 src=$2 missing
+
+	shift 2
+	missing=$(rb_ctl_json "$pin" stats |
+		jq -r --arg src "$src" '.[$src] as $c | $ARGS.positional[] | select($c[.] == null)' \
+			--args "$@") || return 1
+	if [[ -n "$missing" ]]; then
+		echo "rackbootctl stats has no $src counter: $(tr '\n' ' ' <<<"$missing")" >&2
+		return 1
+	fi
+}
+
+# rb_device PIN_PATH MAC FIELD: one field of one device record, raw.
+rb_device() {
+	rb_ctl_json "$1" devices |
+		jq -r --arg mac "$2" --arg field "$3" \
+			'.devices | map(select(.mac == $mac)) | .[0][$field] // empty'
+}
+
+# rb_device_phase_time PIN_PATH MAC PHASE: when the device reached PHASE
+# (nanoseconds of CLOCK_BOOTTIME), empty when it has not.
+rb_device_phase_time() {
+	rb_ctl_json "$1" devices |
+		jq -r --arg mac "$2" --arg phase "$3" \
+			'.devices | map(select(.mac == $mac)) | .[0].phase_times_ns[$phase] // empty'
+}
+
+# rb_device_lines PIN_PATH: "MAC PHASE HOSTNAME XDP_REPLIES US_REPLIES",
+# one line per device.
+rb_device_lines() {
+	rb_ctl_json "$1" devices |
+		jq -r '.devices[] | "\(.mac) \(.phase) \(.hostname) \(.xdp_replies) \(.us_replies)"'
+}
+
+# rb_count_phase PIN_PATH PHASE: how many devices are in PHASE.
+rb_count_phase() {
+	rb_ctl_json "$1" devices | jq --arg phase "$2" '[.devices[] | select(.phase == $phase)] | length'
+}
+
+# rb_stats_summary PIN_PATH: DHCP replies by source and TFTP transfers,
+# three lines for people.
+rb_stats_summary() {
+	rb_ctl_json "$1" stats | jq -r '
+		"DHCP replies from XDP: \(.xdp.tx_offer) OFFER, \(.xdp.tx_ack) ACK, \(.xdp.tx_nak) NAK",
+		"DHCP replies from userspace: \(.userspace.tx_offer) OFFER, \(.userspace.tx_ack) ACK, \(.userspace.tx_nak) NAK",
+		"TFTP transfers: \(.userspace.tftp_rrq) requested, \(.userspace.tftp_done) done"'
+}
+
+# rb_device_phase_is PIN_PATH MAC PHASE...: exit 0 when the device's phase
+# is one of the listed names.
+rb_device_phase_is() {
+	local pin=$1 mac=$2 phase want
+
+	shift 2
+	phase=$(rb_device "$pin" "$mac" phase) || return 1
+	for want in "$@"; do
+		[[ "$phase" == "$want" ]] && return 0
+	done
+	return 1
+}
