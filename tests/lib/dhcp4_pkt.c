@@ -20,9 +20,9 @@ static uint16_t ip_checksum(const uint8_t *p, size_t len)
 
 size_t test_dhcp4_frame(const struct test_dhcp4_req *r, uint8_t *out, size_t size)
 {
-	struct ethhdr *eth = (struct ethhdr *)out;
-	struct iphdr *ip = (struct iphdr *)(eth + 1);
-	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	struct ethhdr eth = { 0 };
+	struct iphdr ip = { 0 };
+	struct udphdr udp = { 0 };
 	uint8_t *m = out + TEST_DHCP4_OFF;
 	size_t mlen = 240 + r->opts_len;
 
@@ -32,22 +32,27 @@ size_t test_dhcp4_frame(const struct test_dhcp4_req *r, uint8_t *out, size_t siz
 		return 0;
 	memset(out, 0, TEST_DHCP4_OFF + mlen);
 
-	memset(eth->h_dest, 0xff, ETH_ALEN);
-	memcpy(eth->h_source, r->mac, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
+	/* Headers are built aside and copied, because out has no alignment. */
+	memset(eth.h_dest, 0xff, ETH_ALEN);
+	memcpy(eth.h_source, r->mac, ETH_ALEN);
+	eth.h_proto = htons(ETH_P_IP);
 
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tot_len = htons((uint16_t)(20 + 8 + mlen));
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->saddr = r->ip_src;
-	ip->daddr = 0xffffffff;
-	ip->check = ip_checksum((const uint8_t *)ip, sizeof(*ip));
+	ip.version = 4;
+	ip.ihl = 5;
+	ip.tot_len = htons((uint16_t)(20 + 8 + mlen));
+	ip.ttl = 64;
+	ip.protocol = IPPROTO_UDP;
+	ip.saddr = r->ip_src;
+	ip.daddr = 0xffffffff;
+	ip.check = ip_checksum((const uint8_t *)&ip, sizeof(ip));
 
-	udp->source = htons(68);
-	udp->dest = htons(67);
-	udp->len = htons((uint16_t)(8 + mlen));
+	udp.source = htons(68);
+	udp.dest = htons(67);
+	udp.len = htons((uint16_t)(8 + mlen));
+
+	memcpy(out, &eth, sizeof(eth));
+	memcpy(out + sizeof(eth), &ip, sizeof(ip));
+	memcpy(out + sizeof(eth) + sizeof(ip), &udp, sizeof(udp));
 
 	m[0] = r->op ? r->op : 1;
 	m[1] = r->htype ? r->htype : 1;

@@ -42,6 +42,20 @@ void rb_cfg_diag_removed(struct rb_cfg_diag *d, const char *parent, const char *
 	snprintf(r->name, sizeof(r->name), "%s", name);
 }
 
+void rb_cfg_diag_remove(struct rb_cfg_diag *d, struct lyd_node *node)
+{
+	const struct lyd_node *parent = lyd_parent(node);
+	char parent_path[PATH_LEN] = "";
+
+	if (parent)
+		rb_cfg_node_path(parent, parent_path, sizeof(parent_path));
+	rb_cfg_diag_removed(d, parent_path, LYD_NAME(node));
+
+	if (node == d->tree)
+		d->tree = node->next;
+	lyd_free_tree(node);
+}
+
 /* Find the schema node of a data node, also of an opaque one.  NULL means unknown. */
 static const struct lysc_node *find_schema(const struct ly_ctx *ctx, const struct lyd_node *node)
 {
@@ -267,8 +281,7 @@ static bool report_subtree(struct rb_cfg_diag *d, const struct lyd_node *node, u
 /* Report one opaque subtree, note its removal and free it. */
 static void remove_opaque(struct rb_cfg_diag *d, struct lyd_node *node)
 {
-	const struct lyd_node *parent = lyd_parent(node);
-	char path[PATH_LEN], parent_path[PATH_LEN] = "";
+	char path[PATH_LEN];
 
 	if (!report_subtree(d, node, 0)) {
 		build_path(d->ctx, node, path, sizeof(path));
@@ -276,13 +289,7 @@ static void remove_opaque(struct rb_cfg_diag *d, struct lyd_node *node)
 			       "invalid node; check its JSON type against the YANG module");
 	}
 
-	if (parent)
-		rb_cfg_node_path(parent, parent_path, sizeof(parent_path));
-	rb_cfg_diag_removed(d, parent_path, LYD_NAME(node));
-
-	if (node == d->tree)
-		d->tree = node->next;
-	lyd_free_tree(node);
+	rb_cfg_diag_remove(d, node);
 }
 
 /* Find the opaque nodes whose parent is not opaque. */

@@ -107,6 +107,9 @@ struct rb_cfg_diag {
 
 void rb_cfg_diag_removed(struct rb_cfg_diag *d, const char *parent, const char *name);
 
+/* Note the removal of node (rb_cfg_diag_removed) and free it. */
+void rb_cfg_diag_remove(struct rb_cfg_diag *d, struct lyd_node *node);
+
 /* Validate d->tree in rounds, reporting and repairing one error a round. */
 int rb_cfg_repair(struct rb_cfg_diag *d);
 

@@ -47,20 +47,6 @@ static const char *first_key_value(const struct lyd_node *node)
 	return lyd_get_value(key);
 }
 
-static void remove_node(struct rb_cfg_diag *d, struct lyd_node *node)
-{
-	const struct lyd_node *parent = lyd_parent(node);
-	char parent_path[PATH_LEN] = "";
-
-	if (parent)
-		rb_cfg_node_path(parent, parent_path, sizeof(parent_path));
-	rb_cfg_diag_removed(d, parent_path, LYD_NAME(node));
-
-	if (node == d->tree)
-		d->tree = node->next;
-	lyd_free_tree(node);
-}
-
 /* Remove a leaf, or its whole list entry when the entry cannot be without it. */
 static void remove_leaf(struct rb_cfg_diag *d, struct lyd_node *node)
 {
@@ -68,9 +54,9 @@ static void remove_leaf(struct rb_cfg_diag *d, struct lyd_node *node)
 	const struct lysc_node *schema = node->schema;
 
 	if (parent && (lysc_is_key(schema) || (schema->flags & LYS_MAND_TRUE)))
-		remove_node(d, parent);
+		rb_cfg_diag_remove(d, parent);
 	else
-		remove_node(d, node);
+		rb_cfg_diag_remove(d, node);
 }
 
 static void remove_non_keys(struct rb_cfg_diag *d, struct lyd_node *node)
@@ -79,7 +65,7 @@ static void remove_non_keys(struct rb_cfg_diag *d, struct lyd_node *node)
 
 	for (child = lyd_child_no_keys(node); child; child = next) {
 		next = child->next;
-		remove_node(d, child);
+		rb_cfg_diag_remove(d, child);
 	}
 }
 
@@ -230,7 +216,7 @@ static int repair_mandatory(struct rb_cfg_diag *d, const struct ly_err_item *ite
 		if (!removed_child(d, path, leaf->name))
 			rb_cfg_err_add(d->errs, path, NULL, "missing mandatory leaf \"%s\"; add it",
 				       leaf->name);
-		remove_node(d, set->dnodes[i]);
+		rb_cfg_diag_remove(d, set->dnodes[i]);
 	}
 	ly_set_free(set, NULL);
 	return ret;
@@ -248,7 +234,7 @@ static int repair_unique(struct rb_cfg_diag *d, const struct ly_err_item *item,
 	    !quoted(item->msg, 2, second, sizeof(second)) ||
 	    lyd_find_path(node, leaf_name, 0, &leaf)) {
 		rb_cfg_err_add_ly(d->errs, item, NULL);
-		remove_node(d, node);
+		rb_cfg_diag_remove(d, node);
 		return 0;
 	}
 
@@ -268,7 +254,7 @@ static int repair_duplicate(struct rb_cfg_diag *d, struct lyd_node *node, const 
 	rb_cfg_err_add(d->errs, path, value,
 		       "duplicate %s entry; each key may appear once, so merge or remove the copies",
 		       LYD_NAME(node));
-	remove_node(d, node);
+	rb_cfg_diag_remove(d, node);
 	return 0;
 }
 
@@ -293,7 +279,7 @@ static int repair_too_many(struct rb_cfg_diag *d, struct lyd_node *node)
 	for (sibling = parent ? lyd_child(parent) : d->tree; sibling; sibling = next) {
 		next = sibling->next;
 		if (sibling->schema == schema && ++count > max)
-			remove_node(d, sibling);
+			rb_cfg_diag_remove(d, sibling);
 	}
 	return 0;
 }
@@ -330,7 +316,7 @@ static int repair_one(struct rb_cfg_diag *d, const struct ly_err_item *item)
 
 	rb_cfg_err_add_ly(d->errs, item, (node->schema->nodetype & LYD_NODE_TERM) ?
 			  lyd_get_value(node) : NULL);
-	remove_node(d, node);
+	rb_cfg_diag_remove(d, node);
 	return 0;
 }
 

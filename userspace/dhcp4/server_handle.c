@@ -160,7 +160,7 @@ static void reply_sent(struct rb_dhcp4_server *srv, struct rb_device *dev, int t
 		log_info("dhcpv4: ACK %s to %s (%s) on %s", addr, n->mac, host, n->ifname);
 	} else {
 		rb_dhcp4_count(srv, RB_UC_TX_NAK);
-		log_info("dhcpv4: NAK to %s (%s) on %s: it asked for another address than %s",
+		log_info("dhcpv4: NAK to %s (%s) on %s: it requested an address other than %s",
 			 n->mac, host, n->ifname, addr);
 	}
 }
