@@ -83,6 +83,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/bpf/%.o $(TEST_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# rb-dhcp4-send: DHCPv4 frames, valid or malformed, for flood tests.
+all: $(BUILD)/tests/rb-dhcp4-send
+$(BUILD)/tests/rb-dhcp4-send: $(BUILD)/tests/tools/rb_dhcp4_send.o $(BUILD)/tests/lib/dhcp4_pkt.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
 # rb-tftpd: the TFTP server alone on its own io_uring loop, for
 # tests/integration/tftp.sh and manual runs.
 all: $(BUILD)/tests/rb-tftpd

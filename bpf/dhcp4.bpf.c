@@ -93,6 +93,8 @@ static __always_inline __u32 malformed_counter(int err)
 		return RB_XC_MALFORMED_NO_END;
 	case RB_D4_ELONG:
 		return RB_XC_PASS_TOO_LARGE;
+	case RB_D4_ETOOMANY:
+		return RB_XC_MALFORMED_TOO_MANY;
 	default:
 		return RB_XC_MALFORMED_BAD_LEN;
 	}

@@ -35,6 +35,7 @@
 #define RB_DHCP4_MIN_REPLY	300	/* BOOTP minimum message (RFC 1542) */
 #define RB_DHCP4_DEFAULT_MAX	576	/* IP datagram every client accepts */
 #define RB_DHCP4_MAX_OPTIONS	255	/* options walked before giving up */
+#define RB_DHCP4_PAD_RUN	64	/* pad bytes skipped as one option */
 #define RB_DHCP4_MAGIC		0x63825363
 #define RB_USER_CLASS_MAX	8	/* option 77 classes looked at */
 
@@ -112,6 +113,7 @@ enum rb_dhcp4_parse_error {
 	RB_D4_ENOEND,		/* no end option */
 	RB_D4_EBADLEN,		/* a known option with an invalid length */
 	RB_D4_ELONG,		/* longer than RB_DHCP4_MAX_LEN */
+	RB_D4_ETOOMANY,		/* more than RB_DHCP4_MAX_OPTIONS options */
 };
 
 /*
@@ -303,7 +305,7 @@ RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off)
 {
 	struct rb_dhcp4_request *req;
 	const struct rb_dhcp4_buf *m;
-	__u32 code, len, val;
+	__u32 code, len, val, i;
 
 	if (!w || off >= RB_DHCP4_BUF_LEN)
 		return -RB_D4_EOPTION;
@@ -315,8 +317,14 @@ RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off)
 	code = m->b[rb_idx(off)];
 	if (code == RB_OPT_END)
 		return 0;
-	if (code == RB_OPT_PAD)
-		return off + 1;
+	/* A run of pad bytes counts as one option against RB_DHCP4_MAX_OPTIONS. */
+	if (code == RB_OPT_PAD) {
+		for (i = 1; i < RB_DHCP4_PAD_RUN; i++) {
+			if (off + i >= req->len || m->b[rb_idx(off + i)] != RB_OPT_PAD)
+				break;
+		}
+		return off + i;
+	}
 	if (off + 2 > req->len)
 		return -RB_D4_EOPTION;
 
@@ -437,9 +445,9 @@ RB_DHCP4_FN int rb_dhcp4_parse(struct rb_dhcp4_work *w, __u32 len)
 	}
 	if (off < 0)
 		return -off;
-	/* The walk ended without an end option: too many options or pad bytes. */
+	/* The walk stopped at its bound before the end option. */
 	if (off > 0)
-		return RB_D4_ENOEND;
+		return RB_D4_ETOOMANY;
 	return RB_D4_OK;
 }
 

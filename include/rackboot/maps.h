@@ -57,7 +57,7 @@ struct rb_device {
 	__u32 phase;		/* highest enum rb_phase reached */
 	__u8 hostname_len;	/* bytes used in hostname, 0 = none */
 	__u8 from_xdp;		/* 1 when the last reply came from XDP */
-	__u16 client_arch;	/* last option 93 value seen, host order */
+	__u16 client_arch;	/* last option 93 value, host order; RB_ARCH_ANY: none seen */
 	__u64 phase_ns[RB_PHASE_COUNT];	/* first time each phase was reached */
 	__u64 xdp_replies;	/* OFFER/ACK/NAK sent by XDP */
 	__u64 us_replies;	/* OFFER/ACK/NAK sent by rackbootd */
@@ -126,6 +126,7 @@ enum rb_xdp_counter {
 	RB_XC_MALFORMED_NO_END,	/* no end option */
 	RB_XC_MALFORMED_BAD_LEN,	/* option with an invalid length */
 	RB_XC_MALFORMED_UDP,	/* UDP length disagrees with the frame */
+	RB_XC_MALFORMED_TOO_MANY,	/* more options than the walk allows */
 	RB_XC_COUNT,
 };
 

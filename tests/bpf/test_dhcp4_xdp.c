@@ -220,6 +220,13 @@ struct xdp_case {
 
 #define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
 
+#define PAD10 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+#define PAD100 PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10
+
+/* 64 empty options of code 224 (a site-specific code). */
+#define EMPTY8 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0
+#define EMPTY64 EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8
+
 /* The parameter list ISC dhclient 4.4 sends in its DISCOVER, and the end option. */
 #define DHCLIENT_DISCOVER \
 	53, 1, 1, 55, 11, 1, 28, 2, 3, 15, 6, 12, 66, 67, 4, 7, 255
@@ -376,6 +383,12 @@ static const struct xdp_case cases[] = {
 		.opts = OPTS(53, 1, 1, 57, 2, 0x02, 0x40, 255),
 		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
 		.max_len = 548,
+	},
+	{
+		.name = "400 pad bytes before the options",
+		.mac = mac_known,
+		.opts = OPTS(PAD100, PAD100, PAD100, PAD100, 53, 1, 1, 55, 1, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
 	},
 	{
 		.name = "REQUEST naming another server passes",
@@ -579,6 +592,8 @@ static const struct bad_case bad_cases[] = {
 	{ "client arch of odd length", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 93, 1, 0, 255) },
 	{ "client id of length 1", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 61, 1, 1, 255) },
 	{ "only pad bytes", RB_XC_MALFORMED_NO_END, .opts = OPTS(0, 0, 0, 0), .pad_to = 1000 },
+	{ "more than 255 options", RB_XC_MALFORMED_TOO_MANY,
+	  .opts = OPTS(53, 1, 1, EMPTY64, EMPTY64, EMPTY64, EMPTY64, 255) },
 	{ "huge message", RB_XC_PASS_TOO_LARGE, .opts = OPTS(53, 1, 1, 255), .pad_to = 2000 },
 };
 

@@ -36,6 +36,11 @@ static size_t make_msg(uint8_t *m, size_t size, const uint8_t *opts, size_t opts
 
 #define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
 
+#define PAD10 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+#define PAD100 PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10
+#define EMPTY8 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0
+#define EMPTY64 EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8
+
 struct parse_case {
 	const char *name;
 	const uint8_t *opts;
@@ -63,6 +68,10 @@ static const struct parse_case parse_cases[] = {
 	{ "relay agent length 0", OPTS(53, 1, 1, 82, 0, 255), 0, 0, 0, RB_D4_EBADLEN },
 	{ "longer than an Ethernet MTU", OPTS(53, 1, 1, 255), 1473, 0, 0, RB_D4_ELONG },
 	{ "pad bytes only", OPTS(0), 1400, 0, 0, RB_D4_ENOEND },
+	{ "1000 pad bytes then options", OPTS(PAD100, PAD100, PAD100, PAD100, PAD100, PAD100, PAD100,
+					      PAD100, PAD100, PAD100, 53, 1, 1, 255), 0, 0, 0, RB_D4_OK },
+	{ "256 empty options", OPTS(53, 1, 1, EMPTY64, EMPTY64, EMPTY64, EMPTY64, 255), 0, 0, 0,
+	  RB_D4_ETOOMANY },
 };
 
 static void test_parse_table(void **state)

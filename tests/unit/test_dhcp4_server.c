@@ -190,6 +190,10 @@ static void drain_capture(struct fixture *f)
 		;
 }
 
+/* 64 empty options of code 224 (a site-specific code). */
+#define EMPTY8 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0
+#define EMPTY64 EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8
+
 struct handle_case {
 	const char *name;
 	struct test_dhcp4_req req;
@@ -249,6 +253,42 @@ static const struct handle_case cases[] = {
 	{ "option past the end", {
 		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 12,
 		.opts = OPTS(53, 1, 1, 12, 40, 'a') },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "hlen 17", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 14, .hlen = 17,
+		.opts = OPTS(53, 1, 1, 255) },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "option past the padded end", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 15,
+		.opts = OPTS(53, 1, 1, 43, 255, 'a'), .pad_to = 300 },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "no end option", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 16,
+		.opts = OPTS(53, 1, 1, 1, 4, 255, 255, 255, 0) },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "message type of length 0", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 17,
+		.opts = OPTS(53, 0, 255) },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "parameter list of length 0", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 18,
+		.opts = OPTS(53, 1, 1, 55, 0, 255) },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "requested address of length 3", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 19,
+		.opts = OPTS(53, 1, 3, 50, 3, 10, 213, 0, 255) },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "client id of length 1", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 20,
+		.opts = OPTS(53, 1, 1, 61, 1, 1, 255) },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "only pad bytes", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 21,
+		.opts = OPTS(0, 0, 0, 0), .pad_to = 1000 },
+	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
+	{ "more than 255 options", {
+		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 22,
+		.opts = OPTS(53, 1, 1, EMPTY64, EMPTY64, EMPTY64, EMPTY64, 255) },
 	  LO_IFINDEX, 0, RB_UC_MALFORMED, RB_PHASE_LEASED, 3, 0 },
 	{ "longer than 1472 bytes", {
 		.mac = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 }, .xid = 13,

@@ -36,6 +36,7 @@ static struct rb_log_repeat repeat_malformed[] = {
 	[RB_D4_ENOEND] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: no end option"),
 	[RB_D4_EBADLEN] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: option with an invalid length"),
 	[RB_D4_ELONG] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: longer than 1472 bytes"),
+	[RB_D4_ETOOMANY] = REPEAT(RB_LOG_WARN, "dhcpv4: malformed message: more than 255 options"),
 };
 
 static struct rb_log_repeat repeat_bootreply =
