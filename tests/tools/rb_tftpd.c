@@ -9,6 +9,7 @@
  *
  * SIGTERM or SIGINT stops it: transfers end, the ring drains, and the
  * counters are logged.  SIGUSR1 logs the counters without stopping.
+ * Summaries of repeated log lines come once a second, as in rackbootd.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,7 +26,7 @@
 #define RING_ENTRIES		1024
 #define LOOP_WAIT_MAX_MS	100	/* longest wait, so signals and timers run */
 #define DRAIN_MAX_MS		3000	/* after a stop request */
-#define REPEAT_FLUSH_MS		5000	/* summaries of repeated log lines */
+#define REPEAT_FLUSH_MS		1000	/* summaries of repeated log lines */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t counters_requested;
@@ -269,6 +270,7 @@ int main(int argc, char **argv)
 	if (ret == 0)
 		ret = serve(&ring, srv);
 
+	rb_log_repeat_flush();
 	if (srv)
 		log_counters(srv);
 	/* Exit the ring first: that waits for every request still in flight. */

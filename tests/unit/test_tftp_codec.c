@@ -288,6 +288,33 @@ static void test_negotiate(void **state)
 	assert_false(acc.has_tsize);
 }
 
+static void test_negotiate_empty_file(void **state)
+{
+	struct rb_tftp_request req = { .opcode = RB_TFTP_RRQ, .mode = RB_TFTP_MODE_OCTET };
+	struct rb_tftp_options acc;
+
+	/* tsize alone: no option remains, so no OACK is due. */
+	req.options = (struct rb_tftp_options){ .has_tsize = true };
+	assert_false(rb_tftp_negotiate(&req, 1468, 0, &acc));
+	assert_false(acc.has_tsize);
+
+	/* curl's default set: blksize and timeout stay, tsize goes. */
+	req.options = (struct rb_tftp_options){ .has_tsize = true, .has_blksize = true,
+						.blksize = 512, .has_timeout = true,
+						.timeout = 6 };
+	assert_true(rb_tftp_negotiate(&req, 1468, 0, &acc));
+	assert_false(acc.has_tsize);
+	assert_true(acc.has_blksize);
+	assert_int_equal(acc.blksize, 512);
+	assert_true(acc.has_timeout);
+	assert_int_equal(acc.timeout, 6);
+
+	/* One byte is enough for tsize to be sent. */
+	assert_true(rb_tftp_negotiate(&req, 1468, 1, &acc));
+	assert_true(acc.has_tsize);
+	assert_int_equal(acc.tsize, 1);
+}
+
 struct normalize_case {
 	const char *in;
 	int ret;
@@ -576,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_encode_oack),
 		cmocka_unit_test(test_encode_error_and_data),
 		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_negotiate_empty_file),
 		cmocka_unit_test(test_path_normalize_table),
 		cmocka_unit_test_setup_teardown(test_open_file_table, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_source_octet_blocks, tree_setup, tree_teardown),

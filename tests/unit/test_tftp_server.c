@@ -5,7 +5,8 @@
  * contents, lock-step DATA/ACK, no reply to duplicate ACKs, retransmission
  * and abandonment (timers driven by tick), block number rollover, foreign
  * transfer IDs, the transfer limit, errors for requests that cannot be
- * served, and stop.
+ * served, and stop.  Floods of requests are checked against the log
+ * lines they cause, captured from stderr.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +34,11 @@
 #define WAIT_MS		2000	/* longest wait for a packet that must come */
 #define QUIET_MS	150	/* how long "no packet" is watched */
 #define ROLLOVER_BLOCKS	(65536 + 2)
+#define FLOOD_REQUESTS	300	/* missing-file requests in the flood test */
+#define FLOOD_TRANSFERS	100	/* transfers never acknowledged */
+#define FLOOD_LOG_MAX	2	/* log lines a flood may cause: first one and a summary */
+#define LOG_TEXT_MAX	16384
+#define LOG_SHOW_MAX	10	/* captured lines printed */
 
 /* Settings that one test changes from the defaults. */
 struct variant {
@@ -43,6 +49,7 @@ struct variant {
 static const struct variant default_variant = { 0 };
 static const struct variant one_transfer = { .max_transfers = 1 };
 static const struct variant two_retries = { .retries = 2 };
+static const struct variant one_retry = { .retries = 1 };
 
 struct fixture {
 	struct io_uring ring;
@@ -54,6 +61,9 @@ struct fixture {
 	unsigned completions;
 	char completed_path[256];
 	uint64_t completed_bytes;
+	int saved_stderr;		/* while the log is captured, else -1 */
+	FILE *log_file;
+	char log_text[LOG_TEXT_MAX];	/* captured log, after capture_stop */
 };
 
 /* A received packet and the address it came from. */
@@ -232,6 +242,79 @@ static int udp_socket(void)
 	return sock;
 }
 
+/*
+ * Send the log to a temporary file, at info level like rackbootd.  The
+ * flush first drops the repeat counts of earlier tests, silently because
+ * this binary logs errors only.
+ */
+static void capture_start(struct fixture *f)
+{
+	rb_log_repeat_flush();
+	fflush(stderr);
+	f->log_file = tmpfile();
+	assert_non_null(f->log_file);
+	f->saved_stderr = dup(STDERR_FILENO);
+	assert_true(f->saved_stderr >= 0);
+	assert_true(dup2(fileno(f->log_file), STDERR_FILENO) >= 0);
+	rb_log_set_level(RB_LOG_INFO);
+}
+
+/* Restore stderr and the level.  The teardown calls this too, after a failed check. */
+static void capture_restore(struct fixture *f)
+{
+	if (f->saved_stderr < 0)
+		return;
+	rb_log_set_level(RB_LOG_ERR);
+	fflush(stderr);
+	dup2(f->saved_stderr, STDERR_FILENO);
+	close(f->saved_stderr);
+	f->saved_stderr = -1;
+}
+
+/*
+ * Log the repeat summaries as rackbootd's one-second timer does, stop the
+ * capture, and return the number of lines logged (text in f->log_text).
+ */
+static unsigned capture_stop(struct fixture *f)
+{
+	unsigned lines = 0;
+	const char *line;
+	size_t len;
+
+	rb_log_repeat_flush();
+	capture_restore(f);
+
+	rewind(f->log_file);
+	len = fread(f->log_text, 1, sizeof(f->log_text) - 1, f->log_file);
+	f->log_text[len] = '\0';
+	fclose(f->log_file);
+	f->log_file = NULL;
+
+	for (size_t i = 0; i < len; i++)
+		lines += f->log_text[i] == '\n';
+
+	/* The start of the log, shown for a failing check. */
+	printf("# captured log, %u lines:\n", lines);
+	line = f->log_text;
+	for (unsigned shown = 0; *line && shown < LOG_SHOW_MAX; shown++) {
+		const char *end = strchr(line, '\n');
+		int n = end ? (int)(end - line) : (int)strlen(line);
+
+		printf("#   %.*s\n", n, line);
+		line += n + (end != NULL);
+	}
+	return lines;
+}
+
+static unsigned count_substring(const char *text, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
 static int make_tree(struct fixture *f)
 {
 	char path[PATH_MAX * 2];
@@ -275,6 +358,7 @@ static int fixture_setup(void **state)
 
 	if (!f)
 		return -1;
+	f->saved_stderr = -1;
 	if (make_tree(f) < 0)
 		return setup_failed(f, false);
 	if (io_uring_queue_init(256, &f->ring, 0) < 0)
@@ -307,6 +391,9 @@ static int fixture_teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	capture_restore(f);
+	if (f->log_file)
+		fclose(f->log_file);
 	rb_tftp_server_stop(f->srv);
 	for (int i = 0; i < 200 && !rb_tftp_server_drained(f->srv); i++)
 		pump_once(f, 5);
@@ -656,10 +743,28 @@ static void test_repeated_request_same_transfer(void **state)
 	assert_int_equal(rb_tftp_server_active(f->srv), 1);
 }
 
-static void test_empty_file_with_tsize(void **state)
+/* tsize 0 is left out of the OACK; with no other option, DATA 1 comes at once. */
+static void test_empty_file_tsize_only(void **state)
 {
-	static const uint8_t oack[] = "\0\6tsize\0" "0";
 	static const char *const options[] = { "tsize", "0", NULL };
+	struct fixture *f = *state;
+	struct packet p;
+
+	write_text(f, "empty", "");
+	send_request(f, f->client, RB_TFTP_RRQ, "empty", "octet", options);
+	expect_data(f, f->client, &p, 1, 0);
+	send_ack(f->client, &p.from, 1);
+	wait_idle(f);
+	assert_int_equal(f->completions, 1);
+	assert_int_equal(f->completed_bytes, 0);
+}
+
+/* curl's default request: the OACK keeps blksize and timeout, without tsize. */
+static void test_empty_file_curl_options(void **state)
+{
+	static const uint8_t oack[] = "\0\6blksize\0" "512\0timeout\0" "6";
+	static const char *const options[] = { "tsize", "0", "blksize", "512", "timeout", "6",
+					       NULL };
 	struct fixture *f = *state;
 	struct packet p;
 
@@ -674,6 +779,110 @@ static void test_empty_file_with_tsize(void **state)
 	wait_idle(f);
 	assert_int_equal(f->completions, 1);
 	assert_int_equal(f->completed_bytes, 0);
+}
+
+static void test_missing_file_flood_log(void **state)
+{
+	struct fixture *f = *state;
+	unsigned replies = 0, lines;
+	char name[32];
+	struct packet p;
+
+	capture_start(f);
+	for (unsigned i = 0; i < FLOOD_REQUESTS; i++) {
+		snprintf(name, sizeof(name), "missing-%u.efi", i);
+		send_request(f, f->client, RB_TFTP_RRQ, name, "octet", NULL);
+		recv_packet(f, f->client, &p, WAIT_MS);
+		if (p.len > RB_TFTP_HEADER_LEN && pkt_u16(&p, 0) == RB_TFTP_ERROR &&
+		    pkt_u16(&p, 2) == RB_TFTP_ENOTFOUND)
+			replies++;
+	}
+	lines = capture_stop(f);
+
+	/* Every request is answered and counted, but logged at most twice. */
+	assert_int_equal(replies, FLOOD_REQUESTS);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->rrq, FLOOD_REQUESTS);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->error, FLOOD_REQUESTS);
+	assert_in_range(lines, 1, FLOOD_LOG_MAX);
+	assert_in_range(count_substring(f->log_text, "rejected with ERROR 1"), 0, 1);
+	assert_int_equal(count_substring(f->log_text, "tftp: requests for missing files: "), 1);
+}
+
+static void test_abandoned_flood_log(void **state)
+{
+	struct fixture *f = *state;
+	unsigned lines, first_blocks = 0;
+	struct packet p;
+	uint64_t now;
+	char name[32];
+
+	for (unsigned i = 0; i < FLOOD_TRANSFERS; i++) {
+		snprintf(name, sizeof(name), "f%u", i);
+		write_pattern(f, name, 600);
+	}
+
+	/* Batches of 16 stay below the 64 receive buffers of the server socket. */
+	capture_start(f);
+	for (unsigned i = 0; i < FLOOD_TRANSFERS; i++) {
+		snprintf(name, sizeof(name), "f%u", i);
+		send_request(f, f->client, RB_TFTP_RRQ, name, "octet", NULL);
+		if (i % 16 != 15 && i + 1 < FLOOD_TRANSFERS)
+			continue;
+		for (int j = 0; j < 1000 && rb_tftp_server_active(f->srv) <= i; j++)
+			pump_once(f, 1);
+	}
+
+	/* Each DATA 1 arrives before its send completes, so pump once more. */
+	for (unsigned i = 0; i < FLOOD_TRANSFERS; i++) {
+		recv_packet(f, f->client, &p, WAIT_MS);
+		if (p.len == RB_TFTP_HEADER_LEN + 512 && pkt_u16(&p, 2) == 1)
+			first_blocks++;
+	}
+	pump_once(f, 1);
+
+	/* One retransmission (variant one_retry), then every transfer is abandoned. */
+	now = rb_tftp_now_ms();
+	rb_tftp_server_tick(f->srv, now + 2000);
+	pump_once(f, 1);
+	rb_tftp_server_tick(f->srv, now + 4000);
+	wait_idle(f);
+	lines = capture_stop(f);
+
+	assert_int_equal(first_blocks, FLOOD_TRANSFERS);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->rrq, FLOOD_TRANSFERS);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, FLOOD_TRANSFERS);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->timeout, FLOOD_TRANSFERS);
+	assert_in_range(lines, 1, FLOOD_LOG_MAX);
+	assert_in_range(count_substring(f->log_text, "transfer abandoned"), 0, 1);
+	assert_int_equal(count_substring(f->log_text,
+					 "tftp: transfers abandoned without an ACK: "), 1);
+}
+
+/* Completed transfers make one info line per interval, not one each. */
+static void test_done_summary_line(void **state)
+{
+	struct fixture *f = *state;
+	struct packet p;
+	unsigned lines;
+
+	write_pattern(f, "img", 100);
+	capture_start(f);
+	for (unsigned i = 0; i < 3; i++) {
+		send_request(f, f->client, RB_TFTP_RRQ, "img", "octet", NULL);
+		expect_data(f, f->client, &p, 1, 100);
+		send_ack(f->client, &p.from, 1);
+		wait_idle(f);
+	}
+	assert_true(rb_tftp_server_next_deadline_ms(f->srv) <= rb_tftp_now_ms() + 10000);
+
+	/* 11 s later by the server's clock, tick logs the summary and closes it. */
+	rb_tftp_server_tick(f->srv, rb_tftp_now_ms() + 11000);
+	assert_int_equal(rb_tftp_server_next_deadline_ms(f->srv), UINT64_MAX);
+	lines = capture_stop(f);
+
+	assert_int_equal(rb_tftp_server_counters(f->srv)->done, 3);
+	assert_int_equal(lines, 1);
+	assert_non_null(strstr(f->log_text, "tftp: 3 transfers done, 300 bytes sent, in the last"));
 }
 
 static void test_stop_ends_transfers(void **state)
@@ -722,7 +931,11 @@ int main(void)
 		TEST(test_malformed_request_error),
 		TEST(test_netascii_and_mode_case),
 		TEST(test_repeated_request_same_transfer),
-		TEST(test_empty_file_with_tsize),
+		TEST(test_empty_file_tsize_only),
+		TEST(test_empty_file_curl_options),
+		TEST(test_missing_file_flood_log),
+		TEST_WITH(test_abandoned_flood_log, one_retry),
+		TEST(test_done_summary_line),
 		TEST(test_stop_ends_transfers),
 	};
 

@@ -85,11 +85,12 @@ void rb_log_repeat(struct rb_log_repeat *r, const char *fmt, ...)
 	}
 	r->total++;
 
-	/* The first occurrence is logged in full, later ones only counted. */
-	if (r->total > 1) {
+	/* The first occurrence of a burst is logged in full, later ones counted. */
+	if (r->in_burst) {
 		r->pending++;
 		return;
 	}
+	r->in_burst = 1;
 	if (r->level > log_max)
 		return;
 	va_start(ap, fmt);
@@ -100,8 +101,10 @@ void rb_log_repeat(struct rb_log_repeat *r, const char *fmt, ...)
 void rb_log_repeat_flush(void)
 {
 	for (struct rb_log_repeat *r = repeat_head; r; r = r->next) {
-		if (r->pending == 0)
+		if (r->pending == 0) {
+			r->in_burst = 0;
 			continue;
+		}
 		rb_log(r->level, "%s: %llu more since the last summary (%llu in all)",
 		       r->what, (unsigned long long)r->pending,
 		       (unsigned long long)r->total);

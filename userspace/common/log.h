@@ -30,15 +30,18 @@ void rb_log(enum rb_log_level level, const char *fmt, ...)
 
 /*
  * A class of event that can repeat many times a second (a dropped
- * malformed packet, say).  The first occurrence is logged at once; later
- * ones are counted and rb_log_repeat_flush() logs one summary line per
- * class with the count since the last summary.
+ * malformed packet, say).  An occurrence after a quiet period is logged
+ * in full; later ones are counted, and rb_log_repeat_flush() logs one
+ * summary line per class with the count since the last summary.  A flush
+ * that finds no new occurrence ends the burst, so the next one is logged
+ * in full again with its details.
  */
 struct rb_log_repeat {
 	const char *what;		/* static description of the class */
 	enum rb_log_level level;
 	uint64_t pending;		/* occurrences not yet logged */
 	uint64_t total;
+	int in_burst;			/* an occurrence was logged in full since the last quiet flush */
 	struct rb_log_repeat *next;	/* registry of classes, set on first use */
 };
 

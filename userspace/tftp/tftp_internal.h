@@ -61,6 +61,20 @@ struct tftp_user_data tftp_user_data_decode(uint64_t user_data);
 #define TFTP_LISTEN_BUFS	64
 #define TFTP_LISTEN_BUF_SIZE	1024
 
+/*
+ * Completed transfers are logged as one info line per interval, so that
+ * a flood of downloads cannot flood the log.  The interval is a choice,
+ * short enough that an operator sees a boot soon after it happened.
+ */
+#define TFTP_SUMMARY_INTERVAL_MS	10000
+
+/* Transfers done since the last summary line. */
+struct tftp_summary {
+	uint64_t since_ms;		/* completion that opened the interval */
+	uint64_t done;			/* 0: no interval open */
+	uint64_t bytes;
+};
+
 enum tftp_xfer_state {
 	TFTP_XFER_FREE = 0,
 	TFTP_XFER_WAIT_ACK,	/* OACK or DATA sent, its ACK not yet received */
@@ -160,6 +174,7 @@ struct rb_tftp_server {
 	size_t stray_len;
 
 	struct rb_tftp_counters counters;
+	struct tftp_summary summary;
 };
 
 /* tftp_uring.c */
@@ -209,5 +224,7 @@ void tftp_xfer_abort(struct rb_tftp_server *srv, struct tftp_xfer *x, const char
 
 /* tftp_server.c */
 void tftp_check_drained(struct rb_tftp_server *srv);
+/* Count a completed transfer of bytes for the next summary line. */
+void tftp_summary_add(struct rb_tftp_server *srv, uint64_t bytes, uint64_t now_ms);
 
 #endif

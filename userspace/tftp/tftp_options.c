@@ -16,7 +16,14 @@ bool rb_tftp_negotiate(const struct rb_tftp_request *req, uint32_t blksize_max,
 		accepted->has_timeout = true;
 		accepted->timeout = requested->timeout;
 	}
-	if (requested->has_tsize && req->mode == RB_TFTP_MODE_OCTET) {
+
+	/*
+	 * RFC 2349 lets a server leave tsize out of the OACK.  It is left out
+	 * for an empty file because curl 7.88.1 fails with "invalid tsize" and
+	 * exit status 71 on an OACK with tsize 0, and curl sends tsize with
+	 * every request that carries options.
+	 */
+	if (requested->has_tsize && req->mode == RB_TFTP_MODE_OCTET && file_size > 0) {
 		accepted->has_tsize = true;
 		accepted->tsize = file_size;
 	}

@@ -15,7 +15,9 @@
  *   timeout  taken as sent (the decoder already dropped values outside 1..255);
  *   tsize    set to file_size in octet mode.  In netascii mode the size
  *            on the wire differs from the file size, so tsize is not taken.
+ *            Nor is it for an empty file, because curl rejects tsize 0.
  * Returns true when at least one option is accepted, so an OACK is due.
+ * Otherwise DATA 1 is the reply, as for a request without options.
  */
 bool rb_tftp_negotiate(const struct rb_tftp_request *req, uint32_t blksize_max,
 		       uint64_t file_size, struct rb_tftp_options *accepted);

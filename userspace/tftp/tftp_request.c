@@ -3,6 +3,10 @@
  * Packets on the server socket: decode the request, reply with an ERROR
  * from the server port when it cannot be served, and hand a read request
  * for an opened file to a new transfer.
+ *
+ * A client can send any number of requests, so each kind of rejection is
+ * logged through rb_log_repeat: the first one in full, with the client
+ * address and the escaped file name, and later ones as counts.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +29,20 @@ static struct rb_log_repeat reply_drop_log =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: ERROR replies dropped, all reply slots busy");
 static struct rb_log_repeat listen_nobufs_log =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: server socket ran out of receive buffers");
+static struct rb_log_repeat reply_failed_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: ERROR replies whose send failed");
+static struct rb_log_repeat not_found_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: requests for missing files");
+static struct rb_log_repeat access_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: requests rejected as access violations");
+static struct rb_log_repeat open_failed_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "tftp: requests for files that could not be opened");
+static struct rb_log_repeat write_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: write requests rejected");
+static struct rb_log_repeat mail_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: mail mode requests rejected");
+static struct rb_log_repeat stopping_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: requests rejected while stopping");
 
 /* A datagram from the server socket: payload and addresses. */
 struct tftp_datagram {
@@ -58,14 +76,14 @@ static void send_error(struct rb_tftp_server *srv, const struct tftp_datagram *d
 
 /* Log a decoded request that the server does not serve, then send the ERROR. */
 static void reject(struct rb_tftp_server *srv, const struct tftp_datagram *dg,
-		   enum rb_log_level level, const char *filename, uint16_t code,
+		   struct rb_log_repeat *log, const char *filename, uint16_t code,
 		   const char *message)
 {
 	char peer[32], name[ESCAPED_NAME_SIZE];
 
 	rb_escape(filename, strlen(filename), name, sizeof(name));
-	rb_log(level, "tftp %s: request for \"%s\" rejected with ERROR %u: %s",
-	       tftp_addr_text(&dg->peer, peer, sizeof(peer)), name, code, message);
+	rb_log_repeat(log, "tftp %s: request for \"%s\" rejected with ERROR %u: %s",
+		      tftp_addr_text(&dg->peer, peer, sizeof(peer)), name, code, message);
 	send_error(srv, dg, code, message);
 }
 
@@ -78,12 +96,13 @@ static void serve_read(struct rb_tftp_server *srv, const struct tftp_datagram *d
 	int ret;
 
 	if (req->mode == RB_TFTP_MODE_MAIL) {
-		reject(srv, dg, RB_LOG_INFO, req->filename, RB_TFTP_EBADOP,
+		reject(srv, dg, &mail_log, req->filename, RB_TFTP_EBADOP,
 		       "mail mode is not supported, use octet");
 		return;
 	}
 	if (srv->stopping) {
-		reject(srv, dg, RB_LOG_INFO, req->filename, RB_TFTP_EUNDEF, "server is shutting down");
+		reject(srv, dg, &stopping_log, req->filename, RB_TFTP_EUNDEF,
+		       "server is shutting down");
 		return;
 	}
 	if (tftp_xfer_repeat_first(srv, &dg->peer, req))
@@ -101,29 +120,31 @@ static void serve_read(struct rb_tftp_server *srv, const struct tftp_datagram *d
 	ret = rb_tftp_open_file(srv->root_fd, req->filename, path, sizeof(path), &start.file,
 				&error);
 	if (ret == -ENOENT) {
-		reject(srv, dg, RB_LOG_INFO, req->filename, RB_TFTP_ENOTFOUND, error);
+		reject(srv, dg, &not_found_log, req->filename, RB_TFTP_ENOTFOUND, error);
 		return;
 	}
 	if (ret == -EACCES) {
-		reject(srv, dg, RB_LOG_WARN, req->filename, RB_TFTP_EACCESS, error);
+		reject(srv, dg, &access_log, req->filename, RB_TFTP_EACCESS, error);
 		return;
 	}
 	if (ret < 0) {
-		char name[ESCAPED_NAME_SIZE];
+		char peer[32], name[ESCAPED_NAME_SIZE];
 
 		rb_escape(req->filename, req->filename_len, name, sizeof(name));
-		log_err("tftp: %s \"%s\" below %s: %s", error, name, srv->root, strerror(-ret));
+		rb_log_repeat(&open_failed_log, "tftp %s: %s \"%s\" below %s: %s",
+			      tftp_addr_text(&dg->peer, peer, sizeof(peer)), error, name,
+			      srv->root, strerror(-ret));
 		send_error(srv, dg, RB_TFTP_EUNDEF, error);
 		return;
 	}
 
+	/* tftp_xfer_begin logs why a transfer could not start. */
 	start.peer = &dg->peer;
 	start.local = dg->local;
 	start.req = req;
 	start.path = path;
 	if (tftp_xfer_begin(srv, &start) < 0)
-		reject(srv, dg, RB_LOG_WARN, req->filename, RB_TFTP_EUNDEF,
-		       "server cannot start the transfer, retry later");
+		send_error(srv, dg, RB_TFTP_EUNDEF, "server cannot start the transfer, retry later");
 }
 
 static void handle_datagram(struct rb_tftp_server *srv, const struct tftp_datagram *dg)
@@ -152,7 +173,7 @@ static void handle_datagram(struct rb_tftp_server *srv, const struct tftp_datagr
 
 	if (req.opcode == RB_TFTP_WRQ) {
 		srv->counters.wrq++;
-		reject(srv, dg, RB_LOG_INFO, req.filename, RB_TFTP_EACCESS,
+		reject(srv, dg, &write_log, req.filename, RB_TFTP_EACCESS,
 		       "write requests are not accepted");
 		return;
 	}
@@ -263,8 +284,10 @@ void tftp_reply_complete(struct rb_tftp_server *srv, uint32_t index, int res)
 	srv->replies_busy--;
 
 	if (res < 0)
-		log_warn("tftp %s: sending an ERROR from the server socket failed: %s",
-			 tftp_addr_text(&srv->replies[index].to, peer, sizeof(peer)), strerror(-res));
+		rb_log_repeat(&reply_failed_log,
+			      "tftp %s: sending an ERROR from the server socket failed: %s",
+			      tftp_addr_text(&srv->replies[index].to, peer, sizeof(peer)),
+			      strerror(-res));
 	if (srv->stopping)
 		tftp_check_drained(srv);
 }

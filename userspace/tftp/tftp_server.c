@@ -282,6 +282,28 @@ int rb_tftp_handle_cqe(struct rb_tftp_server *srv, const struct io_uring_cqe *cq
 	return 0;
 }
 
+void tftp_summary_add(struct rb_tftp_server *srv, uint64_t bytes, uint64_t now_ms)
+{
+	if (srv->summary.done == 0)
+		srv->summary.since_ms = now_ms;
+	srv->summary.done++;
+	srv->summary.bytes += bytes;
+}
+
+/* Log the transfers done in the open interval, and close it. */
+static void summary_flush(struct rb_tftp_server *srv, uint64_t now_ms)
+{
+	struct tftp_summary *s = &srv->summary;
+	uint64_t seconds = now_ms > s->since_ms ? (now_ms - s->since_ms + 999) / 1000 : 1;
+
+	if (s->done == 0)
+		return;
+	log_info("tftp: %llu transfers done, %llu bytes sent, in the last %llu s",
+		 (unsigned long long)s->done, (unsigned long long)s->bytes,
+		 (unsigned long long)seconds);
+	*s = (struct tftp_summary){ 0 };
+}
+
 void rb_tftp_server_tick(struct rb_tftp_server *srv, uint64_t now_ms)
 {
 	struct tftp_xfer *x, *next;
@@ -294,6 +316,9 @@ void rb_tftp_server_tick(struct rb_tftp_server *srv, uint64_t now_ms)
 		next = x->next;
 		tftp_xfer_timer(srv, x, now_ms);
 	}
+
+	if (srv->summary.done > 0 && now_ms >= srv->summary.since_ms + TFTP_SUMMARY_INTERVAL_MS)
+		summary_flush(srv, now_ms);
 }
 
 uint64_t rb_tftp_server_next_deadline_ms(const struct rb_tftp_server *srv)
@@ -302,6 +327,8 @@ uint64_t rb_tftp_server_next_deadline_ms(const struct rb_tftp_server *srv)
 
 	if (srv->listen_rearm && !srv->stopping)
 		return 0;
+	if (srv->summary.done > 0)
+		next = srv->summary.since_ms + TFTP_SUMMARY_INTERVAL_MS;
 	for (const struct tftp_xfer *x = srv->active; x; x = x->next) {
 		if (x->state == TFTP_XFER_WAIT_ACK && x->deadline_ms < next)
 			next = x->deadline_ms;
@@ -343,6 +370,7 @@ void rb_tftp_server_stop(struct rb_tftp_server *srv)
 			ended++;
 		tftp_xfer_abort(srv, x, "server stopping");
 	}
+	summary_flush(srv, rb_tftp_now_ms());
 	log_info("tftp: stopping, %u transfers ended", ended);
 	tftp_check_drained(srv);
 }

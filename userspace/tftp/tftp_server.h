@@ -6,7 +6,8 @@
  * multishot recvmsg over a provided buffer ring, and serves each read
  * request from a new socket on an ephemeral port (RFC 1350 transfer ID).
  * Write requests get ERROR 2.  Options: RFC 2348 blksize, RFC 2349
- * timeout and tsize; others are ignored.
+ * timeout and tsize (left out of the OACK for an empty file); others
+ * are ignored.
  *
  * Embedding, with one server per ring:
  *
@@ -31,6 +32,12 @@
  *
  * Each transfer uses two file descriptors (its socket and the file),
  * so RLIMIT_NOFILE must allow 2 * max_transfers plus the caller's own.
+ *
+ * Logs stay bounded however many requests clients send.  Rejected
+ * requests and failed transfers go through rb_log_repeat, so the caller
+ * must call rb_log_repeat_flush() periodically for their summaries.
+ * Start and end of each transfer are debug lines.  At info level, tick
+ * logs one line per 10 s with the transfers done and bytes sent.
  *
  * NOTE: IPv4 only.  File data is read with pread on the loop thread, so
  * a read that misses the page cache stalls the loop until the disk
@@ -121,13 +128,17 @@ static inline bool rb_tftp_owns(uint64_t user_data)
 int rb_tftp_handle_cqe(struct rb_tftp_server *srv, const struct io_uring_cqe *cqe);
 
 /*
- * Retransmit or abandon transfers whose timeout passed, and re-queue a
- * receive that could not get an SQE.  now_ms is rb_tftp_now_ms(); call
- * at least every 100 ms, or at rb_tftp_server_next_deadline_ms().
+ * Retransmit or abandon transfers whose timeout passed, re-queue a
+ * receive that could not get an SQE, and log the summary of completed
+ * transfers when it is due.  now_ms is rb_tftp_now_ms(); call at least
+ * every 100 ms, or at rb_tftp_server_next_deadline_ms().
  */
 void rb_tftp_server_tick(struct rb_tftp_server *srv, uint64_t now_ms);
 
-/* Earliest timeout of any transfer (rb_tftp_now_ms() scale), or UINT64_MAX. */
+/*
+ * Earliest timeout of any transfer or of the summary line
+ * (rb_tftp_now_ms() scale), or UINT64_MAX.
+ */
 uint64_t rb_tftp_server_next_deadline_ms(const struct rb_tftp_server *srv);
 
 /* CLOCK_MONOTONIC in milliseconds, the clock of tick and deadlines. */
@@ -142,8 +153,9 @@ unsigned rb_tftp_server_active(const struct rb_tftp_server *srv);
 const struct rb_tftp_counters *rb_tftp_server_counters(const struct rb_tftp_server *srv);
 
 /*
- * Stop accepting requests and end every transfer (logged, not counted as
- * errors).  Requests in flight finish with their completions.
+ * Stop accepting requests and end every transfer (not counted as errors),
+ * and log the summary of completed transfers.  Requests in flight finish
+ * with their completions.
  */
 void rb_tftp_server_stop(struct rb_tftp_server *srv);
 

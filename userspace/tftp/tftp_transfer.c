@@ -8,6 +8,12 @@
  *
  * Slot life: FREE -> WAIT_ACK -> CLOSING -> FREE.  A slot in CLOSING
  * keeps its buffers until every request that points into it completed.
+ *
+ * Clients can start and end transfers in bulk, so the log stays bounded.
+ * Start and completion are debug lines, and tftp_summary_add counts each
+ * completion for a periodic info line.  Every other end of a transfer
+ * goes through rb_log_repeat, which logs the first one in full and later
+ * ones as counts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +32,18 @@ static struct rb_log_repeat stray_log =
 	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: packets from an unknown transfer ID");
 static struct rb_log_repeat bad_ack_log =
 	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: malformed ACK packets");
+static struct rb_log_repeat start_failed_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "tftp: transfers that could not start");
+static struct rb_log_repeat failed_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: transfers ended with an ERROR from the server");
+static struct rb_log_repeat client_error_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: transfers ended by an ERROR from the client");
+static struct rb_log_repeat abandoned_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: transfers abandoned without an ACK");
+static struct rb_log_repeat recv_failed_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "tftp: transfers ended by a failed receive");
+static struct rb_log_repeat send_failed_log =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "tftp: transfers ended by a failed send");
 
 /* Peer and file of a transfer, formatted for one log line. */
 struct xfer_names {
@@ -115,8 +133,8 @@ static void xfer_fail(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t 
 	struct xfer_names n;
 
 	srv->counters.error++;
-	log_warn("tftp %s: transfer of \"%s\" failed at block %llu: %s", xfer_names(x, &n)->peer,
-		 n.file, (unsigned long long)x->block, message);
+	rb_log_repeat(&failed_log, "tftp %s: transfer of \"%s\" failed at block %llu: %s",
+		      xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block, message);
 
 	/* pkt may still be read by a send in flight; then the client gets no ERROR. */
 	if (!x->send_busy) {
@@ -154,14 +172,15 @@ static int xfer_load_block(struct tftp_xfer *x)
 
 static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 {
-	uint64_t elapsed = rb_tftp_now_ms() - x->started_ms;
+	uint64_t now_ms = rb_tftp_now_ms();
 	rb_tftp_complete_fn done = srv->cfg.on_complete;
 	struct xfer_names n;
 
 	srv->counters.done++;
-	log_info("tftp %s: sent \"%s\", %llu bytes in %llu blocks, %llu ms",
-		 xfer_names(x, &n)->peer, n.file, (unsigned long long)x->bytes_acked,
-		 (unsigned long long)x->block, (unsigned long long)elapsed);
+	tftp_summary_add(srv, x->bytes_acked, now_ms);
+	log_debug("tftp %s: sent \"%s\", %llu bytes in %llu blocks, %llu ms",
+		  xfer_names(x, &n)->peer, n.file, (unsigned long long)x->bytes_acked,
+		  (unsigned long long)x->block, (unsigned long long)(now_ms - x->started_ms));
 	if (done)
 		done(srv->cfg.on_complete_arg, &x->peer, x->path, x->bytes_acked);
 	xfer_close(srv, x);
@@ -227,8 +246,9 @@ static void xfer_on_error(struct rb_tftp_server *srv, struct tftp_xfer *x, size_
 
 	/* EDK2 (OVMF) firmware requests tsize, then ends that transfer with ERROR 8. */
 	srv->counters.aborted++;
-	log_info("tftp %s: client ended the transfer of \"%s\" at block %llu with ERROR %u: %s",
-		 xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block, code, escaped);
+	rb_log_repeat(&client_error_log,
+		      "tftp %s: client ended the transfer of \"%s\" at block %llu with ERROR %u: %s",
+		      xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block, code, escaped);
 	xfer_close(srv, x);
 }
 
@@ -263,8 +283,8 @@ void tftp_xfer_recv_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, in
 
 	if (res < 0 && res != -EINTR && res != -EAGAIN && res != -ENOMEM) {
 		srv->counters.error++;
-		log_err("tftp %s: receive for \"%s\" failed: %s; transfer ended",
-			xfer_names(x, &n)->peer, n.file, strerror(-res));
+		rb_log_repeat(&recv_failed_log, "tftp %s: receive for \"%s\" failed: %s; "
+			      "transfer ended", xfer_names(x, &n)->peer, n.file, strerror(-res));
 		xfer_close(srv, x);
 		return;
 	}
@@ -283,8 +303,8 @@ void tftp_xfer_recv_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, in
 
 	if (x->state == TFTP_XFER_WAIT_ACK && tftp_xfer_arm_recv(srv, x) < 0) {
 		srv->counters.error++;
-		log_err("tftp %s: no free SQE to receive the next ACK; transfer ended",
-			xfer_names(x, &n)->peer);
+		rb_log_repeat(&recv_failed_log, "tftp %s: no free SQE to receive the next ACK for "
+			      "\"%s\"; transfer ended", xfer_names(x, &n)->peer, n.file);
 		xfer_close(srv, x);
 	}
 }
@@ -307,9 +327,9 @@ void tftp_xfer_send_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, in
 			      (unsigned long long)x->block, strerror(-res));
 	} else if (res < 0) {
 		srv->counters.error++;
-		log_err("tftp %s: send of block %llu of \"%s\" failed: %s; transfer ended",
-			xfer_names(x, &n)->peer, (unsigned long long)x->block, n.file,
-			strerror(-res));
+		rb_log_repeat(&send_failed_log, "tftp %s: send of block %llu of \"%s\" failed: %s; "
+			      "transfer ended", xfer_names(x, &n)->peer,
+			      (unsigned long long)x->block, n.file, strerror(-res));
 		xfer_close(srv, x);
 		return;
 	}
@@ -338,9 +358,9 @@ void tftp_xfer_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t n
 
 	if (x->retries >= srv->cfg.retries) {
 		srv->counters.timeout++;
-		log_warn("tftp %s: no ACK for block %llu of \"%s\" after %u retransmissions; "
-			 "transfer abandoned", xfer_names(x, &n)->peer,
-			 (unsigned long long)x->block, n.file, x->retries);
+		rb_log_repeat(&abandoned_log, "tftp %s: no ACK for block %llu of \"%s\" after %u "
+			      "retransmissions; transfer abandoned", xfer_names(x, &n)->peer,
+			      (unsigned long long)x->block, n.file, x->retries);
 		xfer_close(srv, x);
 		return;
 	}
@@ -362,8 +382,8 @@ void tftp_xfer_abort(struct rb_tftp_server *srv, struct tftp_xfer *x, const char
 
 	if (x->state != TFTP_XFER_WAIT_ACK)
 		return;
-	log_info("tftp %s: transfer of \"%s\" ended at block %llu: %s", xfer_names(x, &n)->peer,
-		 n.file, (unsigned long long)x->block, reason);
+	log_debug("tftp %s: transfer of \"%s\" ended at block %llu: %s", xfer_names(x, &n)->peer,
+		  n.file, (unsigned long long)x->block, reason);
 	xfer_close(srv, x);
 }
 
@@ -433,10 +453,10 @@ static void log_start(const struct tftp_xfer *x, const struct rb_tftp_options *a
 	if (acc->has_blksize || acc->has_timeout || acc->has_tsize)
 		snprintf(oack, sizeof(oack), "%s%s%s", acc->has_blksize ? " blksize" : "",
 			 acc->has_timeout ? " timeout" : "", acc->has_tsize ? " tsize" : "");
-	log_info("tftp %s: sending \"%s\" (%s, %llu bytes, blksize %u, timeout %llu ms, "
-		 "options accepted: %s, ignored: %u)", xfer_names(x, &n)->peer, n.file,
-		 rb_tftp_mode_name(x->mode), (unsigned long long)x->file.size, x->blksize,
-		 (unsigned long long)x->timeout_ms, oack + (oack[0] == ' '), ignored);
+	log_debug("tftp %s: sending \"%s\" (%s, %llu bytes, blksize %u, timeout %llu ms, "
+		  "options accepted: %s, ignored: %u)", xfer_names(x, &n)->peer, n.file,
+		  rb_tftp_mode_name(x->mode), (unsigned long long)x->file.size, x->blksize,
+		  (unsigned long long)x->timeout_ms, oack + (oack[0] == ' '), ignored);
 }
 
 int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *start)
@@ -450,7 +470,10 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
 
 	sock = xfer_open_socket(&start->local);
 	if (sock < 0) {
-		log_err("tftp: socket for a new transfer failed: %s", strerror(-sock));
+		char peer[32];
+
+		rb_log_repeat(&start_failed_log, "tftp %s: socket for a new transfer failed: %s",
+			      tftp_addr_text(start->peer, peer, sizeof(peer)), strerror(-sock));
 		close(start->file.fd);
 		return sock;
 	}
@@ -484,8 +507,8 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
 	return 0;
 
 fail:
-	log_err("tftp %s: starting the transfer of \"%s\" failed while %s: %s",
-		xfer_names(x, &names)->peer, names.file, step, strerror(-ret));
+	rb_log_repeat(&start_failed_log, "tftp %s: starting the transfer of \"%s\" failed while "
+		      "%s: %s", xfer_names(x, &names)->peer, names.file, step, strerror(-ret));
 	xfer_close(srv, x);
 	return ret;
 }
