@@ -38,6 +38,11 @@ rb_daemon_ready() {
 		grep -Eq '[:.*]69[[:space:]]' <<<"$sockets"
 }
 
+# rb_daemon_started PIN_PATH LOG: ready, and the log has the start line.
+rb_daemon_started() {
+	grep -q 'started with config' "$2" 2>/dev/null && rb_daemon_ready "$1"
+}
+
 # rb_daemon_start CONFIG PIN_PATH LOG: start rackbootd in the server
 # namespace and wait up to 20 s until it serves.  Sets RB_DAEMON_PID.
 rb_daemon_start() {
@@ -45,7 +50,9 @@ rb_daemon_start() {
 
 	rb_spawn "$RB_NS_SRV" "$log" "$RB_DAEMON" --config "$config" --log-level debug
 	RB_DAEMON_PID=$RB_SPAWNED_PID
-	if rb_wait_for 20 rb_daemon_ready "$pin"; then
+	# The ports are bound before XDP is attached, and a program left by a
+	# killed daemon may still be on rb0: wait for the start line too.
+	if rb_wait_for 20 rb_daemon_started "$pin" "$log"; then
 		return 0
 	fi
 	echo "rb_daemon_start: rackbootd (pid $RB_DAEMON_PID) not ready after 20 s; log $log:" >&2

@@ -2,12 +2,14 @@
 /*
  * rackbootctl's output: the name tables of the map enums, the exact JSON
  * of device records and counters (scripts and tests/lib/rackboot.sh read
- * it), the table's phase times, and reading real BPF maps (skipped
+ * it), and the table's phase times and client architectures.  Also the
+ * probe for a running rackbootd, and reading real BPF maps (skipped
  * without the privileges to create them).
  */
 #include <ctype.h>
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -104,6 +107,7 @@ static void devices_json_exact(void **state)
 	devs[0].rec.xdp_replies = 2;
 	devs[0].rec.us_replies = 1;
 	devs[0].rec.client_arch = 7;
+	devs[1].rec.client_arch = RB_ARCH_ANY;
 
 	CAPTURE(out, rb_state_devices_json(STREAM, devs, 2));
 	assert_string_equal(out,
@@ -113,7 +117,7 @@ static void devices_json_exact(void **state)
 		"\"leased\":5000},\"xdp_replies\":2,\"us_replies\":1,\"client_arch\":7},\n"
 		"{\"mac\":\"52:54:00:21:30:02\",\"ipv4\":\"10.213.0.102\",\"hostname\":\"\","
 		"\"phase\":\"none\",\"phase_times_ns\":{},\"xdp_replies\":0,\"us_replies\":0,"
-		"\"client_arch\":0}\n"
+		"\"client_arch\":null}\n"
 		"]}\n");
 	free(out);
 }
@@ -146,6 +150,47 @@ static void devices_table_times(void **state)
 	assert_non_null(strstr(out, "+0.500"));
 	assert_non_null(strstr(out, "+2.250"));
 	assert_non_null(strstr(out, "1 devices"));
+	free(out);
+}
+
+/* The last column of the table row that starts with mac. */
+static void table_arch(const char *table, const char *mac, char *arch, size_t size)
+{
+	const char *row = strstr(table, mac);
+	const char *end, *start;
+
+	assert_non_null(row);
+	end = strchr(row, '\n');
+	assert_non_null(end);
+	start = end;
+	while (start > row && start[-1] != ' ')
+		start--;
+	assert_true((size_t)(end - start) < size);
+	memcpy(arch, start, (size_t)(end - start));
+	arch[end - start] = '\0';
+}
+
+static void devices_table_arch(void **state)
+{
+	struct rb_state_device devs[3] = {
+		make_device(1, "never-sent"), make_device(2, "x86-bios"), make_device(3, "efi"),
+	};
+	char *out = NULL, arch[16];
+
+	/* 0 is x86 BIOS, a real value, even from a device still in phase none. */
+	devs[0].rec.client_arch = RB_ARCH_ANY;
+	devs[0].rec.phase = RB_PHASE_LEASED;
+	devs[1].rec.client_arch = 0;
+	devs[2].rec.client_arch = 7;
+	devs[2].rec.phase = RB_PHASE_OFFERED;
+
+	CAPTURE(out, rb_state_devices_table(STREAM, devs, 3));
+	table_arch(out, "52:54:00:21:30:01", arch, sizeof(arch));
+	assert_string_equal(arch, "-");
+	table_arch(out, "52:54:00:21:30:02", arch, sizeof(arch));
+	assert_string_equal(arch, "0");
+	table_arch(out, "52:54:00:21:30:03", arch, sizeof(arch));
+	assert_string_equal(arch, "7");
 	free(out);
 }
 
@@ -234,6 +279,32 @@ static void read_stats_sums_cpus(void **state)
 	close(us_fd);
 }
 
+/* rackbootd takes LOCK_EX on its pin folder, so a second open file plays rackbootd. */
+static void daemon_running_probe(void **state)
+{
+	char dir[] = "/tmp/rb-ctl-lock.XXXXXX";
+	char missing[sizeof(dir) + 8];
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(rb_state_daemon_running(dir), 0);
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	assert_int_equal(rb_state_daemon_running(dir), 1);
+
+	/* The probe must not keep a lock that would stop the next rackbootd. */
+	assert_int_equal(flock(fd, LOCK_UN), 0);
+	assert_int_equal(rb_state_daemon_running(dir), 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	close(fd);
+
+	snprintf(missing, sizeof(missing), "%s/none", dir);
+	assert_int_equal(rb_state_daemon_running(missing), -ENOENT);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,7 +314,9 @@ int main(void)
 		cmocka_unit_test(devices_json_exact),
 		cmocka_unit_test(devices_json_empty),
 		cmocka_unit_test(devices_table_times),
+		cmocka_unit_test(devices_table_arch),
 		cmocka_unit_test(stats_json_shape),
+		cmocka_unit_test(daemon_running_probe),
 		cmocka_unit_test(read_devices_sorted),
 		cmocka_unit_test(read_stats_sums_cpus),
 	};

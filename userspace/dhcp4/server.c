@@ -49,9 +49,12 @@ static int open_udp(uint16_t port)
 		return err;
 	}
 
-	/* IP_PKTINFO names the ingress interface, which chooses source MAC and socket. */
-	err = enable_option(fd, SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
-	err = err ?: enable_option(fd, SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST");
+	/*
+	 * IP_PKTINFO names the ingress interface, which chooses source MAC and
+	 * socket.  No SO_REUSEADDR, because with it a second DHCP server that
+	 * sets it too binds the same port, and both reply to every broadcast.
+	 */
+	err = enable_option(fd, SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST");
 	err = err ?: enable_option(fd, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO");
 	if (err) {
 		close(fd);
@@ -116,6 +119,15 @@ int rb_dhcp4_server_new(struct io_uring *ring, const struct rb_dhcp4_server_conf
 	return 0;
 }
 
+void rb_dhcp4_server_set_maps(struct rb_dhcp4_server *srv, int devices_fd, int templates_fd,
+			      int ifaces_fd, uint64_t *counters)
+{
+	srv->cfg.devices_fd = devices_fd;
+	srv->cfg.templates_fd = templates_fd;
+	srv->cfg.ifaces_fd = ifaces_fd;
+	srv->cfg.counters = counters ? counters : srv->own_counters;
+}
+
 uint16_t rb_dhcp4_server_port(const struct rb_dhcp4_server *srv)
 {
 	struct sockaddr_in addr;
@@ -159,6 +171,11 @@ static bool recv_queue(struct rb_dhcp4_server *srv, unsigned int slot)
 
 int rb_dhcp4_server_start(struct rb_dhcp4_server *srv)
 {
+	if (srv->cfg.devices_fd < 0 || srv->cfg.templates_fd < 0 || srv->cfg.ifaces_fd < 0) {
+		log_err("dhcpv4: starting the slow path without its maps; call "
+			"rb_dhcp4_server_set_maps() first");
+		return -EINVAL;
+	}
 	for (unsigned int i = 0; i < RB_DHCP4_RECV_SLOTS; i++) {
 		if (!recv_queue(srv, i)) {
 			log_err("dhcpv4: the io_uring submission queue is full; start with a "

@@ -11,6 +11,7 @@
  * Embedding, on a caller-owned io_uring shared with other services:
  *
  *	rb_dhcp4_server_new(&ring, &cfg, &srv);
+ *	(when cfg had no maps yet) rb_dhcp4_server_set_maps(srv, ...);
  *	rb_dhcp4_server_start(srv);
  *	loop: for each cqe with rb_dhcp4_owns(cqe->user_data):
  *		rb_dhcp4_server_handle_cqe(srv, cqe);
@@ -32,7 +33,7 @@
 struct rb_dhcp4_server;
 
 struct rb_dhcp4_server_config {
-	int devices_fd;		/* rb_devices */
+	int devices_fd;		/* rb_devices; -1 for rb_dhcp4_server_set_maps() later */
 	int templates_fd;	/* rb_dhcp4_templates */
 	int ifaces_fd;		/* rb_ifaces: source MAC and MTU per ifindex */
 	uint64_t *counters;	/* RB_UC_COUNT counters; NULL = kept inside the server */
@@ -47,10 +48,19 @@ struct rb_dhcp4_server_config {
 int rb_dhcp4_server_new(struct io_uring *ring, const struct rb_dhcp4_server_config *cfg,
 			struct rb_dhcp4_server **out);
 
+/*
+ * Set the maps and counters that cfg of rb_dhcp4_server_new() left at -1
+ * and NULL.  rackbootd binds its ports before it loads the XDP program
+ * that creates the maps, so that a port in use fails the start before
+ * any interface is touched.  counters NULL = kept inside the server.
+ */
+void rb_dhcp4_server_set_maps(struct rb_dhcp4_server *srv, int devices_fd, int templates_fd,
+			      int ifaces_fd, uint64_t *counters);
+
 /* Local port of the UDP socket, host order (useful with server_port 0). */
 uint16_t rb_dhcp4_server_port(const struct rb_dhcp4_server *srv);
 
-/* Queue the receives.  Returns 0 or a negative errno. */
+/* Queue the receives.  Returns 0, or a negative errno (-EINVAL without maps). */
 int rb_dhcp4_server_start(struct rb_dhcp4_server *srv);
 
 static inline bool rb_dhcp4_owns(uint64_t user_data)

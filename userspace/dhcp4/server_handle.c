@@ -112,6 +112,18 @@ static const char *msg_type_name(unsigned int type)
 	return names[type];
 }
 
+/* "OFFER (message type 2)", or "message type 99" for a type without a name. */
+static const char *msg_type_text(unsigned int type, char *buf, size_t size)
+{
+	const char *name = msg_type_name(type);
+
+	if (strcmp(name, "unknown") == 0)
+		snprintf(buf, size, "message type %u", type);
+	else
+		snprintf(buf, size, "%s (message type %u)", name, type);
+	return buf;
+}
+
 /* Write the Ethernet frame of the built reply to the ingress interface. */
 static int send_reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
 		      const struct rb_dhcp4_answer *ans)
@@ -267,14 +279,16 @@ static bool classify(struct rb_dhcp4_server *srv, const struct msg_names *n)
 static void other_type(struct rb_dhcp4_server *srv, const struct msg_names *n)
 {
 	unsigned int type = srv->work.req.msg_type;
+	char text[32];
 
 	rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
 	if (type == RB_DHCPINFORM || type == RB_DHCPDECLINE || type == RB_DHCPRELEASE)
 		rb_log_repeat(&repeat_client_msg, "dhcpv4: %s from %s on %s ignored: not handled "
 			      "yet", msg_type_name(type), n->mac, n->ifname);
 	else
-		rb_log_repeat(&repeat_other_type, "dhcpv4: %s (type %u) from %s on %s ignored",
-			      msg_type_name(type), type, n->mac, n->ifname);
+		rb_log_repeat(&repeat_other_type, "dhcpv4: %s from %s on %s ignored: clients do "
+			      "not send that type", msg_type_text(type, text, sizeof(text)), n->mac,
+			      n->ifname);
 }
 
 void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void *msg,
@@ -285,6 +299,7 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 	struct rb_iface iface;
 	struct rb_device dev;
 	__u32 key = (__u32)ifindex;
+	char type_text[32];
 	int err;
 
 	rb_dhcp4_count(srv, RB_UC_RX);
@@ -315,8 +330,9 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 	if (rb_device_get(srv->cfg.devices_fd, req->chaddr, &dev)) {
 		rb_dhcp4_count(srv, RB_UC_IGNORED_UNKNOWN);
 		rb_log_repeat(&repeat_unknown, "dhcpv4: %s from %s on %s ignored: the MAC is not in "
-			      "the inventory and no pool is configured", msg_type_name(req->msg_type),
-			      n.mac, n.ifname);
+			      "the inventory and no pool is configured",
+			      msg_type_text(req->msg_type, type_text, sizeof(type_text)), n.mac,
+			      n.ifname);
 		return;
 	}
 

@@ -7,7 +7,8 @@
  *
  * It reads the maps directly (bpf_obj_get), so it works while rackbootd
  * runs and after it stopped, and needs the privileges that BPF map access
- * needs (root, or CAP_BPF).
+ * needs (root, or CAP_BPF).  When no rackbootd holds the pin folder's
+ * lock, it warns that the values are from the last run.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,10 +26,25 @@
 #define DEFAULT_PIN_PATH "/sys/fs/bpf/rackboot"
 #define EXIT_USAGE 2
 
+struct options;
+
+struct command {
+	const char *name;
+	int (*run)(const struct options *opts);
+};
+
 struct options {
 	const char *pin_path;
-	const char *command;
+	const struct command *command;
 	bool json;
+};
+
+static int show_devices(const struct options *opts);
+static int show_stats(const struct options *opts);
+
+static const struct command commands[] = {
+	{ "devices", show_devices },
+	{ "stats", show_stats },
 };
 
 static void usage(FILE *out)
@@ -45,12 +61,47 @@ static void usage(FILE *out)
 		"           by rackbootd, and the client architecture (option 93)\n"
 		"  stats    the XDP counters (summed over CPUs) and rackbootd's counters\n"
 		"\n"
+		"The maps stay pinned after rackbootd stops.  The values are then from its\n"
+		"last run, and rackbootctl prints a warning on stderr.\n"
+		"\n"
 		"Options:\n"
 		"  -p, --pin-path DIR  folder of the pinned maps, the config's\n"
 		"                      bpffs-pin-path (default %s)\n"
 		"  -j, --json          print JSON instead of a table\n"
 		"  -h, --help          print this help and exit\n",
 		DEFAULT_PIN_PATH);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	}
+	return NULL;
+}
+
+/* The words left after the options: one command and nothing else. */
+static int parse_command(int argc, char **argv, struct options *opts)
+{
+	if (optind == argc) {
+		fprintf(stderr, "rackbootctl: missing command; try devices or stats\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	opts->command = find_command(argv[optind]);
+	if (!opts->command) {
+		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices or stats\n",
+			argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "rackbootctl: unexpected argument '%s'\n", argv[optind + 1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
 }
 
 /* Returns -1 to go on, or the exit status. */
@@ -81,14 +132,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "rackbootctl: %s\n",
-			optind == argc ? "missing command: devices or stats" : "more than one command");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	opts->command = argv[optind];
-	return -1;
+	return parse_command(argc, argv, opts);
 }
 
 /* Open one pinned map, or print an error that names what to check. */
@@ -105,6 +149,14 @@ static int open_map(const char *pin_path, const char *name)
 	return fd;
 }
 
+/* Warn when the maps outlived their rackbootd, so the values are not live. */
+static void warn_if_stopped(const char *pin_path)
+{
+	if (rb_state_daemon_running(pin_path) == 0)
+		fprintf(stderr, "rackbootctl: warning: rackbootd is not running: values are from "
+			"its last run\n");
+}
+
 static int show_devices(const struct options *opts)
 {
 	struct rb_state_device *devs = NULL;
@@ -114,6 +166,7 @@ static int show_devices(const struct options *opts)
 	fd = open_map(opts->pin_path, RB_PIN_DEVICES);
 	if (fd < 0)
 		return EXIT_FAILURE;
+	warn_if_stopped(opts->pin_path);
 	err = rb_state_read_devices(fd, &devs, &n);
 	close(fd);
 	if (err) {
@@ -143,6 +196,7 @@ static int show_stats(const struct options *opts)
 		close(xdp_fd);
 		return EXIT_FAILURE;
 	}
+	warn_if_stopped(opts->pin_path);
 	err = rb_state_read_stats(xdp_fd, us_fd, &stats);
 	close(xdp_fd);
 	close(us_fd);
@@ -175,16 +229,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	if (strcmp(opts.command, "devices") == 0)
-		status = show_devices(&opts);
-	else if (strcmp(opts.command, "stats") == 0)
-		status = show_stats(&opts);
-	else {
-		fprintf(stderr, "rackbootctl: unknown command '%s': use devices or stats\n",
-			opts.command);
-		usage(stderr);
-		status = EXIT_USAGE;
-	}
+	status = opts.command->run(&opts);
 	fflush(stdout);
 	return ferror(stdout) ? EXIT_FAILURE : status;
 }

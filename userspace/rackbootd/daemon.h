@@ -46,7 +46,20 @@ int rb_daemon_loop_init(struct rb_daemon *d);
 int rb_daemon_loop_run(struct rb_daemon *d);
 void rb_daemon_loop_exit(struct rb_daemon *d);
 
-/* services.c: the DHCPv4 slow path and TFTP on the daemon's ring. */
+/*
+ * preflight.c: checks before anything is opened.  Each returns 0 or a
+ * negative errno after logging the fix.
+ */
+int rb_daemon_check_privileges(void);
+int rb_daemon_check_tftp_root(const char *config_path, const struct rb_config *cfg);
+
+/*
+ * services.c: the DHCPv4 slow path and TFTP on the daemon's ring.  open
+ * binds the ports and opens the TFTP root before the XDP program is
+ * loaded, so that a port in use fails the start before any interface is
+ * touched.  start gives the services the maps and queues the receives.
+ */
+int rb_daemon_services_open(struct rb_daemon *d);
 int rb_daemon_services_start(struct rb_daemon *d);
 void rb_daemon_services_tick(struct rb_daemon *d);
 int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe);

@@ -41,9 +41,17 @@ static void usage(FILE *out)
 		"  -h, --help             print this help and exit\n"
 		"  -V, --version          print the version and exit\n"
 		"\n"
-		"On stop, rackbootd detaches its XDP program.  Its maps stay pinned under\n"
-		"the config's bpffs-pin-path so that a restart keeps device state; remove\n"
-		"that folder (rm -r) to reset it.\n");
+		"rackbootd needs root (CAP_BPF, CAP_NET_ADMIN and CAP_NET_RAW).\n"
+		"\n"
+		"Device records (reserved addresses, phases and their times, reply\n"
+		"counts) and counters live in BPF maps pinned under the config's\n"
+		"bpffs-pin-path.  They stay pinned across restarts, so a restart keeps\n"
+		"them; remove that folder (rm -r) to reset them.\n"
+		"\n"
+		"On SIGTERM or SIGINT, rackbootd detaches its XDP program.  After a\n"
+		"SIGKILL or a crash the program stays attached and keeps answering the\n"
+		"devices in the maps (DHCPv4 only: no slow path, no TFTP) until rackbootd\n"
+		"starts again with the same bpffs-pin-path, which removes it.\n");
 }
 
 /* Returns -1 to go on, or the exit status. */
@@ -143,18 +151,31 @@ static void log_started(const struct rb_daemon *d)
 		 "their state, %zu removed), %zu reply templates; maps under %s (%zu reused)",
 		 RACKBOOT_VERSION, d->config_path, ifaces, s->devices, s->devices_kept,
 		 s->devices_removed, s->templates, d->cfg->bpffs_pin_path, s->maps_reused);
+	log_info("the maps under %s stay pinned after rackbootd stops; if rackbootd is killed "
+		 "(SIGKILL) or crashes, its XDP program stays attached and answers the known "
+		 "devices until rackbootd starts again and removes it; stop it with SIGTERM or "
+		 "SIGINT to detach the program", d->cfg->bpffs_pin_path);
 }
 
-/* Start everything and run the loop; returns 0 after a stop by signal. */
+/*
+ * Start everything and run the loop.  Returns 0 after a stop by signal.
+ * What can fail cheaply (the TFTP root, the ports) comes before the XDP
+ * program is attached, so that such a failure leaves the interfaces
+ * alone.
+ */
 static int run(struct rb_daemon *d)
 {
 	int err;
 
-	err = rb_xdp_start(d->cfg, &d->xdp);
+	err = rb_daemon_check_tftp_root(d->config_path, d->cfg);
 	if (err)
 		return err;
 
 	err = rb_daemon_loop_init(d);
+	if (!err)
+		err = rb_daemon_services_open(d);
+	if (!err)
+		err = rb_xdp_start(d->cfg, &d->xdp);
 	if (!err)
 		err = rb_daemon_services_start(d);
 	if (!err) {
@@ -184,6 +205,8 @@ int main(int argc, char **argv)
 	rb_log_init("rackbootd", RB_LOG_INFO);
 	if (opts.log_level && apply_log_level(opts.log_level, NULL))
 		return EXIT_USAGE;
+	if (rb_daemon_check_privileges())
+		return EXIT_FAILURE;
 	if (rb_daemon_block_signals())
 		return EXIT_FAILURE;
 

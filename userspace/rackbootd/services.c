@@ -32,6 +32,9 @@ static void tftp_mirror(struct rb_daemon *d)
  * Any completed download from an inventory device's address counts as
  * its boot file fetch.
  */
+static struct rb_log_repeat fetch_not_inventory =
+	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: downloads by addresses not in the inventory");
+
 static void tftp_complete(void *arg, const struct sockaddr_in *client, const char *path,
 			  uint64_t bytes)
 {
@@ -46,8 +49,9 @@ static void tftp_complete(void *arg, const struct sockaddr_in *client, const cha
 
 	dev = rb_config_device_by_ipv4(d->cfg, client->sin_addr.s_addr);
 	if (!dev) {
-		log_info("tftp: %s fetched %s (%llu bytes); the address is not in the inventory",
-			 addr, file, (unsigned long long)bytes);
+		rb_log_repeat(&fetch_not_inventory,
+			      "tftp: %s fetched %s (%llu bytes); the address is not in the inventory",
+			      addr, file, (unsigned long long)bytes);
 		return;
 	}
 	rb_mac_format(dev->mac, mac);
@@ -64,33 +68,37 @@ static void tftp_complete(void *arg, const struct sockaddr_in *client, const cha
 		 mac, addr, file, (unsigned long long)bytes);
 }
 
-static int dhcp4_start(struct rb_daemon *d)
+/* Bind the slow path's socket; the maps come in dhcp4_start(). */
+static int dhcp4_open(struct rb_daemon *d)
 {
-	const struct rb_xdp_maps *maps = rb_xdp_maps(d->xdp);
 	struct rb_dhcp4_server_config cfg = {
-		.devices_fd = maps->devices,
-		.templates_fd = maps->templates,
-		.ifaces_fd = maps->ifaces,
-		.counters = maps->us,
+		.devices_fd = -1,
+		.templates_fd = -1,
+		.ifaces_fd = -1,
 		.server_port = d->cfg->dhcp4_server_port,
 		.client_port = (uint16_t)(d->cfg->dhcp4_server_port + 1),
 	};
+
+	return rb_dhcp4_server_new(&d->ring, &cfg, &d->dhcp4);
+}
+
+static int dhcp4_start(struct rb_daemon *d)
+{
+	const struct rb_xdp_maps *maps = rb_xdp_maps(d->xdp);
 	int err;
 
-	err = rb_dhcp4_server_new(&d->ring, &cfg, &d->dhcp4);
-	if (err)
-		return err;
+	rb_dhcp4_server_set_maps(d->dhcp4, maps->devices, maps->templates, maps->ifaces, maps->us);
 	err = rb_dhcp4_server_start(d->dhcp4);
 	if (err)
 		return err;
-	log_info("dhcpv4: slow path listening on 0.0.0.0:%u", cfg.server_port);
+	log_info("dhcpv4: slow path listening on 0.0.0.0:%u", rb_dhcp4_server_port(d->dhcp4));
 	return 0;
 }
 
-static int tftp_start(struct rb_daemon *d)
+/* Open the TFTP root and bind the TFTP port, unless TFTP is off. */
+static int tftp_open(struct rb_daemon *d)
 {
 	struct rb_tftp_config cfg;
-	int err;
 
 	if (d->cfg->tftp_root[0] == '\0') {
 		log_info("tftp: no root folder configured; TFTP is off");
@@ -102,14 +110,27 @@ static int tftp_start(struct rb_daemon *d)
 	cfg.on_complete = tftp_complete;
 	cfg.on_complete_arg = d;
 
-	err = rb_tftp_server_new(&d->ring, &cfg, &d->tftp);
-	if (err)
-		return err;
+	return rb_tftp_server_new(&d->ring, &cfg, &d->tftp);
+}
+
+static int tftp_start(struct rb_daemon *d)
+{
+	int err;
+
+	if (!d->tftp)
+		return 0;
 	/* The TFTP server logs its own start line. */
 	err = rb_tftp_server_start(d->tftp);
 	if (err)
 		log_err("tftp: queueing the first receive failed: %s", strerror(-err));
 	return err;
+}
+
+int rb_daemon_services_open(struct rb_daemon *d)
+{
+	int err = dhcp4_open(d);
+
+	return err ?: tftp_open(d);
 }
 
 int rb_daemon_services_start(struct rb_daemon *d)
@@ -159,7 +180,8 @@ bool rb_daemon_services_drained(const struct rb_daemon *d)
 
 void rb_daemon_services_free(struct rb_daemon *d)
 {
-	if (d->tftp)
+	/* Without d->xdp the start failed before the counters were mapped. */
+	if (d->tftp && d->xdp)
 		tftp_mirror(d);
 	rb_tftp_server_free(d->tftp);
 	rb_dhcp4_server_free(d->dhcp4);

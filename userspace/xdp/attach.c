@@ -4,7 +4,8 @@
  * libxdp, which puts it behind its dispatcher so that other XDP programs
  * can share the interface.  libxdp falls back to attaching the program
  * alone when the kernel rejects the dispatcher; check_dispatcher() warns
- * about that case.
+ * about that case.  Copies left by a killed rackbootd are removed before,
+ * in leftover.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,12 +15,6 @@
 #include "common/log.h"
 #include "xdp/loader_internal.h"
 
-/* Name of the program in bpf/dhcp4.bpf.c, as the kernel reports it. */
-#define RB_XDP_PROG_NAME "rb_dhcp4_xdp"
-
-/* Programs a dispatcher runs at most (libxdp 1.3: 10), bounding a scan. */
-#define RB_XDP_DISPATCHER_MAX 10
-
 static enum xdp_attach_mode attach_mode(enum rb_xdp_mode mode)
 {
 	return mode == RB_XDP_MODE_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE;
@@ -28,55 +23,6 @@ static enum xdp_attach_mode attach_mode(enum rb_xdp_mode mode)
 static const char *mode_name(enum rb_xdp_mode mode)
 {
 	return mode == RB_XDP_MODE_SKB ? "skb" : "native";
-}
-
-static bool is_ours(const struct xdp_program *prog)
-{
-	const char *name = prog ? xdp_program__name(prog) : NULL;
-
-	return name && strcmp(name, RB_XDP_PROG_NAME) == 0;
-}
-
-/* Detach our program from the dispatcher on iface; returns true if it found one. */
-static bool remove_component(struct xdp_multiprog *mp, const struct rb_xdp_iface *iface)
-{
-	struct xdp_program *prog = NULL;
-	int n = 0;
-
-	while ((prog = xdp_multiprog__next_prog(prog, mp)) && n++ < RB_XDP_DISPATCHER_MAX) {
-		if (!is_ours(prog))
-			continue;
-		xdp_program__detach(prog, iface->ifindex, xdp_multiprog__attach_mode(mp), 0);
-		return true;
-	}
-	return false;
-}
-
-/*
- * Remove a DHCPv4 XDP program that a rackbootd killed without its stop
- * left on iface.  Without this, the restart would fail with EBUSY (program
- * attached alone) or run two copies (both behind the dispatcher).
- */
-static void remove_stale(const struct rb_xdp_iface *iface)
-{
-	for (int round = 0; round < RB_XDP_DISPATCHER_MAX; round++) {
-		struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(iface->ifindex);
-		bool removed = false;
-
-		if (!mp || libxdp_get_error(mp))
-			return;
-		if (xdp_multiprog__is_legacy(mp)) {
-			if (is_ours(xdp_multiprog__main_prog(mp)))
-				removed = xdp_multiprog__detach(mp) == 0;
-		} else {
-			removed = remove_component(mp, iface);
-		}
-		xdp_multiprog__close(mp);
-		if (!removed)
-			return;
-		log_warn("interface %s: removed a DHCPv4 XDP program left attached by an earlier "
-			 "rackbootd that did not stop cleanly", iface->name);
-	}
 }
 
 static void log_attach_error(const struct rb_xdp_iface *iface, int err)
@@ -123,7 +69,6 @@ int rb_xdp_attach(struct xdp_program *prog, struct rb_xdp_iface *iface)
 {
 	int err;
 
-	remove_stale(iface);
 	err = xdp_program__attach(prog, iface->ifindex, attach_mode(iface->mode), 0);
 	if (err) {
 		log_attach_error(iface, err);

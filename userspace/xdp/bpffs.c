@@ -67,6 +67,26 @@ static int mkdir_parents(const char *dir)
 	return 0;
 }
 
+/*
+ * rackbootctl takes a shared lock on the pin folder for an instant to
+ * find out whether a rackbootd runs, so a busy lock is tried again a few
+ * times before it counts as another rackbootd's.
+ */
+#define RB_LOCK_TRIES		10
+#define RB_LOCK_RETRY_US	20000
+
+static int lock_pin_dir(int fd)
+{
+	for (int i = 0; i < RB_LOCK_TRIES; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		usleep(RB_LOCK_RETRY_US);
+	}
+	return -EWOULDBLOCK;
+}
+
 int rb_bpffs_prepare(const char *pin_dir)
 {
 	int err, fd;
@@ -95,8 +115,8 @@ int rb_bpffs_prepare(const char *pin_dir)
 		log_err("opening the pin folder %s failed: %s", pin_dir, strerror(-err));
 		return err;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		err = -errno;
+	err = lock_pin_dir(fd);
+	if (err) {
 		close(fd);
 		if (err == -EWOULDBLOCK) {
 			log_err("another rackbootd uses the pin folder %s: stop it first, or give "

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The load sequence: check interfaces, prepare bpffs, open the skeleton,
- * set rodata, reuse pinned maps, attach through libxdp (which loads the
- * object), pin new maps, open the userspace counters, fill the maps.
+ * The load sequence: check interfaces, prepare and lock the pin folder,
+ * and remove programs that a killed rackbootd of this folder left
+ * attached.  Then open the skeleton, set rodata, reuse pinned maps,
+ * attach through libxdp (which loads the object), pin new maps, open the
+ * userspace counters and fill the maps.
  * Every failure goes through rb_xdp_stop(), the one rollback path.
  *
  * libxdp 1.3.1 loads the object itself inside the first
@@ -178,6 +180,11 @@ int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out)
 		err = x->lock_fd;
 		goto fail;
 	}
+
+	/* Before reuse_pins(), which may replace the pinned maps a leftover uses. */
+	err = rb_xdp_remove_leftovers(x->ifaces, x->n_ifaces, cfg->bpffs_pin_path);
+	if (err)
+		goto fail;
 
 	err = open_program(x, cfg);
 	if (err)

@@ -7,7 +7,9 @@
  * The maps are pinned under the config's bpffs-pin-path and reused by the
  * next start, so device progress and counters survive a restart.  They
  * stay pinned after rackbootd exits: remove the pin folder (rm -r) to
- * reset that state.
+ * reset that state.  A process killed without rb_xdp_stop() leaves its
+ * program attached, still replying from the maps, until the next
+ * rb_xdp_start() with the same pin folder removes it.
  */
 #ifndef RB_XDP_LOADER_H
 #define RB_XDP_LOADER_H
@@ -40,9 +42,13 @@ struct rb_xdp_summary {
 };
 
 /*
- * Check the interfaces, load and attach the program, pin and fill the
- * maps.  Returns 0 and sets *out, or a negative errno after logging what
- * failed on which interface or map; on failure nothing stays attached.
+ * Check the interfaces, remove programs that a killed rackbootd with the
+ * same pin folder left attached, load and attach the program, pin and
+ * fill the maps.  Returns 0 and sets *out, or a negative errno after
+ * logging what failed on which interface or map.  On failure the
+ * programs this call attached are detached again.  A DHCPv4 program that
+ * does not use the maps of this pin folder belongs to another rackbootd:
+ * it stays attached, and the call returns -EBUSY.
  */
 int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out);
 

@@ -48,9 +48,14 @@ int rb_pin_reuse(struct bpf_map *map, const char *pin_dir, const char *name, boo
 int rb_pin_map(struct bpf_map *map, const char *pin_dir, const char *name);
 
 /*
- * attach.c: attach prog to iface (after removing a copy that a killed
- * rackbootd left there), or detach it.  Both log what they did.
+ * leftover.c: remove the DHCPv4 XDP programs that a killed rackbootd
+ * with this pin folder left on the interfaces.  Returns -EBUSY, after
+ * logging the program id and the fix, when another rackbootd's program
+ * is attached to one of them.  Call with the pin folder locked.
  */
+int rb_xdp_remove_leftovers(const struct rb_xdp_iface *ifaces, size_t n, const char *pin_dir);
+
+/* attach.c: attach prog to iface, or detach it.  Both log what they did. */
 int rb_xdp_attach(struct xdp_program *prog, struct rb_xdp_iface *iface);
 void rb_xdp_detach(struct xdp_program *prog, struct rb_xdp_iface *iface);
 

@@ -80,10 +80,13 @@ static int devices_write(int fd, const struct rb_config *cfg, const struct rb_dh
 		struct rb_device rec;
 		char mac[18];
 
-		if (bpf_map_lookup_elem(fd, &key, &rec) == 0)
+		if (bpf_map_lookup_elem(fd, &key, &rec) == 0) {
 			summary->devices_kept++;
-		else
+		} else {
 			memset(&rec, 0, sizeof(rec));
+			/* 0 is x86 BIOS, so a device yet to send option 93 needs another value. */
+			rec.client_arch = RB_ARCH_ANY;
+		}
 
 		rb_dhcp4_device_fill(dev, t->device_template[i], &rec);
 		if (bpf_map_update_elem(fd, &key, &rec, BPF_ANY)) {

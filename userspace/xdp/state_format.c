@@ -43,8 +43,12 @@ static void device_json(FILE *out, const struct rb_state_device *d)
 		fprintf(out, "%s\"%s\":%" PRIu64, sep, rb_phase_names[p], (uint64_t)r->phase_ns[p]);
 		sep = ",";
 	}
-	fprintf(out, "},\"xdp_replies\":%" PRIu64 ",\"us_replies\":%" PRIu64 ",\"client_arch\":%u}",
-		(uint64_t)r->xdp_replies, (uint64_t)r->us_replies, r->client_arch);
+	fprintf(out, "},\"xdp_replies\":%" PRIu64 ",\"us_replies\":%" PRIu64 ",\"client_arch\":",
+		(uint64_t)r->xdp_replies, (uint64_t)r->us_replies);
+	if (r->client_arch == RB_ARCH_ANY)
+		fputs("null}", out);
+	else
+		fprintf(out, "%u}", r->client_arch);
 }
 
 void rb_state_devices_json(FILE *out, const struct rb_state_device *devs, size_t n)
@@ -90,8 +94,7 @@ static void device_row(FILE *out, const struct rb_state_device *d)
 	phase_offset(offered, sizeof(offered), r->phase_ns[RB_PHASE_OFFERED], base);
 	phase_offset(leased, sizeof(leased), r->phase_ns[RB_PHASE_LEASED], base);
 	phase_offset(bootfile, sizeof(bootfile), r->phase_ns[RB_PHASE_BOOTFILE], base);
-	/* client_arch 0 is x86 BIOS, so a device never heard from shows "-". */
-	if (r->phase == RB_PHASE_NONE)
+	if (r->client_arch == RB_ARCH_ANY)
 		snprintf(arch, sizeof(arch), "-");
 	else
 		snprintf(arch, sizeof(arch), "%u", r->client_arch);

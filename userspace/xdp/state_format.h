@@ -11,7 +11,9 @@
  *	{"xdp":{"rx":N,"pass_not_dhcp":N,...},"userspace":{"rx":N,...}}
  *
  * phase_times_ns lists only the phases reached, in CLOCK_BOOTTIME
- * nanoseconds.  Counter keys are the names in xdp/map_names.h.
+ * nanoseconds.  client_arch is the last option 93 value, or null (and
+ * "-" in the table) while the device has sent none.  Counter keys are
+ * the names in xdp/map_names.h.
  */
 #ifndef RB_STATE_FORMAT_H
 #define RB_STATE_FORMAT_H

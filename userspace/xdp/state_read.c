@@ -2,10 +2,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "xdp/state_read.h"
 
@@ -90,4 +93,19 @@ int rb_state_read_stats(int xdp_fd, int us_fd, struct rb_state_stats *out)
 			return -errno;
 	}
 	return 0;
+}
+
+int rb_state_daemon_running(const char *pin_dir)
+{
+	int fd, ret = 0;
+
+	fd = open(pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	/* rackbootd holds LOCK_EX, which a shared lock cannot join. */
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		ret = errno == EWOULDBLOCK ? 1 : -errno;
+	close(fd);
+	return ret;
 }

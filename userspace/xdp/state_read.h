@@ -34,4 +34,12 @@ int rb_state_read_devices(int fd, struct rb_state_device **out, size_t *count);
 /* Read the per-CPU XDP counters (summed) and the userspace counters. */
 int rb_state_read_stats(int xdp_fd, int us_fd, struct rb_state_stats *out);
 
+/*
+ * Find out whether a rackbootd runs with pin_dir: it holds an exclusive
+ * flock on the folder while it runs.  Returns 1 when one does, 0 when
+ * none does, or a negative errno.  The probe holds a shared lock for an
+ * instant, which a rackbootd starting at that moment waits out.
+ */
+int rb_state_daemon_running(const char *pin_dir);
+
 #endif
