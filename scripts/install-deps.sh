@@ -9,7 +9,7 @@ set -euo pipefail
 
 PACKAGES=(
 	# build
-	make gcc pkg-config clang llvm
+	make gcc pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev libxdp-dev bpftool xdp-tools libelf-dev zlib1g-dev
 	liburing-dev libyang2-dev libyang-tools liblmdb-dev libhttp-parser-dev
 	libcmocka-dev
