@@ -81,6 +81,20 @@ test_invalid_configs() {
 		| .inventory.device[5]."ipv4-address" = "10.213.0.1"' \
 		ipv4-address=10.99.0.4 ipv4-address=10.213.0.255 ipv4-address=10.213.0.1
 
+	# Values of the wrong JSON shape, with other errors in the same file.
+	run_case "json shapes" \
+		'.dhcpv4.subnet[0]."lease-time" = "3600"
+		| .dhcpv4.subnet[0].routers = "10.213.0.1"
+		| .inventory.device[1].mac = "zz:zz"
+		| .tftp.port = 70000' \
+		lease-time=3600 routers=10.213.0.1 mac=zz:zz port=70000
+
+	# A list written as one object: its entry is still checked.
+	run_case "list as object" \
+		'.inventory.device = (.inventory.device[0] | .mac = "zz:zz")
+		| .interfaces.interface[0]."xdp-mode" = "turbo"' \
+		mac=zz:zz xdp-mode=turbo
+
 	run_case "server address" \
 		'.dhcpv4.subnet[0]."server-address" = "10.213.1.1"' \
 		server-address=10.213.1.1

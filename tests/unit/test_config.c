@@ -2,8 +2,9 @@
 /*
  * The config loader with the real YANG module and libyang: the lab
  * example, defaults, every error of an invalid file with its path and
- * value, the checks done in C, and broken JSON.  Run from the repository
- * root, which contains examples/ and tests/unit/data/.
+ * value, the checks done in C, values of the wrong JSON shape, and
+ * broken JSON.  Run from the repository root, which contains examples/
+ * and tests/unit/data/.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +34,7 @@
 
 #define LAB_PATH	"examples/lab.json"
 #define SIX_ERRORS_PATH	"tests/unit/data/config-six-errors.json"
+#define SHAPE_ERRORS_PATH "tests/unit/data/config-shape-errors.json"
 #define DEV_PATH(mac)	"/rackboot:rackboot/inventory/device[mac='" mac "']"
 #define SUBNET_PATH	"/rackboot:rackboot/dhcpv4/subnet[name='lab']"
 
@@ -78,6 +80,14 @@ static void assert_error(const struct rb_cfg_errors *errs, const char *path, con
 		fail_msg("error at %s reads \"%s\", expected it to contain \"%s\"", path,
 			 err->message, fragment);
 	}
+}
+
+static void assert_error_count(const struct rb_cfg_errors *errs, size_t count)
+{
+	if (errs->count != count)
+		print_errors(errs);
+	assert_int_equal(errs->count, count);
+	assert_int_equal(errs->omitted, 0);
 }
 
 /* Load json and expect -EINVAL and no config.  The caller frees errs. */
@@ -495,26 +505,213 @@ static const struct invalid_case invalid_cases[] = {
 	  "/rackboot:rackboot/log-level", "loud", "allowed values: error, warning, info, debug" },
 	{ "port as a string",
 	  CONFIG("\"tftp\": {\"port\": \"69\"}"),
-	  "/rackboot:rackboot/tftp/port", "", "non-number-encoded" },
+	  "/rackboot:rackboot/tftp/port", "69", "write the number without quotes: 69" },
 	{ "unknown module",
 	  "{\"rackbot:rackboot\": {}}",
 	  "/rackbot:rackboot", "", "unknown top-level member" },
 };
 
-static void invalid_cases_rejected(void **state)
+/* Values of the wrong JSON shape, which stop libyang's parser, each alone. */
+static const struct invalid_case shape_cases[] = {
+	{ "number in quotes",
+	  CONFIG(IFACES "," PROFILES "," SUBNET(", \"lease-time\": \"3600\"")),
+	  SUBNET_PATH "/lease-time", "3600", "write the number without quotes: 3600" },
+	{ "negative number in quotes",
+	  CONFIG(IFACES "," PROFILES "," SUBNET(", \"time-offset\": \"-3600\"")),
+	  SUBNET_PATH "/time-offset", "-3600", "write the number without quotes: -3600" },
+	{ "list key in quotes",
+	  CONFIG("\"boot-profiles\": {\"profile\": [{\"name\": \"p\","
+		 "\"boot-file\": [{\"arch\": \"7\", \"file\": \"ipxe.efi\"}]}]}"),
+	  "/rackboot:rackboot/boot-profiles/profile[name='p']/boot-file[arch='7']/arch", "7",
+	  "write the number without quotes: 7" },
+	{ "number for a string",
+	  CONFIG(IFACES "," PROFILES "," SUBNET("") ","
+		 DEVICES("{\"mac\": \"52:54:00:00:00:01\", \"ipv4-address\": \"10.213.0.10\","
+			 "\"hostname\": 5, \"profile\": \"linux\"}")),
+	  DEV_PATH("52:54:00:00:00:01") "/hostname", "5", "write the value in double quotes: \"5\"" },
+	{ "leaf-list as one string",
+	  CONFIG(IFACES "," PROFILES "," SUBNET(", \"routers\": \"10.213.0.254\"")),
+	  SUBNET_PATH "/routers", "10.213.0.254", "write a JSON array: [\"10.213.0.254\"]" },
+	{ "leaf-list as null",
+	  CONFIG(IFACES "," PROFILES "," SUBNET(", \"dns-servers\": null")),
+	  SUBNET_PATH "/dns-servers", "null", "write a JSON array of values" },
+	{ "leaf-list element an object",
+	  CONFIG(IFACES "," PROFILES "," SUBNET(", \"dns-servers\": [\"10.213.0.53\", {}]")),
+	  SUBNET_PATH "/dns-servers", "", "an element of its array is a JSON object" },
+	{ "list as object",
+	  CONFIG(IFACES "," PROFILES "," SUBNET("") ","
+		 "\"inventory\": {\"device\": " DEVICE("52:54:00:00:00:01", "10.213.0.10") "}"),
+	  DEV_PATH("52:54:00:00:00:01"), "", "write a JSON array of objects: [{...}]" },
+	{ "list as object, key escaped",
+	  CONFIG("\"interfaces\": {\"interface\": {\"name\": \"rb\\u0030\"}}," PROFILES ","
+		 SUBNET("")),
+	  "/rackboot:rackboot/interfaces/interface[name='rb0']", "", "interface is a list" },
+	{ "list entry not an object",
+	  CONFIG("\"interfaces\": {\"interface\": [{\"name\": \"rb0\"}, \"eth1\"]}"),
+	  "/rackboot:rackboot/interfaces/interface", "eth1", "write each entry as a JSON object" },
+	{ "referenced list entry not an object",
+	  CONFIG(IFACES "," SUBNET("") ","
+		 "\"boot-profiles\": {\"profile\": [\"uefi\"]},"
+		 DEVICES("{\"mac\": \"52:54:00:00:00:01\", \"ipv4-address\": \"10.213.0.10\","
+			 "\"profile\": \"uefi\"}")),
+	  "/rackboot:rackboot/boot-profiles/profile", "uefi", "write each entry as a JSON object" },
+	{ "container as array",
+	  CONFIG("\"tftp\": [{\"port\": 69}]"),
+	  "/rackboot:rackboot/tftp", "", "tftp is a container, but the file gives a JSON array" },
+	{ "leaf as array",
+	  CONFIG("\"log-level\": [\"info\"]"),
+	  "/rackboot:rackboot/log-level", "", "write one value as a JSON string" },
+	{ "mandatory leaf as array",
+	  CONFIG(IFACES "," PROFILES ","
+		 "\"dhcpv4\": {\"subnet\": [{\"name\": \"lab\", \"prefix\": [\"10.213.0.0/24\"],"
+		 "\"interface\": \"rb0\", \"server-address\": \"10.213.0.1\"}]}"),
+	  SUBNET_PATH "/prefix", "", "prefix is a leaf, but the file gives a JSON array" },
+};
+
+/* Each case alone gives exactly one error, with its path, value and message. */
+static void assert_one_error_each(const struct invalid_case *cases, size_t n)
 {
-	for (size_t i = 0; i < sizeof(invalid_cases) / sizeof(invalid_cases[0]); i++) {
-		const struct invalid_case *c = &invalid_cases[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct invalid_case *c = &cases[i];
 		struct rb_cfg_errors errs;
 
 		print_message("# case: %s\n", c->name);
 		load_invalid(c->json, &errs);
 		assert_error(&errs, c->path, c->value, c->message);
-		if (errs.count != 1)
-			print_errors(&errs);
-		assert_int_equal(errs.count, 1);
+		assert_error_count(&errs, 1);
 		rb_cfg_errors_free(&errs);
 	}
+}
+
+static void invalid_cases_rejected(void **state)
+{
+	assert_one_error_each(invalid_cases, sizeof(invalid_cases) / sizeof(invalid_cases[0]));
+}
+
+static void shape_cases_rejected(void **state)
+{
+	assert_one_error_each(shape_cases, sizeof(shape_cases) / sizeof(shape_cases[0]));
+}
+
+static void quoted_number_with_others(void **state)
+{
+	struct rb_cfg_errors errs;
+
+	load_invalid(CONFIG("\"log-level\": \"loud\"," IFACES "," PROFILES ","
+			    SUBNET(", \"lease-time\": \"3600\"") ","
+			    DEVICES("{\"mac\": \"52:54:00:00:00:01\", \"ipv4-address\": \"10.213.0.10\","
+				    "\"hostname\": \"rack_1\", \"profile\": \"linux\"}")),
+		     &errs);
+
+	assert_error(&errs, SUBNET_PATH "/lease-time", "3600", "write the number without quotes");
+	assert_error(&errs, "/rackboot:rackboot/log-level", "loud", "allowed values");
+	assert_error(&errs, DEV_PATH("52:54:00:00:00:01") "/hostname", "rack_1",
+		     "a host name is letters");
+	assert_error_count(&errs, 3);
+	rb_cfg_errors_free(&errs);
+}
+
+static void string_leaflist_with_others(void **state)
+{
+	struct rb_cfg_errors errs;
+
+	load_invalid(CONFIG("\"tftp\": {\"port\": 70000}," IFACES "," PROFILES ","
+			    SUBNET(", \"routers\": \"10.213.0.254\"") ","
+			    DEVICES("{\"mac\": \"52:54:00:00:00:01\", \"ipv4-address\": \"10.213.0.10\","
+				    "\"profile\": \"windows\"}")),
+		     &errs);
+
+	assert_error(&errs, SUBNET_PATH "/routers", "10.213.0.254", "write a JSON array");
+	assert_error(&errs, "/rackboot:rackboot/tftp/port", "70000", "allowed range: 1..65535");
+	assert_error(&errs, DEV_PATH("52:54:00:00:00:01") "/profile", "windows",
+		     "no boot-profiles/profile has name \"windows\"");
+	assert_error_count(&errs, 3);
+	rb_cfg_errors_free(&errs);
+}
+
+/* The entry of a list given as an object is still checked, also by the checks in C. */
+static void object_list_with_others(void **state)
+{
+	struct rb_cfg_errors errs;
+
+	load_invalid(CONFIG("\"colour\": \"blue\"," IFACES "," PROFILES ","
+			    SUBNET(", \"lease-time\": 30") ","
+			    "\"inventory\": {\"device\": {\"mac\": \"52:54:00:00:00:01\","
+			    "\"ipv4-address\": \"10.9.9.9\", \"hostname\": \"-bad\","
+			    "\"profile\": \"linux\"}}"),
+		     &errs);
+
+	assert_error(&errs, DEV_PATH("52:54:00:00:00:01"), "", "write a JSON array of objects");
+	assert_error(&errs, DEV_PATH("52:54:00:00:00:01") "/hostname", "-bad", "a host name is");
+	assert_error(&errs, DEV_PATH("52:54:00:00:00:01") "/ipv4-address", "10.9.9.9",
+		     "not inside any dhcpv4 subnet");
+	assert_error(&errs, SUBNET_PATH "/lease-time", "30", "allowed range");
+	assert_error(&errs, "/rackboot:rackboot/colour", "blue", "unknown node");
+	assert_error_count(&errs, 5);
+	rb_cfg_errors_free(&errs);
+}
+
+/* Several shapes and other errors in one file. */
+static void all_shapes_with_others(void **state)
+{
+	struct rb_cfg_errors errs;
+
+	load_invalid(CONFIG("\"tftp\": [], \"log-level\": \"loud\"," IFACES "," PROFILES ","
+			    SUBNET(", \"lease-time\": \"3600\", \"routers\": \"10.213.0.254\","
+				   "\"time-offset\": 90000") ","
+			    "\"inventory\": {\"device\": " DEVICE("zz:zz", "10.213.0.10") "}"),
+		     &errs);
+
+	assert_error(&errs, "/rackboot:rackboot/tftp", "", "write a JSON object");
+	assert_error(&errs, SUBNET_PATH "/lease-time", "3600", "write the number without quotes");
+	assert_error(&errs, SUBNET_PATH "/routers", "10.213.0.254", "write a JSON array");
+	assert_error(&errs, DEV_PATH("zz:zz"), "", "write a JSON array of objects");
+	assert_error(&errs, DEV_PATH("zz:zz") "/mac", "zz:zz", "does not conform");
+	assert_error(&errs, SUBNET_PATH "/time-offset", "90000", "allowed range: -86400..86400");
+	assert_error(&errs, "/rackboot:rackboot/log-level", "loud", "allowed values");
+	assert_error_count(&errs, 7);
+	rb_cfg_errors_free(&errs);
+}
+
+/*
+ * tests/unit/data/config-shape-errors.json is examples/lab.json with
+ * "lease-time": "3600", one MAC "zz:zz" and TFTP port 70000.
+ */
+static void shape_file_reports_all(void **state)
+{
+	struct rb_config *cfg = (struct rb_config *)1;
+	const struct rb_cfg_error *err;
+	struct rb_cfg_errors errs;
+
+	assert_int_equal(rb_config_load(SHAPE_ERRORS_PATH, &cfg, &errs), -EINVAL);
+	assert_null(cfg);
+
+	assert_error(&errs, SUBNET_PATH "/lease-time", "3600",
+		     "write the number without quotes: 3600 (line 20)");
+	assert_error(&errs, "/rackboot:rackboot/tftp/port", "70000", "allowed range: 1..65535");
+	assert_error(&errs, DEV_PATH("zz:zz") "/mac", "zz:zz", "does not conform");
+	assert_error_count(&errs, 3);
+
+	/* libyang's wording for the encoding is not shown. */
+	err = find_error(&errs, SUBNET_PATH "/lease-time", "3600");
+	assert_null(strstr(err->message, "non-number-encoded"));
+	rb_cfg_errors_free(&errs);
+}
+
+/* A shape error before invalid JSON is reported, and so is the syntax error. */
+static void shape_error_then_broken_json(void **state)
+{
+	struct rb_cfg_errors errs;
+
+	load_invalid("{\"rackboot:rackboot\": {\"log-level\": [\"info\"],\n"
+		     "  \"tftp\": {\"port\": 69,}\n}}", &errs);
+
+	assert_error(&errs, "/rackboot:rackboot/log-level", "",
+		     "write one value as a JSON string (line 1)");
+	assert_error(&errs, "/rackboot:rackboot/tftp", "", "invalid JSON");
+	assert_error(&errs, "/rackboot:rackboot/tftp", "", "(line 2)");
+	assert_error_count(&errs, 2);
+	rb_cfg_errors_free(&errs);
 }
 
 static void broken_json_rejected(void **state)
@@ -591,6 +788,13 @@ int main(void)
 		cmocka_unit_test(dangling_reference_entry_checked),
 		cmocka_unit_test(error_format_reads_well),
 		cmocka_unit_test(invalid_cases_rejected),
+		cmocka_unit_test(shape_cases_rejected),
+		cmocka_unit_test(quoted_number_with_others),
+		cmocka_unit_test(string_leaflist_with_others),
+		cmocka_unit_test(object_list_with_others),
+		cmocka_unit_test(all_shapes_with_others),
+		cmocka_unit_test(shape_file_reports_all),
+		cmocka_unit_test(shape_error_then_broken_json),
 		cmocka_unit_test(broken_json_rejected),
 		cmocka_unit_test(missing_file_rejected),
 		cmocka_unit_test(errors_capped),

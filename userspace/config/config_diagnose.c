@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Every libyang error of a rejected config file, in two steps.
+ * Every libyang error of a rejected config file, in three steps.
  *
  * libyang 2.1 stops at the first error, and 2.1.30 has no option to go
  * on (LYD_VALIDATE_MULTI_ERROR came later).  So the file is parsed again
  * with LYD_PARSE_OPAQ, which keeps unknown nodes and invalid values as
- * opaque nodes instead of failing.  This file reports each opaque node
- * and removes it; config_repair.c then validates what is left.
+ * opaque nodes instead of failing.  That parse still stops at values of
+ * the wrong JSON shape, so config_shape.c first reports and repairs
+ * those.  This file reports each opaque node and removes it;
+ * config_repair.c then validates what is left.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,6 +42,16 @@ void rb_cfg_diag_removed(struct rb_cfg_diag *d, const char *parent, const char *
 	r = &d->removals[d->n_removals++];
 	snprintf(r->parent, sizeof(r->parent), "%s", parent);
 	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->keys_unknown = false;
+}
+
+void rb_cfg_diag_removed_unkeyed(struct rb_cfg_diag *d, const char *parent, const char *name)
+{
+	size_t count = d->n_removals;
+
+	rb_cfg_diag_removed(d, parent, name);
+	if (d->n_removals > count)
+		d->removals[count].keys_unknown = true;
 }
 
 void rb_cfg_diag_remove(struct rb_cfg_diag *d, struct lyd_node *node)
@@ -315,15 +327,29 @@ int rb_cfg_diagnose(struct ly_ctx *ctx, const char *json, struct rb_cfg_errors *
 {
 	struct rb_cfg_diag d = { .ctx = ctx, .errs = errs };
 	struct ly_set *opaque = NULL;
+	char *repaired = NULL;
+	LY_ERR parsed;
 	int ret;
 
 	out->tree = NULL;
 	out->subnets_damaged = false;
 
+	/* Values that would stop even the opaque parse are reported and repaired first. */
+	ret = rb_cfg_shape_repair(&d, json, &repaired);
+	if (ret) {
+		rb_cfg_err_add(errs, NULL, NULL, "out of memory while checking the config");
+		free(d.removals);
+		return ret;
+	}
+
 	ly_err_clean(ctx, NULL);
-	if (lyd_parse_data_mem(ctx, json, LYD_JSON, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &d.tree)) {
+	parsed = lyd_parse_data_mem(ctx, repaired ? repaired : json, LYD_JSON,
+				    LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &d.tree);
+	free(repaired);
+	if (parsed) {
 		rb_cfg_err_add_ly_stored(errs, ctx);
 		lyd_free_all(d.tree);
+		free(d.removals);
 		return -EINVAL;
 	}
 

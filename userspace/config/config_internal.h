@@ -4,14 +4,16 @@
  * users.  config.c runs the load in these steps:
  *
  *   config_yang.c      libyang context with the embedded YANG module
+ *   config_shape.c     values of the wrong JSON shape in a rejected file
  *   config_diagnose.c  every parse error of a rejected file
  *   config_repair.c    every validation error of a rejected file
  *   config_convert.c   validated data tree to struct rb_config
  *   config_index.c     device indexes for the lookups
  *   config_check.c     the checks that YANG cannot express
  *
- * config_errors.c keeps the error list, and config_types.c describes
- * leaf types in error messages.
+ * config_errors.c keeps the error list, config_types.c describes leaf
+ * types in error messages, and config_json.c is the JSON cursor of the
+ * shape check.
  */
 #ifndef RB_CONFIG_INTERNAL_H
 #define RB_CONFIG_INTERNAL_H
@@ -35,7 +37,6 @@ void rb_cfg_err_add_ly(struct rb_cfg_errors *errs, const struct ly_err_item *ite
 		       const char *value);
 void rb_cfg_err_add_ly_stored(struct rb_cfg_errors *errs, const struct ly_ctx *ctx);
 size_t rb_cfg_err_total(const struct rb_cfg_errors *errs);
-void rb_cfg_err_move(struct rb_cfg_errors *to, struct rb_cfg_errors *from);
 
 /*
  * Copy the data path out of a libyang error location such as
@@ -55,6 +56,9 @@ char *rb_cfg_path_join(char *out, size_t size, const char *parent, const char *n
 
 /* config_types.c */
 
+/* The type of a leaf or leaf-list, resolved through a leafref; NULL for other nodes. */
+const struct lysc_type *rb_cfg_term_type(const struct lysc_node *schema);
+
 /* Describe what the type of a leaf allows ("allowed range: 60..4294967295"), or "". */
 void rb_cfg_type_hint(const struct lysc_node *schema, char *out, size_t size);
 
@@ -63,6 +67,69 @@ const char *rb_cfg_json_encoding(const struct lysc_node *schema);
 
 /* Whether a value with libyang's JSON value hints has that encoding. */
 bool rb_cfg_json_encoding_ok(const struct lysc_node *schema, uint32_t hints);
+
+/* config_json.c */
+
+enum rb_json_kind {
+	RB_JSON_NONE,		/* end of input or a byte that starts no value */
+	RB_JSON_OBJECT,
+	RB_JSON_ARRAY,
+	RB_JSON_STRING,
+	RB_JSON_NUMBER,
+	RB_JSON_TRUE,
+	RB_JSON_FALSE,
+	RB_JSON_NULL,
+};
+
+struct rb_json_cursor {
+	const char *text;
+	size_t len;
+	size_t pos;		/* offset of the next byte to read */
+	unsigned line;		/* line of pos, from 1 */
+	int error;		/* first error: -EINVAL for invalid JSON, -E2BIG for deep nesting */
+};
+
+/* One scalar value: text[start, end) includes the quotes of a string. */
+struct rb_json_token {
+	enum rb_json_kind kind;
+	size_t start;
+	size_t end;
+	unsigned line;
+};
+
+void rb_json_init(struct rb_json_cursor *cur, const char *text, size_t len);
+
+/* Skip whitespace and return the kind of the next value without reading it. */
+enum rb_json_kind rb_json_peek(struct rb_json_cursor *cur);
+
+/* Scan a string, number or literal into tok.  Returns 0 or cur->error. */
+int rb_json_scalar(struct rb_json_cursor *cur, struct rb_json_token *tok);
+
+/* Skip one value of any kind, checking its syntax.  Returns 0 or cur->error. */
+int rb_json_skip(struct rb_json_cursor *cur);
+
+/* Read a member name and its ':', decoded into name (may be NULL).  Returns 0 or cur->error. */
+int rb_json_name(struct rb_json_cursor *cur, char *name, size_t size);
+
+/*
+ * Read the open byte of an object ('{') or array ('['); returns whether
+ * an item follows before close.  After each item, rb_json_next() reads
+ * the comma, storing its offset in *comma, or close; it returns whether
+ * another item follows.  Both return false after an error.
+ */
+bool rb_json_open(struct rb_json_cursor *cur, char open, char close);
+bool rb_json_next(struct rb_json_cursor *cur, char close, size_t *comma);
+
+/* Fail unless only whitespace is left. */
+void rb_json_end(struct rb_json_cursor *cur);
+
+/*
+ * Decode a scalar into out: the content of a string, or the text of a
+ * number or literal.  Returns its length, which is size or more when out
+ * was too small and contains the first size - 1 bytes.
+ */
+size_t rb_json_decode(const struct rb_json_cursor *cur, const struct rb_json_token *tok,
+		      char *out, size_t size);
 
 /* config_yang.c */
 
@@ -93,6 +160,7 @@ int rb_cfg_diagnose(struct ly_ctx *ctx, const char *json, struct rb_cfg_errors *
 struct rb_cfg_removal {
 	char parent[512];	/* data path of the parent, "" at top level */
 	char name[64];
+	bool keys_unknown;	/* list entries whose keys were never read went too */
 };
 
 struct rb_cfg_diag {
@@ -107,11 +175,26 @@ struct rb_cfg_diag {
 
 void rb_cfg_diag_removed(struct rb_cfg_diag *d, const char *parent, const char *name);
 
+/*
+ * Note the removal of entries of the list name whose keys are unknown,
+ * so that references to that list are not reported as dangling.
+ */
+void rb_cfg_diag_removed_unkeyed(struct rb_cfg_diag *d, const char *parent, const char *name);
+
 /* Note the removal of node (rb_cfg_diag_removed) and free it. */
 void rb_cfg_diag_remove(struct rb_cfg_diag *d, struct lyd_node *node);
 
 /* Validate d->tree in rounds, reporting and repairing one error a round. */
 int rb_cfg_repair(struct rb_cfg_diag *d);
+
+/*
+ * Report each value of json whose JSON shape libyang cannot parse, even
+ * as an opaque node, and note each value removed in d.  *repaired is a
+ * copy of json with those values fixed or blanked out, or NULL when
+ * nothing needed a change.  In invalid JSON, only the values before the
+ * syntax error are checked.  Returns 0 or -ENOMEM.
+ */
+int rb_cfg_shape_repair(struct rb_cfg_diag *d, const char *json, char **repaired);
 
 /* config_convert.c */
 

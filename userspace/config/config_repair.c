@@ -37,6 +37,29 @@ static bool removed_child(const struct rb_cfg_diag *d, const char *parent, const
 	return false;
 }
 
+/*
+ * Whether entries with unknown keys were removed from the list at
+ * list_path, a data path without keys.  NOTE: list_path has no keys, so
+ * this finds such removals only in lists that are not inside a list.
+ */
+static bool unkeyed_removed(const struct rb_cfg_diag *d, const char *list_path)
+{
+	const char *slash = strrchr(list_path, '/');
+	size_t parent_len;
+
+	if (!slash)
+		return false;
+	parent_len = (size_t)(slash - list_path);
+	for (size_t i = 0; i < d->n_removals; i++) {
+		const struct rb_cfg_removal *r = &d->removals[i];
+
+		if (r->keys_unknown && strlen(r->parent) == parent_len &&
+		    strncmp(r->parent, list_path, parent_len) == 0 && strcmp(r->name, slash + 1) == 0)
+			return true;
+	}
+	return false;
+}
+
 static const char *first_key_value(const struct lyd_node *node)
 {
 	const struct lyd_node *key = lyd_child(node);
@@ -116,6 +139,7 @@ static int repair_leafref(struct rb_cfg_diag *d, struct lyd_node *node)
 	char path[PATH_LEN];
 	const char *list_name, *key_name = NULL;
 	struct ly_set *refs = NULL;
+	bool hidden;
 
 	if (leafref_target(node->schema, list_path, sizeof(list_path), &key_name) ||
 	    !lysc_path(node->schema, LYSC_PATH_DATA, leaf_path, sizeof(leaf_path))) {
@@ -129,17 +153,21 @@ static int repair_leafref(struct rb_cfg_diag *d, struct lyd_node *node)
 	if (strncmp(list_name, RB_CFG_ROOT "/", strlen(RB_CFG_ROOT "/")) == 0)
 		list_name += strlen(RB_CFG_ROOT "/");
 
+	/* The target may be an entry removed before its keys were read, which is reported already. */
+	hidden = unkeyed_removed(d, list_path);
+
 	predicate(pred, sizeof(pred), ".", value);
 	snprintf(query, sizeof(query), "%s%s", leaf_path, pred);
 	if (lyd_find_xpath(d->tree, query, &refs) || refs->count == 0) {
 		ly_set_free(refs, NULL);
-		rb_cfg_err_add(d->errs, rb_cfg_node_path(node, path, sizeof(path)), value,
-			       "no %s has %s \"%s\"; add one or fix the reference",
-			       list_name, key_name, value);
+		if (!hidden)
+			rb_cfg_err_add(d->errs, rb_cfg_node_path(node, path, sizeof(path)), value,
+				       "no %s has %s \"%s\"; add one or fix the reference",
+				       list_name, key_name, value);
 		remove_leaf(d, node);
 		return 0;
 	}
-	for (uint32_t i = 0; i < refs->count; i++)
+	for (uint32_t i = 0; i < refs->count && !hidden; i++)
 		rb_cfg_err_add(d->errs, rb_cfg_node_path(refs->dnodes[i], path, sizeof(path)), value,
 			       "no %s has %s \"%s\"; add one or fix the reference",
 			       list_name, key_name, value);

@@ -9,7 +9,7 @@
 
 #include "config/config_internal.h"
 
-static const struct lysc_type *term_type(const struct lysc_node *schema)
+const struct lysc_type *rb_cfg_term_type(const struct lysc_node *schema)
 {
 	const struct lysc_type *type;
 
@@ -66,7 +66,7 @@ static void print_enums(const struct lysc_type_enum *type, char *out, size_t siz
 
 void rb_cfg_type_hint(const struct lysc_node *schema, char *out, size_t size)
 {
-	const struct lysc_type *type = term_type(schema);
+	const struct lysc_type *type = rb_cfg_term_type(schema);
 	const struct lysc_range *range = NULL;
 
 	out[0] = '\0';
@@ -106,7 +106,7 @@ void rb_cfg_type_hint(const struct lysc_node *schema, char *out, size_t size)
 
 const char *rb_cfg_json_encoding(const struct lysc_node *schema)
 {
-	const struct lysc_type *type = term_type(schema);
+	const struct lysc_type *type = rb_cfg_term_type(schema);
 
 	if (!type)
 		return "a JSON object";
@@ -136,7 +136,7 @@ const char *rb_cfg_json_encoding(const struct lysc_node *schema)
 
 bool rb_cfg_json_encoding_ok(const struct lysc_node *schema, uint32_t hints)
 {
-	const struct lysc_type *type = term_type(schema);
+	const struct lysc_type *type = rb_cfg_term_type(schema);
 
 	if (!type)
 		return false;
