@@ -25,24 +25,9 @@ DEV_INDEX=1
 STOPPED_WARNING="rackbootd is not running: values are from its last run"
 
 setup() {
-	local entry
-
-	if ((EUID != 0)); then
-		tap_skip_all "needs root for network namespaces and XDP"
-	fi
-	for entry in "$RB_DAEMON" "$RB_CTL" "$RB_XDP_PASS_OBJ"; do
-		[[ -e "$entry" ]] || tap_bail "$entry is missing; run 'make' first"
-	done
-
-	rb_cleanup_install
-	rb_run_dir || tap_bail "creating a temporary folder failed"
-	BPFFS="$RB_RUN_DIR/bpffs"
-	PIN="$BPFFS/rackboot"
+	rb_suite_setup
 	PIN2="$BPFFS/rackboot-second"
-	TFTP_ROOT="$RB_RUN_DIR/tftp"
 	MISSING_ROOT="$RB_RUN_DIR/no-such-folder"
-	mkdir -p "$TFTP_ROOT"
-	rb_bpffs_mount "$BPFFS" || tap_bail "mounting bpffs on $BPFFS failed"
 	write_configs || tap_bail "writing the test configs from $RB_LAB_CONFIG failed"
 	MAC=$(rb_cfg ".inventory.device[$((DEV_INDEX - 1))].mac" "$CONFIG")
 

@@ -66,21 +66,7 @@ signed32() {
 setup() {
 	local entry index
 
-	if ((EUID != 0)); then
-		tap_skip_all "needs root for network namespaces and XDP"
-	fi
-	for entry in "$RB_DAEMON" "$RB_CTL" "$RB_XDP_PASS_OBJ"; do
-		[[ -e "$entry" ]] || tap_bail "$entry is missing; run 'make' first"
-	done
-
-	rb_cleanup_install
-	rb_run_dir || tap_bail "creating a temporary folder failed"
-	BPFFS="$RB_RUN_DIR/bpffs"
-	PIN="$BPFFS/rackboot"
-	TFTP_ROOT="$RB_RUN_DIR/tftp"
-	CONFIG="$RB_RUN_DIR/rackboot.json"
-	mkdir -p "$TFTP_ROOT"
-	rb_bpffs_mount "$BPFFS" || tap_bail "mounting bpffs on $BPFFS failed"
+	rb_suite_setup
 	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" "$CONFIG_EDIT" ||
 		tap_bail "writing the test config from $RB_LAB_CONFIG failed"
 	[[ "$(subnet server-address)" == "$RB_SRV_ADDR" ]] ||

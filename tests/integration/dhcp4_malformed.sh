@@ -38,22 +38,9 @@ CASES=(
 )
 
 setup() {
-	if ((EUID != 0)); then
-		tap_skip_all "needs root for network namespaces and XDP"
-	fi
-	for entry in "$RB_DAEMON" "$RB_CTL" "$RB_XDP_PASS_OBJ" "$SEND"; do
-		[[ -e "$entry" ]] || tap_bail "$entry is missing; run 'make' first"
-	done
-
-	rb_cleanup_install
-	rb_run_dir || tap_bail "creating a temporary folder failed"
-	BPFFS="$RB_RUN_DIR/bpffs"
-	PIN="$BPFFS/rackboot"
-	CONFIG="$RB_RUN_DIR/rackboot.json"
+	rb_suite_setup "$SEND"
 	DAEMON_LOG="$RB_RUN_DIR/rackbootd.log"
-	mkdir -p "$RB_RUN_DIR/tftp"
-	rb_bpffs_mount "$BPFFS" || tap_bail "mounting bpffs on $BPFFS failed"
-	rb_lab_config "$CONFIG" "$RB_RUN_DIR/tftp" "$PIN" ||
+	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" ||
 		tap_bail "writing the test config from $RB_LAB_CONFIG failed"
 	MAC=$(rb_cfg ".inventory.device[$((DEVICE - 1))].mac" "$CONFIG")
 

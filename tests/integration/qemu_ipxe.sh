@@ -20,26 +20,14 @@ VM_INDEX=10
 BOOT_TIMEOUT=${RB_QEMU_BOOT_TIMEOUT:-120}
 
 setup() {
-	local entry
-
 	if ((EUID != 0)); then
 		tap_skip_all "needs root for network namespaces and XDP"
 	fi
 	if ! rb_qemu_available; then
 		tap_skip_all "$RB_QEMU or $RB_IPXE_ROM is missing; install qemu-system-x86 and ipxe-qemu"
 	fi
-	for entry in "$RB_DAEMON" "$RB_CTL" "$RB_XDP_PASS_OBJ"; do
-		[[ -e "$entry" ]] || tap_bail "$entry is missing; run 'make' first"
-	done
-
-	rb_cleanup_install
-	rb_run_dir || tap_bail "creating a temporary folder failed"
-	PIN="$RB_RUN_DIR/bpffs/rackboot"
-	TFTP_ROOT="$RB_RUN_DIR/tftp"
-	CONFIG="$RB_RUN_DIR/rackboot.json"
+	rb_suite_setup
 	SERIAL="$RB_RUN_DIR/serial.log"
-	mkdir -p "$TFTP_ROOT"
-	rb_bpffs_mount "$RB_RUN_DIR/bpffs" || tap_bail "mounting bpffs failed"
 	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" ||
 		tap_bail "writing the test config from $RB_LAB_CONFIG failed"
 	VM_MAC=$(rb_cfg ".inventory.device[$((VM_INDEX - 1))].mac" "$CONFIG")

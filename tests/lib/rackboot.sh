@@ -22,6 +22,30 @@ rb_lab_config() {
 		"$RB_LAB_CONFIG" >"$out"
 }
 
+# rb_suite_setup [FILE...]: the start of a suite that runs rackbootd.
+# Skips without root, bails when rackbootd, rackbootctl, xdp_pass or a
+# listed FILE is missing, installs the cleanup trap and makes the run
+# folder with a private bpffs.  Sets BPFFS, PIN, TFTP_ROOT and CONFIG.
+rb_suite_setup() {
+	local entry
+
+	if ((EUID != 0)); then
+		tap_skip_all "needs root for network namespaces and XDP"
+	fi
+	for entry in "$RB_DAEMON" "$RB_CTL" "$RB_XDP_PASS_OBJ" "$@"; do
+		[[ -e "$entry" ]] || tap_bail "$entry is missing; run 'make' first"
+	done
+
+	rb_cleanup_install
+	rb_run_dir || tap_bail "creating a temporary folder failed"
+	BPFFS="$RB_RUN_DIR/bpffs"
+	PIN="$BPFFS/rackboot"
+	TFTP_ROOT="$RB_RUN_DIR/tftp"
+	CONFIG="$RB_RUN_DIR/rackboot.json"
+	mkdir -p "$TFTP_ROOT"
+	rb_bpffs_mount "$BPFFS" || tap_bail "mounting bpffs on $BPFFS failed"
+}
+
 # rb_cfg QUERY CONFIG: a jq query on the "rackboot:rackboot" object, raw.
 rb_cfg() {
 	jq -r ".\"rackboot:rackboot\" | $1" "$2"

@@ -167,6 +167,22 @@ static bool pin_matches(int fd, const struct bpf_map *map, const char *path)
 	return false;
 }
 
+int rb_pin_open(const char *path, int *fd)
+{
+	int err;
+
+	*fd = bpf_obj_get(path);
+	if (*fd >= 0)
+		return 0;
+
+	err = -errno;
+	if (err == -ENOENT)
+		return 0;
+	log_err("opening pinned map %s failed: %s; remove it (rm %s) to start from "
+		"an empty map", path, strerror(-err), path);
+	return err;
+}
+
 int rb_pin_reuse(struct bpf_map *map, const char *pin_dir, const char *name, bool *reused)
 {
 	char path[PATH_MAX];
@@ -177,15 +193,9 @@ int rb_pin_reuse(struct bpf_map *map, const char *pin_dir, const char *name, boo
 	if (err)
 		return err;
 
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		err = -errno;
-		if (err == -ENOENT)
-			return 0;
-		log_err("opening pinned map %s failed: %s; remove it (rm %s) to start from "
-			"an empty map", path, strerror(-err), path);
+	err = rb_pin_open(path, &fd);
+	if (err || fd < 0)
 		return err;
-	}
 
 	if (!pin_matches(fd, map, path)) {
 		close(fd);

@@ -56,15 +56,9 @@ static int pinned_devices_id(const char *pin_dir, __u32 *id)
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
 
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		err = -errno;
-		if (err == -ENOENT)
-			return 0;
-		log_err("opening pinned map %s failed: %s; remove it (rm %s) to start from "
-			"an empty map", path, strerror(-err), path);
+	err = rb_pin_open(path, &fd);
+	if (err || fd < 0)
 		return err;
-	}
 
 	memset(&info, 0, sizeof(info));
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;

@@ -44,6 +44,13 @@ int rb_bpffs_prepare(const char *pin_dir);
  */
 int rb_pin_reuse(struct bpf_map *map, const char *pin_dir, const char *name, bool *reused);
 
+/*
+ * bpffs.c: open the object pinned at path.  Returns 0 with *fd = -1 when
+ * nothing is pinned there, 0 with *fd open, or a negative errno after
+ * logging the failure.
+ */
+int rb_pin_open(const char *path, int *fd);
+
 /* bpffs.c: pin a loaded map as pin_dir/name. */
 int rb_pin_map(struct bpf_map *map, const char *pin_dir, const char *name);
 
