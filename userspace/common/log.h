@@ -31,10 +31,10 @@ void rb_log(enum rb_log_level level, const char *fmt, ...)
 /*
  * A class of event that can repeat many times a second (a dropped
  * malformed packet, say).  An occurrence after a quiet period is logged
- * in full; later ones are counted, and rb_log_repeat_flush() logs one
- * summary line per class with the count since the last summary.  A flush
- * that finds no new occurrence ends the burst, so the next one is logged
- * in full again with its details.
+ * in full, and later ones are only counted.  rb_log_repeat_flush() logs
+ * one summary line per class with the count since the last summary.  A
+ * flush that finds no new occurrence ends the burst, so the next one is
+ * logged in full again with its details.
  */
 struct rb_log_repeat {
 	const char *what;		/* static description of the class */
