@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +31,12 @@
 
 static const uint8_t mac_known[6] = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x01 };
 static const uint8_t mac_unknown[6] = { 0x52, 0x54, 0x00, 0x99, 0x99, 0x99 };
+static const uint8_t mac_switch[6] = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x02 };
 static const uint8_t server_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 static struct dhcp4_bpf *skel;
-static struct rb_dhcp4_template tmpl;
-static struct rb_device device;
+static struct rb_dhcp4_template tmpl, switch_tmpl;	/* template ids 0 and 1 */
+static struct rb_device device, switch_device;
 static uint32_t server_ip, device_ip;
 
 static uint32_t ip4(const char *s)
@@ -45,11 +47,15 @@ static uint32_t ip4(const char *s)
 	return a.s_addr;
 }
 
-/* The lab subnet and a profile with one boot file of each kind. */
-static void make_template(void)
+/*
+ * The lab subnet with a profile with one boot file of each kind, and
+ * with a switch profile that has options 150, 43 and 143.
+ */
+static void make_templates(void)
 {
 	struct rb_cfg_subnet sn = { 0 };
 	struct rb_cfg_profile pf = { 0 };
+	struct rb_cfg_profile sw = { 0 };
 
 	strcpy(sn.name, "lab");
 	sn.prefix = ip4("10.213.0.0");
@@ -80,14 +86,35 @@ static void make_template(void)
 	pf.n_bootfiles = 4;
 
 	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &tmpl), 0);
+
+	strcpy(sw.name, "switch");
+	sw.tftp_server_addrs.addr[0] = ip4("10.213.0.6");
+	sw.tftp_server_addrs.addr[1] = ip4("10.213.0.7");
+	sw.tftp_server_addrs.count = 2;
+	memcpy(sw.vendor_info, "\x01\x04\x0a\xd5\x00\x06", 6);
+	sw.vendor_info_len = 6;
+	strcpy(sw.sztp_servers[0], "https://sztp1.test");
+	strcpy(sw.sztp_servers[1], "https://sztp2.test:8443");
+	sw.n_sztp_servers = 2;
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &sw, &switch_tmpl), 0);
+}
+
+/* Load one device record and its template into the maps. */
+static void add_device(const uint8_t mac[6], uint32_t id, const struct rb_dhcp4_template *t,
+		       const struct rb_device *rec)
+{
+	struct rb_mac_key key = { 0 };
+
+	memcpy(key.addr, mac, 6);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_dhcp4_templates), &id, t, 0), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices), &key, rec, 0), 0);
 }
 
 static int setup(void **state)
 {
-	struct rb_mac_key key = { 0 };
 	struct rb_cfg_device cd = { 0 };
 	struct rb_iface iface = { .mtu = 1500, .enabled = 1 };
-	uint32_t zero = 0, ifindex = LO_IFINDEX;
+	uint32_t ifindex = LO_IFINDEX;
 
 	libbpf_set_print(NULL);
 	skel = dhcp4_bpf__open_and_load();
@@ -99,17 +126,21 @@ static int setup(void **state)
 
 	server_ip = ip4("10.213.0.1");
 	device_ip = ip4("10.213.0.101");
-	make_template();
+	make_templates();
 
 	cd.ipv4 = device_ip;
 	strcpy(cd.hostname, "rack1-node01");
 	memset(&device, 0, sizeof(device));
 	rb_dhcp4_device_fill(&cd, 0, &device);
 
-	memcpy(key.addr, mac_known, 6);
+	/* The switch shares the address, so that every case checks one yiaddr. */
+	memset(cd.hostname, 0, sizeof(cd.hostname));
+	memset(&switch_device, 0, sizeof(switch_device));
+	rb_dhcp4_device_fill(&cd, 1, &switch_device);
+
+	add_device(mac_known, 0, &tmpl, &device);
+	add_device(mac_switch, 1, &switch_tmpl, &switch_device);
 	memcpy(iface.mac, server_mac, 6);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_dhcp4_templates), &zero, &tmpl, 0), 0);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices), &key, &device, 0), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_ifaces), &ifindex, &iface, 0), 0);
 	(void)state;
 	return 0;
@@ -158,12 +189,14 @@ static int run_xdp(const uint8_t *in, size_t in_len, uint8_t *out, uint32_t *out
 static int run_userspace(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_size)
 {
 	static struct rb_dhcp4_work work;
+	bool is_switch = memcmp(in + 6, mac_switch, 6) == 0;
+	const struct rb_dhcp4_template *t = is_switch ? &switch_tmpl : &tmpl;
 	struct rb_dhcp4_answer ans;
-	struct rb_device dev = device;
+	struct rb_device dev = is_switch ? switch_device : device;
 
 	if (rb_dhcp4_load(&work, in + TEST_DHCP4_OFF, in_len - TEST_DHCP4_OFF) != RB_D4_OK)
 		return -1;
-	if (rb_dhcp4_answer(&work, &tmpl, &dev, 1500, &ans) || ans.reply_type == 0)
+	if (rb_dhcp4_answer(&work, t, &dev, 1500, &ans) || ans.reply_type == 0)
 		return -1;
 	return rb_dhcp4_frame(&work, &ans, server_mac, 67, 68, out, out_size);
 }
@@ -375,6 +408,28 @@ static const struct xdp_case cases[] = {
 			15, 8, 'l', 'a', 'b', '.', 't', 'e', 's', 't',
 			66, 10, '1', '0', '.', '2', '1', '3', '.', '0', '.', '1',
 			67, 10, 'p', 'x', 'e', 'l', 'i', 'n', 'u', 'x', '.', '0',
+			255),
+	},
+	{
+		.name = "switch asking for 150, 43 and 143 gets them in its order",
+		.mac = mac_switch,
+		.opts = OPTS(53, 1, 1, 55, 4, 150, 43, 143, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.dst_ip = "10.213.0.101",
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			150, 8, 10, 213, 0, 6, 10, 213, 0, 7,
+			43, 6, 0x01, 0x04, 0x0a, 0xd5, 0x00, 0x06,
+			143, 45,
+			0, 18, 'h', 't', 't', 'p', 's', ':', '/', '/',
+			's', 'z', 't', 'p', '1', '.', 't', 'e', 's', 't',
+			0, 23, 'h', 't', 't', 'p', 's', ':', '/', '/',
+			's', 'z', 't', 'p', '2', '.', 't', 'e', 's', 't', ':', '8', '4', '4', '3',
+			1, 4, 255, 255, 255, 0,
 			255),
 	},
 	{

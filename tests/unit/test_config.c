@@ -173,7 +173,7 @@ static void lab_example_loads(void **state)
 	assert_string_equal(subnet->domain_name, "lab.rackboot.test");
 	assert_string_equal(subnet->tftp_server_name, "10.213.0.1");
 
-	assert_int_equal(cfg->n_profiles, 3);
+	assert_int_equal(cfg->n_profiles, 4);
 	profile = &cfg->profiles[0];
 	assert_string_equal(profile->name, "pxe-bios");
 	assert_int_equal(profile->n_bootfiles, 2);
@@ -189,6 +189,19 @@ static void lab_example_loads(void **state)
 	assert_string_equal(profile->name, "linux");
 	assert_int_equal(profile->n_bootfiles, 1);
 	assert_bootfile(&profile->bootfiles[0], RB_ARCH_ANY, false, "pxelinux.0");
+	assert_int_equal(profile->tftp_server_addrs.count, 0);
+	assert_int_equal(profile->vendor_info_len, 0);
+	assert_int_equal(profile->n_sztp_servers, 0);
+	profile = &cfg->profiles[3];
+	assert_string_equal(profile->name, "switch");
+	assert_int_equal(profile->n_bootfiles, 1);
+	assert_bootfile(&profile->bootfiles[0], RB_ARCH_ANY, false, "onie-installer");
+	assert_int_equal(profile->tftp_server_addrs.count, 1);
+	assert_int_equal(profile->tftp_server_addrs.addr[0], ip("10.213.0.1"));
+	assert_int_equal(profile->vendor_info_len, 6);
+	assert_memory_equal(profile->vendor_info, "\x01\x04onie", 6);
+	assert_int_equal(profile->n_sztp_servers, 1);
+	assert_string_equal(profile->sztp_servers[0], "https://10.213.0.1:8443");
 
 	assert_int_equal(cfg->n_devices, 10);
 	device = &cfg->devices[0];
@@ -283,6 +296,63 @@ static void bootfiles_ordered(void **state)
 	assert_bootfile(&profile->bootfiles[2], 7, false, "ipxe.efi");
 	assert_bootfile(&profile->bootfiles[3], 16, false, "http.efi");
 	assert_bootfile(&profile->bootfiles[4], RB_ARCH_ANY, false, "fallback.0");
+	rb_config_free(cfg);
+}
+
+/* URIs for option 143: 2 + 116 and 2 + 135 bytes fill its 255 bytes, and SZTP_URI_2X is one byte longer. */
+#define A10		"aaaaaaaaaa"
+#define A100		A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+#define SZTP_URI_1	"https://" A100 ".example"
+#define SZTP_URI_2	"https://" A100 A10 A10 "bb.test"
+#define SZTP_URI_2X	"https://" A100 A10 A10 "bbb.test"
+#define SWITCH_PROFILE(extra) \
+	"\"boot-profiles\": {\"profile\": [{\"name\": \"sw\"" extra "}]}"
+#define SWITCH_PATH	"/rackboot:rackboot/boot-profiles/profile[name='sw']"
+
+static void ztp_options_load(void **state)
+{
+	struct rb_config *cfg = load_valid(CONFIG(SWITCH_PROFILE(
+		", \"tftp-server-addresses\": [\"10.213.0.9\", \"10.213.0.8\"],"
+		"\"vendor-specific-info\": \"01:03:aa:BB:0c\","
+		"\"sztp-bootstrap-servers\": [\"https://sztp1.example\","
+		"\"https://sztp2.example:8443\"]")));
+	const struct rb_cfg_profile *profile = &cfg->profiles[0];
+
+	assert_int_equal(profile->tftp_server_addrs.count, 2);
+	assert_int_equal(profile->tftp_server_addrs.addr[0], ip("10.213.0.9"));
+	assert_int_equal(profile->tftp_server_addrs.addr[1], ip("10.213.0.8"));
+	assert_int_equal(profile->vendor_info_len, 5);
+	assert_memory_equal(profile->vendor_info, "\x01\x03\xaa\xbb\x0c", 5);
+	assert_int_equal(profile->n_sztp_servers, 2);
+	assert_string_equal(profile->sztp_servers[0], "https://sztp1.example");
+	assert_string_equal(profile->sztp_servers[1], "https://sztp2.example:8443");
+	rb_config_free(cfg);
+
+	cfg = load_valid(CONFIG(SWITCH_PROFILE(", \"vendor-specific-info\": \"deadBEEF00\"")));
+	profile = &cfg->profiles[0];
+	assert_int_equal(profile->vendor_info_len, 5);
+	assert_memory_equal(profile->vendor_info, "\xde\xad\xbe\xef\x00", 5);
+	assert_int_equal(profile->tftp_server_addrs.count, 0);
+	assert_int_equal(profile->n_sztp_servers, 0);
+	rb_config_free(cfg);
+
+	cfg = load_valid(CONFIG(SWITCH_PROFILE(", \"vendor-specific-info\": \""
+					       A100 A100 A100 A100 A100 A10 "\"")));
+	assert_int_equal(cfg->profiles[0].vendor_info_len, 255);
+	assert_int_equal(cfg->profiles[0].vendor_info[254], 0xaa);
+	rb_config_free(cfg);
+}
+
+/* A list of exactly 255 bytes of option 143 loads. */
+static void sztp_servers_fill_option(void **state)
+{
+	struct rb_config *cfg = load_valid(CONFIG(SWITCH_PROFILE(
+		", \"sztp-bootstrap-servers\": [\"" SZTP_URI_1 "\", \"" SZTP_URI_2 "\"]")));
+	const struct rb_cfg_profile *profile = &cfg->profiles[0];
+
+	assert_int_equal(2 + strlen(SZTP_URI_1) + 2 + strlen(SZTP_URI_2), 255);
+	assert_int_equal(profile->n_sztp_servers, 2);
+	assert_string_equal(profile->sztp_servers[1], SZTP_URI_2);
 	rb_config_free(cfg);
 }
 
@@ -495,6 +565,25 @@ static const struct invalid_case invalid_cases[] = {
 	  "0123456789012345678901234567890123456789012345678901234567890123"
 	  "0123456789012345678901234567890123456789012345678901234567890123",
 	  "allowed length: 1..127" },
+	{ "vendor info with a non-hex digit",
+	  CONFIG(SWITCH_PROFILE(", \"vendor-specific-info\": \"01:0g\"")),
+	  SWITCH_PATH "/vendor-specific-info", "01:0g", "1 to 255 bytes in hex" },
+	{ "vendor info with an odd digit count",
+	  CONFIG(SWITCH_PROFILE(", \"vendor-specific-info\": \"abc\"")),
+	  SWITCH_PATH "/vendor-specific-info", "abc", "1 to 255 bytes in hex" },
+	{ "vendor info of 256 bytes",
+	  CONFIG(SWITCH_PROFILE(", \"vendor-specific-info\": \"" A100 A100 A100 A100 A100
+				A10 "aa\"")),
+	  /* struct rb_cfg_error keeps the first 255 characters of the value. */
+	  SWITCH_PATH "/vendor-specific-info", A100 A100 A10 A10 A10 A10 A10 "aaaaa",
+	  "1 to 255 bytes in hex" },
+	{ "TFTP server address invalid",
+	  CONFIG(SWITCH_PROFILE(", \"tftp-server-addresses\": [\"10.213.0.300\"]")),
+	  SWITCH_PATH "/tftp-server-addresses", "10.213.0.300", "does not conform" },
+	{ "SZTP servers past 255 bytes",
+	  CONFIG(SWITCH_PROFILE(", \"sztp-bootstrap-servers\": [\"" SZTP_URI_1 "\", \""
+				SZTP_URI_2X "\"]")),
+	  SWITCH_PATH "/sztp-bootstrap-servers", SZTP_URI_2X, "option 143 would be 256 bytes" },
 	{ "hostname with underscore",
 	  CONFIG(IFACES "," PROFILES "," SUBNET("") ","
 		 DEVICES("{\"mac\": \"52:54:00:00:00:01\", \"ipv4-address\": \"10.213.0.10\","
@@ -782,6 +871,8 @@ int main(void)
 		cmocka_unit_test(empty_object_is_all_defaults),
 		cmocka_unit_test(explicit_values_kept),
 		cmocka_unit_test(bootfiles_ordered),
+		cmocka_unit_test(ztp_options_load),
+		cmocka_unit_test(sztp_servers_fill_option),
 		cmocka_unit_test(empty_inventory_loads),
 		cmocka_unit_test(invalid_file_reports_all),
 		cmocka_unit_test(follow_on_errors_hidden),

@@ -179,6 +179,99 @@ static void test_template_too_long(void **state)
 	(void)state;
 }
 
+/* Fail unless the template contains exactly this option TLV. */
+static void assert_tmpl_option(const struct rb_dhcp4_template *t, uint8_t code,
+			       const uint8_t *tlv, size_t tlv_len)
+{
+	uint16_t off = t->opt_off[code];
+
+	assert_int_not_equal(off, 0);
+	assert_true(off - 1 + tlv_len <= t->opts_len);
+	assert_memory_equal(&t->opts[off - 1], tlv, tlv_len);
+}
+
+static void test_template_ztp_options(void **state)
+{
+	struct rb_dhcp4_template t;
+	struct rb_cfg_subnet sn;
+	struct rb_cfg_profile pf = { 0 };
+
+	make_subnet(&sn);
+	strcpy(pf.name, "switch");
+	pf.tftp_server_addrs.addr[0] = inet_addr("10.0.0.4");
+	pf.tftp_server_addrs.addr[1] = inet_addr("10.0.0.5");
+	pf.tftp_server_addrs.count = 2;
+	memcpy(pf.vendor_info, "\x01\x03\xaa\xbb\xcc", 5);
+	pf.vendor_info_len = 5;
+	strcpy(pf.sztp_servers[0], "https://a.example");
+	strcpy(pf.sztp_servers[1], "https://b.example:8443");
+	pf.n_sztp_servers = 2;
+
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), 0);
+	assert_tmpl_option(&t, 150, OPTS(150, 8, 10, 0, 0, 4, 10, 0, 0, 5));
+	assert_tmpl_option(&t, 43, OPTS(43, 5, 0x01, 0x03, 0xaa, 0xbb, 0xcc));
+	assert_tmpl_option(&t, 143, OPTS(143, 43,
+		0, 17, 'h', 't', 't', 'p', 's', ':', '/', '/', 'a', '.', 'e', 'x', 'a', 'm', 'p',
+		'l', 'e',
+		0, 22, 'h', 't', 't', 'p', 's', ':', '/', '/', 'b', '.', 'e', 'x', 'a', 'm', 'p',
+		'l', 'e', ':', '8', '4', '4', '3'));
+	(void)state;
+}
+
+/* A profile without the switch options adds none of them. */
+static void test_template_ztp_absent(void **state)
+{
+	struct rb_dhcp4_template t;
+	struct rb_cfg_subnet sn;
+	struct rb_cfg_profile pf = { 0 };
+
+	make_subnet(&sn);
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), 0);
+	assert_int_equal(t.opt_off[150], 0);
+	assert_int_equal(t.opt_off[43], 0);
+	assert_int_equal(t.opt_off[143], 0);
+	(void)state;
+}
+
+/* A 143 list whose entries exceed one option is an error, not a cut option. */
+static void test_template_sztp_too_long(void **state)
+{
+	struct rb_dhcp4_template t;
+	struct rb_cfg_subnet sn;
+	struct rb_cfg_profile pf = { 0 };
+
+	make_subnet(&sn);
+	memset(pf.sztp_servers[0], 'a', 200);
+	memset(pf.sztp_servers[1], 'b', 60);
+	pf.n_sztp_servers = 2;
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), -EMSGSIZE);
+
+	/* 2 + 200 + 2 + 51 = 255 bytes fit exactly. */
+	memset(pf.sztp_servers[1], 0, sizeof(pf.sztp_servers[1]));
+	memset(pf.sztp_servers[1], 'b', 51);
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), 0);
+	assert_int_equal(t.opts[t.opt_off[143]], 255);
+	(void)state;
+}
+
+/* Subnet options that fit leave no room for a 255-byte option 43. */
+static void test_template_profile_overflow(void **state)
+{
+	struct rb_dhcp4_template t;
+	struct rb_cfg_subnet sn;
+	struct rb_cfg_profile pf = { 0 };
+
+	make_subnet(&sn);
+	memset(sn.domain_name, 'a', 250);
+	memset(sn.tftp_server_name, 'b', 200);
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), 0);
+
+	memset(pf.vendor_info, 0x5a, sizeof(pf.vendor_info));
+	pf.vendor_info_len = 255;
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), -ENOSPC);
+	(void)state;
+}
+
 /* A client that accepts 576-byte datagrams never gets a longer reply. */
 static void test_reply_limit(void **state)
 {
@@ -221,6 +314,10 @@ int main(void)
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_template_options),
 		cmocka_unit_test(test_template_too_long),
+		cmocka_unit_test(test_template_ztp_options),
+		cmocka_unit_test(test_template_ztp_absent),
+		cmocka_unit_test(test_template_sztp_too_long),
+		cmocka_unit_test(test_template_profile_overflow),
 		cmocka_unit_test(test_reply_limit),
 	};
 

@@ -21,6 +21,9 @@
 #define RB_CFG_ADDRS_MAX	8	/* addresses per address-list option */
 #define RB_CFG_DOMAIN_MAX	256
 #define RB_CFG_ERRORS_MAX	100	/* errors stored per load; more are counted */
+#define RB_CFG_OPTION_MAX	255	/* DHCPv4 option payload, without concatenation */
+#define RB_CFG_URIS_MAX		8	/* URIs per profile list */
+#define RB_CFG_URI_MAX		254	/* URI bytes plus NUL; fits one option 143 entry */
 
 enum rb_xdp_mode {
 	RB_XDP_MODE_NATIVE = 0,	/* driver mode; fails where unsupported */
@@ -69,6 +72,14 @@ struct rb_cfg_profile {
 	/* Ordered iPXE first, then per architecture, then the default. */
 	struct rb_cfg_bootfile bootfiles[RB_BOOTFILES_MAX];
 	uint8_t n_bootfiles;
+
+	/* Switch ZTP and SZTP options, each absent when its count or length is 0. */
+	struct rb_cfg_addrs tftp_server_addrs;		/* option 150 (RFC 5859) */
+	uint8_t vendor_info[RB_CFG_OPTION_MAX];	/* option 43 payload, sent verbatim */
+	uint8_t vendor_info_len;
+	/* Option 143 URIs (RFC 8572), checked to fit RB_CFG_OPTION_MAX bytes encoded. */
+	char sztp_servers[RB_CFG_URIS_MAX][RB_CFG_URI_MAX];
+	uint8_t n_sztp_servers;
 };
 
 struct rb_cfg_device {

@@ -2,8 +2,9 @@
 /*
  * Conversion of a validated data tree into struct rb_config.  libyang
  * has checked every type, range and reference and filled in the YANG
- * defaults, so this file only copies values.  The exception is the
- * defaults computed from other leaves: next-server, T1 and T2.
+ * defaults, so this file only copies values.  The exceptions are the
+ * defaults computed from other leaves (next-server, T1 and T2) and the
+ * size of option 143, which depends on the whole URI list.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -235,6 +236,61 @@ static int convert_profile(const struct lyd_node *node, struct rb_cfg_profile *p
 	return ret;
 }
 
+/* Decode hex bytes, colon-separated or plain, as the YANG pattern allows. */
+static void convert_hex(const char *text, uint8_t *out, size_t size, uint8_t *len)
+{
+	unsigned int byte;
+
+	*len = 0;
+	while (text && *len < size && sscanf(text, "%2x", &byte) == 1) {
+		out[(*len)++] = (uint8_t)byte;
+		text += 2;
+		if (*text == ':')
+			text++;
+	}
+}
+
+/*
+ * Copy the SZTP bootstrap server URIs.  Each takes a 2-byte length and
+ * its bytes in option 143, and the whole list must fit one option
+ * because rackboot does not split options (RFC 3396 concatenation).
+ */
+static void convert_sztp_servers(const struct lyd_node *node, struct rb_cfg_profile *profile,
+				 struct rb_cfg_errors *errs)
+{
+	const struct lyd_node *entry;
+	size_t payload = 0;
+	char path[512];
+
+	FOR_EACH_ENTRY(node, "sztp-bootstrap-servers", entry) {
+		const char *uri = lyd_get_value(entry);
+
+		if (!uri || profile->n_sztp_servers >= RB_CFG_URIS_MAX)
+			continue;
+		payload += 2 + strlen(uri);
+		if (payload > RB_CFG_OPTION_MAX) {
+			rb_cfg_err_add(errs, rb_cfg_child_path(node, "sztp-bootstrap-servers", path,
+							       sizeof(path)),
+				       uri, "option 143 would be %zu bytes with this URI, more than "
+				       "%d: each URI takes its length plus 2 bytes, so list fewer "
+				       "or shorter bootstrap servers", payload, RB_CFG_OPTION_MAX);
+			return;
+		}
+		copy_str(profile->sztp_servers[profile->n_sztp_servers],
+			 sizeof(profile->sztp_servers[0]), uri);
+		profile->n_sztp_servers++;
+	}
+}
+
+static void convert_profile_options(const struct lyd_node *node, struct rb_cfg_profile *profile,
+				    struct rb_cfg_errors *errs)
+{
+	convert_addrs(node, "tftp-server-addresses", &profile->tftp_server_addrs);
+	convert_hex(child_str(node, "vendor-specific-info"), profile->vendor_info,
+		    sizeof(profile->vendor_info), &profile->vendor_info_len);
+	convert_sztp_servers(node, profile, errs);
+}
+
 static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
 			    struct rb_cfg_errors *errs)
 {
@@ -251,9 +307,12 @@ static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
 
 	/* The YANG must already limits the count, and this check keeps the array safe. */
 	FOR_EACH_ENTRY(container, "profile", node) {
-		if (convert_profile(node, &cfg->profiles[i++]))
+		struct rb_cfg_profile *profile = &cfg->profiles[i++];
+
+		if (convert_profile(node, profile))
 			rb_cfg_err_add(errs, rb_cfg_node_path(node, path, sizeof(path)), NULL,
 				       "more than %d boot files; remove some", RB_BOOTFILES_MAX);
+		convert_profile_options(node, profile, errs);
 	}
 	return 0;
 }

@@ -43,6 +43,47 @@ static int tmpl_put_string(struct rb_dhcp4_template *t, uint8_t code, const char
 	return tmpl_put(t, code, s, strlen(s));
 }
 
+/*
+ * Option 143: per URI a 16-bit big-endian length and the URI bytes.
+ * Returns -EMSGSIZE, after logging, when the list exceeds one option.
+ */
+static int tmpl_put_sztp_servers(struct rb_dhcp4_template *t, const struct rb_cfg_profile *p)
+{
+	uint8_t payload[255];
+	size_t len = 0;
+
+	if (p->n_sztp_servers == 0)
+		return 0;
+
+	for (uint8_t i = 0; i < p->n_sztp_servers && i < RB_CFG_URIS_MAX; i++) {
+		size_t uri_len = strnlen(p->sztp_servers[i], RB_CFG_URI_MAX);
+
+		if (len + 2 + uri_len > sizeof(payload)) {
+			log_err("boot profile %s: SZTP bootstrap server URIs do not fit the "
+				"%zu bytes of one option 143: list fewer or shorter URIs",
+				p->name, sizeof(payload));
+			return -EMSGSIZE;
+		}
+		payload[len] = (uint8_t)(uri_len >> 8);
+		payload[len + 1] = (uint8_t)uri_len;
+		memcpy(&payload[len + 2], p->sztp_servers[i], uri_len);
+		len += 2 + uri_len;
+	}
+	return tmpl_put(t, RB_OPT_SZTP_REDIRECT, payload, len);
+}
+
+/* The switch ZTP and SZTP options of a profile: 150, 43 and 143. */
+static int tmpl_put_profile_options(struct rb_dhcp4_template *t, const struct rb_cfg_profile *p)
+{
+	int err = 0;
+
+	err = err ?: tmpl_put_addrs(t, RB_OPT_TFTP_SERVER_ADDRESS, &p->tftp_server_addrs);
+	if (p->vendor_info_len)
+		err = err ?: tmpl_put(t, RB_OPT_VENDOR_SPECIFIC, p->vendor_info, p->vendor_info_len);
+	err = err ?: tmpl_put_sztp_servers(t, p);
+	return err;
+}
+
 static int tmpl_put_bootfiles(struct rb_dhcp4_template *t, const struct rb_cfg_profile *p)
 {
 	if (p->n_bootfiles > RB_BOOTFILES_MAX)
@@ -70,6 +111,7 @@ int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
 {
 	uint32_t mask = subnet->prefix_len ? htonl(~0u << (32 - subnet->prefix_len)) : 0;
 	int32_t offset_be = (int32_t)htonl((uint32_t)subnet->time_offset);
+	unsigned int subnet_len;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -97,6 +139,17 @@ int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
 			subnet->name, RB_TMPL_OPTS_LEN);
 		return err;
 	}
+
+	subnet_len = out->opts_len;
+	err = tmpl_put_profile_options(out, profile);
+	if (err == -ENOSPC) {
+		log_err("dhcpv4 subnet %s with boot profile %s: options do not fit the %d-byte "
+			"reply template (%u bytes used by the subnet): shorten vendor-specific-info "
+			"or the SZTP bootstrap server URIs, or list fewer servers",
+			subnet->name, profile->name, RB_TMPL_OPTS_LEN, subnet_len);
+	}
+	if (err)
+		return err;
 
 	err = tmpl_put_bootfiles(out, profile);
 	if (err) {
