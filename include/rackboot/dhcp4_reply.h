@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DHCPv4 reply building, shared by the XDP program and rackbootd: the
+ * reply decision, the boot file choice, the option layout and the
+ * delivery address.  Included by rackboot/dhcp4_wire.h.
+ */
+#ifndef RACKBOOT_DHCP4_REPLY_H
+#define RACKBOOT_DHCP4_REPLY_H
+
+#include "rackboot/dhcp4_wire.h"
+
+/*
+ * Choose the reply for a device in the inventory: OFFER for DISCOVER, ACK
+ * or NAK for REQUEST.  Returns the message type, or RB_D4_V_IGNORE when
+ * the request is not for this server (a REQUEST naming another server)
+ * or is a type the fast path leaves to userspace.
+ */
+static inline int rb_dhcp4_decide(const struct rb_dhcp4_request *req,
+				  const struct rb_device *dev,
+				  const struct rb_dhcp4_template *tmpl)
+{
+	__u32 asked;
+
+	if (req->msg_type == RB_DHCPDISCOVER)
+		return RB_DHCPOFFER;
+	if (req->msg_type != RB_DHCPREQUEST)
+		return RB_D4_V_IGNORE;
+
+	/* SELECTING names a server; the client chose another one. */
+	if (req->server_id && req->server_id != tmpl->server_id)
+		return RB_D4_V_IGNORE;
+
+	/* SELECTING and INIT-REBOOT carry option 50; RENEWING uses ciaddr. */
+	asked = req->requested_ip ? req->requested_ip : req->ciaddr;
+	if (asked != dev->ipv4)
+		return RB_DHCPNAK;
+	return RB_DHCPACK;
+}
+
+/*
+ * Pick the boot file entry for w->req; returns its index or -1.  The
+ * template is ordered so that the first match is the most specific one.
+ */
+RB_DHCP4_FN int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
+				       const struct rb_dhcp4_template *tmpl)
+{
+	int i;
+
+	if (!w || !tmpl)
+		return -1;
+	for (i = 0; i < RB_BOOTFILES_MAX; i++) {
+		const struct rb_bootfile *bf = &tmpl->bootfiles[i];
+
+		if (i >= tmpl->n_bootfiles)
+			break;
+		if (bf->ipxe && !w->req.is_ipxe)
+			continue;
+		if (bf->arch != RB_ARCH_ANY &&
+		    (!w->req.has_client_arch || bf->arch != w->req.client_arch))
+			continue;
+		return i;
+	}
+	return -1;
+}
+
+/*
+ * Append the TLV of template option 'code' at pos if it fits below limit.
+ * Returns the new position, or pos unchanged when absent or too long.
+ */
+RB_DHCP4_FN int rb_dhcp4_put_tmpl_opt(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+				      __u32 pos, __u32 limit, __u32 code)
+{
+	__u32 off, len, i;
+
+	if (!w || !tmpl || code > 255)
+		return pos;
+	off = tmpl->opt_off[code & 0xff];
+	if (off == 0)
+		return pos;
+	off -= 1;
+	if (off + 2 > RB_TMPL_OPTS_LEN)
+		return pos;
+	len = 2 + tmpl->opts[rb_tmpl_idx(off + 1)];
+	if (pos + len > limit)
+		return pos;
+	for (i = 0; i < 257; i++) {
+		if (i >= len)
+			break;
+		w->out.b[rb_idx(pos + i)] = tmpl->opts[rb_tmpl_idx(off + i)];
+	}
+	return pos + len;
+}
+
+/*
+ * Append option 61 or 82 with the payload the client sent, if it fits:
+ * RFC 6842 and RFC 3046 ask for both to be echoed unchanged.
+ */
+RB_DHCP4_FN int rb_dhcp4_put_echo(struct rb_dhcp4_work *w, __u32 pos, __u32 limit, __u32 code)
+{
+	__u32 off, len, i;
+
+	if (!w)
+		return pos;
+	if (code == RB_OPT_CLIENT_ID) {
+		off = w->req.client_id_off;
+		len = w->req.client_id_len;
+	} else {
+		off = w->req.relay_off;
+		len = w->req.relay_len;
+	}
+	if (len == 0 || pos + 2 + len > limit)
+		return pos;
+
+	w->out.b[rb_idx(pos)] = code;
+	w->out.b[rb_idx(pos + 1)] = len;
+	for (i = 0; i < 255; i++) {
+		if (i >= len)
+			break;
+		w->out.b[rb_idx(pos + 2 + i)] = w->in.b[rb_idx(off + i)];
+	}
+	return pos + 2 + len;
+}
+
+/* Append option 12 from the device record, if it has a host name. */
+RB_DHCP4_FN int rb_dhcp4_put_hostname(struct rb_dhcp4_work *w, __u32 pos, __u32 limit)
+{
+	__u32 len, i;
+
+	if (!w)
+		return pos;
+	len = w->dev.hostname_len;
+	if (len == 0 || len > RB_HOSTNAME_MAX || pos + 2 + len > limit)
+		return pos;
+	w->out.b[rb_idx(pos)] = RB_OPT_HOSTNAME;
+	w->out.b[rb_idx(pos + 1)] = len;
+	for (i = 0; i < RB_HOSTNAME_MAX; i++) {
+		if (i >= len)
+			break;
+		w->out.b[rb_idx(pos + 2 + i)] = w->dev.hostname[i];
+	}
+	return pos + 2 + len;
+}
+
+/* Append option 67 for the chosen boot file, if there is one and it fits. */
+RB_DHCP4_FN int rb_dhcp4_put_bootfile(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+				      __u32 pos, __u32 limit)
+{
+	const struct rb_bootfile *bf;
+	__s32 idx;
+	__u32 len, i;
+
+	if (!w || !tmpl)
+		return pos;
+	idx = w->args.bootfile;
+	if (idx < 0 || idx >= RB_BOOTFILES_MAX)
+		return pos;
+	bf = &tmpl->bootfiles[idx];
+	len = bf->len;
+	if (len == 0 || len >= RB_BOOTFILE_MAX || pos + 2 + len > limit)
+		return pos;
+	w->out.b[rb_idx(pos)] = RB_OPT_BOOTFILE;
+	w->out.b[rb_idx(pos + 1)] = len;
+	for (i = 0; i < RB_BOOTFILE_MAX; i++) {
+		if (i >= len)
+			break;
+		w->out.b[rb_idx(pos + 2 + i)] = bf->name[i];
+	}
+	return pos + 2 + len;
+}
+
+/* Largest reply the client accepts (RFC 2131 section 2, RFC 2132 9.10). */
+static inline __u32 rb_dhcp4_reply_limit(const struct rb_dhcp4_request *req, __u32 mtu)
+{
+	__u32 ip_max = RB_DHCP4_DEFAULT_MAX;
+
+	/* Option 57 counts the whole IP datagram and may not go below 576. */
+	if (req->max_msg_size > ip_max)
+		ip_max = req->max_msg_size;
+	if (mtu && ip_max > mtu)
+		ip_max = mtu;
+	if (ip_max < 28 + RB_DHCP4_OPTS_OFF)
+		return 0;
+	if (ip_max - 28 > RB_DHCP4_MAX_LEN)
+		return RB_DHCP4_MAX_LEN;
+	return ip_max - 28;
+}
+
+/* Write the BOOTP header of the reply (RFC 2131 table 3). */
+RB_DHCP4_FN int rb_dhcp4_put_header(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl)
+{
+	struct rb_dhcp4_buf *out;
+	__s32 idx;
+	int i;
+
+	if (!w || !tmpl)
+		return -1;
+	out = &w->out;
+	/* Zero up to the BOOTP minimum, so that short replies end in pad bytes. */
+	for (i = 0; i < RB_DHCP4_MIN_REPLY; i++)
+		out->b[i] = 0;
+
+	out->b[RB_BOOTP_OP] = RB_BOOTREPLY;
+	out->b[RB_BOOTP_HTYPE] = w->req.htype;
+	out->b[RB_BOOTP_HLEN] = w->req.hlen;
+	for (i = 0; i < 4; i++)
+		out->b[RB_BOOTP_XID + i] = w->in.b[RB_BOOTP_XID + i];
+	/* flags and giaddr come from the request; a NAK keeps nothing else. */
+	out->b[RB_BOOTP_FLAGS] = w->in.b[RB_BOOTP_FLAGS];
+	out->b[RB_BOOTP_FLAGS + 1] = w->in.b[RB_BOOTP_FLAGS + 1];
+	for (i = 0; i < 4; i++)
+		out->b[RB_BOOTP_GIADDR + i] = w->in.b[RB_BOOTP_GIADDR + i];
+	for (i = 0; i < 16; i++)
+		out->b[RB_BOOTP_CHADDR + i] = w->req.chaddr[i];
+	out->b[RB_BOOTP_COOKIE] = 0x63;
+	out->b[RB_BOOTP_COOKIE + 1] = 0x82;
+	out->b[RB_BOOTP_COOKIE + 2] = 0x53;
+	out->b[RB_BOOTP_COOKIE + 3] = 0x63;
+	if (w->args.reply_type == RB_DHCPNAK)
+		return 0;
+
+	/* An ACK to a renewing client echoes its ciaddr; an OFFER never does. */
+	if (w->req.msg_type == RB_DHCPREQUEST)
+		rb_dhcp4_put_addr(out, RB_BOOTP_CIADDR, w->req.ciaddr);
+	rb_dhcp4_put_addr(out, RB_BOOTP_YIADDR, w->dev.ipv4);
+	rb_dhcp4_put_addr(out, RB_BOOTP_SIADDR, tmpl->siaddr);
+
+	idx = w->args.bootfile;
+	if (idx >= 0 && idx < RB_BOOTFILES_MAX) {
+		const struct rb_bootfile *bf = &tmpl->bootfiles[idx];
+
+		for (i = 0; i < RB_BOOTFILE_MAX - 1; i++) {
+			if (i >= bf->len)
+				break;
+			out->b[RB_BOOTP_FILE + i] = bf->name[i];
+		}
+	}
+	return 0;
+}
+
+/*
+ * Append one requested option: from the template, the device or the
+ * boot file.  Options placed elsewhere in the reply are skipped.
+ */
+RB_DHCP4_FN int rb_dhcp4_put_requested(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+				       __u32 pos, __u32 limit, __u32 code)
+{
+	switch (code) {
+	case RB_OPT_PAD:
+	case RB_OPT_END:
+	case RB_OPT_MSG_TYPE:
+	case RB_OPT_SERVER_ID:
+	case RB_OPT_LEASE_TIME:
+	case RB_OPT_RENEWAL_TIME:
+	case RB_OPT_REBINDING_TIME:
+	case RB_OPT_CLIENT_ID:
+	case RB_OPT_RELAY_AGENT:
+	case RB_OPT_VENDOR_CLASS:
+		return pos;
+	case RB_OPT_HOSTNAME:
+		return rb_dhcp4_put_hostname(w, pos, limit);
+	case RB_OPT_BOOTFILE:
+		return rb_dhcp4_put_bootfile(w, tmpl, pos, limit);
+	default:
+		return rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, code);
+	}
+}
+
+/*
+ * Append the options the client asked for in option 55, in its order
+ * (RFC 2132 section 9.8), or every option the server has when it sent
+ * no list.
+ */
+RB_DHCP4_FN int rb_dhcp4_put_param_list(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+					__u32 pos, __u32 limit)
+{
+	__u32 i, code;
+
+	if (!w || !tmpl)
+		return pos;
+
+	if (w->req.prl_len == 0) {
+		for (code = 1; code < 255; code++)
+			pos = rb_dhcp4_put_requested(w, tmpl, pos, limit, code);
+		return pos;
+	}
+
+	for (i = 0; i < 255; i++) {
+		if (i >= w->req.prl_len)
+			break;
+		code = w->in.b[rb_idx(w->req.prl_off + i)];
+		pos = rb_dhcp4_put_requested(w, tmpl, pos, limit, code);
+	}
+	return pos;
+}
+
+/*
+ * Build the reply to w->req into w->out, following w->args.  Option
+ * order: 53, 54, then for OFFER and ACK 51, 58, 59, option 60
+ * "PXEClient" for PXE clients and the requested options; last the echoed
+ * 61 and 82 (RFC 3046 wants 82 last).  Options that would not fit the
+ * client's maximum are left out, after room is kept for the echoes and
+ * the end option.  Returns the message length (at least 300) or -1.
+ */
+RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl)
+{
+	struct rb_dhcp4_buf *out;
+	__u32 limit, tail, pos;
+
+	if (!w || !tmpl)
+		return -1;
+	out = &w->out;
+	limit = rb_dhcp4_reply_limit(&w->req, w->args.mtu);
+
+	/* Room kept at the end for the echoed options and the end option. */
+	tail = 1;
+	if (w->req.client_id_len)
+		tail += 2 + w->req.client_id_len;
+	if (w->req.relay_len)
+		tail += 2 + w->req.relay_len;
+	if (RB_DHCP4_OPTS_OFF + 9 + tail > limit)
+		return -1;
+	limit -= tail;
+
+	if (rb_dhcp4_put_header(w, tmpl))
+		return -1;
+
+	pos = RB_DHCP4_OPTS_OFF;
+	out->b[pos] = RB_OPT_MSG_TYPE;
+	out->b[pos + 1] = 1;
+	out->b[pos + 2] = w->args.reply_type;
+	pos += 3;
+	out->b[pos] = RB_OPT_SERVER_ID;
+	out->b[pos + 1] = 4;
+	rb_dhcp4_put_addr(out, pos + 2, tmpl->server_id);
+	pos += 6;
+
+	if (w->args.reply_type != RB_DHCPNAK) {
+		pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_LEASE_TIME);
+		pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_RENEWAL_TIME);
+		pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_REBINDING_TIME);
+		if (w->req.is_pxeclient)
+			pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_VENDOR_CLASS);
+		pos = rb_dhcp4_put_param_list(w, tmpl, pos, limit);
+	}
+
+	limit += tail;
+	pos = rb_dhcp4_put_echo(w, pos, limit, RB_OPT_CLIENT_ID);
+	pos = rb_dhcp4_put_echo(w, pos, limit, RB_OPT_RELAY_AGENT);
+	out->b[rb_idx(pos)] = RB_OPT_END;
+	pos++;
+
+	/*
+	 * rb_dhcp4_put_header() zeroed the bytes up to the BOOTP minimum.  The
+	 * three bytes after a longer message are zeroed too, for checksum code
+	 * that sums whole 4-byte words.
+	 */
+	if (pos < RB_DHCP4_MIN_REPLY)
+		return RB_DHCP4_MIN_REPLY;
+	out->b[rb_idx(pos)] = 0;
+	out->b[rb_idx(pos + 1)] = 0;
+	out->b[rb_idx(pos + 2)] = 0;
+	return pos;
+}
+
+/*
+ * Where a reply goes when giaddr is zero (RFC 2131 section 4.1): a NAK
+ * and any reply with the broadcast bit set to 255.255.255.255, a reply
+ * to a client with ciaddr to ciaddr, the rest to yiaddr at chaddr.
+ * Returns the IPv4 destination; *broadcast tells whether the Ethernet
+ * destination is ff:ff:ff:ff:ff:ff rather than chaddr.
+ */
+static inline __u32 rb_dhcp4_destination(const struct rb_dhcp4_request *req,
+					 __u32 reply_type, __u32 yiaddr, int *broadcast)
+{
+	*broadcast = 0;
+	if (reply_type == RB_DHCPNAK) {
+		*broadcast = 1;
+		return 0xffffffff;
+	}
+	if (req->ciaddr)
+		return req->ciaddr;
+	if (req->flags & RB_BOOTP_BROADCAST) {
+		*broadcast = 1;
+		return 0xffffffff;
+	}
+	return yiaddr;
+}
+
+#endif
