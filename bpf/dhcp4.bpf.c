@@ -6,8 +6,9 @@
  * Verdicts: XDP_TX for the OFFER, ACK or NAK built here; XDP_PASS for
  * everything else, so that rackbootd's socket sees it: other traffic,
  * unknown devices, relayed requests, message types the fast path does not
- * handle, and malformed messages (rackbootd logs and counts those).  The
- * program never drops, and every verdict has a per-CPU counter.
+ * handle, and malformed messages (rackbootd logs and counts those).
+ * XDP_DROP only for requests of unknown devices over the link's rate
+ * (flood_admit()).  Every verdict has a per-CPU counter.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -250,8 +251,43 @@ static __always_inline int write_reply(struct xdp_md *ctx, const struct rb_iface
 	return 0;
 }
 
+/*
+ * Take one token from the link's unknown-device bucket.  Returns 1 when
+ * the request may go up to rackbootd, 0 when it is over the rate.  The
+ * bucket has room for unknown_burst requests and refills at unknown_rate
+ * per second.  bucket_ns 0, as rackbootd writes it, means a full bucket.
+ * elapsed * rate cannot overflow, because elapsed < full / rate.
+ */
+static __always_inline int flood_admit(struct rb_iface *iface, __u64 now)
+{
+	__u64 rate = iface->unknown_rate, full, refill_ns, tokens, elapsed;
+	int admit = 0;
+
+	if (rate == 0)
+		return 1;
+	full = (__u64)iface->unknown_burst * RB_TOKEN_UNIT;
+	refill_ns = full / rate;	/* an empty bucket is full again after this */
+
+	bpf_spin_lock(&iface->lock);
+	elapsed = now - iface->bucket_ns;
+	if (iface->bucket_ns == 0 || now < iface->bucket_ns || elapsed >= refill_ns)
+		tokens = full;
+	else
+		tokens = iface->bucket_tokens + elapsed * rate;
+	if (tokens > full)
+		tokens = full;
+	if (tokens >= RB_TOKEN_UNIT) {
+		tokens -= RB_TOKEN_UNIT;
+		admit = 1;
+	}
+	iface->bucket_tokens = tokens;
+	iface->bucket_ns = now;
+	bpf_spin_unlock(&iface->lock);
+	return admit;
+}
+
 /* Answer a parsed request from a known device, or pass it up. */
-static __always_inline int answer(struct xdp_md *ctx, const struct rb_iface *iface,
+static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 				  struct rb_dhcp4_work *w)
 {
 	struct rb_dhcp4_template *tmpl;
@@ -263,8 +299,13 @@ static __always_inline int answer(struct xdp_md *ctx, const struct rb_iface *ifa
 
 	__builtin_memcpy(key.addr, w->req.chaddr, ETH_ALEN);
 	dev = bpf_map_lookup_elem(&rb_devices, &key);
-	if (!dev)
+	if (!dev) {
+		if (!flood_admit(iface, now)) {
+			count(RB_XC_DROP_FLOOD);
+			return XDP_DROP;
+		}
 		return pass(RB_XC_PASS_UNKNOWN_MAC);
+	}
 
 	if (w->req.msg_type == RB_DHCPDISCOVER)
 		set_phase(dev, RB_PHASE_DISCOVERED, now);

@@ -2,8 +2,9 @@
 /*
  * Map keys and values shared by the XDP programs and rackbootd.
  *
- * Only <linux/types.h>, fixed-width fields and explicit padding, so that
- * clang's BPF target and the host compiler agree on every offset.  The
+ * Only <linux/types.h>, <linux/bpf.h> (for struct bpf_spin_lock),
+ * fixed-width fields and explicit padding, so that clang's BPF target
+ * and the host compiler agree on every offset.  The
  * _Static_assert lines at the end catch a size that drifts on one side.
  * Addresses are stored in network byte order, times in nanoseconds of
  * CLOCK_BOOTTIME (bpf_ktime_get_boot_ns()).
@@ -11,6 +12,7 @@
 #ifndef RACKBOOT_MAPS_H
 #define RACKBOOT_MAPS_H
 
+#include <linux/bpf.h>
 #include <linux/types.h>
 
 /* Map sizes; rackbootd rejects a config that would not fit. */
@@ -95,12 +97,30 @@ struct rb_dhcp4_template {
 	struct rb_bootfile bootfiles[RB_BOOTFILES_MAX];
 };
 
-/* Value of rb_ifaces, keyed by ifindex (__u32). */
+/*
+ * Value of rb_ifaces, keyed by ifindex (__u32).
+ *
+ * The token bucket limits the requests from unknown devices that XDP
+ * passes up to rackbootd, so that a flood of random MACs cannot starve
+ * it.  All CPUs share one bucket per link under a spin lock.  Per-CPU
+ * buckets would be wrong: every DISCOVER has the same addresses and ports
+ * (0.0.0.0:68 to 255.255.255.255:67), so RSS steers a flood to one CPU,
+ * which would then get only rate / ncpus.  A config load rewrites the
+ * whole value, which refills the bucket.
+ */
 struct rb_iface {
 	__u8 mac[6];		/* source MAC of replies */
 	__u16 mtu;		/* largest IP datagram the link carries */
 	__u32 enabled;		/* 1 when DHCPv4 is served on this link */
+	__u32 unknown_rate;	/* unknown-device requests per second, 0 = no limit */
+	__u32 unknown_burst;	/* bucket size in requests */
+	struct bpf_spin_lock lock;	/* guards bucket_tokens and bucket_ns */
+	__u64 bucket_tokens;	/* RB_TOKEN_UNIT per request */
+	__u64 bucket_ns;	/* time of the last refill, 0 = bucket full */
 };
+
+/* bucket_tokens of one request; refilling adds unknown_rate per nanosecond. */
+#define RB_TOKEN_UNIT	1000000000ULL
 
 /* Indexes of rb_xdp_counters, a per-CPU array of __u64. */
 enum rb_xdp_counter {
@@ -127,6 +147,7 @@ enum rb_xdp_counter {
 	RB_XC_MALFORMED_BAD_LEN,	/* option with an invalid length */
 	RB_XC_MALFORMED_UDP,	/* UDP length disagrees with the frame */
 	RB_XC_MALFORMED_TOO_MANY,	/* more options than the walk allows */
+	RB_XC_DROP_FLOOD,	/* unknown device over the link's unknown-device-rate */
 	RB_XC_COUNT,
 };
 
@@ -154,6 +175,7 @@ _Static_assert(sizeof(struct rb_bootfile) == 4 + RB_BOOTFILE_MAX, "rb_bootfile s
 _Static_assert(sizeof(struct rb_dhcp4_template) ==
 	       16 + 512 + RB_TMPL_OPTS_LEN + RB_BOOTFILES_MAX * (4 + RB_BOOTFILE_MAX),
 	       "rb_dhcp4_template size");
-_Static_assert(sizeof(struct rb_iface) == 12, "rb_iface size");
+_Static_assert(sizeof(struct rb_iface) == 24 + 16, "rb_iface size");
+_Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

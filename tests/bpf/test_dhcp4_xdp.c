@@ -4,6 +4,8 @@
  * gives the expected verdict, counter and reply bytes, and a second table
  * covers malformed packets.  The differential test checks that the XDP
  * reply and the userspace encoder's reply to one request are one frame.
+ * The flood test limits unknown devices on the test link and checks that
+ * the known device is still answered.
  *
  * Needs root (loading BPF); exits 77 (skipped) when the kernel refuses.
  */
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -688,6 +691,104 @@ static void test_malformed_table(void **state)
 	(void)state;
 }
 
+/* Flood test: link limit, unknown devices sent in a row, their MACs. */
+#define FLOOD_RATE	10	/* requests per second */
+#define FLOOD_BURST	5
+#define FLOOD_FRAMES	50
+
+static void set_flood_limit(uint32_t rate, uint32_t burst)
+{
+	struct rb_iface iface = { .mtu = 1500, .enabled = 1, .unknown_rate = rate,
+				  .unknown_burst = burst };
+	uint32_t ifindex = LO_IFINDEX;
+
+	memcpy(iface.mac, server_mac, 6);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_ifaces), &ifindex, &iface, 0), 0);
+}
+
+static int flood_setup(void **state)
+{
+	set_flood_limit(FLOOD_RATE, FLOOD_BURST);
+	(void)state;
+	return 0;
+}
+
+/* Back to no limit, as setup() left the link, even when the test failed. */
+static int flood_teardown(void **state)
+{
+	set_flood_limit(0, 0);
+	(void)state;
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* DISCOVER from mac; returns the verdict. */
+static int send_discover(const uint8_t mac[6], uint32_t xid)
+{
+	struct test_dhcp4_req r = { .xid = htonl(xid), .opts = OPTS(53, 1, 1, 255), .pad_to = 300 };
+	uint8_t in[2048], out[4096];
+	uint32_t out_len = sizeof(out);
+	size_t len;
+
+	memcpy(r.mac, mac, 6);
+	len = test_dhcp4_frame(&r, in, sizeof(in));
+	assert_true(len > 0);
+	return run_xdp(in, len, out, &out_len);
+}
+
+/*
+ * FLOOD_FRAMES DISCOVERs from distinct unknown MACs, each followed by one
+ * from the known device.  The bucket starts full: the first FLOOD_BURST
+ * pass, then only the refill of the elapsed time passes and the rest is
+ * dropped.  The known device gets an OFFER every time.
+ */
+static void test_flood_limit(void **state)
+{
+	uint64_t drop_before = counter(RB_XC_DROP_FLOOD), pass_before = counter(RB_XC_PASS_UNKNOWN_MAC);
+	uint64_t offer_before = counter(RB_XC_TX_OFFER), start, refilled;
+	uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xf1, 0x00, 0x00 };
+	int passed = 0, dropped = 0;
+
+	start = now_ns();
+	for (int i = 0; i < FLOOD_FRAMES; i++) {
+		int verdict;
+
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		verdict = send_discover(mac, 0x5000 + (uint32_t)i);
+		if (i < FLOOD_BURST)
+			assert_int_equal(verdict, XDP_PASS);
+		else
+			assert_true(verdict == XDP_PASS || verdict == XDP_DROP);
+		passed += verdict == XDP_PASS;
+		dropped += verdict == XDP_DROP;
+
+		assert_int_equal(send_discover(mac_known, 0x6000 + (uint32_t)i), XDP_TX);
+	}
+	refilled = (now_ns() - start) * FLOOD_RATE / 1000000000ULL + 1;
+
+	print_message("# flood: %d passed, %d dropped, refill allowed %llu more\n", passed, dropped,
+		      (unsigned long long)refilled);
+	assert_true((uint64_t)passed <= FLOOD_BURST + refilled);
+	assert_true(dropped > 0);
+	assert_int_equal(counter(RB_XC_DROP_FLOOD), drop_before + (uint64_t)dropped);
+	assert_int_equal(counter(RB_XC_PASS_UNKNOWN_MAC), pass_before + (uint64_t)passed);
+	assert_int_equal(counter(RB_XC_TX_OFFER), offer_before + FLOOD_FRAMES);
+
+	/* After 0.3 s the bucket has refilled about 3 tokens. */
+	usleep(300000);
+	mac[3] = 0xf2;
+	assert_int_equal(send_discover(mac, 0x7000), XDP_PASS);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -695,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_device_state),
 		cmocka_unit_test(test_malformed_table),
+		cmocka_unit_test_setup_teardown(test_flood_limit, flood_setup, flood_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dhcp4_xdp", tests, setup, teardown);

@@ -5,6 +5,10 @@
  * flood rackbootd with bad input inside their own network namespace.
  *
  *   rb-dhcp4-send IFACE MAC CASE COUNT
+ *
+ * Case random_mac sends DISCOVERs from a new MAC in each frame, as a
+ * pool starvation attack does: MAC keeps its first byte, and the other
+ * five bytes are a mix of the frame number.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +39,7 @@ struct send_case {
 	int no_cookie;
 	size_t cut_to;		/* frame length after cutting, 0: keep */
 	int udp_len_delta;
+	int random_mac;		/* another source and client MAC per frame */
 };
 
 static const struct send_case cases[] = {
@@ -49,6 +54,7 @@ static const struct send_case cases[] = {
 	{ .name = "bad_length", .opts = OPTS(53, 0, 255) },
 	{ .name = "too_many", .opts = OPTS(53, 1, 1, EMPTY64, EMPTY64, EMPTY64, EMPTY64, 255) },
 	{ .name = "huge", .opts = OPTS(53, 1, 1, 255), .pad_to = 1600 },
+	{ .name = "random_mac", .opts = OPTS(53, 1, 1, 255), .random_mac = 1 },
 };
 
 static const struct send_case *find_case(const char *name)
@@ -72,6 +78,20 @@ static int parse_mac(const char *s, uint8_t mac[6])
 		mac[i] = (uint8_t)b[i];
 	}
 	return 0;
+}
+
+/*
+ * The MAC of frame n: the first byte of base, then 40 bits of n times an
+ * odd constant, so that frames up to MAX_COUNT get distinct addresses
+ * that look random.
+ */
+static void frame_mac(const uint8_t base[6], long n, uint8_t out[6])
+{
+	uint64_t mix = (uint64_t)n * 0x9e3779b97fULL;
+
+	out[0] = base[0];
+	for (int i = 1; i < 6; i++)
+		out[i] = (uint8_t)(mix >> (8 * (i - 1)));
 }
 
 static size_t build(const struct send_case *c, const uint8_t mac[6], uint32_t xid,
@@ -136,7 +156,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (long i = 0; i < count; i++) {
-		size_t len = build(c, mac, htonl((uint32_t)i + 1), frame, sizeof(frame));
+		uint8_t src[6];
+		size_t len;
+
+		memcpy(src, mac, 6);
+		if (c->random_mac)
+			frame_mac(mac, i + 1, src);
+		len = build(c, src, htonl((uint32_t)i + 1), frame, sizeof(frame));
 
 		if (len == 0 || sendto(fd, frame, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
 			fprintf(stderr, "rb-dhcp4-send: sending frame %ld of case %s failed: %s\n",

@@ -33,6 +33,8 @@ enum rb_xdp_mode {
 struct rb_cfg_iface {
 	char name[IF_NAMESIZE];
 	enum rb_xdp_mode xdp_mode;
+	uint32_t unknown_rate;		/* flood-protection, requests/s; 0 = no limit */
+	uint32_t unknown_burst;		/* flood-protection bucket size, requests */
 };
 
 struct rb_cfg_addrs {

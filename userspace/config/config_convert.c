@@ -84,6 +84,17 @@ static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 	cfg->dhcp4_server_port = port ? port->uint16 : 0;
 }
 
+/* libyang fills in the container and its defaults; the fallbacks are the same. */
+static void convert_flood(const struct lyd_node *flood, struct rb_cfg_iface *iface)
+{
+	const struct lyd_value *value;
+
+	value = child_value(flood, "unknown-device-rate");
+	iface->unknown_rate = value ? value->uint32 : 1000;
+	value = child_value(flood, "unknown-device-burst");
+	iface->unknown_burst = value ? value->uint32 : 200;
+}
+
 static int convert_ifaces(const struct lyd_node *root, struct rb_config *cfg)
 {
 	const struct lyd_node *container = child(root, "interfaces"), *node;
@@ -102,6 +113,7 @@ static int convert_ifaces(const struct lyd_node *root, struct rb_config *cfg)
 
 		copy_str(iface->name, sizeof(iface->name), child_str(node, "name"));
 		iface->xdp_mode = mode && strcmp(mode, "skb") == 0 ? RB_XDP_MODE_SKB : RB_XDP_MODE_NATIVE;
+		convert_flood(child(node, "flood-protection"), iface);
 	}
 	return 0;
 }

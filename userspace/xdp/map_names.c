@@ -41,6 +41,7 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_MALFORMED_BAD_LEN] = "malformed_bad_len",
 	[RB_XC_MALFORMED_UDP] = "malformed_udp",
 	[RB_XC_MALFORMED_TOO_MANY] = "malformed_too_many",
+	[RB_XC_DROP_FLOOD] = "drop_flood",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Write the config into the maps: interfaces, reply templates and device
- * records.  Records of devices still in the inventory keep their state
- * (phase, times, reply counts) and get the new inventory fields.  Records
- * of devices no longer in the inventory are deleted.
+ * Write the config into the maps: interfaces with their flood limits,
+ * reply templates and device records.  Records of devices still in the
+ * inventory keep their state (phase, times, reply counts) and get the new
+ * inventory fields.  Records of devices no longer in the inventory are
+ * deleted.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -15,13 +16,23 @@
 #include "xdp/device_state.h"
 #include "xdp/loader_internal.h"
 
-static int ifaces_fill(int fd, const struct rb_xdp_iface *ifaces, size_t n)
+/*
+ * ifaces[i] was looked up from cfg->ifaces[i].  Writing the whole value
+ * zeroes the flood bucket, which XDP reads as full.
+ */
+static int ifaces_fill(int fd, const struct rb_config *cfg, const struct rb_xdp_iface *ifaces,
+		       size_t n)
 {
 	__u32 key, next;
 	void *prev = NULL;
 
-	for (size_t i = 0; i < n; i++) {
-		struct rb_iface val = { .mtu = ifaces[i].mtu, .enabled = ifaces[i].dhcp4 };
+	for (size_t i = 0; i < n && i < cfg->n_ifaces; i++) {
+		struct rb_iface val = {
+			.mtu = ifaces[i].mtu,
+			.enabled = ifaces[i].dhcp4,
+			.unknown_rate = cfg->ifaces[i].unknown_rate,
+			.unknown_burst = cfg->ifaces[i].unknown_burst,
+		};
 
 		memcpy(val.mac, ifaces[i].mac, sizeof(val.mac));
 		key = (__u32)ifaces[i].ifindex;
@@ -142,7 +153,7 @@ int rb_xdp_maps_fill(const struct rb_config *cfg, const struct rb_xdp_maps *maps
 	struct rb_dhcp4_templates t;
 	int err;
 
-	err = ifaces_fill(maps->ifaces, ifaces, n_ifaces);
+	err = ifaces_fill(maps->ifaces, cfg, ifaces, n_ifaces);
 	if (err)
 		return err;
 
