@@ -15,7 +15,7 @@ PACKAGES=(
 	libcmocka-dev
 	# tests and the lab
 	iproute2 procps util-linux coreutils jq
-	isc-dhcp-client udhcpc busybox atftp curl
+	isc-dhcp-client isc-dhcp-relay udhcpc busybox atftp curl
 	qemu-system-x86 ipxe-qemu
 	tcpdump valgrind
 )

@@ -38,9 +38,92 @@ int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *
 
 	ans->len = (uint32_t)len;
 	ans->src_ip = tmpl->server_id;
+	if (work->req.giaddr) {
+		ans->relayed = 1;
+		ans->dst_ip = rb_dhcp4_relay_destination(work, (uint32_t)ans->reply_type);
+		return 0;
+	}
 	ans->dst_ip = rb_dhcp4_destination(&work->req, (uint32_t)ans->reply_type, dev->ipv4,
 					   &ans->broadcast);
 	return 0;
+}
+
+/* Find sub-option 5 in the option 82 payload; returns its offset in work->in, or 0. */
+static uint32_t find_link_selection(const struct rb_dhcp4_work *work)
+{
+	uint32_t pos = work->req.relay_off;
+	uint32_t end = pos + work->req.relay_len;
+
+	/* Each sub-option is code, length and payload (RFC 3046 section 2.0). */
+	while (pos + 2 <= end && end <= RB_DHCP4_MAX_LEN) {
+		uint8_t code = work->in.b[pos];
+		uint8_t len = work->in.b[pos + 1];
+
+		if (pos + 2 + len > end)
+			return 0;
+		if (code == RB_RELAY_LINK_SELECTION && len == 4)
+			return pos + 2;
+		pos += 2 + len;
+	}
+	return 0;
+}
+
+/* Find option 118 of length 4 in the request; returns its payload offset, or 0. */
+static uint32_t find_subnet_selection(const struct rb_dhcp4_work *work)
+{
+	uint32_t pos = RB_DHCP4_OPTS_OFF;
+	uint32_t end = work->req.len;
+
+	/* rb_dhcp4_parse() has checked the layout, but this walk keeps its own bounds. */
+	for (int i = 0; i < RB_DHCP4_MAX_OPTIONS && pos < end && end <= RB_DHCP4_MAX_LEN; i++) {
+		uint8_t code = work->in.b[pos];
+		uint8_t len;
+
+		if (code == RB_OPT_END)
+			return 0;
+		if (code == RB_OPT_PAD) {
+			pos++;
+			continue;
+		}
+		if (pos + 2 > end)
+			return 0;
+		len = work->in.b[pos + 1];
+		if (pos + 2 + len > end)
+			return 0;
+		if (code == RB_OPT_SUBNET_SELECTION && len == 4)
+			return pos + 2;
+		pos += 2 + len;
+	}
+	return 0;
+}
+
+uint32_t rb_dhcp4_link_address(const struct rb_dhcp4_work *work)
+{
+	uint32_t off = find_subnet_selection(work);
+
+	if (!off && work->req.relay_len)
+		off = find_link_selection(work);
+	if (!off)
+		return work->req.giaddr;
+	return rb_dhcp4_get_addr(&work->in, off);
+}
+
+bool rb_dhcp4_template_has_addr(const struct rb_dhcp4_template *tmpl, uint32_t addr)
+{
+	uint32_t off = tmpl->opt_off[RB_OPT_SUBNET_MASK];
+	uint32_t mask;
+
+	if (off == 0 || off - 1 + 6 > RB_TMPL_OPTS_LEN || tmpl->opts[off] != 4)
+		return false;
+	memcpy(&mask, &tmpl->opts[off + 1], sizeof(mask));
+	return (addr & mask) == (tmpl->server_id & mask);
+}
+
+uint32_t rb_dhcp4_relay_destination(struct rb_dhcp4_work *work, uint32_t reply_type)
+{
+	if (reply_type == RB_DHCPNAK)
+		work->out.b[RB_BOOTP_FLAGS] |= RB_BOOTP_BROADCAST >> 8;
+	return work->req.giaddr;
 }
 
 /* One's complement sum of len bytes, as 16-bit big-endian words. */

@@ -7,6 +7,7 @@
 #ifndef RB_DHCP4_ANSWER_H
 #define RB_DHCP4_ANSWER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +20,13 @@ struct rb_dhcp4_answer {
 	uint32_t dst_ip;	/* IPv4 destination, network order */
 	int broadcast;		/* Ethernet destination ff:ff:ff:ff:ff:ff */
 	uint32_t src_ip;	/* server identifier, network order */
+	int relayed;		/* dst_ip is giaddr: send over UDP to the relay agent */
 };
+
+/* Option 118, the subnet selection option (RFC 3011). */
+#define RB_OPT_SUBNET_SELECTION		118
+/* Sub-option 5 of option 82, the link selection sub-option (RFC 3527). */
+#define RB_RELAY_LINK_SELECTION		5
 
 /*
  * Copy msg into work->in and parse it.  Returns RB_D4_OK or an enum
@@ -35,6 +42,30 @@ int rb_dhcp4_load(struct rb_dhcp4_work *work, const void *msg, size_t len);
  */
 int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *tmpl,
 		    const struct rb_device *dev, uint32_t mtu, struct rb_dhcp4_answer *ans);
+
+/*
+ * Return the address that selects the subnet of a relayed request,
+ * network order: option 118 (RFC 3011), else the link selection
+ * sub-option of option 82 (RFC 3527), else giaddr.
+ * NOTE: option 118 wins when a request carries both, which is believed
+ * to be what RFC 3527 asks for; that text was not checked here.
+ */
+uint32_t rb_dhcp4_link_address(const struct rb_dhcp4_work *work);
+
+/*
+ * Check that addr (network order) lies in the subnet of tmpl: its server
+ * identifier under the mask of its option 1.  false when the template
+ * has no option 1.
+ */
+bool rb_dhcp4_template_has_addr(const struct rb_dhcp4_template *tmpl, uint32_t addr);
+
+/*
+ * Return the destination of the reply to a relayed request (RFC 2131
+ * section 4.1): giaddr, at the relay agent's server port.  A NAK gets
+ * the broadcast bit in the built reply, so that the relay agent
+ * broadcasts it on the client's link (RFC 2131 section 4.3.2).
+ */
+uint32_t rb_dhcp4_relay_destination(struct rb_dhcp4_work *work, uint32_t reply_type);
 
 /*
  * Frame a built reply as Ethernet + IPv4 + UDP exactly as the XDP

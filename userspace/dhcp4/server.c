@@ -115,6 +115,9 @@ int rb_dhcp4_server_new(struct io_uring *ring, const struct rb_dhcp4_server_conf
 		free(srv);
 		return err;
 	}
+
+	/* Replies to a relay agent go to its server port (RFC 2131 section 4.1). */
+	srv->relay_port = cfg->relay_port ? cfg->relay_port : rb_dhcp4_server_port(srv);
 	*out = srv;
 	return 0;
 }

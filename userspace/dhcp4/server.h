@@ -6,7 +6,9 @@
  * or every request when no XDP program runs.  Known devices get the reply
  * that the XDP program would build, framed the same way.  The frame goes
  * out on an AF_PACKET socket of the ingress interface, so delivery to
- * chaddr or to the broadcast address needs no ARP entry.
+ * chaddr or to the broadcast address needs no ARP entry.  Replies to
+ * relayed requests (giaddr set) go over the UDP socket to the relay
+ * agent at giaddr instead, routed by the kernel (RFC 2131 section 4.1).
  *
  * Embedding, on a caller-owned io_uring shared with other services:
  *
@@ -39,6 +41,7 @@ struct rb_dhcp4_server_config {
 	uint64_t *counters;	/* RB_UC_COUNT counters; NULL = kept inside the server */
 	uint16_t server_port;	/* host order, bound on 0.0.0.0 */
 	uint16_t client_port;	/* host order, destination of replies */
+	uint16_t relay_port;	/* host order, destination at giaddr; 0 = the bound server port */
 };
 
 /*

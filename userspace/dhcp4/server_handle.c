@@ -41,8 +41,8 @@ static struct rb_log_repeat repeat_malformed[] = {
 
 static struct rb_log_repeat repeat_bootreply =
 	REPEAT(RB_LOG_INFO, "dhcpv4: BOOTREPLY ignored");
-static struct rb_log_repeat repeat_relayed =
-	REPEAT(RB_LOG_INFO, "dhcpv4: relayed request ignored");
+static struct rb_log_repeat repeat_wrong_link =
+	REPEAT(RB_LOG_INFO, "dhcpv4: relayed request from a device on another link ignored");
 static struct rb_log_repeat repeat_not_ethernet =
 	REPEAT(RB_LOG_INFO, "dhcpv4: request with a non-Ethernet chaddr ignored");
 static struct rb_log_repeat repeat_bootp =
@@ -68,7 +68,7 @@ static struct rb_log_repeat repeat_update_failed =
 
 /* Names and addresses of one message, formatted once for its log lines. */
 struct msg_names {
-	char ifname[IF_NAMESIZE + 8];
+	char ifname[IF_NAMESIZE + 8 + 32];	/* and the relay agent, for relayed requests */
 	char mac[18];
 };
 
@@ -82,6 +82,16 @@ static void names_init(struct msg_names *n, int ifindex, const uint8_t *msg, siz
 		rb_mac_format(msg + RB_BOOTP_CHADDR, n->mac);
 	else
 		snprintf(n->mac, sizeof(n->mac), "(none)");
+}
+
+/* Append the relay agent to the interface name: "rb1 through relay 10.0.0.1". */
+static void names_add_relay(struct msg_names *n, uint32_t giaddr)
+{
+	char addr[INET_ADDRSTRLEN];
+	size_t used = strlen(n->ifname);
+
+	inet_ntop(AF_INET, &giaddr, addr, sizeof(addr));
+	snprintf(n->ifname + used, sizeof(n->ifname) - used, " through relay %s", addr);
 }
 
 static void malformed(struct rb_dhcp4_server *srv, int err, const struct msg_names *n)
@@ -152,6 +162,28 @@ static int send_reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_
 	return sent == len ? 0 : -EMSGSIZE;
 }
 
+/*
+ * Send the built reply to the relay agent at giaddr over the UDP socket,
+ * so it leaves from the server port.  A plain sendto, because the reply
+ * buffer is reused by the next message and the kernel copies it here;
+ * an io_uring send would need a buffer per send kept until completion.
+ */
+static int send_relayed(struct rb_dhcp4_server *srv, const struct rb_dhcp4_answer *ans)
+{
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(srv->relay_port),
+		.sin_addr.s_addr = ans->dst_ip,
+	};
+	ssize_t sent;
+
+	sent = sendto(srv->udp_fd, srv->work.out.b, ans->len, MSG_DONTWAIT,
+		      (struct sockaddr *)&to, sizeof(to));
+	if (sent < 0)
+		return -errno;
+	return sent == (ssize_t)ans->len ? 0 : -EMSGSIZE;
+}
+
 /* Count and record a reply that was sent, and log it. */
 static void reply_sent(struct rb_dhcp4_server *srv, struct rb_device *dev, int type,
 		       uint64_t now, const struct msg_names *n)
@@ -178,6 +210,31 @@ static void reply_sent(struct rb_dhcp4_server *srv, struct rb_device *dev, int t
 	}
 }
 
+/*
+ * Check that a relayed request comes from the link of the device's
+ * subnet.  Subnets do not overlap, so the subnet that contains the link
+ * address is the device's subnet exactly when the device's template
+ * contains the link address.
+ */
+static bool on_device_link(struct rb_dhcp4_server *srv, const struct rb_dhcp4_template *tmpl,
+			   const struct rb_device *dev, const struct msg_names *n)
+{
+	uint32_t link = rb_dhcp4_link_address(&srv->work);
+	char link_text[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
+
+	if (rb_dhcp4_template_has_addr(tmpl, link) && rb_dhcp4_template_has_addr(tmpl, dev->ipv4))
+		return true;
+
+	inet_ntop(AF_INET, &link, link_text, sizeof(link_text));
+	inet_ntop(AF_INET, &dev->ipv4, addr, sizeof(addr));
+	rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+	rb_log_repeat(&repeat_wrong_link, "dhcpv4: request from %s on %s ignored: its reserved "
+		      "address %s is not in the subnet of link address %s; move the device to a "
+		      "subnet of that link or check the relay agent's giaddr and option 82",
+		      n->mac, n->ifname, addr, link_text);
+	return false;
+}
+
 /* Build and send the reply; returns the message type sent, or 0. */
 static int reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
 		 const struct rb_device *dev, const struct msg_names *n)
@@ -193,6 +250,8 @@ static int reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface
 			      "which is missing: restart rackbootd to rewrite the maps", n->mac, id);
 		return 0;
 	}
+	if (srv->work.req.giaddr && !on_device_link(srv, &tmpl, dev, n))
+		return 0;
 	if (rb_dhcp4_answer(&srv->work, &tmpl, dev, iface->mtu, &ans)) {
 		rb_dhcp4_count(srv, RB_UC_SEND_FAILED);
 		rb_log_repeat(&repeat_build_failed, "dhcpv4: building the reply to %s on %s failed",
@@ -206,7 +265,10 @@ static int reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface
 		return 0;
 	}
 
-	err = send_reply(srv, ifindex, iface, &ans);
+	if (ans.relayed)
+		err = send_relayed(srv, &ans);
+	else
+		err = send_reply(srv, ifindex, iface, &ans);
 	if (err) {
 		rb_dhcp4_count(srv, RB_UC_SEND_FAILED);
 		rb_log_repeat(&repeat_send_failed, "dhcpv4: sending the %s to %s on %s failed: %s",
@@ -242,22 +304,14 @@ static void answer(struct rb_dhcp4_server *srv, int ifindex, const struct rb_ifa
 }
 
 /*
- * Checks that XDP makes before its device lookup, in the same order.
- * Returns true when the message goes on to the device lookup.
+ * Checks that XDP makes before its device lookup, in the same order,
+ * except that XDP passes every relayed request up.  Returns true when
+ * the message goes on to the device lookup.
  */
 static bool classify(struct rb_dhcp4_server *srv, const struct msg_names *n)
 {
 	const struct rb_dhcp4_request *req = &srv->work.req;
-	char giaddr[INET_ADDRSTRLEN];
 
-	if (req->giaddr) {
-		inet_ntop(AF_INET, &req->giaddr, giaddr, sizeof(giaddr));
-		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
-		rb_log_repeat(&repeat_relayed, "dhcpv4: request from %s relayed by %s on %s "
-			      "ignored: relay agents are not supported yet", n->mac, giaddr,
-			      n->ifname);
-		return false;
-	}
 	if (req->htype != 1 || req->hlen != ETH_ALEN) {
 		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
 		rb_log_repeat(&repeat_not_ethernet, "dhcpv4: request on %s with htype %u, hlen %u "
@@ -319,8 +373,16 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 	if (!classify(srv, &n))
 		return;
 
-	if (ifindex <= 0 || bpf_map_lookup_elem(srv->cfg.ifaces_fd, &key, &iface) ||
-	    !iface.enabled) {
+	/*
+	 * A relayed request may come in on any interface that routes to the
+	 * relay agent, and its reply is routed back, so the interface needs
+	 * no DHCPv4 subnet.  MTU 0 leaves the reply size to option 57.
+	 */
+	if (req->giaddr) {
+		names_add_relay(&n, req->giaddr);
+		memset(&iface, 0, sizeof(iface));
+	} else if (ifindex <= 0 || bpf_map_lookup_elem(srv->cfg.ifaces_fd, &key, &iface) ||
+		   !iface.enabled) {
 		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
 		rb_log_repeat(&repeat_iface_off, "dhcpv4: request from %s on %s ignored: no dhcpv4 "
 			      "subnet is served on that interface", n.mac, n.ifname);

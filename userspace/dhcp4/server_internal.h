@@ -38,6 +38,7 @@ struct rb_dhcp4_server {
 	uint64_t own_counters[RB_UC_COUNT];	/* used when cfg.counters is NULL */
 	int udp_fd;
 	int packet_fd;		/* AF_PACKET, SOCK_RAW, protocol 0: send only */
+	uint16_t relay_port;	/* host order, destination port of replies to relay agents */
 	bool stopping;
 	struct rb_dhcp4_work work;
 	/*
