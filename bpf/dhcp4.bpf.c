@@ -286,6 +286,16 @@ static __always_inline int flood_admit(struct rb_iface *iface, __u64 now)
 	return admit;
 }
 
+/* Copy the option 97 UUID of the request into the device record. */
+static __always_inline void record_uuid(struct rb_device *dev, const struct rb_dhcp4_work *w)
+{
+	int i;
+
+	for (i = 0; i < RB_UUID_LEN; i++)
+		dev->uuid[i] = w->in.b[rb_idx(w->req.uuid_off + i)];
+	dev->has_uuid = 1;
+}
+
 /* Answer a parsed request from a known device, or pass it up. */
 static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 				  struct rb_dhcp4_work *w)
@@ -311,6 +321,8 @@ static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 		set_phase(dev, RB_PHASE_DISCOVERED, now);
 	if (w->req.has_client_arch)
 		dev->client_arch = w->req.client_arch;
+	if (w->req.has_uuid)
+		record_uuid(dev, w);
 
 	tmpl = bpf_map_lookup_elem(&rb_dhcp4_templates, &dev->template_id);
 	if (!tmpl || tmpl->server_id == 0)

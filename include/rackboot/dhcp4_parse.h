@@ -62,6 +62,21 @@ static inline int rb_dhcp4_vendor_is_pxeclient(const struct rb_dhcp4_buf *m, __u
 	return 1;
 }
 
+/* Check that option 60 at off, len starts with "HTTPClient" (UEFI HTTP Boot). */
+static inline int rb_dhcp4_vendor_is_httpclient(const struct rb_dhcp4_buf *m, __u32 off, __u32 len)
+{
+	static const char want[] = "HTTPClient";
+	int i;
+
+	if (len < sizeof(want) - 1)
+		return 0;
+	for (i = 0; i < (int)sizeof(want) - 1; i++) {
+		if (m->b[rb_idx(off + i)] != (__u8)want[i])
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Record one option whose code byte is at off.  Returns the offset of the
  * next option, 0 after the end option, or -(enum rb_dhcp4_parse_error).
@@ -154,6 +169,14 @@ RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off)
 		if (len == 0)
 			return -RB_D4_EBADLEN;
 		req->is_pxeclient = rb_dhcp4_vendor_is_pxeclient(m, val, len);
+		req->is_httpclient = rb_dhcp4_vendor_is_httpclient(m, val, len);
+		break;
+	case RB_OPT_CLIENT_MACHINE_ID:
+		/* RFC 4578 defines only type 0, followed by a 16-byte UUID. */
+		if (len != 1 + RB_UUID_LEN || m->b[rb_idx(val)] != 0)
+			return -RB_D4_EBADLEN;
+		req->uuid_off = val + 1;
+		req->has_uuid = 1;
 		break;
 	case RB_OPT_OVERLOAD:
 		req->has_overload = 1;

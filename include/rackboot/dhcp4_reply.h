@@ -40,6 +40,8 @@ static inline int rb_dhcp4_decide(const struct rb_dhcp4_request *req,
 /*
  * Pick the boot file entry for w->req; returns its index or -1.  The
  * template is ordered so that the first match is the most specific one.
+ * HTTP entries match only HTTPClient requests, which can still fall back
+ * to the other entries when the profile has no HTTP boot file.
  */
 RB_DHCP4_FN int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
 				       const struct rb_dhcp4_template *tmpl)
@@ -53,6 +55,8 @@ RB_DHCP4_FN int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
 
 		if (i >= tmpl->n_bootfiles)
 			break;
+		if (bf->http && !w->req.is_httpclient)
+			continue;
 		if (bf->ipxe && !w->req.is_ipxe)
 			continue;
 		if (bf->arch != RB_ARCH_ANY &&
@@ -64,18 +68,16 @@ RB_DHCP4_FN int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
 }
 
 /*
- * Append the TLV of template option 'code' at pos if it fits below limit.
- * Returns the new position, or pos unchanged when absent or too long.
+ * Append the template TLV at offset off - 1 of tmpl->opts at pos if it
+ * fits below limit; off is an opt_off[] value, 0 when absent.  Returns
+ * the new position, or pos unchanged when absent or too long.
  */
-RB_DHCP4_FN int rb_dhcp4_put_tmpl_opt(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
-				      __u32 pos, __u32 limit, __u32 code)
+RB_DHCP4_FN int rb_dhcp4_put_tmpl_tlv(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+				      __u32 pos, __u32 limit, __u32 off)
 {
-	__u32 off, len, i;
+	__u32 len, i;
 
-	if (!w || !tmpl || code > 255)
-		return pos;
-	off = tmpl->opt_off[code & 0xff];
-	if (off == 0)
+	if (!w || !tmpl || off == 0)
 		return pos;
 	off -= 1;
 	if (off + 2 > RB_TMPL_OPTS_LEN)
@@ -89,6 +91,15 @@ RB_DHCP4_FN int rb_dhcp4_put_tmpl_opt(struct rb_dhcp4_work *w, const struct rb_d
 		w->out.b[rb_idx(pos + i)] = tmpl->opts[rb_tmpl_idx(off + i)];
 	}
 	return pos + len;
+}
+
+/* Append the TLV of template option 'code' as rb_dhcp4_put_tmpl_tlv() does. */
+RB_DHCP4_FN int rb_dhcp4_put_tmpl_opt(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+				      __u32 pos, __u32 limit, __u32 code)
+{
+	if (!tmpl || code > 255)
+		return pos;
+	return rb_dhcp4_put_tmpl_tlv(w, tmpl, pos, limit, tmpl->opt_off[code & 0xff]);
 }
 
 /*
@@ -260,6 +271,14 @@ RB_DHCP4_FN int rb_dhcp4_put_requested(struct rb_dhcp4_work *w, const struct rb_
 		return rb_dhcp4_put_hostname(w, pos, limit);
 	case RB_OPT_BOOTFILE:
 		return rb_dhcp4_put_bootfile(w, tmpl, pos, limit);
+	case RB_OPT_VENDOR_SPECIFIC:
+		/* The PXE option 43 goes to PXE clients only, and config rejects it with a raw 43. */
+		if (w && tmpl && tmpl->pxe_vendor_off) {
+			if (!w->req.is_pxeclient)
+				return pos;
+			return rb_dhcp4_put_tmpl_tlv(w, tmpl, pos, limit, tmpl->pxe_vendor_off);
+		}
+		return rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, code);
 	default:
 		return rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, code);
 	}
@@ -296,7 +315,8 @@ RB_DHCP4_FN int rb_dhcp4_put_param_list(struct rb_dhcp4_work *w, const struct rb
 /*
  * Build the reply to w->req into w->out, following w->args.  Option
  * order: 53, 54, then for OFFER and ACK 51, 58, 59, option 60
- * "PXEClient" for PXE clients and the requested options; last the echoed
+ * "PXEClient" for PXE clients or "HTTPClient" for UEFI HTTP Boot clients,
+ * and the requested options; last the echoed
  * 61 and 82 (RFC 3046 wants 82 last).  Options that would not fit the
  * client's maximum are left out, after room is kept for the echoes and
  * the end option.  Returns the message length (at least 300) or -1.
@@ -340,6 +360,8 @@ RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_te
 		pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_REBINDING_TIME);
 		if (w->req.is_pxeclient)
 			pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_VENDOR_CLASS);
+		else if (w->req.is_httpclient)
+			pos = rb_dhcp4_put_tmpl_tlv(w, tmpl, pos, limit, tmpl->http_class_off);
 		pos = rb_dhcp4_put_param_list(w, tmpl, pos, limit);
 	}
 

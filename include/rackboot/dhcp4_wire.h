@@ -38,6 +38,7 @@
 #define RB_DHCP4_PAD_RUN	64	/* pad bytes skipped as one option */
 #define RB_DHCP4_MAGIC		0x63825363
 #define RB_USER_CLASS_MAX	8	/* option 77 classes looked at */
+#define RB_UUID_LEN		16	/* option 97 UUID, after the type byte 0 */
 
 /* Offsets in the BOOTP header (RFC 2131 figure 1). */
 #define RB_BOOTP_OP		0
@@ -88,6 +89,7 @@ enum {
 	RB_OPT_USER_CLASS = 77,
 	RB_OPT_RELAY_AGENT = 82,
 	RB_OPT_CLIENT_ARCH = 93,
+	RB_OPT_CLIENT_MACHINE_ID = 97,	/* RFC 4578 section 2.3 */
 	RB_OPT_SZTP_REDIRECT = 143,	/* RFC 8572 section 8.3 */
 	RB_OPT_TFTP_SERVER_ADDRESS = 150,	/* RFC 5859 */
 	RB_OPT_END = 255,
@@ -182,7 +184,10 @@ struct rb_dhcp4_request {
 	__u16 relay_off;	/* option 82 payload */
 	__u8 relay_len;		/* 0 when absent */
 	__u8 has_overload;	/* option 52 seen */
-	__u8 pad[2];
+	__u8 is_httpclient;	/* option 60 starts with "HTTPClient" (UEFI HTTP Boot) */
+	__u8 has_uuid;		/* option 97 seen */
+	__u8 pad;
+	__u16 uuid_off;		/* option 97 UUID, after its type byte */
 };
 
 /* Reply decisions from rb_dhcp4_decide() besides a message type. */

@@ -64,18 +64,24 @@ struct rb_device {
 	__u64 xdp_replies;	/* OFFER/ACK/NAK sent by XDP */
 	__u64 us_replies;	/* OFFER/ACK/NAK sent by rackbootd */
 	__u8 hostname[RB_HOSTNAME_MAX];	/* option 12 payload */
+	__u8 uuid[16];		/* last option 97 UUID (RFC 4578), as on the wire */
+	__u8 has_uuid;		/* 1 when uuid contains a value */
+	__u8 uuid_pad[7];	/* zero */
 };
 
 /*
  * One boot file choice.  The first entry of a template that matches the
  * request wins, so rackbootd orders them: iPXE entries, then entries for
- * one architecture, then the default.
+ * one architecture, then the default.  An HTTP entry comes first of all
+ * and is skipped for clients that are not UEFI HTTP Boot clients.
  */
 struct rb_bootfile {
 	__u16 arch;		/* option 93 value, host order; RB_ARCH_ANY matches all */
 	__u8 ipxe;		/* 1: only for requests with user class "iPXE" */
 	__u8 len;		/* bytes used in name, at most RB_BOOTFILE_MAX - 1 */
 	__u8 name[RB_BOOTFILE_MAX];	/* NUL padded */
+	__u8 http;		/* 1: a URL only for requests with vendor class "HTTPClient" */
+	__u8 pad[3];		/* zero */
 };
 
 #define RB_ARCH_ANY	0xffff
@@ -92,6 +98,14 @@ struct rb_dhcp4_template {
 	__u16 opts_len;		/* bytes used in opts */
 	__u8 n_bootfiles;	/* entries used in bootfiles */
 	__u8 pad;
+	/*
+	 * Offsets in opts plus one, 0 when absent, of TLVs that opt_off
+	 * cannot index because they share a code with another TLV: option 60
+	 * "HTTPClient" and option 43 sent only to PXEClient requests.
+	 */
+	__u16 http_class_off;
+	__u16 pxe_vendor_off;
+	__u32 pad2;
 	__u16 opt_off[256];
 	__u8 opts[RB_TMPL_OPTS_LEN];
 	struct rb_bootfile bootfiles[RB_BOOTFILES_MAX];
@@ -169,11 +183,11 @@ enum rb_us_counter {
 };
 
 _Static_assert(sizeof(struct rb_mac_key) == 8, "rb_mac_key size");
-_Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX,
+_Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX + 24,
 	       "rb_device size");
-_Static_assert(sizeof(struct rb_bootfile) == 4 + RB_BOOTFILE_MAX, "rb_bootfile size");
+_Static_assert(sizeof(struct rb_bootfile) == 8 + RB_BOOTFILE_MAX, "rb_bootfile size");
 _Static_assert(sizeof(struct rb_dhcp4_template) ==
-	       16 + 512 + RB_TMPL_OPTS_LEN + RB_BOOTFILES_MAX * (4 + RB_BOOTFILE_MAX),
+	       24 + 512 + RB_TMPL_OPTS_LEN + RB_BOOTFILES_MAX * (8 + RB_BOOTFILE_MAX),
 	       "rb_dhcp4_template size");
 _Static_assert(sizeof(struct rb_iface) == 24 + 16, "rb_iface size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");

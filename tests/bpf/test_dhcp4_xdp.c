@@ -37,6 +37,17 @@ static const uint8_t mac_unknown[6] = { 0x52, 0x54, 0x00, 0x99, 0x99, 0x99 };
 static const uint8_t mac_switch[6] = { 0x52, 0x54, 0x00, 0x21, 0x30, 0x02 };
 static const uint8_t server_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
+/* Boot file of UEFI HTTP Boot clients, 30 bytes. */
+#define HTTP_BOOT_URL "http://10.213.0.1/boot/x64.efi"
+#define HTTP_BOOT_URL_BYTES \
+	'h', 't', 't', 'p', ':', '/', '/', '1', '0', '.', '2', '1', '3', '.', '0', '.', '1', \
+	'/', 'b', 'o', 'o', 't', '/', 'x', '6', '4', '.', 'e', 'f', 'i'
+
+/* The option 97 UUID sent by the client machine identifier case. */
+#define TEST_UUID_BYTES \
+	0x4c, 0x4c, 0x45, 0x44, 0x00, 0x31, 0x10, 0x80, \
+	0x80, 0x35, 0xb7, 0xc0, 0x4f, 0x52, 0x4a, 0x32
+
 static struct dhcp4_bpf *skel;
 static struct rb_dhcp4_template tmpl, switch_tmpl;	/* template ids 0 and 1 */
 static struct rb_device device, switch_device;
@@ -51,8 +62,9 @@ static uint32_t ip4(const char *s)
 }
 
 /*
- * The lab subnet with a profile with one boot file of each kind, and
- * with a switch profile that has options 150, 43 and 143.
+ * The lab subnet with a profile with one boot file of each kind and PXE
+ * discovery control 8, and with a switch profile that has options 150,
+ * 43 and 143.
  */
 static void make_templates(void)
 {
@@ -82,11 +94,15 @@ static void make_templates(void)
 	strcpy(sn.tftp_server_name, "10.213.0.1");
 
 	strcpy(pf.name, "mixed");
-	pf.bootfiles[0] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .ipxe = 1, .file = "boot.ipxe" };
-	pf.bootfiles[1] = (struct rb_cfg_bootfile){ .arch = 7, .file = "ipxe.efi" };
-	pf.bootfiles[2] = (struct rb_cfg_bootfile){ .arch = 0, .file = "undionly.kpxe" };
-	pf.bootfiles[3] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .file = "pxelinux.0" };
-	pf.n_bootfiles = 4;
+	pf.bootfiles[0] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .http = 1,
+						    .file = HTTP_BOOT_URL };
+	pf.bootfiles[1] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .ipxe = 1, .file = "boot.ipxe" };
+	pf.bootfiles[2] = (struct rb_cfg_bootfile){ .arch = 7, .file = "ipxe.efi" };
+	pf.bootfiles[3] = (struct rb_cfg_bootfile){ .arch = 0, .file = "undionly.kpxe" };
+	pf.bootfiles[4] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .file = "pxelinux.0" };
+	pf.n_bootfiles = 5;
+	pf.has_pxe_discovery_control = true;
+	pf.pxe_discovery_control = 8;
 
 	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &tmpl), 0);
 
@@ -391,6 +407,66 @@ static const struct xdp_case cases[] = {
 			255),
 	},
 	{
+		.name = "HTTPClient gets option 60 and the URL",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 93, 2, 0, 16,
+			     60, 33, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 't', ':',
+			     'A', 'r', 'c', 'h', ':', '0', '0', '0', '1', '6', ':',
+			     'U', 'N', 'D', 'I', ':', '0', '0', '3', '0', '0', '1',
+			     55, 2, 1, 67, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = HTTP_BOOT_URL,
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			60, 10, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 't',
+			1, 4, 255, 255, 255, 0,
+			67, 30, HTTP_BOOT_URL_BYTES,
+			255),
+	},
+	{
+		.name = "PXEClient asking for 43 gets discovery control",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 60, 9, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't',
+			     55, 2, 43, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = "pxelinux.0",
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			60, 9, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't',
+			43, 4, 6, 1, 8, 255,
+			1, 4, 255, 255, 255, 0,
+			255),
+	},
+	{
+		.name = "client without PXEClient gets no 43",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 55, 2, 43, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+		.boot_file = "pxelinux.0",
+		.expect_opts = OPTS(
+			53, 1, 2,
+			54, 4, 10, 213, 0, 1,
+			51, 4, 0, 0, 0x0e, 0x10,
+			58, 4, 0, 0, 0x07, 0x08,
+			59, 4, 0, 0, 0x0c, 0x4e,
+			1, 4, 255, 255, 255, 0,
+			255),
+	},
+	{
+		.name = "client machine identifier accepted",
+		.mac = mac_known,
+		.opts = OPTS(53, 1, 1, 97, 17, 0, TEST_UUID_BYTES, 55, 1, 1, 255),
+		.verdict = XDP_TX, .counter = RB_XC_TX_OFFER, .reply_type = RB_DHCPOFFER,
+	},
+	{
 		.name = "no parameter list gets every option",
 		.mac = mac_known,
 		.opts = OPTS(53, 1, 1, 255),
@@ -606,6 +682,10 @@ static void test_device_state(void **state)
 	assert_true(rec.phase_ns[RB_PHASE_LEASED] >= rec.phase_ns[RB_PHASE_OFFERED]);
 	assert_true(rec.xdp_replies > 0);
 	assert_int_equal(rec.from_xdp, 1);
+
+	/* From the "client machine identifier accepted" case. */
+	assert_int_equal(rec.has_uuid, 1);
+	assert_memory_equal(rec.uuid, ((const uint8_t[]){ TEST_UUID_BYTES }), 16);
 	(void)state;
 }
 
@@ -649,6 +729,13 @@ static const struct bad_case bad_cases[] = {
 	  .opts = OPTS(53, 1, 3, 50, 3, 10, 213, 0, 255) },
 	{ "client arch of odd length", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 93, 1, 0, 255) },
 	{ "client id of length 1", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 61, 1, 1, 255) },
+	{ "machine id of length 16", RB_XC_MALFORMED_BAD_LEN,
+	  .opts = OPTS(53, 1, 1, 97, 16, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 255) },
+	{ "machine id of length 18", RB_XC_MALFORMED_BAD_LEN,
+	  .opts = OPTS(53, 1, 1, 97, 18, 0, TEST_UUID_BYTES, 0, 255) },
+	{ "machine id of length 0", RB_XC_MALFORMED_BAD_LEN, .opts = OPTS(53, 1, 1, 97, 0, 255) },
+	{ "machine id of type 1", RB_XC_MALFORMED_BAD_LEN,
+	  .opts = OPTS(53, 1, 1, 97, 17, 1, TEST_UUID_BYTES, 255) },
 	{ "only pad bytes", RB_XC_MALFORMED_NO_END, .opts = OPTS(0, 0, 0, 0), .pad_to = 1000 },
 	{ "more than 255 options", RB_XC_MALFORMED_TOO_MANY,
 	  .opts = OPTS(53, 1, 1, EMPTY64, EMPTY64, EMPTY64, EMPTY64, 255) },

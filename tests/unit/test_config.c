@@ -343,6 +343,32 @@ static void ztp_options_load(void **state)
 	rb_config_free(cfg);
 }
 
+/* The HTTP boot file comes first and is flagged; discovery control is kept. */
+static void http_boot_and_pxe_load(void **state)
+{
+	struct rb_config *cfg = load_valid(CONFIG(SWITCH_PROFILE(
+		", \"default-boot-file\": \"fallback.0\", \"ipxe-boot-file\": \"boot.ipxe\","
+		"\"http-boot-file\": \"https://10.213.0.1/boot/x64.efi\","
+		"\"pxe-discovery-control\": 8")));
+	const struct rb_cfg_profile *profile = &cfg->profiles[0];
+
+	assert_int_equal(profile->n_bootfiles, 3);
+	assert_bootfile(&profile->bootfiles[0], RB_ARCH_ANY, false, "https://10.213.0.1/boot/x64.efi");
+	assert_true(profile->bootfiles[0].http);
+	assert_bootfile(&profile->bootfiles[1], RB_ARCH_ANY, true, "boot.ipxe");
+	assert_false(profile->bootfiles[1].http);
+	assert_bootfile(&profile->bootfiles[2], RB_ARCH_ANY, false, "fallback.0");
+	assert_false(profile->bootfiles[2].http);
+	assert_true(profile->has_pxe_discovery_control);
+	assert_int_equal(profile->pxe_discovery_control, 8);
+	rb_config_free(cfg);
+
+	cfg = load_valid(CONFIG(SWITCH_PROFILE(", \"default-boot-file\": \"fallback.0\"")));
+	assert_false(cfg->profiles[0].has_pxe_discovery_control);
+	assert_false(cfg->profiles[0].bootfiles[0].http);
+	rb_config_free(cfg);
+}
+
 /* A list of exactly 255 bytes of option 143 loads. */
 static void sztp_servers_fill_option(void **state)
 {
@@ -577,6 +603,15 @@ static const struct invalid_case invalid_cases[] = {
 	  /* struct rb_cfg_error keeps the first 255 characters of the value. */
 	  SWITCH_PATH "/vendor-specific-info", A100 A100 A10 A10 A10 A10 A10 "aaaaa",
 	  "1 to 255 bytes in hex" },
+	{ "PXE discovery control with vendor info",
+	  CONFIG(SWITCH_PROFILE(", \"vendor-specific-info\": \"01:02\", \"pxe-discovery-control\": 8")),
+	  SWITCH_PATH "/pxe-discovery-control", "8", "both set option 43" },
+	{ "HTTP boot file without a scheme",
+	  CONFIG(SWITCH_PROFILE(", \"http-boot-file\": \"boot/x64.efi\"")),
+	  SWITCH_PATH "/http-boot-file", "boot/x64.efi", "http:// or https:// URL" },
+	{ "HTTP boot file with TFTP scheme",
+	  CONFIG(SWITCH_PROFILE(", \"http-boot-file\": \"tftp://10.213.0.1/x64.efi\"")),
+	  SWITCH_PATH "/http-boot-file", "tftp://10.213.0.1/x64.efi", "http:// or https:// URL" },
 	{ "TFTP server address invalid",
 	  CONFIG(SWITCH_PROFILE(", \"tftp-server-addresses\": [\"10.213.0.300\"]")),
 	  SWITCH_PATH "/tftp-server-addresses", "10.213.0.300", "does not conform" },
@@ -872,6 +907,7 @@ int main(void)
 		cmocka_unit_test(explicit_values_kept),
 		cmocka_unit_test(bootfiles_ordered),
 		cmocka_unit_test(ztp_options_load),
+		cmocka_unit_test(http_boot_and_pxe_load),
 		cmocka_unit_test(sztp_servers_fill_option),
 		cmocka_unit_test(empty_inventory_loads),
 		cmocka_unit_test(invalid_file_reports_all),

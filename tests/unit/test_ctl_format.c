@@ -108,16 +108,20 @@ static void devices_json_exact(void **state)
 	devs[0].rec.us_replies = 1;
 	devs[0].rec.client_arch = 7;
 	devs[1].rec.client_arch = RB_ARCH_ANY;
+	for (int i = 0; i < 16; i++)
+		devs[0].rec.uuid[i] = (uint8_t)(0xa0 + i);
+	devs[0].rec.has_uuid = 1;
 
 	CAPTURE(out, rb_state_devices_json(STREAM, devs, 2));
 	assert_string_equal(out,
 		"{\"devices\":[\n"
 		"{\"mac\":\"52:54:00:21:30:01\",\"ipv4\":\"10.213.0.101\",\"hostname\":\"node\\\"1\","
 		"\"phase\":\"leased\",\"phase_times_ns\":{\"discovered\":1000,\"offered\":1000,"
-		"\"leased\":5000},\"xdp_replies\":2,\"us_replies\":1,\"client_arch\":7},\n"
+		"\"leased\":5000},\"xdp_replies\":2,\"us_replies\":1,\"client_arch\":7,"
+		"\"uuid\":\"a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf\"},\n"
 		"{\"mac\":\"52:54:00:21:30:02\",\"ipv4\":\"10.213.0.102\",\"hostname\":\"\","
 		"\"phase\":\"none\",\"phase_times_ns\":{},\"xdp_replies\":0,\"us_replies\":0,"
-		"\"client_arch\":null}\n"
+		"\"client_arch\":null,\"uuid\":null}\n"
 		"]}\n");
 	free(out);
 }

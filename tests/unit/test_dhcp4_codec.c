@@ -40,6 +40,8 @@ static size_t make_msg(uint8_t *m, size_t size, const uint8_t *opts, size_t opts
 #define PAD100 PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10, PAD10
 #define EMPTY8 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0, 224, 0
 #define EMPTY64 EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8, EMPTY8
+#define UUID16 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, \
+	       0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f
 
 struct parse_case {
 	const char *name;
@@ -66,6 +68,11 @@ static const struct parse_case parse_cases[] = {
 	{ "max message size length 1", OPTS(53, 1, 1, 57, 1, 2, 255), 0, 0, 0, RB_D4_EBADLEN },
 	{ "user class length 0", OPTS(53, 1, 1, 77, 0, 255), 0, 0, 0, RB_D4_EBADLEN },
 	{ "relay agent length 0", OPTS(53, 1, 1, 82, 0, 255), 0, 0, 0, RB_D4_EBADLEN },
+	{ "machine id length 17 type 0", OPTS(53, 1, 1, 97, 17, 0, UUID16, 255), 0, 0, 0, RB_D4_OK },
+	{ "machine id length 16", OPTS(53, 1, 1, 97, 16, UUID16, 255), 0, 0, 0, RB_D4_EBADLEN },
+	{ "machine id length 18", OPTS(53, 1, 1, 97, 18, 0, UUID16, 0, 255), 0, 0, 0, RB_D4_EBADLEN },
+	{ "machine id length 0", OPTS(53, 1, 1, 97, 0, 255), 0, 0, 0, RB_D4_EBADLEN },
+	{ "machine id type 1", OPTS(53, 1, 1, 97, 17, 1, UUID16, 255), 0, 0, 0, RB_D4_EBADLEN },
 	{ "longer than an Ethernet MTU", OPTS(53, 1, 1, 255), 1473, 0, 0, RB_D4_ELONG },
 	{ "pad bytes only", OPTS(0), 1400, 0, 0, RB_D4_ENOEND },
 	{ "1000 pad bytes then options", OPTS(PAD100, PAD100, PAD100, PAD100, PAD100, PAD100, PAD100,
@@ -118,6 +125,29 @@ static void test_parse_fields(void **state)
 	assert_int_equal(work.in.b[work.req.prl_off + 2], 6);
 	assert_int_equal(work.req.client_id_len, 7);
 	assert_int_equal(work.req.relay_len, 0);
+	(void)state;
+}
+
+/* Option 60 "HTTPClient..." and a valid option 97. */
+static void test_parse_http_and_uuid(void **state)
+{
+	uint8_t msg[512];
+	size_t len = make_msg(msg, sizeof(msg),
+			      OPTS(53, 1, 1, 60, 15, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 't',
+				   ':', 'A', 'r', 'c', 'h', 97, 17, 0, UUID16, 255), 300);
+
+	assert_int_equal(rb_dhcp4_load(&work, msg, len), RB_D4_OK);
+	assert_int_equal(work.req.is_httpclient, 1);
+	assert_int_equal(work.req.is_pxeclient, 0);
+	assert_int_equal(work.req.has_uuid, 1);
+	assert_memory_equal(&work.in.b[work.req.uuid_off], ((const uint8_t[]){ UUID16 }), 16);
+
+	/* "HTTPClien" is one byte short of the class. */
+	len = make_msg(msg, sizeof(msg),
+		       OPTS(53, 1, 1, 60, 9, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 255), 300);
+	assert_int_equal(rb_dhcp4_load(&work, msg, len), RB_D4_OK);
+	assert_int_equal(work.req.is_httpclient, 0);
+	assert_int_equal(work.req.has_uuid, 0);
 	(void)state;
 }
 
@@ -218,6 +248,46 @@ static void test_template_ztp_options(void **state)
 	(void)state;
 }
 
+/*
+ * The HTTPClient class and the PXE option 43 are kept outside opt_off[],
+ * and the HTTP boot file keeps its flag.
+ */
+static void test_template_http_and_pxe(void **state)
+{
+	struct rb_dhcp4_template t;
+	struct rb_cfg_subnet sn;
+	struct rb_cfg_profile pf = { 0 };
+
+	make_subnet(&sn);
+	pf.bootfiles[0] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .http = true,
+						    .file = "https://boot.example/x.efi" };
+	pf.bootfiles[1] = (struct rb_cfg_bootfile){ .arch = RB_ARCH_ANY, .file = "x.efi" };
+	pf.n_bootfiles = 2;
+	pf.has_pxe_discovery_control = true;
+	pf.pxe_discovery_control = 8;
+
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), 0);
+	assert_tmpl_option(&t, RB_OPT_VENDOR_CLASS,
+			   OPTS(60, 9, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't'));
+	assert_int_not_equal(t.http_class_off, 0);
+	assert_memory_equal(&t.opts[t.http_class_off - 1],
+			    ((const uint8_t[]){ 60, 10, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 't' }),
+			    12);
+	assert_int_equal(t.opt_off[RB_OPT_VENDOR_SPECIFIC], 0);
+	assert_int_not_equal(t.pxe_vendor_off, 0);
+	assert_memory_equal(&t.opts[t.pxe_vendor_off - 1],
+			    ((const uint8_t[]){ 43, 4, 6, 1, 8, 255 }), 6);
+	assert_int_equal(t.bootfiles[0].http, 1);
+	assert_int_equal(t.bootfiles[0].len, 26);
+	assert_int_equal(t.bootfiles[1].http, 0);
+
+	/* Without the leaf there is no PXE option 43. */
+	pf.has_pxe_discovery_control = false;
+	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &t), 0);
+	assert_int_equal(t.pxe_vendor_off, 0);
+	(void)state;
+}
+
 /* A profile without the switch options adds none of them. */
 static void test_template_ztp_absent(void **state)
 {
@@ -312,10 +382,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_parse_fields),
+		cmocka_unit_test(test_parse_http_and_uuid),
 		cmocka_unit_test(test_template_options),
 		cmocka_unit_test(test_template_too_long),
 		cmocka_unit_test(test_template_ztp_options),
 		cmocka_unit_test(test_template_ztp_absent),
+		cmocka_unit_test(test_template_http_and_pxe),
 		cmocka_unit_test(test_template_sztp_too_long),
 		cmocka_unit_test(test_template_profile_overflow),
 		cmocka_unit_test(test_reply_limit),

@@ -24,6 +24,7 @@
 #define RB_CFG_OPTION_MAX	255	/* DHCPv4 option payload, without concatenation */
 #define RB_CFG_URIS_MAX		8	/* URIs per profile list */
 #define RB_CFG_URI_MAX		254	/* URI bytes plus NUL; fits one option 143 entry */
+#define RB_CFG_POOL_RANGES_MAX	16	/* ranges per subnet pool */
 
 enum rb_xdp_mode {
 	RB_XDP_MODE_NATIVE = 0,	/* driver mode; fails where unsupported */
@@ -40,6 +41,12 @@ struct rb_cfg_iface {
 struct rb_cfg_addrs {
 	uint32_t addr[RB_CFG_ADDRS_MAX];
 	uint8_t count;
+};
+
+/* One block of pool addresses, start and end included, network byte order. */
+struct rb_cfg_pool_range {
+	uint32_t start;
+	uint32_t end;
 };
 
 struct rb_cfg_subnet {
@@ -60,18 +67,23 @@ struct rb_cfg_subnet {
 	struct rb_cfg_addrs log_servers;	/* option 7 */
 	char domain_name[RB_CFG_DOMAIN_MAX];	/* option 15, "" = none */
 	char tftp_server_name[RB_CFG_DOMAIN_MAX];	/* option 66, "" = none */
+	/* Addresses for devices not in the inventory; none when n_pool_ranges is 0. */
+	struct rb_cfg_pool_range pool_ranges[RB_CFG_POOL_RANGES_MAX];
+	uint8_t n_pool_ranges;
+	size_t pool_profile;		/* index into profiles */
 };
 
 /* One boot file rule of a profile: which file for which client. */
 struct rb_cfg_bootfile {
 	uint16_t arch;			/* option 93 value, or RB_ARCH_ANY */
 	bool ipxe;			/* client sent user class "iPXE" */
+	bool http;			/* client sent vendor class "HTTPClient"; file is a URL */
 	char file[RB_BOOTFILE_MAX];
 };
 
 struct rb_cfg_profile {
 	char name[RB_CFG_NAME_MAX];
-	/* Ordered iPXE first, then per architecture, then the default. */
+	/* Ordered HTTP first, then iPXE, then per architecture, then the default. */
 	struct rb_cfg_bootfile bootfiles[RB_BOOTFILES_MAX];
 	uint8_t n_bootfiles;
 
@@ -82,6 +94,9 @@ struct rb_cfg_profile {
 	/* Option 143 URIs (RFC 8572), checked to fit RB_CFG_OPTION_MAX bytes encoded. */
 	char sztp_servers[RB_CFG_URIS_MAX][RB_CFG_URI_MAX];
 	uint8_t n_sztp_servers;
+	/* PXE_DISCOVERY_CONTROL in an option 43 sent only to PXE clients. */
+	bool has_pxe_discovery_control;
+	uint8_t pxe_discovery_control;
 };
 
 struct rb_cfg_device {
@@ -97,6 +112,7 @@ struct rb_config {
 	char tftp_root[PATH_MAX];
 	uint16_t tftp_port;		/* default 69 */
 	uint16_t dhcp4_server_port;	/* default 67 */
+	uint32_t decline_quarantine;	/* seconds a declined pool address rests, default 300 */
 	char log_level[16];		/* error, warning, info, debug */
 
 	struct rb_cfg_iface *ifaces;

@@ -165,6 +165,110 @@ static void check_device(struct rb_config *cfg, size_t i, const struct lyd_node 
 			       "is a router of subnet \"%s\"; use another address", subnet->name);
 }
 
+static bool in_range(const struct rb_cfg_pool_range *range, uint32_t addr)
+{
+	return ntohl(addr) >= ntohl(range->start) && ntohl(addr) <= ntohl(range->end);
+}
+
+/* The end of one range: inside the prefix and a host address. */
+static bool check_range_end(const struct rb_cfg_subnet *subnet, uint32_t addr, const char *path,
+			    struct rb_cfg_errors *errs)
+{
+	char text[INET_ADDRSTRLEN], prefix[INET_ADDRSTRLEN + 4];
+	const char *role = reserved_role(subnet, addr);
+
+	addr_str(addr, text);
+	prefix_str(subnet, prefix, sizeof(prefix));
+	if (!in_subnet(subnet, addr)) {
+		rb_cfg_err_add(errs, path, text, "not inside prefix %s of subnet \"%s\"; pool "
+			       "addresses must belong to their subnet", prefix, subnet->name);
+		return false;
+	}
+	if (role) {
+		rb_cfg_err_add(errs, path, text, "is the %s address of prefix %s; use a host "
+			       "address", role, prefix);
+		return false;
+	}
+	return true;
+}
+
+/* Addresses that a pool range must not hand out: the server, routers, inventory devices. */
+static void check_range_taken(const struct rb_config *cfg, const struct rb_cfg_subnet *subnet,
+			      const struct rb_cfg_pool_range *range, const char *path,
+			      const char *start, struct rb_cfg_errors *errs)
+{
+	char addr[INET_ADDRSTRLEN];
+
+	if (in_range(range, subnet->server_id))
+		rb_cfg_err_add(errs, path, start, "the range contains the server-address %s; start "
+			       "the range after it or end it before it",
+			       addr_str(subnet->server_id, addr));
+	for (uint8_t i = 0; i < subnet->routers.count; i++) {
+		if (in_range(range, subnet->routers.addr[i]))
+			rb_cfg_err_add(errs, path, start, "the range contains the router %s; move the "
+				       "range or the router", addr_str(subnet->routers.addr[i], addr));
+	}
+	for (size_t i = 0; i < cfg->n_devices; i++) {
+		if (in_range(range, cfg->devices[i].ipv4))
+			rb_cfg_err_add(errs, path, start, "the range contains %s, the address of "
+				       "inventory device %02x:%02x:%02x:%02x:%02x:%02x; move the "
+				       "range or the device", addr_str(cfg->devices[i].ipv4, addr),
+				       cfg->devices[i].mac[0], cfg->devices[i].mac[1],
+				       cfg->devices[i].mac[2], cfg->devices[i].mac[3],
+				       cfg->devices[i].mac[4], cfg->devices[i].mac[5]);
+	}
+}
+
+/* The pool ranges of one subnet, in the order config_convert.c read them. */
+static void check_pool(const struct rb_config *cfg, const struct rb_cfg_subnet *subnet,
+		       const struct lyd_node *src, struct rb_cfg_errors *errs)
+{
+	char path[PATH_LEN], start[INET_ADDRSTRLEN], end[INET_ADDRSTRLEN], other[INET_ADDRSTRLEN];
+	struct lyd_node *pool = NULL;
+	const struct lyd_node *node;
+	uint8_t i = 0;
+
+	if (subnet->n_pool_ranges == 0 || lyd_find_path(src, "pool", 0, &pool))
+		return;
+
+	LY_LIST_FOR(lyd_child(pool), node) {
+		const struct rb_cfg_pool_range *range;
+		bool ends_ok;
+
+		if (!node->schema || strcmp(node->schema->name, "range") != 0)
+			continue;
+		if (i >= subnet->n_pool_ranges)
+			break;
+		range = &subnet->pool_ranges[i++];
+		addr_str(range->start, start);
+		addr_str(range->end, end);
+
+		ends_ok = check_range_end(subnet, range->start,
+					  rb_cfg_child_path(node, "start", path, sizeof(path)), errs);
+		ends_ok &= check_range_end(subnet, range->end,
+					   rb_cfg_child_path(node, "end", path, sizeof(path)), errs);
+		if (!ends_ok)
+			continue;
+		if (ntohl(range->end) < ntohl(range->start)) {
+			rb_cfg_err_add(errs, path, end, "below the range's start %s; swap start and "
+				       "end", start);
+			continue;
+		}
+
+		rb_cfg_child_path(node, "start", path, sizeof(path));
+		check_range_taken(cfg, subnet, range, path, start, errs);
+		for (uint8_t j = 0; j + 1 < i; j++) {
+			const struct rb_cfg_pool_range *earlier = &subnet->pool_ranges[j];
+
+			if (ntohl(range->start) <= ntohl(earlier->end) &&
+			    ntohl(earlier->start) <= ntohl(range->end))
+				rb_cfg_err_add(errs, path, start, "the range %s-%s overlaps the range "
+					       "starting at %s; merge the two", start, end,
+					       addr_str(earlier->start, other));
+		}
+	}
+}
+
 /*
  * The YANG list key compares MAC strings, so 52:54:00:aa:00:01 and
  * 52:54:00:AA:00:01 pass as two devices.  devices_by_mac puts equal MACs
@@ -203,4 +307,7 @@ void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,
 
 	if (cfg->devices_by_mac)
 		check_mac_case(cfg, src, errs);
+
+	for (size_t i = 0; i < cfg->n_subnets; i++)
+		check_pool(cfg, &cfg->subnets[i], src->subnets[i], errs);
 }

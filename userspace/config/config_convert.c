@@ -82,6 +82,8 @@ static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 	cfg->tftp_port = port ? port->uint16 : 0;
 	port = child_value(child(root, "dhcpv4"), "server-port");
 	cfg->dhcp4_server_port = port ? port->uint16 : 0;
+	port = child_value(child(root, "dhcpv4"), "decline-quarantine");
+	cfg->decline_quarantine = port ? port->uint32 : 300;
 }
 
 /* libyang fills in the container and its defaults; the fallbacks are the same. */
@@ -219,9 +221,10 @@ static int add_bootfile(struct rb_cfg_profile *profile, uint16_t arch, bool ipxe
 	return 0;
 }
 
-/* Boot files in match order: iPXE, then by architecture, then the default. */
+/* Boot files in match order: HTTP, iPXE, then by architecture, then the default. */
 static int convert_profile(const struct lyd_node *node, struct rb_cfg_profile *profile)
 {
+	const char *http = child_str(node, "http-boot-file");
 	const char *ipxe = child_str(node, "ipxe-boot-file");
 	const char *fallback = child_str(node, "default-boot-file");
 	const struct lyd_node *entry;
@@ -230,7 +233,12 @@ static int convert_profile(const struct lyd_node *node, struct rb_cfg_profile *p
 
 	copy_str(profile->name, sizeof(profile->name), child_str(node, "name"));
 
-	if (ipxe)
+	if (http) {
+		ret = add_bootfile(profile, RB_ARCH_ANY, false, http);
+		if (!ret)
+			profile->bootfiles[profile->n_bootfiles - 1].http = true;
+	}
+	if (!ret && ipxe)
 		ret = add_bootfile(profile, RB_ARCH_ANY, true, ipxe);
 
 	first_arch = profile->n_bootfiles;
@@ -294,6 +302,30 @@ static void convert_sztp_servers(const struct lyd_node *node, struct rb_cfg_prof
 	}
 }
 
+/*
+ * PXE_DISCOVERY_CONTROL goes in an option 43 of its own, so a profile
+ * cannot also send a raw option 43: a client would get two of them.
+ */
+static void convert_pxe_discovery(const struct lyd_node *node, struct rb_cfg_profile *profile,
+				  struct rb_cfg_errors *errs)
+{
+	const struct lyd_value *value = child_value(node, "pxe-discovery-control");
+	char path[512];
+
+	if (!value)
+		return;
+	if (profile->vendor_info_len) {
+		rb_cfg_err_add(errs, rb_cfg_child_path(node, "pxe-discovery-control", path,
+						       sizeof(path)),
+			       lyd_get_value(child(node, "pxe-discovery-control")),
+			       "pxe-discovery-control and vendor-specific-info both set option 43; "
+			       "remove one, or put PXE vendor option 6 into vendor-specific-info");
+		return;
+	}
+	profile->has_pxe_discovery_control = true;
+	profile->pxe_discovery_control = value->uint8;
+}
+
 static void convert_profile_options(const struct lyd_node *node, struct rb_cfg_profile *profile,
 				    struct rb_cfg_errors *errs)
 {
@@ -301,6 +333,7 @@ static void convert_profile_options(const struct lyd_node *node, struct rb_cfg_p
 	convert_hex(child_str(node, "vendor-specific-info"), profile->vendor_info,
 		    sizeof(profile->vendor_info), &profile->vendor_info_len);
 	convert_sztp_servers(node, profile, errs);
+	convert_pxe_discovery(node, profile, errs);
 }
 
 static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
@@ -350,6 +383,29 @@ static void convert_device(const struct lyd_node *node, const struct rb_config *
 	device->ipv4 = ipv4(child_str(node, "ipv4-address"));
 	copy_str(device->hostname, sizeof(device->hostname), child_str(node, "hostname"));
 	device->profile = profile ? profile_index(cfg, profile) : 0;
+}
+
+/* The pool of one subnet; runs after convert_profiles for the profile index. */
+static void convert_pool(const struct lyd_node *subnet_node, const struct rb_config *cfg,
+			 struct rb_cfg_subnet *subnet)
+{
+	const struct lyd_node *pool = child(subnet_node, "pool"), *node;
+	const char *profile;
+
+	if (!pool)
+		return;
+	FOR_EACH_ENTRY(pool, "range", node) {
+		struct rb_cfg_pool_range *range;
+
+		/* YANG max-elements limits the count; this keeps the array safe. */
+		if (subnet->n_pool_ranges >= RB_CFG_POOL_RANGES_MAX)
+			break;
+		range = &subnet->pool_ranges[subnet->n_pool_ranges++];
+		range->start = ipv4(child_str(node, "start"));
+		range->end = ipv4(child_str(node, "end"));
+	}
+	profile = child_str(pool, "profile");
+	subnet->pool_profile = profile ? profile_index(cfg, profile) : 0;
 }
 
 static int convert_devices(const struct lyd_node *root, struct rb_config *cfg,
@@ -402,6 +458,8 @@ int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
 		ret = convert_profiles(root, cfg, errs);
 	if (!ret)
 		ret = convert_devices(root, cfg, src);
+	for (size_t i = 0; !ret && i < cfg->n_subnets; i++)
+		convert_pool(src->subnets[i], cfg, &cfg->subnets[i]);
 	return ret;
 }
 

@@ -174,11 +174,16 @@ static bool recv_queue(struct rb_dhcp4_server *srv, unsigned int slot)
 
 int rb_dhcp4_server_start(struct rb_dhcp4_server *srv)
 {
+	int err;
+
 	if (srv->cfg.devices_fd < 0 || srv->cfg.templates_fd < 0 || srv->cfg.ifaces_fd < 0) {
 		log_err("dhcpv4: starting the slow path without its maps; call "
 			"rb_dhcp4_server_set_maps() first");
 		return -EINVAL;
 	}
+	err = rb_dhcp4_server_pool_start(srv);
+	if (err)
+		return err;
 	for (unsigned int i = 0; i < RB_DHCP4_RECV_SLOTS; i++) {
 		if (!recv_queue(srv, i)) {
 			log_err("dhcpv4: the io_uring submission queue is full; start with a "
@@ -250,5 +255,6 @@ void rb_dhcp4_server_free(struct rb_dhcp4_server *srv)
 		return;
 	close(srv->udp_fd);
 	close(srv->packet_fd);
+	rb_dhcp4_server_pool_free(srv);
 	free(srv);
 }

@@ -33,6 +33,7 @@
 #include "common/uring.h"
 
 struct rb_dhcp4_server;
+struct rb_config;
 
 struct rb_dhcp4_server_config {
 	int devices_fd;		/* rb_devices; -1 for rb_dhcp4_server_set_maps() later */
@@ -42,6 +43,11 @@ struct rb_dhcp4_server_config {
 	uint16_t server_port;	/* host order, bound on 0.0.0.0 */
 	uint16_t client_port;	/* host order, destination of replies */
 	uint16_t relay_port;	/* host order, destination at giaddr; 0 = the bound server port */
+	/*
+	 * The loaded config, for the subnet pools; it must outlive the
+	 * server.  NULL = devices not in the inventory are ignored.
+	 */
+	const struct rb_config *config;
 };
 
 /*
@@ -63,7 +69,11 @@ void rb_dhcp4_server_set_maps(struct rb_dhcp4_server *srv, int devices_fd, int t
 /* Local port of the UDP socket, host order (useful with server_port 0). */
 uint16_t rb_dhcp4_server_port(const struct rb_dhcp4_server *srv);
 
-/* Queue the receives.  Returns 0, or a negative errno (-EINVAL without maps). */
+/*
+ * Rebuild the pool allocator from the pool devices in rb_devices, then
+ * queue the receives.  Returns 0, or a negative errno (-EINVAL without
+ * maps, -ENOMEM).
+ */
 int rb_dhcp4_server_start(struct rb_dhcp4_server *srv);
 
 static inline bool rb_dhcp4_owns(uint64_t user_data)

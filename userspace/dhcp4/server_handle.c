@@ -291,6 +291,10 @@ static void answer(struct rb_dhcp4_server *srv, int ifindex, const struct rb_ifa
 		rb_device_set_phase(dev, RB_PHASE_DISCOVERED, now);
 	if (req->has_client_arch)
 		dev->client_arch = req->client_arch;
+	if (req->has_uuid) {
+		memcpy(dev->uuid, &srv->work.in.b[req->uuid_off], RB_UUID_LEN);
+		dev->has_uuid = 1;
+	}
 
 	type = reply(srv, ifindex, iface, dev, n);
 	if (type)
@@ -390,9 +394,17 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 	}
 
 	if (rb_device_get(srv->cfg.devices_fd, req->chaddr, &dev)) {
+		if (req->msg_type == RB_DHCPDISCOVER) {
+			err = rb_dhcp4_server_pool_add(srv, ifindex, &dev, n.mac, n.ifname);
+			if (err == 0)
+				answer(srv, ifindex, &iface, &dev, &n);
+			if (err != -ENOENT)
+				return;
+		}
 		rb_dhcp4_count(srv, RB_UC_IGNORED_UNKNOWN);
 		rb_log_repeat(&repeat_unknown, "dhcpv4: %s from %s on %s ignored: the MAC is not in "
-			      "the inventory and no pool is configured",
+			      "the inventory and has no pool address; only a DISCOVER on a link "
+			      "whose subnet has a pool gets one",
 			      msg_type_text(req->msg_type, type_text, sizeof(type_text)), n.mac,
 			      n.ifname);
 		return;
@@ -400,6 +412,9 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 
 	if (req->msg_type == RB_DHCPDISCOVER || req->msg_type == RB_DHCPREQUEST)
 		answer(srv, ifindex, &iface, &dev, &n);
+	else if ((req->msg_type == RB_DHCPRELEASE || req->msg_type == RB_DHCPDECLINE) &&
+		 rb_dhcp4_server_pool_return(srv, &dev, n.mac, n.ifname))
+		return;
 	else
 		other_type(srv, &n);
 }

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "dhcp4/answer.h"
+#include "dhcp4/pool.h"
 #include "dhcp4/server.h"
 #include "rackboot/maps.h"
 
@@ -41,6 +42,8 @@ struct rb_dhcp4_server {
 	uint16_t relay_port;	/* host order, destination port of replies to relay agents */
 	bool stopping;
 	struct rb_dhcp4_work work;
+	struct rb_dhcp4_pool pool;	/* used when cfg.config has pools */
+	uint32_t *pool_template;	/* template id per config subnet with a pool, or NULL */
 	/*
 	 * The reply frame starts RB_DHCP4_FRAME_ALIGN bytes into this buffer,
 	 * so that rb_dhcp4_frame() writes its IPv4 and UDP headers at 4-byte
@@ -49,6 +52,29 @@ struct rb_dhcp4_server {
 	_Alignas(8) uint8_t frame_buf[RB_DHCP4_FRAME_ALIGN + RB_DHCP4_FRAME_HDR + RB_DHCP4_MAX_LEN];
 	struct rb_dhcp4_recv recv[RB_DHCP4_RECV_SLOTS];
 };
+
+/* server_pool.c */
+
+/* Build the pool templates and rebuild the allocator from rb_devices; 0 without pools. */
+int rb_dhcp4_server_pool_start(struct rb_dhcp4_server *srv);
+void rb_dhcp4_server_pool_free(struct rb_dhcp4_server *srv);
+
+/*
+ * Give the unknown device of the parsed DISCOVER a pool address and add
+ * its record to rb_devices, filling *dev.  Returns 0, -ENOENT when no
+ * pool serves the request (nothing counted or logged), or another
+ * negative errno after counting and logging (-ENOSPC: pool exhausted).
+ */
+int rb_dhcp4_server_pool_add(struct rb_dhcp4_server *srv, int ifindex, struct rb_device *dev,
+			     const char *mac, const char *ifname);
+
+/*
+ * Handle the parsed RELEASE or DECLINE of a device with record dev.
+ * Returns false when dev is not a pool device, which leaves the
+ * message to the caller.
+ */
+bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_device *dev,
+				 const char *mac, const char *ifname);
 
 static inline void rb_dhcp4_count(struct rb_dhcp4_server *srv, enum rb_us_counter c)
 {

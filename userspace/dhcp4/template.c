@@ -8,18 +8,42 @@
 #include "dhcp4/template.h"
 #include "rackboot/dhcp4_wire.h"
 
-/* Append one option TLV to the template and index it. */
-static int tmpl_put(struct rb_dhcp4_template *t, uint8_t code, const void *data, size_t len)
+/*
+ * Append one option TLV to the template without indexing it.  Stores its
+ * offset plus one, the opt_off[] form, in *off.
+ */
+static int tmpl_append(struct rb_dhcp4_template *t, uint8_t code, const void *data, size_t len,
+		       uint16_t *off)
 {
 	if (len > 255 || t->opts_len + 2 + len > RB_TMPL_OPTS_LEN)
 		return -ENOSPC;
 
-	t->opt_off[code] = t->opts_len + 1;
+	*off = t->opts_len + 1;
 	t->opts[t->opts_len] = code;
 	t->opts[t->opts_len + 1] = (uint8_t)len;
 	memcpy(&t->opts[t->opts_len + 2], data, len);
 	t->opts_len += 2 + len;
 	return 0;
+}
+
+/* Append one option TLV to the template and index it. */
+static int tmpl_put(struct rb_dhcp4_template *t, uint8_t code, const void *data, size_t len)
+{
+	return tmpl_append(t, code, data, len, &t->opt_off[code]);
+}
+
+/*
+ * Option 43 for PXE clients with only PXE_DISCOVERY_CONTROL (PXE 2.1
+ * vendor option 6), kept out of opt_off[] so that other clients never
+ * get it.
+ */
+static int tmpl_put_pxe_discovery(struct rb_dhcp4_template *t, const struct rb_cfg_profile *p)
+{
+	uint8_t payload[] = { 6, 1, p->pxe_discovery_control, RB_OPT_END };
+
+	if (!p->has_pxe_discovery_control)
+		return 0;
+	return tmpl_append(t, RB_OPT_VENDOR_SPECIFIC, payload, sizeof(payload), &t->pxe_vendor_off);
 }
 
 static int tmpl_put_u32(struct rb_dhcp4_template *t, uint8_t code, uint32_t host_value)
@@ -72,7 +96,7 @@ static int tmpl_put_sztp_servers(struct rb_dhcp4_template *t, const struct rb_cf
 	return tmpl_put(t, RB_OPT_SZTP_REDIRECT, payload, len);
 }
 
-/* The switch ZTP and SZTP options of a profile: 150, 43 and 143. */
+/* The switch ZTP and SZTP options of a profile: 150, 43 and 143, and the PXE 43. */
 static int tmpl_put_profile_options(struct rb_dhcp4_template *t, const struct rb_cfg_profile *p)
 {
 	int err = 0;
@@ -81,6 +105,7 @@ static int tmpl_put_profile_options(struct rb_dhcp4_template *t, const struct rb
 	if (p->vendor_info_len)
 		err = err ?: tmpl_put(t, RB_OPT_VENDOR_SPECIFIC, p->vendor_info, p->vendor_info_len);
 	err = err ?: tmpl_put_sztp_servers(t, p);
+	err = err ?: tmpl_put_pxe_discovery(t, p);
 	return err;
 }
 
@@ -98,6 +123,7 @@ static int tmpl_put_bootfiles(struct rb_dhcp4_template *t, const struct rb_cfg_p
 			return -ENAMETOOLONG;
 		dst->arch = src->arch;
 		dst->ipxe = src->ipxe;
+		dst->http = src->http;
 		dst->len = (uint8_t)len;
 		memcpy(dst->name, src->file, len);
 	}
@@ -132,6 +158,9 @@ int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
 	err = err ?: tmpl_put_u32(out, RB_OPT_REBINDING_TIME, subnet->rebinding_time);
 	/* PXE clients ignore an offer that lacks class "PXEClient" (PXE 2.1). */
 	err = err ?: tmpl_put_string(out, RB_OPT_VENDOR_CLASS, "PXEClient");
+	/* UEFI HTTP Boot clients ignore an offer that lacks class "HTTPClient". */
+	err = err ?: tmpl_append(out, RB_OPT_VENDOR_CLASS, "HTTPClient", strlen("HTTPClient"),
+				 &out->http_class_off);
 	err = err ?: tmpl_put_string(out, RB_OPT_TFTP_SERVER, subnet->tftp_server_name);
 	if (err) {
 		log_err("dhcpv4 subnet %s: options do not fit the %d-byte reply template: "
@@ -185,8 +214,9 @@ int rb_dhcp4_templates_build(const struct rb_config *cfg, struct rb_dhcp4_templa
 	memset(out, 0, sizeof(*out));
 	out->items = calloc(RB_MAX_TEMPLATES, sizeof(*out->items));
 	out->device_template = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(uint32_t));
+	out->pool_template = calloc(cfg->n_subnets ? cfg->n_subnets : 1, sizeof(uint32_t));
 	pairs = calloc(RB_MAX_TEMPLATES, sizeof(*pairs));
-	if (!out->items || !out->device_template || !pairs) {
+	if (!out->items || !out->device_template || !out->pool_template || !pairs) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -212,6 +242,31 @@ int rb_dhcp4_templates_build(const struct rb_config *cfg, struct rb_dhcp4_templa
 			goto out;
 	}
 
+	/* Pool devices of a subnet share the template of (subnet, pool profile). */
+	for (size_t s = 0; s < cfg->n_subnets; s++) {
+		const struct rb_cfg_subnet *subnet = &cfg->subnets[s];
+		size_t before = out->count;
+		int id;
+
+		if (subnet->n_pool_ranges == 0)
+			continue;
+		id = template_id(out, pairs, cfg->n_profiles, s, subnet->pool_profile);
+		if (id < 0) {
+			log_err("more than %d (subnet, boot profile) pairs in the inventory and "
+				"pools: merge profiles or subnets", RB_MAX_TEMPLATES);
+			err = id;
+			goto out;
+		}
+		out->pool_template[s] = (uint32_t)id;
+		if (out->count == before)
+			continue;
+
+		err = rb_dhcp4_template_encode(subnet, &cfg->profiles[subnet->pool_profile],
+					       &out->items[id]);
+		if (err)
+			goto out;
+	}
+
 out:
 	free(pairs);
 	if (err)
@@ -223,6 +278,7 @@ void rb_dhcp4_templates_free(struct rb_dhcp4_templates *t)
 {
 	free(t->items);
 	free(t->device_template);
+	free(t->pool_template);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -17,6 +17,7 @@ struct rb_dhcp4_templates {
 	struct rb_dhcp4_template *items;	/* index = template id */
 	size_t count;
 	uint32_t *device_template;		/* template id per config device */
+	uint32_t *pool_template;		/* template id per config subnet with a pool */
 };
 
 /*

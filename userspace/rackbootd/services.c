@@ -77,6 +77,7 @@ static int dhcp4_open(struct rb_daemon *d)
 		.ifaces_fd = -1,
 		.server_port = d->cfg->dhcp4_server_port,
 		.client_port = (uint16_t)(d->cfg->dhcp4_server_port + 1),
+		.config = d->cfg,
 	};
 
 	return rb_dhcp4_server_new(&d->ring, &cfg, &d->dhcp4);

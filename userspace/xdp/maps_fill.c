@@ -4,7 +4,8 @@
  * reply templates and device records.  Records of devices still in the
  * inventory keep their state (phase, times, reply counts) and get the new
  * inventory fields.  Records of devices no longer in the inventory are
- * deleted.
+ * deleted, except the records of pool devices (dhcp4/pool.h), which keep
+ * their address and get the template of their subnet's pool.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "dhcp4/pool.h"
 #include "dhcp4/template.h"
 #include "xdp/device_state.h"
 #include "xdp/loader_internal.h"
@@ -112,8 +114,39 @@ static int devices_write(int fd, const struct rb_config *cfg, const struct rb_dh
 	return 0;
 }
 
-/* Collect the keys of records whose MAC is not in the inventory, then delete them. */
-static int devices_prune(int fd, const struct rb_config *cfg, struct rb_xdp_summary *summary)
+/*
+ * Point a pool device's record at its subnet's pool template.  Returns
+ * true when the record is a pool device's and was kept.
+ */
+static bool pool_keep(int fd, const struct rb_config *cfg, const struct rb_dhcp4_templates *t,
+		      const struct rb_mac_key *key)
+{
+	struct rb_device rec;
+	size_t subnet;
+	char mac[18];
+
+	if (bpf_map_lookup_elem(fd, key, &rec) || !rb_dhcp4_pool_is_dynamic(cfg, key->addr, rec.ipv4))
+		return false;
+	rb_dhcp4_pool_find(cfg, rec.ipv4, &subnet);
+	if (rec.template_id == t->pool_template[subnet])
+		return true;
+
+	rec.template_id = t->pool_template[subnet];
+	if (bpf_map_update_elem(fd, key, &rec, BPF_EXIST)) {
+		log_warn("map %s: pointing pool device %s at template %u failed: %s; removing it",
+			 RB_PIN_DEVICES, rb_mac_format(key->addr, mac), rec.template_id,
+			 strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Collect the keys of records whose MAC is not in the inventory and that
+ * are not pool devices, then delete them.
+ */
+static int devices_prune(int fd, const struct rb_config *cfg, const struct rb_dhcp4_templates *t,
+			 struct rb_xdp_summary *summary)
 {
 	struct rb_mac_key *stale, key, *prev = NULL;
 	size_t n = 0;
@@ -124,7 +157,7 @@ static int devices_prune(int fd, const struct rb_config *cfg, struct rb_xdp_summ
 		return -ENOMEM;
 
 	while (n < RB_MAX_DEVICES && bpf_map_get_next_key(fd, prev, &key) == 0) {
-		if (!rb_config_device_by_mac(cfg, key.addr))
+		if (!rb_config_device_by_mac(cfg, key.addr) && !pool_keep(fd, cfg, t, &key))
 			stale[n++] = key;
 		prev = &key;
 	}
@@ -165,7 +198,7 @@ int rb_xdp_maps_fill(const struct rb_config *cfg, const struct rb_xdp_maps *maps
 	if (!err)
 		err = devices_write(maps->devices, cfg, &t, summary);
 	if (!err)
-		err = devices_prune(maps->devices, cfg, summary);
+		err = devices_prune(maps->devices, cfg, &t, summary);
 	summary->templates = t.count;
 	rb_dhcp4_templates_free(&t);
 	return err;

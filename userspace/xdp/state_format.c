@@ -46,9 +46,20 @@ static void device_json(FILE *out, const struct rb_state_device *d)
 	fprintf(out, "},\"xdp_replies\":%" PRIu64 ",\"us_replies\":%" PRIu64 ",\"client_arch\":",
 		(uint64_t)r->xdp_replies, (uint64_t)r->us_replies);
 	if (r->client_arch == RB_ARCH_ANY)
-		fputs("null}", out);
+		fputs("null", out);
 	else
-		fprintf(out, "%u}", r->client_arch);
+		fprintf(out, "%u", r->client_arch);
+
+	/* The option 97 UUID in wire order, in the 8-4-4-4-12 form of RFC 4122. */
+	fputs(",\"uuid\":", out);
+	if (!r->has_uuid) {
+		fputs("null}", out);
+		return;
+	}
+	fputc('"', out);
+	for (int i = 0; i < 16; i++)
+		fprintf(out, "%s%02x", (i == 4 || i == 6 || i == 8 || i == 10) ? "-" : "", r->uuid[i]);
+	fputs("\"}", out);
 }
 
 void rb_state_devices_json(FILE *out, const struct rb_state_device *devs, size_t n)

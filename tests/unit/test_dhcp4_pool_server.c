@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The subnet pool on the DHCPv4 slow path, against real BPF maps: a
+ * DISCOVER from an unknown MAC on lo adds a pool device record, DECLINE
+ * and RELEASE remove it, an exhausted pool is counted, and a new server
+ * rebuilds its allocator from the records.  Needs CAP_BPF and
+ * CAP_NET_RAW; skips without.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+
+#include "config/config.h"
+#include "dhcp4/server.h"
+#include "dhcp4/template.h"
+#include "lib/dhcp4_pkt.h"
+#include "rackboot/dhcp4_wire.h"
+#include "xdp/device_state.h"
+
+#define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
+#define LO_IFINDEX 1
+
+/* The pool holds 10.213.0.200 and 10.213.0.201; the subnet is served on lo. */
+static const char *const config_json =
+	"{\"rackboot:rackboot\": {"
+	"\"interfaces\": {\"interface\": [{\"name\": \"lo\"}]}, "
+	"\"boot-profiles\": {\"profile\": [{\"name\": \"linux\", "
+	"\"default-boot-file\": \"pxelinux.0\"}]}, "
+	"\"dhcpv4\": {\"subnet\": [{\"name\": \"lab\", \"prefix\": \"10.213.0.0/24\", "
+	"\"interface\": \"lo\", \"server-address\": \"10.213.0.1\", "
+	"\"pool\": {\"profile\": \"linux\", \"range\": [{\"start\": \"10.213.0.200\", "
+	"\"end\": \"10.213.0.201\"}]}}]}}}";
+
+static const uint8_t mac1[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x01 };
+static const uint8_t mac2[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x02 };
+static const uint8_t mac3[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x03 };
+static const uint8_t mac4[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x04 };
+
+struct fixture {
+	struct io_uring ring;
+	struct rb_config *cfg;
+	struct rb_dhcp4_server *srv;
+	struct rb_dhcp4_server *replaced;	/* freed after the ring, whose SQEs point into it */
+	uint64_t counters[RB_UC_COUNT];
+	int devices_fd, templates_fd, ifaces_fd;
+};
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static int maps_create(struct fixture *f)
+{
+	f->devices_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, sizeof(struct rb_mac_key),
+				       sizeof(struct rb_device), 16, NULL);
+	f->templates_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4,
+					 sizeof(struct rb_dhcp4_template), 4, NULL);
+	f->ifaces_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, sizeof(struct rb_iface), 4,
+				      NULL);
+	if (f->devices_fd < 0 || f->templates_fd < 0 || f->ifaces_fd < 0)
+		return -errno;
+	return 0;
+}
+
+static void maps_fill(struct fixture *f)
+{
+	struct rb_iface lo = { .mtu = 1500, .enabled = 1 };
+	struct rb_dhcp4_templates t;
+	__u32 ifindex = LO_IFINDEX;
+
+	assert_int_equal(rb_dhcp4_templates_build(f->cfg, &t), 0);
+	for (__u32 id = 0; id < t.count; id++)
+		assert_int_equal(bpf_map_update_elem(f->templates_fd, &id, &t.items[id], BPF_ANY), 0);
+	rb_dhcp4_templates_free(&t);
+	assert_int_equal(bpf_map_update_elem(f->ifaces_fd, &ifindex, &lo, BPF_ANY), 0);
+}
+
+/* A server on the fixture's maps, started so that its pool is rebuilt. */
+static struct rb_dhcp4_server *server_start(struct fixture *f)
+{
+	struct rb_dhcp4_server_config cfg = {
+		.devices_fd = f->devices_fd, .templates_fd = f->templates_fd,
+		.ifaces_fd = f->ifaces_fd, .counters = f->counters, .config = f->cfg,
+	};
+	struct rb_dhcp4_server *srv = NULL;
+
+	/* Port 0: any free port, so the test never meets a real DHCP server. */
+	assert_int_equal(rb_dhcp4_server_new(&f->ring, &cfg, &srv), 0);
+	assert_int_equal(rb_dhcp4_server_start(srv), 0);
+	return srv;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct rb_cfg_errors errs = { 0 };
+
+	assert_non_null(f);
+	if (maps_create(f)) {
+		fprintf(stderr, "# needs CAP_BPF: %s\n", strerror(errno));
+		free(f);
+		return -1;
+	}
+	assert_int_equal(rb_config_load_string(config_json, &f->cfg, &errs), 0);
+	rb_cfg_errors_free(&errs);
+	maps_fill(f);
+	assert_int_equal(io_uring_queue_init(32, &f->ring, 0), 0);
+	f->srv = server_start(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	io_uring_queue_exit(&f->ring);
+	rb_dhcp4_server_free(f->srv);
+	rb_dhcp4_server_free(f->replaced);
+	rb_config_free(f->cfg);
+	close(f->devices_fd);
+	close(f->templates_fd);
+	close(f->ifaces_fd);
+	free(f);
+	return 0;
+}
+
+/* Hand the DHCP message of a request frame to the server, as from lo. */
+static void handle(struct fixture *f, const struct test_dhcp4_req *r)
+{
+	_Alignas(8) uint8_t buf[2 + 2048];
+	uint8_t *frame = buf + 2;
+	size_t len = test_dhcp4_frame(r, frame, sizeof(buf) - 2);
+
+	assert_true(len > TEST_DHCP4_OFF);
+	rb_dhcp4_server_handle(f->srv, LO_IFINDEX, frame + TEST_DHCP4_OFF, len - TEST_DHCP4_OFF);
+}
+
+static void discover(struct fixture *f, const uint8_t mac[6])
+{
+	struct test_dhcp4_req r = { .xid = 0x1001, .opts = OPTS(53, 1, 1, 255) };
+
+	memcpy(r.mac, mac, 6);
+	r.opts_len = 4;
+	handle(f, &r);
+}
+
+/* The address of mac's record, 0 when it has none. */
+static uint32_t record_addr(struct fixture *f, const uint8_t mac[6])
+{
+	struct rb_device rec;
+
+	if (rb_device_get(f->devices_fd, mac, &rec))
+		return 0;
+	return rec.ipv4;
+}
+
+static void discover_adds_record(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_device rec;
+
+	discover(f, mac1);
+	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	assert_int_equal(f->counters[RB_UC_TX_OFFER], 1);
+	assert_int_equal(f->counters[RB_UC_IGNORED_UNKNOWN], 0);
+
+	assert_int_equal(rb_device_get(f->devices_fd, mac1, &rec), 0);
+	assert_int_equal(rec.hostname_len, 0);
+	assert_int_equal(rec.phase, RB_PHASE_OFFERED);
+	assert_int_equal(rec.us_replies, 1);
+
+	/* A second DISCOVER finds the record: same address, no second allocation. */
+	discover(f, mac1);
+	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	discover(f, mac2);
+	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.201"));
+}
+
+static void exhausted_pool_counted(void **state)
+{
+	struct fixture *f = *state;
+
+	discover(f, mac1);
+	discover(f, mac2);
+	discover(f, mac3);
+	assert_int_equal(record_addr(f, mac3), 0);
+	assert_int_equal(f->counters[RB_UC_IGNORED_UNKNOWN], 1);
+	assert_int_equal(f->counters[RB_UC_TX_OFFER], 2);
+}
+
+static void decline_and_release(void **state)
+{
+	struct fixture *f = *state;
+	struct test_dhcp4_req decline = {
+		.xid = 0x1002, .opts = OPTS(53, 1, 4, 50, 4, 10, 213, 0, 200, 255),
+	};
+	struct test_dhcp4_req release = {
+		.xid = 0x1003, .ciaddr = ip4("10.213.0.201"), .ip_src = ip4("10.213.0.201"),
+		.opts = OPTS(53, 1, 7, 255),
+	};
+
+	decline.opts_len = 10;
+	release.opts_len = 4;
+	memcpy(decline.mac, mac1, 6);
+	memcpy(release.mac, mac2, 6);
+
+	discover(f, mac1);
+	discover(f, mac2);
+
+	/* The declined .200 rests in quarantine, so mac1 gets nothing while .201 is held. */
+	handle(f, &decline);
+	assert_int_equal(record_addr(f, mac1), 0);
+	discover(f, mac1);
+	assert_int_equal(record_addr(f, mac1), 0);
+	assert_int_equal(f->counters[RB_UC_IGNORED_UNKNOWN], 1);
+
+	/* The released .201 goes to the next device. */
+	handle(f, &release);
+	assert_int_equal(record_addr(f, mac2), 0);
+	discover(f, mac3);
+	assert_int_equal(record_addr(f, mac3), ip4("10.213.0.201"));
+}
+
+/* A RELEASE naming an address other than the record's leaves the record. */
+static void release_other_address_ignored(void **state)
+{
+	struct fixture *f = *state;
+	struct test_dhcp4_req release = {
+		.xid = 0x1004, .ciaddr = ip4("10.213.0.201"), .opts = OPTS(53, 1, 7, 255),
+	};
+
+	release.opts_len = 4;
+	memcpy(release.mac, mac1, 6);
+	discover(f, mac1);
+	handle(f, &release);
+	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	assert_int_equal(f->counters[RB_UC_IGNORED_OTHER], 1);
+}
+
+/* A new server (a restart) rebuilds its allocator from the records in the map. */
+static void restart_keeps_records(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_dhcp4_server *second;
+
+	discover(f, mac2);
+	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.200"));
+
+	second = server_start(f);
+	f->replaced = f->srv;
+	f->srv = second;
+
+	discover(f, mac4);
+	assert_int_equal(record_addr(f, mac4), ip4("10.213.0.201"));
+	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.200"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(discover_adds_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(exhausted_pool_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(decline_and_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(release_other_address_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(restart_keeps_records, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

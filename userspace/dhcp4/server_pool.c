@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The subnet pools on the slow path: rebuild the allocator from the
+ * pool devices in rb_devices at start, give a device not in the
+ * inventory an address and a record, and take the address back on
+ * RELEASE and DECLINE.  Once a pool device has a record, the XDP program
+ * answers its requests like an inventory device's.
+ *
+ * NOTE: DHCPINFORM is not answered yet.  Its ACK must carry no yiaddr and
+ * no lease options (RFC 2131 section 4.3.5), which the codec shared with
+ * the XDP program cannot build; a userspace variant in answer.c is to do.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "common/log.h"
+#include "dhcp4/server_internal.h"
+#include "dhcp4/template.h"
+#include "xdp/device_state.h"
+
+/* Duplicate records removed at start; a sane map has none. */
+#define DUPLICATES_MAX	64
+
+static struct rb_log_repeat repeat_pool_full =
+	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "dhcpv4: pool exhausted, device not in the inventory ignored");
+static struct rb_log_repeat repeat_pool_insert =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "dhcpv4: adding a pool device record failed");
+
+static void remove_duplicates(int fd, const struct rb_mac_key *keys, size_t n)
+{
+	char mac[18];
+
+	for (size_t i = 0; i < n; i++) {
+		rb_mac_format(keys[i].addr, mac);
+		if (bpf_map_delete_elem(fd, &keys[i]) && errno != ENOENT)
+			log_err("dhcpv4: removing pool device %s, whose address another record "
+				"has, failed: %s", mac, strerror(errno));
+		else
+			log_warn("dhcpv4: removed pool device %s: another record has its address; "
+				 "it gets a new one at its next DISCOVER", mac);
+	}
+}
+
+/* Mark the address of every pool device record in rb_devices as held. */
+static int pool_rebuild(struct rb_dhcp4_server *srv)
+{
+	struct rb_mac_key key, *prev = NULL, dup[DUPLICATES_MAX];
+	size_t kept = 0, n_dup = 0;
+	int fd = srv->cfg.devices_fd;
+
+	for (int guard = 0; guard < RB_MAX_DEVICES * 2; guard++) {
+		struct rb_device rec;
+
+		if (bpf_map_get_next_key(fd, prev, &key))
+			break;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &rec) ||
+		    !rb_dhcp4_pool_is_dynamic(srv->cfg.config, key.addr, rec.ipv4))
+			continue;
+		if (rb_dhcp4_pool_hold(&srv->pool, rec.ipv4) == 0)
+			kept++;
+		else if (n_dup < DUPLICATES_MAX)
+			dup[n_dup++] = key;
+	}
+
+	remove_duplicates(fd, dup, n_dup);
+	if (kept)
+		log_info("dhcpv4: pool devices that kept their addresses from the pinned map: %zu",
+			 kept);
+	return 0;
+}
+
+int rb_dhcp4_server_pool_start(struct rb_dhcp4_server *srv)
+{
+	const struct rb_config *cfg = srv->cfg.config;
+	struct rb_dhcp4_templates t;
+	int err;
+
+	if (!cfg || srv->pool_template)
+		return 0;
+
+	/* The same config gives the same template ids as the ones in the map. */
+	err = rb_dhcp4_templates_build(cfg, &t);
+	if (err)
+		return err;
+	srv->pool_template = t.pool_template;
+	t.pool_template = NULL;
+	rb_dhcp4_templates_free(&t);
+
+	err = rb_dhcp4_pool_init(&srv->pool, cfg);
+	if (err) {
+		log_err("dhcpv4: allocating the pool bitmaps failed: %s", strerror(-err));
+		return err;
+	}
+	return pool_rebuild(srv);
+}
+
+void rb_dhcp4_server_pool_free(struct rb_dhcp4_server *srv)
+{
+	rb_dhcp4_pool_free(&srv->pool);
+	free(srv->pool_template);
+	srv->pool_template = NULL;
+}
+
+/*
+ * The subnet whose pool serves a request: for a relayed request the one
+ * holding the link address, else the first with a pool on the ingress
+ * interface.  false when there is none.
+ */
+static bool pool_subnet(const struct rb_dhcp4_server *srv, int ifindex, size_t *out)
+{
+	const struct rb_config *cfg = srv->cfg.config;
+	uint32_t link = srv->work.req.giaddr ? rb_dhcp4_link_address(&srv->work) : 0;
+	char ifname[IF_NAMESIZE] = "";
+
+	if (!link && (ifindex <= 0 || !if_indextoname((unsigned int)ifindex, ifname)))
+		return false;
+
+	for (size_t s = 0; s < cfg->n_subnets; s++) {
+		const struct rb_cfg_subnet *subnet = &cfg->subnets[s];
+		uint32_t mask = subnet->prefix_len ? htonl(~0u << (32 - subnet->prefix_len)) : 0;
+
+		if (subnet->n_pool_ranges == 0)
+			continue;
+		if (link ? (link & mask) == (subnet->prefix & mask) :
+			   strcmp(subnet->interface, ifname) == 0) {
+			*out = s;
+			return true;
+		}
+	}
+	return false;
+}
+
+int rb_dhcp4_server_pool_add(struct rb_dhcp4_server *srv, int ifindex, struct rb_device *dev,
+			     const char *mac, const char *ifname)
+{
+	const struct rb_config *cfg = srv->cfg.config;
+	struct rb_mac_key key = rb_mac_key_of(srv->work.req.chaddr);
+	char addr[INET_ADDRSTRLEN];
+	uint32_t ipv4;
+	size_t subnet;
+	int err;
+
+	if (!cfg || !srv->pool_template || !pool_subnet(srv, ifindex, &subnet))
+		return -ENOENT;
+
+	err = rb_dhcp4_pool_alloc(&srv->pool, subnet, rb_boottime_ns(), &ipv4);
+	if (err) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_UNKNOWN);
+		rb_log_repeat(&repeat_pool_full, "dhcpv4: DISCOVER from %s on %s ignored: the pool "
+			      "of subnet \"%s\" has no free address; add a range, or wait for "
+			      "releases and for declined addresses to leave quarantine", mac, ifname,
+			      cfg->subnets[subnet].name);
+		return -ENOSPC;
+	}
+
+	memset(dev, 0, sizeof(*dev));
+	dev->ipv4 = ipv4;
+	dev->template_id = srv->pool_template[subnet];
+	dev->client_arch = RB_ARCH_ANY;
+	if (bpf_map_update_elem(srv->cfg.devices_fd, &key, dev, BPF_NOEXIST)) {
+		err = -errno;
+		rb_dhcp4_pool_release(&srv->pool, dev->ipv4);
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_pool_insert, "dhcpv4: adding the record of pool device %s "
+			      "to map %s failed: %s", mac, RB_PIN_DEVICES, strerror(-err));
+		return err;
+	}
+
+	inet_ntop(AF_INET, &dev->ipv4, addr, sizeof(addr));
+	log_info("dhcpv4: pool address %s of subnet \"%s\" goes to %s on %s", addr,
+		 cfg->subnets[subnet].name, mac, ifname);
+	return 0;
+}
+
+bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_device *dev,
+				 const char *mac, const char *ifname)
+{
+	const struct rb_dhcp4_request *req = &srv->work.req;
+	struct rb_mac_key key = rb_mac_key_of(req->chaddr);
+	bool decline = req->msg_type == RB_DHCPDECLINE;
+	char addr[INET_ADDRSTRLEN];
+
+	if (!srv->cfg.config || !srv->pool_template ||
+	    !rb_dhcp4_pool_is_dynamic(srv->cfg.config, req->chaddr, dev->ipv4))
+		return false;
+
+	/* RELEASE names the address in ciaddr, DECLINE in option 50 (RFC 2131 section 4.4.6). */
+	inet_ntop(AF_INET, &dev->ipv4, addr, sizeof(addr));
+	if ((decline && req->requested_ip != dev->ipv4) || (!decline && req->ciaddr != dev->ipv4)) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		log_info("dhcpv4: %s from %s on %s ignored: it names an address other than its "
+			 "pool address %s", decline ? "DECLINE" : "RELEASE", mac, ifname, addr);
+		return true;
+	}
+
+	if (bpf_map_delete_elem(srv->cfg.devices_fd, &key) && errno != ENOENT)
+		log_err("dhcpv4: removing the record of pool device %s failed: %s; its address %s "
+			"stays held", mac, strerror(errno), addr);
+	else if (decline)
+		rb_dhcp4_pool_decline(&srv->pool, dev->ipv4, rb_boottime_ns());
+	else
+		rb_dhcp4_pool_release(&srv->pool, dev->ipv4);
+
+	if (decline)
+		log_warn("dhcpv4: %s on %s declined pool address %s: another host uses it; it rests "
+			 "for %u s, find that host", mac, ifname, addr,
+			 srv->cfg.config->decline_quarantine);
+	else
+		log_info("dhcpv4: %s on %s released pool address %s", mac, ifname, addr);
+	return true;
+}
