@@ -47,34 +47,35 @@ RB_DHCP4_FN int rb_dhcp4_user_class_is_ipxe(const struct rb_dhcp4_work *w, __u32
 	return 0;
 }
 
-/* Check that option 60 at off, len starts with "PXEClient" (PXE 2.1). */
-static inline int rb_dhcp4_vendor_is_pxeclient(const struct rb_dhcp4_buf *m, __u32 off, __u32 len)
+/* Check that the len bytes at off start with the want_len bytes of want. */
+static __always_inline int rb_dhcp4_starts_with(const struct rb_dhcp4_buf *m, __u32 off,
+						__u32 len, const char *want, __u32 want_len)
 {
-	static const char want[] = "PXEClient";
-	int i;
+	__u32 i;
 
-	if (len < sizeof(want) - 1)
+	if (len < want_len)
 		return 0;
-	for (i = 0; i < (int)sizeof(want) - 1; i++) {
+	for (i = 0; i < want_len; i++) {
 		if (m->b[rb_idx(off + i)] != (__u8)want[i])
 			return 0;
 	}
 	return 1;
 }
 
+/* Check that option 60 at off, len starts with "PXEClient" (PXE 2.1). */
+static inline int rb_dhcp4_vendor_is_pxeclient(const struct rb_dhcp4_buf *m, __u32 off, __u32 len)
+{
+	static const char want[] = "PXEClient";
+
+	return rb_dhcp4_starts_with(m, off, len, want, sizeof(want) - 1);
+}
+
 /* Check that option 60 at off, len starts with "HTTPClient" (UEFI HTTP Boot). */
 static inline int rb_dhcp4_vendor_is_httpclient(const struct rb_dhcp4_buf *m, __u32 off, __u32 len)
 {
 	static const char want[] = "HTTPClient";
-	int i;
 
-	if (len < sizeof(want) - 1)
-		return 0;
-	for (i = 0; i < (int)sizeof(want) - 1; i++) {
-		if (m->b[rb_idx(off + i)] != (__u8)want[i])
-			return 0;
-	}
-	return 1;
+	return rb_dhcp4_starts_with(m, off, len, want, sizeof(want) - 1);
 }
 
 /*
