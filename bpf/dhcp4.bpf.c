@@ -350,6 +350,7 @@ static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 		count(RB_XC_TX_OFFER);
 	} else if (type == RB_DHCPACK) {
 		set_phase(dev, RB_PHASE_LEASED, now);
+		dev->lease_ns = now;
 		count(RB_XC_TX_ACK);
 	} else {
 		count(RB_XC_TX_NAK);

@@ -67,6 +67,7 @@ struct rb_device {
 	__u8 uuid[16];		/* last option 97 UUID (RFC 4578), as on the wire */
 	__u8 has_uuid;		/* 1 when uuid contains a value */
 	__u8 uuid_pad[7];	/* zero */
+	__u64 lease_ns;		/* CLOCK_BOOTTIME of the last ACK, 0 = none; pool expiry */
 };
 
 /*
@@ -183,7 +184,7 @@ enum rb_us_counter {
 };
 
 _Static_assert(sizeof(struct rb_mac_key) == 8, "rb_mac_key size");
-_Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX + 24,
+_Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX + 32,
 	       "rb_device size");
 _Static_assert(sizeof(struct rb_bootfile) == 8 + RB_BOOTFILE_MAX, "rb_bootfile size");
 _Static_assert(sizeof(struct rb_dhcp4_template) ==

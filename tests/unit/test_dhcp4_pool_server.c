@@ -3,7 +3,9 @@
  * The subnet pool on the DHCPv4 slow path, against real BPF maps: a
  * DISCOVER from an unknown MAC on lo adds a pool device record, DECLINE
  * and RELEASE remove it, an exhausted pool is counted, and a new server
- * rebuilds its allocator from the records.  Needs CAP_BPF and
+ * rebuilds its allocator from the records.  Leases not renewed and
+ * OFFERs without an ACK expire, and an INFORM gets an ACK without a
+ * lease.  Needs CAP_BPF and
  * CAP_NET_RAW; skips without.
  */
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@
 #include <bpf/bpf.h>
 
 #include "config/config.h"
+#include "dhcp4/answer.h"
 #include "dhcp4/server.h"
 #include "dhcp4/template.h"
 #include "lib/dhcp4_pkt.h"
@@ -271,6 +274,170 @@ static void restart_keeps_records(void **state)
 	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.200"));
 }
 
+#define NS_PER_S 1000000000ull
+#define BASE_NS (1000 * NS_PER_S)
+
+/* Rewrite the times of mac's record: lease_ns of the last ACK, offered_ns of the OFFER. */
+static void set_times(struct fixture *f, const uint8_t mac[6], uint64_t lease_ns,
+		      uint64_t offered_ns)
+{
+	struct rb_device rec;
+
+	assert_int_equal(rb_device_get(f->devices_fd, mac, &rec), 0);
+	rec.lease_ns = lease_ns;
+	rec.phase_ns[RB_PHASE_LEASED] = lease_ns;
+	rec.phase_ns[RB_PHASE_OFFERED] = offered_ns;
+	assert_int_equal(rb_device_put(f->devices_fd, mac, &rec), 0);
+}
+
+/* The lease time of the template of mac's record, in nanoseconds. */
+static uint64_t lease_time_ns(struct fixture *f, const uint8_t mac[6])
+{
+	struct rb_dhcp4_template tmpl;
+	struct rb_device rec;
+
+	assert_int_equal(rb_device_get(f->devices_fd, mac, &rec), 0);
+	assert_int_equal(bpf_map_lookup_elem(f->templates_fd, &rec.template_id, &tmpl), 0);
+	assert_true(tmpl.lease_time > RB_DHCP4_OFFER_HOLD_S);
+	return (uint64_t)tmpl.lease_time * NS_PER_S;
+}
+
+/* A lease not renewed within lease time plus grace frees its record and address. */
+static void lease_expires(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t end;
+
+	discover(f, mac1);
+	discover(f, mac2);
+	end = BASE_NS + lease_time_ns(f, mac1) + RB_DHCP4_EXPIRE_GRACE_S * NS_PER_S;
+	set_times(f, mac1, BASE_NS, BASE_NS);
+	set_times(f, mac2, end, BASE_NS);
+
+	rb_dhcp4_server_pool_expire(f->srv, end);
+	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+
+	rb_dhcp4_server_pool_expire(f->srv, end + 1);
+	assert_int_equal(record_addr(f, mac1), 0);
+	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.201"));
+
+	/* The freed .200 goes to the next device. */
+	discover(f, mac3);
+	assert_int_equal(record_addr(f, mac3), ip4("10.213.0.200"));
+}
+
+/* An OFFER without an ACK holds the address for RB_DHCP4_OFFER_HOLD_S only. */
+static void offer_hold_expires(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t end = BASE_NS + RB_DHCP4_OFFER_HOLD_S * NS_PER_S;
+
+	discover(f, mac1);
+	discover(f, mac2);
+	set_times(f, mac1, 0, BASE_NS);
+	set_times(f, mac2, BASE_NS, BASE_NS);
+
+	rb_dhcp4_server_pool_expire(f->srv, end);
+	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+
+	rb_dhcp4_server_pool_expire(f->srv, end + 1);
+	assert_int_equal(record_addr(f, mac1), 0);
+	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.201"));
+
+	discover(f, mac4);
+	assert_int_equal(record_addr(f, mac4), ip4("10.213.0.200"));
+}
+
+/* Records of the inventory never expire, however old their lease. */
+static void inventory_never_expires(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_mac_key key = rb_mac_key_of(mac3);
+	struct rb_device rec = { .ipv4 = ip4("10.213.0.10"), .lease_ns = 1,
+				 .client_arch = RB_ARCH_ANY };
+
+	/* Outside the pool ranges, so not a pool device's record. */
+	assert_int_equal(bpf_map_update_elem(f->devices_fd, &key, &rec, BPF_NOEXIST), 0);
+	rb_dhcp4_server_pool_expire(f->srv, UINT64_MAX / 2);
+	assert_int_equal(record_addr(f, mac3), ip4("10.213.0.10"));
+}
+
+/* An INFORM from mac1 at ciaddr asking for options 1, 51 and 58. */
+static struct test_dhcp4_req inform_req(const char *ciaddr)
+{
+	static const uint8_t opts[] = { 53, 1, 8, 55, 3, 1, 51, 58, 255 };
+	struct test_dhcp4_req r = {
+		.xid = 0x1005, .ciaddr = ip4(ciaddr), .ip_src = ip4(ciaddr),
+		.opts = opts, .opts_len = sizeof(opts),
+	};
+
+	memcpy(r.mac, mac1, 6);
+	return r;
+}
+
+/* The ACK to an INFORM: no yiaddr, no lease options, sent to ciaddr. */
+static void inform_reply_content(void **state)
+{
+	static struct rb_dhcp4_work work;
+	struct fixture *f = *state;
+	struct test_dhcp4_req r = inform_req("10.213.0.50");
+	_Alignas(8) uint8_t frame[2048], reply[TEST_DHCP4_OFF + RB_DHCP4_MAX_LEN];
+	const struct rb_dhcp4_template *tmpl;
+	struct rb_dhcp4_templates t;
+	struct rb_dhcp4_answer ans;
+	size_t len = test_dhcp4_frame(&r, frame, sizeof(frame));
+	const uint8_t *opt;
+
+	assert_int_equal(rb_dhcp4_templates_build(f->cfg, &t), 0);
+	tmpl = &t.items[t.pool_template[0]];
+	/* The template has a lease time, so the normal ACK would carry option 51. */
+	assert_int_not_equal(tmpl->opt_off[RB_OPT_LEASE_TIME], 0);
+
+	assert_int_equal(rb_dhcp4_load(&work, frame + TEST_DHCP4_OFF, len - TEST_DHCP4_OFF),
+			 RB_D4_OK);
+	assert_int_equal(rb_dhcp4_answer_inform(&work, tmpl, 1500, &ans), 0);
+	assert_int_equal(ans.reply_type, RB_DHCPACK);
+	assert_int_equal(ans.dst_ip, ip4("10.213.0.50"));
+	assert_int_equal(ans.broadcast, 0);
+	assert_int_equal(ans.relayed, 0);
+	assert_int_equal(ans.src_ip, ip4("10.213.0.1"));
+
+	memset(reply, 0, sizeof(reply));
+	memcpy(reply + TEST_DHCP4_OFF, work.out.b, ans.len);
+	assert_int_equal(rb_dhcp4_get_addr(&work.out, RB_BOOTP_YIADDR), 0);
+	assert_int_equal(rb_dhcp4_get_addr(&work.out, RB_BOOTP_SIADDR), 0);
+	assert_int_equal(rb_dhcp4_get_addr(&work.out, RB_BOOTP_CIADDR), ip4("10.213.0.50"));
+	assert_int_equal(work.out.b[RB_BOOTP_FILE], 0);
+
+	len = TEST_DHCP4_OFF + ans.len;
+	opt = test_dhcp4_find_option(reply, len, RB_OPT_MSG_TYPE);
+	assert_non_null(opt);
+	assert_int_equal(opt[2], RB_DHCPACK);
+	assert_non_null(test_dhcp4_find_option(reply, len, RB_OPT_SERVER_ID));
+	assert_non_null(test_dhcp4_find_option(reply, len, RB_OPT_SUBNET_MASK));
+	assert_null(test_dhcp4_find_option(reply, len, RB_OPT_LEASE_TIME));
+	assert_null(test_dhcp4_find_option(reply, len, RB_OPT_RENEWAL_TIME));
+	assert_null(test_dhcp4_find_option(reply, len, RB_OPT_REBINDING_TIME));
+	rb_dhcp4_templates_free(&t);
+}
+
+/* An INFORM from an unknown MAC in the subnet gets an ACK and adds no record. */
+static void inform_unknown_mac(void **state)
+{
+	struct fixture *f = *state;
+	struct test_dhcp4_req inside = inform_req("10.213.0.50");
+	struct test_dhcp4_req outside = inform_req("192.0.2.50");
+
+	handle(f, &inside);
+	assert_int_equal(f->counters[RB_UC_TX_ACK], 1);
+	assert_int_equal(f->counters[RB_UC_SEND_FAILED], 0);
+	assert_int_equal(record_addr(f, mac1), 0);
+
+	handle(f, &outside);
+	assert_int_equal(f->counters[RB_UC_TX_ACK], 1);
+	assert_int_equal(f->counters[RB_UC_IGNORED_OTHER], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +446,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(decline_and_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_other_address_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(restart_keeps_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(lease_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(offer_hold_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(inventory_never_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(inform_reply_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(inform_unknown_mac, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

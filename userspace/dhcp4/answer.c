@@ -48,6 +48,99 @@ int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *
 	return 0;
 }
 
+static bool lease_option(uint8_t code)
+{
+	return code == RB_OPT_LEASE_TIME || code == RB_OPT_RENEWAL_TIME ||
+	       code == RB_OPT_REBINDING_TIME;
+}
+
+/*
+ * Remove options 51, 58 and 59 from the built reply of len bytes and
+ * zero the freed tail.  Returns the new length, at least the BOOTP
+ * minimum, or -1 on a malformed option list.
+ */
+static int strip_lease_options(struct rb_dhcp4_buf *out, uint32_t len)
+{
+	uint32_t pos = RB_DHCP4_OPTS_OFF, end = len;
+
+	for (int i = 0; i < RB_DHCP4_MAX_OPTIONS && pos < end; i++) {
+		uint8_t code = out->b[pos];
+		uint32_t size;
+
+		if (code == RB_OPT_END)
+			break;
+		if (code == RB_OPT_PAD) {
+			pos++;
+			continue;
+		}
+		if (pos + 2 > end)
+			return -1;
+		size = 2u + out->b[pos + 1];
+		if (pos + size > end)
+			return -1;
+		if (!lease_option(code)) {
+			pos += size;
+			continue;
+		}
+		memmove(&out->b[pos], &out->b[pos + size], end - pos - size);
+		memset(&out->b[end - size], 0, size);
+		end -= size;
+	}
+	if (pos >= end || out->b[pos] != RB_OPT_END)
+		return -1;
+
+	/* The bytes after the end option are zero already; pad short replies as rb_dhcp4_build(). */
+	pos++;
+	if (pos < RB_DHCP4_MIN_REPLY)
+		return RB_DHCP4_MIN_REPLY;
+	return (int)pos;
+}
+
+int rb_dhcp4_answer_inform(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *tmpl,
+			   uint32_t mtu, struct rb_dhcp4_answer *ans)
+{
+	int len;
+
+	memset(ans, 0, sizeof(*ans));
+	if (work->req.msg_type != RB_DHCPINFORM || work->req.ciaddr == 0)
+		return -1;
+
+	/*
+	 * The codec shared with the XDP program knows only OFFER, ACK and
+	 * NAK to a leasing client, and its verifier budget leaves no room
+	 * for an INFORM case.  So build a normal ACK for a device without an
+	 * address, then take out what RFC 2131 section 4.3.5 forbids in the
+	 * ACK to an INFORM: the lease options, and yiaddr (0 here since
+	 * dev.ipv4 is 0).  siaddr and file go too: the client has its
+	 * address and is not booting.
+	 */
+	memset(&work->dev, 0, sizeof(work->dev));
+	work->args.reply_type = RB_DHCPACK;
+	work->args.mtu = mtu;
+	work->args.bootfile = -1;
+	len = rb_dhcp4_build(work, tmpl);
+	if (len < 0)
+		return -1;
+	len = strip_lease_options(&work->out, (uint32_t)len);
+	if (len < 0)
+		return -1;
+	rb_dhcp4_put_addr(&work->out, RB_BOOTP_CIADDR, work->req.ciaddr);
+	memset(&work->out.b[RB_BOOTP_YIADDR], 0, 4);
+	memset(&work->out.b[RB_BOOTP_SIADDR], 0, 4);
+	memset(&work->out.b[RB_BOOTP_FILE], 0, RB_BOOTFILE_MAX);
+
+	ans->reply_type = RB_DHCPACK;
+	ans->len = (uint32_t)len;
+	ans->src_ip = tmpl->server_id;
+	if (work->req.giaddr) {
+		ans->relayed = 1;
+		ans->dst_ip = rb_dhcp4_relay_destination(work, RB_DHCPACK);
+		return 0;
+	}
+	ans->dst_ip = work->req.ciaddr;
+	return 0;
+}
+
 /* Find sub-option 5 in the option 82 payload; returns its offset in work->in, or 0. */
 static uint32_t find_link_selection(const struct rb_dhcp4_work *work)
 {

@@ -44,6 +44,16 @@ int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *
 		    const struct rb_device *dev, uint32_t mtu, struct rb_dhcp4_answer *ans);
 
 /*
+ * Build the DHCPACK to the DHCPINFORM parsed into work (RFC 2131 section
+ * 4.3.5): no yiaddr, no lease options 51, 58 and 59, no boot file, and
+ * the other options of tmpl that option 55 asks for.  The reply goes to
+ * ciaddr, or to giaddr for a relayed request.  Returns 0 and fills ans,
+ * or -1 when the reply cannot be built or ciaddr is 0.
+ */
+int rb_dhcp4_answer_inform(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *tmpl,
+			   uint32_t mtu, struct rb_dhcp4_answer *ans);
+
+/*
  * Return the address that selects the subnet of a relayed request,
  * network order: option 118 (RFC 3011), else the link selection
  * sub-option of option 82 (RFC 3527), else giaddr.

@@ -10,10 +10,9 @@
  * rebuilt from the dynamic records in rb_devices, which is pinned and
  * outlives a restart.  Quarantine is lost on restart.
  *
- * NOTE: pool addresses do not expire yet.  A device that leaves without
- * a RELEASE keeps its record and address until the record is deleted
- * from rb_devices; freeing them after lease-time without a renewal, from
- * the 1 s tick, is still to do.
+ * A device that leaves without a RELEASE loses its record and address
+ * when its lease ends without a renewal: rb_dhcp4_server_pool_expire()
+ * in server_pool.c, run from the 1 s tick, calls rb_dhcp4_pool_release().
  */
 #ifndef RB_DHCP4_POOL_H
 #define RB_DHCP4_POOL_H

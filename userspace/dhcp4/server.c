@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "dhcp4/server_internal.h"
+#include "xdp/device_state.h"
 
 static struct rb_log_repeat repeat_recv_error =
 	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "dhcpv4: receive on the server socket failed");
@@ -238,6 +239,7 @@ void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv)
 {
 	if (srv->stopping)
 		return;
+	rb_dhcp4_server_pool_expire(srv, rb_boottime_ns());
 	for (unsigned int i = 0; i < RB_DHCP4_RECV_SLOTS; i++) {
 		if (!srv->recv[i].queued && !recv_queue(srv, i))
 			return;

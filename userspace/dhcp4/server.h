@@ -91,6 +91,19 @@ int rb_dhcp4_server_handle_cqe(struct rb_dhcp4_server *srv, const struct io_urin
 void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv);
 
 /*
+ * One step of the pool expiry, which the tick runs with the current
+ * CLOCK_BOOTTIME: look at up to RB_DHCP4_EXPIRE_STEP records of
+ * rb_devices, going on where the last step stopped, and free each pool
+ * device whose lease ended more than RB_DHCP4_EXPIRE_GRACE_S ago, or
+ * which got an OFFER but no ACK for RB_DHCP4_OFFER_HOLD_S.  Tests pass
+ * their own now_ns.
+ */
+#define RB_DHCP4_EXPIRE_STEP	4096
+#define RB_DHCP4_EXPIRE_GRACE_S	10
+#define RB_DHCP4_OFFER_HOLD_S	60
+void rb_dhcp4_server_pool_expire(struct rb_dhcp4_server *srv, uint64_t now_ns);
+
+/*
  * Handle one DHCP message received on ifindex (0 = unknown).  The
  * completion handler calls it; tests can feed it messages directly.
  */

@@ -201,6 +201,7 @@ static void reply_sent(struct rb_dhcp4_server *srv, struct rb_device *dev, int t
 		log_debug("dhcpv4: OFFER %s to %s (%s) on %s", addr, n->mac, host, n->ifname);
 	} else if (type == RB_DHCPACK) {
 		rb_device_set_phase(dev, RB_PHASE_LEASED, now);
+		dev->lease_ns = now;
 		rb_dhcp4_count(srv, RB_UC_TX_ACK);
 		log_info("dhcpv4: ACK %s to %s (%s) on %s", addr, n->mac, host, n->ifname);
 	} else {
@@ -333,6 +334,45 @@ static bool classify(struct rb_dhcp4_server *srv, const struct msg_names *n)
 	return true;
 }
 
+/*
+ * Answer a DHCPINFORM (RFC 2131 section 4.3.5) from a client in a served
+ * subnet, known (dev not NULL) or not, with an ACK to ciaddr.
+ */
+static void inform(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
+		   const struct rb_device *dev, const struct msg_names *n)
+{
+	uint32_t ciaddr = srv->work.req.ciaddr;
+	struct rb_dhcp4_template tmpl;
+	struct rb_dhcp4_answer ans;
+	char addr[INET_ADDRSTRLEN];
+	__u32 id = dev ? dev->template_id : 0;
+	bool found;
+	int err;
+
+	inet_ntop(AF_INET, &ciaddr, addr, sizeof(addr));
+	if (dev)
+		found = bpf_map_lookup_elem(srv->cfg.templates_fd, &id, &tmpl) == 0 &&
+			tmpl.server_id && rb_dhcp4_template_has_addr(&tmpl, ciaddr);
+	else
+		found = ciaddr && rb_dhcp4_server_inform_template(srv, ciaddr, &tmpl);
+	if (!found || rb_dhcp4_answer_inform(&srv->work, &tmpl, iface->mtu, &ans)) {
+		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+		rb_log_repeat(&repeat_client_msg, "dhcpv4: INFORM from %s on %s with ciaddr %s "
+			      "ignored: ciaddr is in no served subnet", n->mac, n->ifname, addr);
+		return;
+	}
+
+	err = ans.relayed ? send_relayed(srv, &ans) : send_reply(srv, ifindex, iface, &ans);
+	if (err) {
+		rb_dhcp4_count(srv, RB_UC_SEND_FAILED);
+		rb_log_repeat(&repeat_send_failed, "dhcpv4: sending the ACK to the INFORM of %s on "
+			      "%s failed: %s", n->mac, n->ifname, strerror(-err));
+		return;
+	}
+	rb_dhcp4_count(srv, RB_UC_TX_ACK);
+	log_debug("dhcpv4: ACK to the INFORM of %s (%s) on %s", n->mac, addr, n->ifname);
+}
+
 /* A known device sent a message type other than DISCOVER and REQUEST. */
 static void other_type(struct rb_dhcp4_server *srv, const struct msg_names *n)
 {
@@ -340,7 +380,7 @@ static void other_type(struct rb_dhcp4_server *srv, const struct msg_names *n)
 	char text[32];
 
 	rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
-	if (type == RB_DHCPINFORM || type == RB_DHCPDECLINE || type == RB_DHCPRELEASE)
+	if (type == RB_DHCPDECLINE || type == RB_DHCPRELEASE)
 		rb_log_repeat(&repeat_client_msg, "dhcpv4: %s from %s on %s ignored: not handled "
 			      "yet", msg_type_name(type), n->mac, n->ifname);
 	else
@@ -394,6 +434,10 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 	}
 
 	if (rb_device_get(srv->cfg.devices_fd, req->chaddr, &dev)) {
+		if (req->msg_type == RB_DHCPINFORM) {
+			inform(srv, ifindex, &iface, NULL, &n);
+			return;
+		}
 		if (req->msg_type == RB_DHCPDISCOVER) {
 			err = rb_dhcp4_server_pool_add(srv, ifindex, &dev, n.mac, n.ifname);
 			if (err == 0)
@@ -412,6 +456,8 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 
 	if (req->msg_type == RB_DHCPDISCOVER || req->msg_type == RB_DHCPREQUEST)
 		answer(srv, ifindex, &iface, &dev, &n);
+	else if (req->msg_type == RB_DHCPINFORM)
+		inform(srv, ifindex, &iface, &dev, &n);
 	else if ((req->msg_type == RB_DHCPRELEASE || req->msg_type == RB_DHCPDECLINE) &&
 		 rb_dhcp4_server_pool_return(srv, &dev, n.mac, n.ifname))
 		return;

@@ -44,6 +44,8 @@ struct rb_dhcp4_server {
 	struct rb_dhcp4_work work;
 	struct rb_dhcp4_pool pool;	/* used when cfg.config has pools */
 	uint32_t *pool_template;	/* template id per config subnet with a pool, or NULL */
+	struct rb_mac_key expire_key;	/* where the expiry walk of rb_devices goes on */
+	bool expire_resume;		/* expire_key is valid; false = start at the first key */
 	/*
 	 * The reply frame starts RB_DHCP4_FRAME_ALIGN bytes into this buffer,
 	 * so that rb_dhcp4_frame() writes its IPv4 and UDP headers at 4-byte
@@ -75,6 +77,14 @@ int rb_dhcp4_server_pool_add(struct rb_dhcp4_server *srv, int ifindex, struct rb
  */
 bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_device *dev,
 				 const char *mac, const char *ifname);
+
+/*
+ * Find the template for the DHCPINFORM of a device not in the inventory
+ * from ciaddr: the pool template of the subnet holding ciaddr, else any
+ * template of that subnet.  Returns true and fills *tmpl, or false.
+ */
+bool rb_dhcp4_server_inform_template(struct rb_dhcp4_server *srv, uint32_t ciaddr,
+				     struct rb_dhcp4_template *tmpl);
 
 static inline void rb_dhcp4_count(struct rb_dhcp4_server *srv, enum rb_us_counter c)
 {

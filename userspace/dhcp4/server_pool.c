@@ -6,9 +6,8 @@
  * RELEASE and DECLINE.  Once a pool device has a record, the XDP program
  * answers its requests like an inventory device's.
  *
- * NOTE: DHCPINFORM is not answered yet.  Its ACK must carry no yiaddr and
- * no lease options (RFC 2131 section 4.3.5), which the codec shared with
- * the XDP program cannot build; a userspace variant in answer.c is to do.
+ * It also frees pool devices whose lease ended, and finds the template
+ * that answers a DHCPINFORM from a device not in the inventory.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +27,10 @@
 
 static struct rb_log_repeat repeat_pool_full =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "dhcpv4: pool exhausted, device not in the inventory ignored");
+/* Expired records deleted in one step; the rest wait for the next step. */
+#define EXPIRED_MAX	256
+#define NS_PER_S	1000000000ull
+
 static struct rb_log_repeat repeat_pool_insert =
 	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "dhcpv4: adding a pool device record failed");
 
@@ -214,4 +217,125 @@ bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_de
 	else
 		log_info("dhcpv4: %s on %s released pool address %s", mac, ifname, addr);
 	return true;
+}
+
+/*
+ * The time after which the pool device rec is gone, or 0 when it never
+ * expires on its own: the lease end plus a grace, or for a device that
+ * got an OFFER but no ACK the end of the offer hold.
+ */
+static uint64_t expiry_ns(const struct rb_dhcp4_server *srv, const struct rb_device *rec)
+{
+	uint64_t acked = rec->lease_ns ? rec->lease_ns : rec->phase_ns[RB_PHASE_LEASED];
+	struct rb_dhcp4_template tmpl;
+	__u32 id = rec->template_id;
+
+	if (acked) {
+		if (bpf_map_lookup_elem(srv->cfg.templates_fd, &id, &tmpl))
+			return 0;
+		return acked + ((uint64_t)tmpl.lease_time + RB_DHCP4_EXPIRE_GRACE_S) * NS_PER_S;
+	}
+	if (rec->phase_ns[RB_PHASE_OFFERED])
+		return rec->phase_ns[RB_PHASE_OFFERED] + RB_DHCP4_OFFER_HOLD_S * NS_PER_S;
+	return 0;
+}
+
+static bool expired(const struct rb_dhcp4_server *srv, const struct rb_mac_key *key,
+		    struct rb_device *rec, uint64_t now_ns)
+{
+	uint64_t end;
+
+	if (bpf_map_lookup_elem(srv->cfg.devices_fd, key, rec) ||
+	    !rb_dhcp4_pool_is_dynamic(srv->cfg.config, key->addr, rec->ipv4))
+		return false;
+	end = expiry_ns(srv, rec);
+	return end && end < now_ns;
+}
+
+/*
+ * Delete the record of key if it is still expired, because the XDP
+ * program may have renewed it since the walk.
+ * NOTE: a renewal between this lookup and the delete is lost, and the
+ * client then falls back to a new DISCOVER.
+ */
+static void expire_one(struct rb_dhcp4_server *srv, const struct rb_mac_key *key, uint64_t now_ns)
+{
+	char mac[18], addr[INET_ADDRSTRLEN];
+	struct rb_device rec;
+
+	if (!expired(srv, key, &rec, now_ns))
+		return;
+
+	rb_mac_format(key->addr, mac);
+	inet_ntop(AF_INET, &rec.ipv4, addr, sizeof(addr));
+	if (bpf_map_delete_elem(srv->cfg.devices_fd, key)) {
+		if (errno != ENOENT)
+			log_err("dhcpv4: removing the record of expired pool device %s failed: %s; "
+				"its address %s stays held", mac, strerror(errno), addr);
+		return;
+	}
+	rb_dhcp4_pool_release(&srv->pool, rec.ipv4);
+	log_debug("dhcpv4: pool address %s of %s expired: %s", addr, mac,
+		  rec.lease_ns ? "lease ended without renewal" : "OFFER without REQUEST");
+}
+
+void rb_dhcp4_server_pool_expire(struct rb_dhcp4_server *srv, uint64_t now_ns)
+{
+	struct rb_mac_key key, gone[EXPIRED_MAX];
+	size_t n_gone = 0;
+	int fd = srv->cfg.devices_fd;
+
+	if (!srv->cfg.config || !srv->pool_template || fd < 0)
+		return;
+
+	/*
+	 * Walk first and delete after: deleting the key the walk stands on
+	 * would send the next bpf_map_get_next_key() back to the first key.
+	 */
+	for (int step = 0; step < RB_DHCP4_EXPIRE_STEP && n_gone < EXPIRED_MAX; step++) {
+		struct rb_device rec;
+
+		if (bpf_map_get_next_key(fd, srv->expire_resume ? &srv->expire_key : NULL, &key)) {
+			srv->expire_resume = false;
+			break;
+		}
+		srv->expire_key = key;
+		srv->expire_resume = true;
+		if (expired(srv, &key, &rec, now_ns))
+			gone[n_gone++] = key;
+	}
+
+	for (size_t i = 0; i < n_gone; i++)
+		expire_one(srv, &gone[i], now_ns);
+}
+
+bool rb_dhcp4_server_inform_template(struct rb_dhcp4_server *srv, uint32_t ciaddr,
+				     struct rb_dhcp4_template *tmpl)
+{
+	const struct rb_config *cfg = srv->cfg.config;
+
+	if (cfg && srv->pool_template) {
+		for (size_t s = 0; s < cfg->n_subnets; s++) {
+			const struct rb_cfg_subnet *subnet = &cfg->subnets[s];
+			uint32_t mask = subnet->prefix_len ?
+					htonl(~0u << (32 - subnet->prefix_len)) : 0;
+			__u32 id = srv->pool_template[s];
+
+			if (subnet->n_pool_ranges == 0 ||
+			    (ciaddr & mask) != (subnet->prefix & mask))
+				continue;
+			if (bpf_map_lookup_elem(srv->cfg.templates_fd, &id, tmpl) == 0 &&
+			    tmpl->server_id)
+				return true;
+		}
+	}
+
+	/* Subnets do not overlap, so a template whose subnet contains ciaddr belongs to it. */
+	for (__u32 id = 0; id < RB_MAX_TEMPLATES; id++) {
+		if (bpf_map_lookup_elem(srv->cfg.templates_fd, &id, tmpl))
+			break;
+		if (tmpl->server_id && rb_dhcp4_template_has_addr(tmpl, ciaddr))
+			return true;
+	}
+	return false;
 }
