@@ -180,6 +180,8 @@ struct rb_tftp_server {
 /* tftp_uring.c */
 struct io_uring_sqe *tftp_get_sqe(struct rb_tftp_server *srv);
 int tftp_arm_listen(struct rb_tftp_server *srv);
+/* Close a slot's socket and file and free its buffers; safe to call twice. */
+void tftp_xfer_free_resources(struct tftp_xfer *x);
 int tftp_xfer_arm_recv(struct rb_tftp_server *srv, struct tftp_xfer *x);
 int tftp_xfer_send_pkt(struct rb_tftp_server *srv, struct tftp_xfer *x);
 int tftp_xfer_send_stray(struct rb_tftp_server *srv, struct tftp_xfer *x,

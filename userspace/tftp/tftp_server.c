@@ -398,16 +398,8 @@ void rb_tftp_server_free(struct rb_tftp_server *srv)
 		return;
 
 	/* Slots still in use here belong to a ring that io_uring_queue_exit ended. */
-	for (unsigned i = 0; srv->xfers && i < srv->cfg.max_transfers; i++) {
-		struct tftp_xfer *x = &srv->xfers[i];
-
-		if (x->sock >= 0)
-			close(x->sock);
-		if (x->file.fd >= 0)
-			close(x->file.fd);
-		free(x->pkt);
-		free(x->scratch);
-	}
+	for (unsigned i = 0; srv->xfers && i < srv->cfg.max_transfers; i++)
+		tftp_xfer_free_resources(&srv->xfers[i]);
 	free(srv->xfers);
 
 	if (srv->sock >= 0)

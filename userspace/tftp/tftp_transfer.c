@@ -84,12 +84,8 @@ static void active_remove(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	srv->n_active--;
 }
 
-/* Give the slot back once nothing in the ring points into it. */
-static void xfer_release(struct rb_tftp_server *srv, struct tftp_xfer *x)
+void tftp_xfer_free_resources(struct tftp_xfer *x)
 {
-	if (x->inflight > 0)
-		return;
-
 	if (x->sock >= 0)
 		close(x->sock);
 	if (x->file.fd >= 0)
@@ -100,7 +96,15 @@ static void xfer_release(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	x->file.fd = -1;
 	x->pkt = NULL;
 	x->scratch = NULL;
+}
 
+/* Give the slot back once nothing in the ring points into it. */
+static void xfer_release(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	if (x->inflight > 0)
+		return;
+
+	tftp_xfer_free_resources(x);
 	active_remove(srv, x);
 	x->state = TFTP_XFER_FREE;
 	x->next = srv->free_list;
