@@ -28,6 +28,7 @@
 #include "dhcp4.skel.h"
 #include "dhcp4/answer.h"
 #include "dhcp4/template.h"
+#include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
 
 #define LO_IFINDEX 1
@@ -53,14 +54,6 @@ static struct rb_dhcp4_template tmpl, switch_tmpl;	/* template ids 0 and 1 */
 static struct rb_device device, switch_device;
 static uint32_t server_ip, device_ip;
 
-static uint32_t ip4(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
 /*
  * The lab subnet with a profile with one boot file of each kind and PXE
  * discovery control 8, and with a switch profile that has options 150,
@@ -73,7 +66,7 @@ static void make_templates(void)
 	struct rb_cfg_profile sw = { 0 };
 
 	strcpy(sn.name, "lab");
-	sn.prefix = ip4("10.213.0.0");
+	sn.prefix = test_ip4("10.213.0.0");
 	sn.prefix_len = 24;
 	sn.server_id = server_ip;
 	sn.lease_time = 3600;
@@ -81,14 +74,14 @@ static void make_templates(void)
 	sn.rebinding_time = 3150;
 	sn.has_time_offset = 1;
 	sn.time_offset = -3600;
-	sn.routers.addr[0] = ip4("10.213.0.1");
+	sn.routers.addr[0] = test_ip4("10.213.0.1");
 	sn.routers.count = 1;
-	sn.dns_servers.addr[0] = ip4("10.213.0.2");
-	sn.dns_servers.addr[1] = ip4("10.213.0.3");
+	sn.dns_servers.addr[0] = test_ip4("10.213.0.2");
+	sn.dns_servers.addr[1] = test_ip4("10.213.0.3");
 	sn.dns_servers.count = 2;
-	sn.time_servers.addr[0] = ip4("10.213.0.4");
+	sn.time_servers.addr[0] = test_ip4("10.213.0.4");
 	sn.time_servers.count = 1;
-	sn.log_servers.addr[0] = ip4("10.213.0.5");
+	sn.log_servers.addr[0] = test_ip4("10.213.0.5");
 	sn.log_servers.count = 1;
 	strcpy(sn.domain_name, "lab.test");
 	strcpy(sn.tftp_server_name, "10.213.0.1");
@@ -107,8 +100,8 @@ static void make_templates(void)
 	assert_int_equal(rb_dhcp4_template_encode(&sn, &pf, &tmpl), 0);
 
 	strcpy(sw.name, "switch");
-	sw.tftp_server_addrs.addr[0] = ip4("10.213.0.6");
-	sw.tftp_server_addrs.addr[1] = ip4("10.213.0.7");
+	sw.tftp_server_addrs.addr[0] = test_ip4("10.213.0.6");
+	sw.tftp_server_addrs.addr[1] = test_ip4("10.213.0.7");
 	sw.tftp_server_addrs.count = 2;
 	memcpy(sw.vendor_info, "\x01\x04\x0a\xd5\x00\x06", 6);
 	sw.vendor_info_len = 6;
@@ -143,8 +136,8 @@ static int setup(void **state)
 		exit(77);
 	}
 
-	server_ip = ip4("10.213.0.1");
-	device_ip = ip4("10.213.0.101");
+	server_ip = test_ip4("10.213.0.1");
+	device_ip = test_ip4("10.213.0.101");
 	make_templates();
 
 	cd.ipv4 = device_ip;
@@ -567,8 +560,8 @@ static void build_case(const struct xdp_case *c, uint8_t *frame, size_t *len)
 	struct test_dhcp4_req r = {
 		.xid = htonl(0x11223344),
 		.flags = c->flags,
-		.ciaddr = c->ciaddr ? ip4(c->ciaddr) : 0,
-		.giaddr = c->giaddr ? ip4(c->giaddr) : 0,
+		.ciaddr = c->ciaddr ? test_ip4(c->ciaddr) : 0,
+		.giaddr = c->giaddr ? test_ip4(c->giaddr) : 0,
 		.opts = c->opts,
 		.opts_len = c->opts_len,
 		.pad_to = 300,
@@ -611,7 +604,7 @@ static void check_reply(const struct xdp_case *c, const uint8_t *in, const uint8
 		assert_memory_equal(out, c->mac, 6);
 	}
 	if (c->dst_ip)
-		assert_int_equal(dst, ip4(c->dst_ip));
+		assert_int_equal(dst, test_ip4(c->dst_ip));
 	if (c->boot_file)
 		assert_string_equal((const char *)m + 108, c->boot_file);
 	if (c->expect_opts) {

@@ -27,6 +27,7 @@
 #include "dhcp4/answer.h"
 #include "dhcp4/server.h"
 #include "dhcp4/template.h"
+#include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
 #include "rackboot/dhcp4_wire.h"
 #include "xdp/device_state.h"
@@ -58,27 +59,6 @@ struct fixture {
 	uint64_t counters[RB_UC_COUNT];
 	int devices_fd, templates_fd, ifaces_fd;
 };
-
-static uint32_t ip4(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-static int maps_create(struct fixture *f)
-{
-	f->devices_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, sizeof(struct rb_mac_key),
-				       sizeof(struct rb_device), 16, NULL);
-	f->templates_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4,
-					 sizeof(struct rb_dhcp4_template), 4, NULL);
-	f->ifaces_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, sizeof(struct rb_iface), 4,
-				      NULL);
-	if (f->devices_fd < 0 || f->templates_fd < 0 || f->ifaces_fd < 0)
-		return -errno;
-	return 0;
-}
 
 static void maps_fill(struct fixture *f)
 {
@@ -114,7 +94,7 @@ static int setup(void **state)
 	struct rb_cfg_errors errs = { 0 };
 
 	assert_non_null(f);
-	if (maps_create(f)) {
+	if (test_dhcp4_maps_create(&f->devices_fd, &f->templates_fd, &f->ifaces_fd)) {
 		fprintf(stderr, "# needs CAP_BPF: %s\n", strerror(errno));
 		free(f);
 		return -1;
@@ -179,7 +159,7 @@ static void discover_adds_record(void **state)
 	struct rb_device rec;
 
 	discover(f, mac1);
-	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac1), test_ip4("10.213.0.200"));
 	assert_int_equal(f->counters[RB_UC_TX_OFFER], 1);
 	assert_int_equal(f->counters[RB_UC_IGNORED_UNKNOWN], 0);
 
@@ -190,9 +170,9 @@ static void discover_adds_record(void **state)
 
 	/* A second DISCOVER finds the record: same address, no second allocation. */
 	discover(f, mac1);
-	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac1), test_ip4("10.213.0.200"));
 	discover(f, mac2);
-	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.201"));
+	assert_int_equal(record_addr(f, mac2), test_ip4("10.213.0.201"));
 }
 
 static void exhausted_pool_counted(void **state)
@@ -214,7 +194,7 @@ static void decline_and_release(void **state)
 		.xid = 0x1002, .opts = OPTS(53, 1, 4, 50, 4, 10, 213, 0, 200, 255),
 	};
 	struct test_dhcp4_req release = {
-		.xid = 0x1003, .ciaddr = ip4("10.213.0.201"), .ip_src = ip4("10.213.0.201"),
+		.xid = 0x1003, .ciaddr = test_ip4("10.213.0.201"), .ip_src = test_ip4("10.213.0.201"),
 		.opts = OPTS(53, 1, 7, 255),
 	};
 
@@ -237,7 +217,7 @@ static void decline_and_release(void **state)
 	handle(f, &release);
 	assert_int_equal(record_addr(f, mac2), 0);
 	discover(f, mac3);
-	assert_int_equal(record_addr(f, mac3), ip4("10.213.0.201"));
+	assert_int_equal(record_addr(f, mac3), test_ip4("10.213.0.201"));
 }
 
 /* A RELEASE naming an address other than the record's leaves the record. */
@@ -245,14 +225,14 @@ static void release_other_address_ignored(void **state)
 {
 	struct fixture *f = *state;
 	struct test_dhcp4_req release = {
-		.xid = 0x1004, .ciaddr = ip4("10.213.0.201"), .opts = OPTS(53, 1, 7, 255),
+		.xid = 0x1004, .ciaddr = test_ip4("10.213.0.201"), .opts = OPTS(53, 1, 7, 255),
 	};
 
 	release.opts_len = 4;
 	memcpy(release.mac, mac1, 6);
 	discover(f, mac1);
 	handle(f, &release);
-	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac1), test_ip4("10.213.0.200"));
 	assert_int_equal(f->counters[RB_UC_IGNORED_OTHER], 1);
 }
 
@@ -263,15 +243,15 @@ static void restart_keeps_records(void **state)
 	struct rb_dhcp4_server *second;
 
 	discover(f, mac2);
-	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac2), test_ip4("10.213.0.200"));
 
 	second = server_start(f);
 	f->replaced = f->srv;
 	f->srv = second;
 
 	discover(f, mac4);
-	assert_int_equal(record_addr(f, mac4), ip4("10.213.0.201"));
-	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac4), test_ip4("10.213.0.201"));
+	assert_int_equal(record_addr(f, mac2), test_ip4("10.213.0.200"));
 }
 
 #define NS_PER_S 1000000000ull
@@ -315,15 +295,15 @@ static void lease_expires(void **state)
 	set_times(f, mac2, end, BASE_NS);
 
 	rb_dhcp4_server_pool_expire(f->srv, end);
-	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac1), test_ip4("10.213.0.200"));
 
 	rb_dhcp4_server_pool_expire(f->srv, end + 1);
 	assert_int_equal(record_addr(f, mac1), 0);
-	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.201"));
+	assert_int_equal(record_addr(f, mac2), test_ip4("10.213.0.201"));
 
 	/* The freed .200 goes to the next device. */
 	discover(f, mac3);
-	assert_int_equal(record_addr(f, mac3), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac3), test_ip4("10.213.0.200"));
 }
 
 /* An OFFER without an ACK holds the address for RB_DHCP4_OFFER_HOLD_S only. */
@@ -338,14 +318,14 @@ static void offer_hold_expires(void **state)
 	set_times(f, mac2, BASE_NS, BASE_NS);
 
 	rb_dhcp4_server_pool_expire(f->srv, end);
-	assert_int_equal(record_addr(f, mac1), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac1), test_ip4("10.213.0.200"));
 
 	rb_dhcp4_server_pool_expire(f->srv, end + 1);
 	assert_int_equal(record_addr(f, mac1), 0);
-	assert_int_equal(record_addr(f, mac2), ip4("10.213.0.201"));
+	assert_int_equal(record_addr(f, mac2), test_ip4("10.213.0.201"));
 
 	discover(f, mac4);
-	assert_int_equal(record_addr(f, mac4), ip4("10.213.0.200"));
+	assert_int_equal(record_addr(f, mac4), test_ip4("10.213.0.200"));
 }
 
 /* Records of the inventory never expire, however old their lease. */
@@ -353,13 +333,13 @@ static void inventory_never_expires(void **state)
 {
 	struct fixture *f = *state;
 	struct rb_mac_key key = rb_mac_key_of(mac3);
-	struct rb_device rec = { .ipv4 = ip4("10.213.0.10"), .lease_ns = 1,
+	struct rb_device rec = { .ipv4 = test_ip4("10.213.0.10"), .lease_ns = 1,
 				 .client_arch = RB_ARCH_ANY };
 
 	/* Outside the pool ranges, so not a pool device's record. */
 	assert_int_equal(bpf_map_update_elem(f->devices_fd, &key, &rec, BPF_NOEXIST), 0);
 	rb_dhcp4_server_pool_expire(f->srv, UINT64_MAX / 2);
-	assert_int_equal(record_addr(f, mac3), ip4("10.213.0.10"));
+	assert_int_equal(record_addr(f, mac3), test_ip4("10.213.0.10"));
 }
 
 /* An INFORM from mac1 at ciaddr asking for options 1, 51 and 58. */
@@ -367,7 +347,7 @@ static struct test_dhcp4_req inform_req(const char *ciaddr)
 {
 	static const uint8_t opts[] = { 53, 1, 8, 55, 3, 1, 51, 58, 255 };
 	struct test_dhcp4_req r = {
-		.xid = 0x1005, .ciaddr = ip4(ciaddr), .ip_src = ip4(ciaddr),
+		.xid = 0x1005, .ciaddr = test_ip4(ciaddr), .ip_src = test_ip4(ciaddr),
 		.opts = opts, .opts_len = sizeof(opts),
 	};
 
@@ -397,16 +377,16 @@ static void inform_reply_content(void **state)
 			 RB_D4_OK);
 	assert_int_equal(rb_dhcp4_answer_inform(&work, tmpl, 1500, &ans), 0);
 	assert_int_equal(ans.reply_type, RB_DHCPACK);
-	assert_int_equal(ans.dst_ip, ip4("10.213.0.50"));
+	assert_int_equal(ans.dst_ip, test_ip4("10.213.0.50"));
 	assert_int_equal(ans.broadcast, 0);
 	assert_int_equal(ans.relayed, 0);
-	assert_int_equal(ans.src_ip, ip4("10.213.0.1"));
+	assert_int_equal(ans.src_ip, test_ip4("10.213.0.1"));
 
 	memset(reply, 0, sizeof(reply));
 	memcpy(reply + TEST_DHCP4_OFF, work.out.b, ans.len);
 	assert_int_equal(rb_dhcp4_get_addr(&work.out, RB_BOOTP_YIADDR), 0);
 	assert_int_equal(rb_dhcp4_get_addr(&work.out, RB_BOOTP_SIADDR), 0);
-	assert_int_equal(rb_dhcp4_get_addr(&work.out, RB_BOOTP_CIADDR), ip4("10.213.0.50"));
+	assert_int_equal(rb_dhcp4_get_addr(&work.out, RB_BOOTP_CIADDR), test_ip4("10.213.0.50"));
 	assert_int_equal(work.out.b[RB_BOOTP_FILE], 0);
 
 	len = TEST_DHCP4_OFF + ans.len;

@@ -29,6 +29,7 @@
 
 #include "dhcp4/server.h"
 #include "dhcp4/template.h"
+#include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
 #include "rackboot/dhcp4_wire.h"
 #include "xdp/device_state.h"
@@ -52,27 +53,6 @@ struct fixture {
 	uint16_t relay_port;
 };
 
-static uint32_t ip4(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-static int maps_create(struct fixture *f)
-{
-	f->devices_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, sizeof(struct rb_mac_key),
-				       sizeof(struct rb_device), 16, NULL);
-	f->templates_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4,
-					 sizeof(struct rb_dhcp4_template), 4, NULL);
-	f->ifaces_fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, sizeof(struct rb_iface), 4,
-				      NULL);
-	if (f->devices_fd < 0 || f->templates_fd < 0 || f->ifaces_fd < 0)
-		return -errno;
-	return 0;
-}
-
 /*
  * Template 1 for 127.0.0.0/24 and its device.  Addresses in 127.0.0.0/8
  * reach this host over lo, so a relay agent at 127.0.0.1 in this subnet
@@ -81,15 +61,15 @@ static int maps_create(struct fixture *f)
 static void maps_fill_relayed(struct fixture *f)
 {
 	struct rb_cfg_subnet subnet = {
-		.name = "behind-relay", .interface = "lo", .prefix = ip4("127.0.0.0"),
-		.prefix_len = 24, .server_id = ip4("127.0.0.2"), .lease_time = 3600,
+		.name = "behind-relay", .interface = "lo", .prefix = test_ip4("127.0.0.0"),
+		.prefix_len = 24, .server_id = test_ip4("127.0.0.2"), .lease_time = 3600,
 		.renewal_time = 1800, .rebinding_time = 3150,
 	};
 	struct rb_cfg_profile profile = {
 		.name = "bios", .n_bootfiles = 1,
 		.bootfiles = { { .arch = RB_ARCH_ANY, .file = "undionly.kpxe" } },
 	};
-	struct rb_cfg_device dev = { .ipv4 = ip4("127.0.0.101"), .hostname = "rack2-node01" };
+	struct rb_cfg_device dev = { .ipv4 = test_ip4("127.0.0.101"), .hostname = "rack2-node01" };
 	struct rb_dhcp4_template tmpl;
 	struct rb_mac_key key = rb_mac_key_of(relayed_mac);
 	struct rb_device rec;
@@ -108,15 +88,15 @@ static void maps_fill_relayed(struct fixture *f)
 static void maps_fill(struct fixture *f)
 {
 	struct rb_cfg_subnet subnet = {
-		.name = "lab", .interface = "lo", .prefix = ip4("10.213.0.0"), .prefix_len = 24,
-		.server_id = ip4("10.213.0.1"), .lease_time = 3600, .renewal_time = 1800,
+		.name = "lab", .interface = "lo", .prefix = test_ip4("10.213.0.0"), .prefix_len = 24,
+		.server_id = test_ip4("10.213.0.1"), .lease_time = 3600, .renewal_time = 1800,
 		.rebinding_time = 3150,
 	};
 	struct rb_cfg_profile profile = {
 		.name = "bios", .n_bootfiles = 1,
 		.bootfiles = { { .arch = RB_ARCH_ANY, .file = "undionly.kpxe" } },
 	};
-	struct rb_cfg_device dev = { .ipv4 = ip4("10.213.0.101"), .hostname = "rack1-node01" };
+	struct rb_cfg_device dev = { .ipv4 = test_ip4("10.213.0.101"), .hostname = "rack1-node01" };
 	struct rb_dhcp4_template tmpl;
 	struct rb_iface lo = { .mtu = 1500, .enabled = 1 };
 	struct rb_mac_key key = rb_mac_key_of(known_mac);
@@ -177,7 +157,7 @@ static int setup(void **state)
 	struct rb_dhcp4_server_config cfg;
 
 	assert_non_null(f);
-	if (maps_create(f) || (f->capture_fd = capture_open()) < 0) {
+	if (test_dhcp4_maps_create(&f->devices_fd, &f->templates_fd, &f->ifaces_fd) || (f->capture_fd = capture_open()) < 0) {
 		fprintf(stderr, "# needs CAP_BPF and CAP_NET_RAW: %s\n", strerror(errno));
 		free(f);
 		return -1;
@@ -503,7 +483,7 @@ static void check_relay_reply(struct fixture *f, const struct relay_case *c)
 	uint8_t req_msg[2048];
 	struct sockaddr_in from;
 	uint16_t flags = c->reply_type == RB_DHCPNAK ? 0x8000 : c->req.flags;
-	uint32_t yiaddr = c->yiaddr ? ip4(c->yiaddr) : 0;
+	uint32_t yiaddr = c->yiaddr ? test_ip4(c->yiaddr) : 0;
 	size_t len, req_len;
 
 	len = relay_receive(f, buf, sizeof(buf), &from);
@@ -584,7 +564,7 @@ static void relayed_requests(void **state)
 	assert_int_equal(rb_device_get(f->devices_fd, relayed_mac, &rec), 0);
 	assert_int_equal(rec.us_replies, replies + 6);
 	assert_int_equal(rec.phase, RB_PHASE_LEASED);
-	assert_int_equal(rec.ipv4, ip4("127.0.0.101"));
+	assert_int_equal(rec.ipv4, test_ip4("127.0.0.101"));
 }
 
 /* A DISCOVER over UDP to 127.0.0.1, through io_uring and IP_PKTINFO. */
