@@ -19,7 +19,7 @@ static inline int rb_dhcp4_decide(const struct rb_dhcp4_request *req,
 				  const struct rb_device *dev,
 				  const struct rb_dhcp4_template *tmpl)
 {
-	__u32 asked;
+	__u32 requested;
 
 	if (req->msg_type == RB_DHCPDISCOVER)
 		return RB_DHCPOFFER;
@@ -31,8 +31,8 @@ static inline int rb_dhcp4_decide(const struct rb_dhcp4_request *req,
 		return RB_D4_V_IGNORE;
 
 	/* SELECTING and INIT-REBOOT carry option 50; RENEWING uses ciaddr. */
-	asked = req->requested_ip ? req->requested_ip : req->ciaddr;
-	if (asked != dev->ipv4)
+	requested = req->requested_ip ? req->requested_ip : req->ciaddr;
+	if (requested != dev->ipv4)
 		return RB_DHCPNAK;
 	return RB_DHCPACK;
 }
@@ -285,7 +285,7 @@ RB_DHCP4_FN int rb_dhcp4_put_requested(struct rb_dhcp4_work *w, const struct rb_
 }
 
 /*
- * Append the options the client asked for in option 55, in its order
+ * Append the options the client requested in option 55, in its order
  * (RFC 2132 section 9.8), or every option the server has when it sent
  * no list.
  */
@@ -388,7 +388,7 @@ RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_te
  * Where a reply goes when giaddr is zero (RFC 2131 section 4.1): a NAK
  * and any reply with the broadcast bit set to 255.255.255.255, a reply
  * to a client with ciaddr to ciaddr, the rest to yiaddr at chaddr.
- * Returns the IPv4 destination; *broadcast tells whether the Ethernet
+ * Returns the IPv4 destination.  *broadcast is set to 1 when the Ethernet
  * destination is ff:ff:ff:ff:ff:ff rather than chaddr.
  */
 static inline __u32 rb_dhcp4_destination(const struct rb_dhcp4_request *req,

@@ -107,7 +107,7 @@ enum {
 	RB_DHCPINFORM = 8,
 };
 
-/* Why a message was rejected; each maps to one malformed counter. */
+/* Reasons a message is rejected, each with its own malformed counter. */
 enum rb_dhcp4_parse_error {
 	RB_D4_OK = 0,
 	RB_D4_ESHORT,		/* shorter than header and cookie */
@@ -157,8 +157,8 @@ struct rb_dhcp4_buf {
 };
 
 /*
- * What rackboot needs from a request.  Variable-length options are kept
- * as offsets of their payload in the request buffer.
+ * The fields of a request that rackboot uses.  Variable-length options
+ * are kept as offsets of their payload in the request buffer.
  */
 struct rb_dhcp4_request {
 	__u32 len;		/* message length */
