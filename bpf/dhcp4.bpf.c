@@ -55,6 +55,12 @@ struct {
 	__type(value, __u64);
 } rb_xdp_counters SEC(".maps");
 
+/* Lease events for rackbootd's store; pinned, so a restart drains the backlog. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, RB_EVENTS_BYTES);
+} rb_events SEC(".maps");
+
 /* The request copied out of the frame and the reply built for it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -286,6 +292,27 @@ static __always_inline int flood_admit(struct rb_iface *iface, __u64 now)
 	return admit;
 }
 
+/*
+ * Tell rackbootd about a reply the store must keep.  A full ring loses
+ * the event, not the lease: the device record holds it too, and
+ * rackbootd reconciles the store with rb_devices when it starts.
+ */
+static __always_inline void emit_event(__u16 type, const struct rb_device *dev,
+				       const struct rb_mac_key *key, __u32 lease_time, __u64 now)
+{
+	struct rb_event ev = {
+		.type = type,
+		.ipv4 = dev->ipv4,
+		.lease_time = lease_time,
+		.ns = now,
+		.template_id = dev->template_id,
+	};
+
+	__builtin_memcpy(ev.mac, key->addr, ETH_ALEN);
+	if (bpf_ringbuf_output(&rb_events, &ev, sizeof(ev), 0))
+		count(RB_XC_EVENT_LOST);
+}
+
 /* Copy the option 97 UUID of the request into the device record. */
 static __always_inline void record_uuid(struct rb_device *dev, const struct rb_dhcp4_work *w)
 {
@@ -351,6 +378,7 @@ static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 	} else if (type == RB_DHCPACK) {
 		set_phase(dev, RB_PHASE_LEASED, now);
 		dev->lease_ns = now;
+		emit_event(RB_EV_DHCP4_LEASE, dev, &key, tmpl->lease_time, now);
 		count(RB_XC_TX_ACK);
 	} else {
 		count(RB_XC_TX_NAK);

@@ -16,7 +16,7 @@
 #include <linux/types.h>
 
 /* Map sizes; rackbootd rejects a config that would not fit. */
-#define RB_MAX_DEVICES		65536
+#define RB_MAX_DEVICES		262144	/* inventory, pool devices and leases */
 #define RB_MAX_TEMPLATES	256
 #define RB_MAX_IFACES		64
 
@@ -26,6 +26,14 @@
 #define RB_PIN_IFACES		"rb_ifaces"
 #define RB_PIN_XDP_COUNTERS	"rb_xdp_counters"
 #define RB_PIN_US_COUNTERS	"rb_us_counters"
+#define RB_PIN_EVENTS		"rb_events"
+
+/*
+ * Bytes of the rb_events ring buffer (a power of two).  At 32 bytes an
+ * event it holds 262,144 events: what XDP grants in well over a second
+ * at line rate, and the backlog of a rackbootd restart.
+ */
+#define RB_EVENTS_BYTES		(8U << 20)
 
 #define RB_HOSTNAME_MAX		64	/* option 12 payload, no NUL */
 #define RB_BOOTFILE_MAX		128	/* BOOTP file field size */
@@ -137,6 +145,26 @@ struct rb_iface {
 /* bucket_tokens of one request; refilling adds unknown_rate per nanosecond. */
 #define RB_TOKEN_UNIT	1000000000ULL
 
+/* What an rb_event reports. */
+enum rb_event_type {
+	RB_EV_DHCP4_LEASE = 1,	/* ACK sent: a lease granted or renewed */
+	RB_EV_DHCP4_BIND,	/* a pool address bound to a new device (OFFER) */
+};
+
+/*
+ * One record of the rb_events ring buffer, written by XDP for every
+ * fast-path decision that the store must keep, drained by rackbootd.
+ */
+struct rb_event {
+	__u16 type;		/* enum rb_event_type */
+	__u8 mac[6];		/* chaddr */
+	__u32 ipv4;		/* yiaddr, network order */
+	__u32 lease_time;	/* seconds, host order; 0 for BIND */
+	__u64 ns;		/* CLOCK_BOOTTIME when the reply was sent */
+	__u32 template_id;	/* rb_device.template_id */
+	__u32 pad;		/* zero */
+};
+
 /* Indexes of rb_xdp_counters, a per-CPU array of __u64. */
 enum rb_xdp_counter {
 	RB_XC_RX = 0,		/* packets seen by the program */
@@ -163,6 +191,7 @@ enum rb_xdp_counter {
 	RB_XC_MALFORMED_UDP,	/* UDP length disagrees with the frame */
 	RB_XC_MALFORMED_TOO_MANY,	/* more options than the walk allows */
 	RB_XC_DROP_FLOOD,	/* unknown device over the link's unknown-device-rate */
+	RB_XC_EVENT_LOST,	/* rb_events full: the store learns it from rb_devices */
 	RB_XC_COUNT,
 };
 
@@ -190,6 +219,7 @@ _Static_assert(sizeof(struct rb_bootfile) == 8 + RB_BOOTFILE_MAX, "rb_bootfile s
 _Static_assert(sizeof(struct rb_dhcp4_template) ==
 	       24 + 512 + RB_TMPL_OPTS_LEN + RB_BOOTFILES_MAX * (8 + RB_BOOTFILE_MAX),
 	       "rb_dhcp4_template size");
+_Static_assert(sizeof(struct rb_event) == 32, "rb_event size");
 _Static_assert(sizeof(struct rb_iface) == 24 + 16, "rb_iface size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 

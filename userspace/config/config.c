@@ -17,7 +17,7 @@
 #include "config/config_internal.h"
 
 /* Large enough for RB_MAX_DEVICES devices at a few hundred bytes each. */
-#define RB_CFG_FILE_MAX	(64u << 20)
+#define RB_CFG_FILE_MAX	(256u << 20)
 
 static bool is_blank(const char *text)
 {

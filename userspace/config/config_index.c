@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device lookups by MAC and by address: binary search over index arrays
- * sorted once per load, so a lookup among 65536 devices takes at most
- * 17 comparisons.
+ * sorted once per load, so a lookup among 262144 devices takes at most
+ * 19 comparisons.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -42,6 +42,7 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_MALFORMED_UDP] = "malformed_udp",
 	[RB_XC_MALFORMED_TOO_MANY] = "malformed_too_many",
 	[RB_XC_DROP_FLOOD] = "drop_flood",
+	[RB_XC_EVENT_LOST] = "event_lost",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The embedded store: leases and device states in LMDB, so that they
+ * survive a rackbootd restart, a reboot and a power loss.
+ *
+ * Writers batch: rb_store_begin(), any number of puts and deletes, then
+ * rb_store_commit(), which makes the whole batch durable at once.  Only
+ * rackbootd's loop thread writes; rackbootctl opens the store read-only
+ * while rackbootd runs.
+ *
+ * Times in the store are CLOCK_REALTIME seconds, because CLOCK_BOOTTIME
+ * (what XDP records) starts again at every boot.
+ */
+#ifndef RACKBOOT_STORE_H
+#define RACKBOOT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rb_store;
+
+/* Where a lease was granted. */
+enum rb_lease_source {
+	RB_LEASE_XDP = 1,
+	RB_LEASE_USERSPACE,
+};
+
+/* One DHCPv4 lease, keyed by MAC; at most one lease per address. */
+struct rb_store_lease {
+	uint8_t mac[6];
+	uint16_t source;	/* enum rb_lease_source */
+	uint32_t ipv4;		/* network order */
+	uint32_t template_id;	/* rb_device.template_id when granted */
+	int64_t start;		/* CLOCK_REALTIME seconds of the last ACK */
+	int64_t end;		/* start + lease time */
+};
+
+/*
+ * Open (or create) the store in the folder dir, which must exist.
+ * read_only is for rackbootctl.  Returns 0 or a negative errno, with the
+ * reason logged.
+ */
+int rb_store_open(const char *dir, bool read_only, struct rb_store **out);
+void rb_store_close(struct rb_store *st);
+
+/* Start and commit a write batch.  commit is durable (fsync) on return. */
+int rb_store_begin(struct rb_store *st);
+int rb_store_commit(struct rb_store *st);
+void rb_store_abort(struct rb_store *st);
+
+/*
+ * Write a lease.  An older lease of the same MAC is replaced.  Returns
+ * -EEXIST when another MAC holds the address, and leaves both unchanged.
+ */
+int rb_store_put_lease(struct rb_store *st, const struct rb_store_lease *lease);
+
+/* Remove the lease of mac (RELEASE, expiry).  -ENOENT when there is none. */
+int rb_store_del_lease(struct rb_store *st, const uint8_t mac[6]);
+
+/* Look a lease up by MAC or by address.  0, -ENOENT or another error. */
+int rb_store_get_lease(struct rb_store *st, const uint8_t mac[6], struct rb_store_lease *out);
+int rb_store_get_lease_by_addr(struct rb_store *st, uint32_t ipv4, struct rb_store_lease *out);
+
+/* Call fn for every lease, in MAC order, until it returns non-zero. */
+int rb_store_foreach_lease(struct rb_store *st,
+			   int (*fn)(const struct rb_store_lease *lease, void *arg), void *arg);
+
+/*
+ * Addresses lent to XDP: pool addresses that rackbootd put in the XDP
+ * free queue, which XDP may bind to a new device without asking.  Each
+ * is recorded here before it enters the queue, so that after a power
+ * loss (queue and device map gone) rackbootd knows which addresses XDP
+ * may have handed out and holds them back.  ipv4 in network order.
+ */
+int rb_store_lend(struct rb_store *st, uint32_t ipv4);
+int rb_store_unlend(struct rb_store *st, uint32_t ipv4);
+int rb_store_foreach_lent(struct rb_store *st, int (*fn)(uint32_t ipv4, void *arg), void *arg);
+
+#endif
