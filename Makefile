@@ -41,7 +41,7 @@ PROGS := $(BUILD)/rackbootd $(BUILD)/rackbootctl
 # Keep generated skeletons and objects that pattern rules chain through.
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-bpf test-integration run clean fuzz
+.PHONY: all deps test test-unit test-bpf test-integration run clean fuzz fuzz-build
 all: $(PROGS) $(UNIT_BINS) $(BPFT_BINS)
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard include/rackboot/*.h)
@@ -96,11 +96,15 @@ $(BUILD)/tests/rb-tftpd: $(BUILD)/tests/tools/rb_tftpd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-# libFuzzer harnesses of the decoders: make fuzz, then run for example
-# build/fuzz/fuzz_tftp -max_total_time=60.  tests/integration/fuzz.sh
-# runs each for a bounded number of inputs as part of make test.
+# libFuzzer harnesses of the decoders.  make fuzz builds them and runs
+# each for FUZZ_SECONDS (scripts/fuzz.sh); make fuzz-build only builds.
+# tests/integration/fuzz.sh runs each for a bounded number of inputs as
+# part of make test.
 FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Iuserspace
-fuzz: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4
 $(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

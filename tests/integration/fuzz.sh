@@ -12,8 +12,8 @@ source tests/lib/tap.sh
 RUNS=${RB_FUZZ_RUNS:-300000}	# inputs per harness
 MAX_SECONDS=${RB_FUZZ_SECONDS:-60}	# time bound per harness
 
-if ! make -s fuzz >/dev/null 2>&1; then
-	tap_not_ok "fuzz harnesses build (run make fuzz to see why)"
+if ! make -s fuzz-build >/dev/null 2>&1; then
+	tap_not_ok "fuzz harnesses build (run make fuzz-build to see why)"
 	tap_finish
 fi
 
