@@ -89,6 +89,12 @@ $(BUILD)/tests/rb-dhcp4-send: $(BUILD)/tests/tools/rb_dhcp4_send.o $(BUILD)/test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^
 
+# rb-dora: many DHCPv4 clients doing full DORA, for the persistence test.
+all: $(BUILD)/tests/rb-dora
+$(BUILD)/tests/rb-dora: $(BUILD)/tests/tools/rb_dora.o $(BUILD)/tests/lib/dhcp4_pkt.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
 # rb-tftpd: the TFTP server alone on its own io_uring loop, for
 # tests/integration/tftp.sh and manual runs.
 all: $(BUILD)/tests/rb-tftpd
@@ -105,7 +111,7 @@ FUZZ_SECONDS ?= 60
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4
-$(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
+$(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/overload.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 $(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c
@@ -126,3 +132,4 @@ run: deps
 
 clean:
 	rm -rf $(BUILD)
+

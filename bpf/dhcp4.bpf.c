@@ -9,9 +9,15 @@
  * handle, and malformed messages (rackbootd logs and counts those).
  * XDP_DROP only for requests of unknown devices over the link's rate
  * (flood_admit()).  Every verdict has a per-CPU counter.
+ *
+ * A DISCOVER from an unknown device on a link with a pool takes an
+ * address that rackbootd lent to the pool's queue, and gets its OFFER
+ * here like an inventory device (pool_bind()).  Its REQUEST then finds
+ * the record.  An empty queue passes the DISCOVER up as before.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/errno.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
@@ -60,6 +66,25 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, RB_EVENTS_BYTES);
 } rb_events SEC(".maps");
+
+/*
+ * Free pool addresses (__u32, network order) that rackbootd lent to XDP,
+ * one queue per pool.  rb_iface.pool_id - 1 is the index.  rackbootd
+ * creates the inner queues, records each address in its store before
+ * pushing it, and drains the queues at start.
+ */
+struct rb_pool_queue {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, RB_POOL_QUEUE_MAX);
+	__type(value, __u32);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, RB_MAX_POOLS);
+	__type(key, __u32);
+	__array(values, struct rb_pool_queue);
+} rb_pool_queues SEC(".maps");
 
 /* The request copied out of the frame and the reply built for it. */
 struct {
@@ -323,6 +348,82 @@ static __always_inline void record_uuid(struct rb_device *dev, const struct rb_d
 	dev->has_uuid = 1;
 }
 
+/*
+ * Bind a lent address of the link's pool to the unknown device key: pop
+ * it from the queue and add the device record with BPF_NOEXIST, built in
+ * w->dev, a per-CPU buffer, because the stack has no room for it.  When
+ * another CPU added the record first, the address goes back to the queue
+ * and that record is used.  Returns the record, or NULL with *counter
+ * set to the pass counter.
+ */
+static __always_inline struct rb_device *pool_bind(const struct rb_iface *iface,
+						   const struct rb_mac_key *key,
+						   struct rb_dhcp4_work *w, __u64 now, __u32 *counter)
+{
+	__u32 slot = iface->pool_id - 1, addr;
+	void *queue;
+	long err;
+
+	*counter = RB_XC_PASS_POOL_EMPTY;
+	queue = bpf_map_lookup_elem(&rb_pool_queues, &slot);
+	if (!queue || bpf_map_pop_elem(queue, &addr))
+		return NULL;
+
+	__builtin_memset(&w->dev, 0, sizeof(w->dev));
+	w->dev.ipv4 = addr;
+	w->dev.template_id = iface->pool_template;
+	w->dev.client_arch = RB_ARCH_ANY;
+	err = bpf_map_update_elem(&rb_devices, key, &w->dev, BPF_NOEXIST);
+	if (err) {
+		/* The store still lists a lost address as lent, so no restart hands it out twice. */
+		if (bpf_map_push_elem(queue, &addr, 0))
+			count(RB_XC_POOL_LOST);
+		if (err != -EEXIST) {
+			*counter = RB_XC_PASS_TX_FAILED;
+			return NULL;
+		}
+		count(RB_XC_POOL_RACE);
+		*counter = RB_XC_PASS_UNKNOWN_MAC;
+		return bpf_map_lookup_elem(&rb_devices, key);
+	}
+
+	emit_event(RB_EV_DHCP4_BIND, &w->dev, key, 0, now);
+	count(RB_XC_POOL_BIND);
+	*counter = RB_XC_PASS_UNKNOWN_MAC;
+	return bpf_map_lookup_elem(&rb_devices, key);
+}
+
+/*
+ * Find the record of an unknown device: admitted by the link's flood
+ * bucket, a DISCOVER binds a pool address.  Returns the record, or NULL
+ * with *verdict set (XDP_DROP over the rate, else XDP_PASS, counted).
+ */
+static __always_inline struct rb_device *unknown_device(struct rb_iface *iface,
+							const struct rb_mac_key *key,
+							struct rb_dhcp4_work *w, __u64 now,
+							int *verdict)
+{
+	struct rb_device *dev;
+	__u32 counter = RB_XC_PASS_UNKNOWN_MAC;
+
+	if (!flood_admit(iface, now)) {
+		count(RB_XC_DROP_FLOOD);
+		*verdict = XDP_DROP;
+		return NULL;
+	}
+	*verdict = XDP_PASS;
+	if (w->req.msg_type != RB_DHCPDISCOVER || iface->pool_id == 0 ||
+	    iface->pool_id > RB_MAX_POOLS) {
+		count(RB_XC_PASS_UNKNOWN_MAC);
+		return NULL;
+	}
+
+	dev = pool_bind(iface, key, w, now, &counter);
+	if (!dev)
+		count(counter);
+	return dev;
+}
+
 /* Answer a parsed request from a known device, or pass it up. */
 static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 				  struct rb_dhcp4_work *w)
@@ -332,16 +433,14 @@ static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 	struct rb_device *dev;
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u32 daddr;
-	int type, len, broadcast;
+	int type, len, broadcast, verdict;
 
 	__builtin_memcpy(key.addr, w->req.chaddr, ETH_ALEN);
 	dev = bpf_map_lookup_elem(&rb_devices, &key);
 	if (!dev) {
-		if (!flood_admit(iface, now)) {
-			count(RB_XC_DROP_FLOOD);
-			return XDP_DROP;
-		}
-		return pass(RB_XC_PASS_UNKNOWN_MAC);
+		dev = unknown_device(iface, &key, w, now, &verdict);
+		if (!dev)
+			return verdict;
 	}
 
 	if (w->req.msg_type == RB_DHCPDISCOVER)

@@ -79,10 +79,13 @@ static inline int rb_dhcp4_vendor_is_httpclient(const struct rb_dhcp4_buf *m, __
 }
 
 /*
- * Record one option whose code byte is at off.  Returns the offset of the
- * next option, 0 after the end option, or -(enum rb_dhcp4_parse_error).
+ * Record one option whose code byte is at off, in a field that ends
+ * before end: the options field ends with the message, the file and
+ * sname fields with their size, and no option may cross that end
+ * (RFC 2131 section 4.1).  Returns the offset of the next option, 0
+ * after the end option, or -(enum rb_dhcp4_parse_error).
  */
-RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off)
+RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off, __u32 end)
 {
 	struct rb_dhcp4_request *req;
 	const struct rb_dhcp4_buf *m;
@@ -92,7 +95,9 @@ RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off)
 		return -RB_D4_EOPTION;
 	req = &w->req;
 	m = &w->in;
-	if (off >= req->len)
+	if (end > req->len)
+		end = req->len;
+	if (off >= end)
 		return -RB_D4_ENOEND;
 
 	code = m->b[rb_idx(off)];
@@ -101,17 +106,17 @@ RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off)
 	/* A run of pad bytes counts as one option against RB_DHCP4_MAX_OPTIONS. */
 	if (code == RB_OPT_PAD) {
 		for (i = 1; i < RB_DHCP4_PAD_RUN; i++) {
-			if (off + i >= req->len || m->b[rb_idx(off + i)] != RB_OPT_PAD)
+			if (off + i >= end || m->b[rb_idx(off + i)] != RB_OPT_PAD)
 				break;
 		}
 		return off + i;
 	}
-	if (off + 2 > req->len)
+	if (off + 2 > end)
 		return -RB_D4_EOPTION;
 
 	len = m->b[rb_idx(off + 1)];
 	val = off + 2;
-	if (val + len > req->len)
+	if (val + len > end)
 		return -RB_D4_EOPTION;
 
 	switch (code) {
@@ -180,7 +185,13 @@ RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off)
 		req->has_uuid = 1;
 		break;
 	case RB_OPT_OVERLOAD:
-		req->has_overload = 1;
+		/* 1: file, 2: sname, 3: both (RFC 2132 section 9.3). */
+		if (len != 1)
+			return -RB_D4_EBADLEN;
+		code = m->b[rb_idx(val)];
+		if (code < 1 || code > 3)
+			return -RB_D4_EBADLEN;
+		req->has_overload = code;
 		break;
 	default:
 		break;
@@ -228,7 +239,7 @@ RB_DHCP4_FN int rb_dhcp4_parse(struct rb_dhcp4_work *w, __u32 len)
 		req->chaddr[i] = m->b[RB_BOOTP_CHADDR + i];
 
 	for (i = 0; i < RB_DHCP4_MAX_OPTIONS; i++) {
-		off = rb_dhcp4_parse_option(w, off);
+		off = rb_dhcp4_parse_option(w, off, len);
 		if (off <= 0)
 			break;
 	}
@@ -239,5 +250,53 @@ RB_DHCP4_FN int rb_dhcp4_parse(struct rb_dhcp4_work *w, __u32 len)
 		return RB_D4_ETOOMANY;
 	return RB_D4_OK;
 }
+
+#ifndef __bpf__
+/*
+ * Parse the options in the BOOTP field of size bytes at off, which
+ * start at its first byte and end with an end option (RFC 2131 section
+ * 4.1).  Returns RB_D4_OK or an enum rb_dhcp4_parse_error.
+ */
+static inline int rb_dhcp4_parse_field(struct rb_dhcp4_work *w, __u32 off, __u32 size)
+{
+	int pos = (int)off;
+	int i;
+
+	for (i = 0; i < RB_DHCP4_MAX_OPTIONS; i++) {
+		pos = rb_dhcp4_parse_option(w, (__u32)pos, off + size);
+		if (pos <= 0)
+			break;
+	}
+	if (pos < 0)
+		return -pos;
+	if (pos > 0)
+		return RB_D4_ETOOMANY;
+	return RB_D4_OK;
+}
+
+/*
+ * Parse the options that option 52 moved into the file and sname fields,
+ * after rb_dhcp4_parse() returned RB_D4_OK.  RFC 2131 section 4.1 fixes
+ * the order: the options field, then file, then sname, so that a later
+ * copy of an option replaces an earlier one.  Only an option 52 in the
+ * options field counts.  Returns RB_D4_OK or an enum
+ * rb_dhcp4_parse_error.  Userspace only: the XDP program passes
+ * overloaded requests up without reading these fields.
+ * NOTE: an option split over several fields (RFC 3396 concatenation) is
+ * not joined; its last part wins.
+ */
+static inline int rb_dhcp4_parse_overload(struct rb_dhcp4_work *w)
+{
+	__u8 overload = w->req.has_overload;
+	int err = RB_D4_OK;
+
+	if (overload & RB_OVERLOAD_FILE)
+		err = rb_dhcp4_parse_field(w, RB_BOOTP_FILE, RB_BOOTP_FILE_LEN);
+	if (err == RB_D4_OK && (overload & RB_OVERLOAD_SNAME))
+		err = rb_dhcp4_parse_field(w, RB_BOOTP_SNAME, RB_BOOTP_SNAME_LEN);
+	w->req.has_overload = overload;
+	return err;
+}
+#endif
 
 #endif

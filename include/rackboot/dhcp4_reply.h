@@ -10,15 +10,48 @@
 #include "rackboot/dhcp4_wire.h"
 
 /*
- * Choose the reply for a device in the inventory: OFFER for DISCOVER, ACK
- * or NAK for REQUEST.  Returns the message type, or RB_D4_V_IGNORE when
- * the request is not for this server (a REQUEST naming another server)
- * or is a type the fast path leaves to userspace.
+ * Client states that send a DHCPREQUEST (RFC 2131 section 4.3.2), told
+ * apart by the fields the client fills in.  RENEWING (unicast) and
+ * REBINDING (broadcast) look the same to the server.
+ */
+enum rb_dhcp4_request_state {
+	RB_D4_REQ_INVALID = 0,		/* neither option 50 nor ciaddr */
+	RB_D4_REQ_SELECTING,		/* options 54 and 50, ciaddr 0 */
+	RB_D4_REQ_INIT_REBOOT,		/* option 50 without option 54 */
+	RB_D4_REQ_RENEWING,		/* ciaddr without option 50 */
+};
+
+static inline int rb_dhcp4_request_state(const struct rb_dhcp4_request *req)
+{
+	if (req->requested_ip)
+		return req->server_id ? RB_D4_REQ_SELECTING : RB_D4_REQ_INIT_REBOOT;
+	if (req->ciaddr)
+		return RB_D4_REQ_RENEWING;
+	return RB_D4_REQ_INVALID;
+}
+
+/*
+ * Choose the reply for a device with record dev (all zero for a device
+ * without one): OFFER for DISCOVER, ACK or NAK for REQUEST.  Returns the
+ * message type, or RB_D4_V_IGNORE when the request is not for this
+ * server or is a type the fast path leaves to userspace.
+ *
+ * A REQUEST for an address other than dev->ipv4 (RFC 2131 section 4.3.2):
+ * - SELECTING with another server's option 54: ignored, the client chose
+ *   that server.
+ * - SELECTING with this server's option 54: NAK, since the client chose
+ *   this server and waits for its answer (RFC 2131 section 3.1, step 4).
+ * - INIT-REBOOT, RENEWING, REBINDING: NAK when the subnet is
+ *   authoritative, else ignored, because another server may hold the
+ *   lease (RFC 2131 section 4.3.2 lets a server without a record of the
+ *   client stay silent).
+ * A REQUEST with neither option 50 nor ciaddr is ignored.
  */
 static inline int rb_dhcp4_decide(const struct rb_dhcp4_request *req,
 				  const struct rb_device *dev,
 				  const struct rb_dhcp4_template *tmpl)
 {
+	int state;
 	__u32 requested;
 
 	if (req->msg_type == RB_DHCPDISCOVER)
@@ -26,15 +59,18 @@ static inline int rb_dhcp4_decide(const struct rb_dhcp4_request *req,
 	if (req->msg_type != RB_DHCPREQUEST)
 		return RB_D4_V_IGNORE;
 
-	/* SELECTING names a server; the client chose another one. */
 	if (req->server_id && req->server_id != tmpl->server_id)
 		return RB_D4_V_IGNORE;
+	state = rb_dhcp4_request_state(req);
+	if (state == RB_D4_REQ_INVALID)
+		return RB_D4_V_IGNORE;
 
-	/* SELECTING and INIT-REBOOT carry option 50; RENEWING uses ciaddr. */
-	requested = req->requested_ip ? req->requested_ip : req->ciaddr;
-	if (requested != dev->ipv4)
+	requested = state == RB_D4_REQ_RENEWING ? req->ciaddr : req->requested_ip;
+	if (dev->ipv4 && requested == dev->ipv4)
+		return RB_DHCPACK;
+	if (state == RB_D4_REQ_SELECTING || !(tmpl->flags & RB_TMPL_F_NOT_AUTHORITATIVE))
 		return RB_DHCPNAK;
-	return RB_DHCPACK;
+	return RB_D4_V_IGNORE;
 }
 
 /*
@@ -68,9 +104,34 @@ RB_DHCP4_FN int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
 }
 
 /*
+ * Return the length of the boot file name chosen in w->args.bootfile,
+ * 0 when there is none.
+ */
+RB_DHCP4_FN int rb_dhcp4_bootfile_len(const struct rb_dhcp4_work *w,
+				      const struct rb_dhcp4_template *tmpl)
+{
+	__s32 idx;
+
+	if (!w || !tmpl)
+		return 0;
+	idx = w->args.bootfile;
+	if (idx < 0 || idx >= RB_BOOTFILES_MAX)
+		return 0;
+	return tmpl->bootfiles[idx].len;
+}
+
+/* Check that the chosen boot file name does not fit the file field. */
+static inline int rb_dhcp4_bootfile_is_long(const struct rb_dhcp4_work *w,
+					    const struct rb_dhcp4_template *tmpl)
+{
+	return rb_dhcp4_bootfile_len(w, tmpl) >= RB_BOOTP_FILE_LEN;
+}
+
+/*
  * Append the template TLV at offset off - 1 of tmpl->opts at pos if it
  * fits below limit; off is an opt_off[] value, 0 when absent.  Returns
- * the new position, or pos unchanged when absent or too long.
+ * the new position, or pos unchanged when absent or too long; too long
+ * sets w->args.dropped.
  */
 RB_DHCP4_FN int rb_dhcp4_put_tmpl_tlv(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
 				      __u32 pos, __u32 limit, __u32 off)
@@ -83,8 +144,10 @@ RB_DHCP4_FN int rb_dhcp4_put_tmpl_tlv(struct rb_dhcp4_work *w, const struct rb_d
 	if (off + 2 > RB_TMPL_OPTS_LEN)
 		return pos;
 	len = 2 + tmpl->opts[rb_tmpl_idx(off + 1)];
-	if (pos + len > limit)
+	if (pos + len > limit) {
+		w->args.dropped = 1;
 		return pos;
+	}
 	for (i = 0; i < 257; i++) {
 		if (i >= len)
 			break;
@@ -119,8 +182,12 @@ RB_DHCP4_FN int rb_dhcp4_put_echo(struct rb_dhcp4_work *w, __u32 pos, __u32 limi
 		off = w->req.relay_off;
 		len = w->req.relay_len;
 	}
-	if (len == 0 || pos + 2 + len > limit)
+	if (len == 0)
 		return pos;
+	if (pos + 2 + len > limit) {
+		w->args.dropped = 1;
+		return pos;
+	}
 
 	w->out.b[rb_idx(pos)] = code;
 	w->out.b[rb_idx(pos + 1)] = len;
@@ -140,8 +207,12 @@ RB_DHCP4_FN int rb_dhcp4_put_hostname(struct rb_dhcp4_work *w, __u32 pos, __u32 
 	if (!w)
 		return pos;
 	len = w->dev.hostname_len;
-	if (len == 0 || len > RB_HOSTNAME_MAX || pos + 2 + len > limit)
+	if (len == 0 || len > RB_HOSTNAME_MAX)
 		return pos;
+	if (pos + 2 + len > limit) {
+		w->args.dropped = 1;
+		return pos;
+	}
 	w->out.b[rb_idx(pos)] = RB_OPT_HOSTNAME;
 	w->out.b[rb_idx(pos + 1)] = len;
 	for (i = 0; i < RB_HOSTNAME_MAX; i++) {
@@ -167,8 +238,12 @@ RB_DHCP4_FN int rb_dhcp4_put_bootfile(struct rb_dhcp4_work *w, const struct rb_d
 		return pos;
 	bf = &tmpl->bootfiles[idx];
 	len = bf->len;
-	if (len == 0 || len >= RB_BOOTFILE_MAX || pos + 2 + len > limit)
+	if (len == 0 || len >= RB_BOOTFILE_MAX)
 		return pos;
+	if (pos + 2 + len > limit) {
+		w->args.dropped = 1;
+		return pos;
+	}
 	w->out.b[rb_idx(pos)] = RB_OPT_BOOTFILE;
 	w->out.b[rb_idx(pos + 1)] = len;
 	for (i = 0; i < RB_BOOTFILE_MAX; i++) {
@@ -235,11 +310,12 @@ RB_DHCP4_FN int rb_dhcp4_put_header(struct rb_dhcp4_work *w, const struct rb_dhc
 	rb_dhcp4_put_addr(out, RB_BOOTP_YIADDR, w->dev.ipv4);
 	rb_dhcp4_put_addr(out, RB_BOOTP_SIADDR, tmpl->siaddr);
 
+	/* A name too long for the file field goes in option 67 only. */
 	idx = w->args.bootfile;
-	if (idx >= 0 && idx < RB_BOOTFILES_MAX) {
+	if (idx >= 0 && idx < RB_BOOTFILES_MAX && tmpl->bootfiles[idx].len < RB_BOOTP_FILE_LEN) {
 		const struct rb_bootfile *bf = &tmpl->bootfiles[idx];
 
-		for (i = 0; i < RB_BOOTFILE_MAX - 1; i++) {
+		for (i = 0; i < RB_BOOTP_FILE_LEN - 1; i++) {
 			if (i >= bf->len)
 				break;
 			out->b[RB_BOOTP_FILE + i] = bf->name[i];
@@ -270,6 +346,9 @@ RB_DHCP4_FN int rb_dhcp4_put_requested(struct rb_dhcp4_work *w, const struct rb_
 	case RB_OPT_HOSTNAME:
 		return rb_dhcp4_put_hostname(w, pos, limit);
 	case RB_OPT_BOOTFILE:
+		/* rb_dhcp4_build() placed a long name already. */
+		if (rb_dhcp4_bootfile_is_long(w, tmpl))
+			return pos;
 		return rb_dhcp4_put_bootfile(w, tmpl, pos, limit);
 	case RB_OPT_VENDOR_SPECIFIC:
 		/* The PXE option 43 goes to PXE clients only, and config rejects it with a raw 43. */
@@ -316,20 +395,34 @@ RB_DHCP4_FN int rb_dhcp4_put_param_list(struct rb_dhcp4_work *w, const struct rb
  * Build the reply to w->req into w->out, following w->args.  Option
  * order: 53, 54, then for OFFER and ACK 51, 58, 59, option 60
  * "PXEClient" for PXE clients or "HTTPClient" for UEFI HTTP Boot clients,
- * and the requested options; last the echoed
- * 61 and 82 (RFC 3046 wants 82 last).  Options that would not fit the
- * client's maximum are left out, after room is kept for the echoes and
- * the end option.  Returns the message length (at least 300) or -1.
+ * option 67 when the boot file name is too long for the file field, and
+ * the requested options; last the echoed 61 and 82 (RFC 3046 wants 82
+ * last).  Room is kept for the echoes and the end option.
+ *
+ * Returns the message length (at least 300), RB_D4_BUILD_ERROR, or
+ * RB_D4_BUILD_PASS_UP when the reply needs what only rackbootd does: a
+ * boot file name of more than 127 bytes, or an option that does not fit
+ * the client's maximum, which rb_dhcp4_overload() moves into the file
+ * and sname fields.  With RB_D4_BUILD_SLOW_PATH in w->args.flags such
+ * options are left out instead.
  */
 RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl)
 {
 	struct rb_dhcp4_buf *out;
 	__u32 limit, tail, pos;
+	int slow_path;
 
 	if (!w || !tmpl)
-		return -1;
+		return RB_D4_BUILD_ERROR;
 	out = &w->out;
-	limit = rb_dhcp4_reply_limit(&w->req, w->args.mtu);
+	slow_path = w->args.flags & RB_D4_BUILD_SLOW_PATH;
+	w->args.dropped = 0;
+	if (w->args.reply_type != RB_DHCPNAK && !slow_path && rb_dhcp4_bootfile_is_long(w, tmpl))
+		return RB_D4_BUILD_PASS_UP;
+	if (w->args.flags & RB_D4_BUILD_NO_LIMIT)
+		limit = RB_DHCP4_MAX_LEN;
+	else
+		limit = rb_dhcp4_reply_limit(&w->req, w->args.mtu);
 
 	/* Room kept at the end for the echoed options and the end option. */
 	tail = 1;
@@ -338,11 +431,11 @@ RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_te
 	if (w->req.relay_len)
 		tail += 2 + w->req.relay_len;
 	if (RB_DHCP4_OPTS_OFF + 9 + tail > limit)
-		return -1;
+		return RB_D4_BUILD_ERROR;
 	limit -= tail;
 
 	if (rb_dhcp4_put_header(w, tmpl))
-		return -1;
+		return RB_D4_BUILD_ERROR;
 
 	pos = RB_DHCP4_OPTS_OFF;
 	out->b[pos] = RB_OPT_MSG_TYPE;
@@ -362,8 +455,12 @@ RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_te
 			pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_VENDOR_CLASS);
 		else if (w->req.is_httpclient)
 			pos = rb_dhcp4_put_tmpl_tlv(w, tmpl, pos, limit, tmpl->http_class_off);
+		if (rb_dhcp4_bootfile_is_long(w, tmpl))
+			pos = rb_dhcp4_put_bootfile(w, tmpl, pos, limit);
 		pos = rb_dhcp4_put_param_list(w, tmpl, pos, limit);
 	}
+	if (w->args.dropped && !slow_path)
+		return RB_D4_BUILD_PASS_UP;
 
 	limit += tail;
 	pos = rb_dhcp4_put_echo(w, pos, limit, RB_OPT_CLIENT_ID);

@@ -56,6 +56,12 @@
 #define RB_BOOTP_SNAME		44
 #define RB_BOOTP_FILE		108
 #define RB_BOOTP_COOKIE		236
+#define RB_BOOTP_SNAME_LEN	64
+/* RB_BOOTP_FILE_LEN, the file field's 128 bytes, is in rackboot/maps.h. */
+
+/* Option 52 values (RFC 2132 section 9.3): the fields that hold options. */
+#define RB_OVERLOAD_FILE	1
+#define RB_OVERLOAD_SNAME	2
 
 #define RB_BOOTREQUEST		1
 #define RB_BOOTREPLY		2
@@ -183,7 +189,7 @@ struct rb_dhcp4_request {
 	__u16 client_id_off;
 	__u16 relay_off;	/* option 82 payload */
 	__u8 relay_len;		/* 0 when absent */
-	__u8 has_overload;	/* option 52 seen */
+	__u8 has_overload;	/* option 52 value, RB_OVERLOAD_* bits; 0 when absent */
 	__u8 is_httpclient;	/* option 60 starts with "HTTPClient" (UEFI HTTP Boot) */
 	__u8 has_uuid;		/* option 97 seen */
 	__u8 pad;
@@ -195,12 +201,22 @@ enum rb_dhcp4_verdict {
 	RB_D4_V_IGNORE = 0,	/* not ours to answer: pass up or drop */
 };
 
+/* rb_dhcp4_build_args.flags. */
+#define RB_D4_BUILD_SLOW_PATH	0x01	/* rackbootd: leave out what does not fit, allow long names */
+#define RB_D4_BUILD_NO_LIMIT	0x02	/* fill up to RB_DHCP4_MAX_LEN, for rb_dhcp4_overload() */
+
+/* Results of rb_dhcp4_build() besides a message length. */
+#define RB_D4_BUILD_ERROR	(-1)	/* not even the header and echoes fit */
+#define RB_D4_BUILD_PASS_UP	(-2)	/* needs option overload or a long boot file name */
+
 /* Inputs of rb_dhcp4_build() that do not come from the maps. */
 struct rb_dhcp4_build_args {
 	__u32 reply_type;	/* RB_DHCPOFFER, RB_DHCPACK or RB_DHCPNAK */
 	__u32 mtu;		/* largest IP datagram of the link */
 	__s32 bootfile;		/* from rb_dhcp4_pick_bootfile() */
-	__u32 pad;
+	__u8 flags;		/* RB_D4_BUILD_*; 0 in XDP, which never writes it */
+	__u8 dropped;		/* output: an option was left out for lack of room */
+	__u16 pad;
 };
 
 /*
@@ -250,6 +266,51 @@ static inline void rb_dhcp4_put_addr(struct rb_dhcp4_buf *m, __u32 off, __u32 v)
 	m->b[rb_idx(off + 1)] = p[1];
 	m->b[rb_idx(off + 2)] = p[2];
 	m->b[rb_idx(off + 3)] = p[3];
+}
+
+/* Sub-options of option 82 (RFC 3046 section 2.0). */
+#define RB_RELAY_CIRCUIT_ID	1
+#define RB_RELAY_REMOTE_ID	2
+
+#define RB_FNV1A_BASIS		2166136261U
+#define RB_FNV1A_PRIME		16777619U
+
+/* Continue the 32-bit FNV-1a hash h over len bytes at p. */
+static inline __u32 rb_fnv1a(__u32 h, const __u8 *p, __u32 len)
+{
+	__u32 i;
+
+	for (i = 0; i < 255; i++) {
+		if (i >= len)
+			break;
+		h = (h ^ p[i]) * RB_FNV1A_PRIME;
+	}
+	return h;
+}
+
+/*
+ * Hash the relay agent IDs that a reservation names, for struct
+ * rb_relay_key: each named ID (length above 0) as its sub-option code,
+ * length and bytes, the circuit-id first.  The codes keep a circuit-id
+ * apart from an equal remote-id.
+ */
+static inline __u32 rb_relay_id_hash(const __u8 *circuit_id, __u32 circuit_len,
+				     const __u8 *remote_id, __u32 remote_len)
+{
+	__u32 h = RB_FNV1A_BASIS;
+	__u8 head[2];
+
+	if (circuit_len) {
+		head[0] = RB_RELAY_CIRCUIT_ID;
+		head[1] = (__u8)circuit_len;
+		h = rb_fnv1a(rb_fnv1a(h, head, 2), circuit_id, circuit_len);
+	}
+	if (remote_len) {
+		head[0] = RB_RELAY_REMOTE_ID;
+		head[1] = (__u8)remote_len;
+		h = rb_fnv1a(rb_fnv1a(h, head, 2), remote_id, remote_len);
+	}
+	return h;
 }
 
 /* The codec itself, in two parts that need the definitions above. */

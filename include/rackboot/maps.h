@@ -19,6 +19,30 @@
 #define RB_MAX_DEVICES		262144	/* inventory, pool devices and leases */
 #define RB_MAX_TEMPLATES	256
 #define RB_MAX_IFACES		64
+#define RB_MAX_POOLS		64	/* subnet pools with an XDP free-address queue */
+
+/*
+ * Maximum addresses in one pool queue.  rackbootd lends up to this many free
+ * pool addresses to XDP at once, so that a burst of new devices is bound
+ * in XDP until the next refill.  Each queue takes 4 bytes an entry.
+ */
+#define RB_POOL_QUEUE_MAX	131072
+
+/*
+ * Reservations by relay agent information that XDP can look up: one a
+ * device, so the map is as large as rb_devices.  The map allocates each
+ * entry on insert, so unused room costs no memory.
+ */
+#define RB_MAX_RELAY_RESERVATIONS	RB_MAX_DEVICES
+
+/*
+ * Relay circuits with an unknown-device bucket (LRU: the circuits seen
+ * least recently lose their bucket, which then starts full again).
+ */
+#define RB_MAX_RELAY_CIRCUITS	65536
+
+/* Bytes of a circuit-id or remote-id that a reservation names. */
+#define RB_RELAY_ID_MAX		64
 
 /* Names under the pin folder (config: bpffs-pin-path). */
 #define RB_PIN_DEVICES		"rb_devices"
@@ -27,6 +51,8 @@
 #define RB_PIN_XDP_COUNTERS	"rb_xdp_counters"
 #define RB_PIN_US_COUNTERS	"rb_us_counters"
 #define RB_PIN_EVENTS		"rb_events"
+#define RB_PIN_POOL_QUEUES	"rb_pool_queues"
+#define RB_PIN_RELAY_RESERVATIONS	"rb_relay_reservations"
 
 /*
  * Bytes of the rb_events ring buffer (a power of two).  At 32 bytes an
@@ -36,7 +62,8 @@
 #define RB_EVENTS_BYTES		(8U << 20)
 
 #define RB_HOSTNAME_MAX		64	/* option 12 payload, no NUL */
-#define RB_BOOTFILE_MAX		128	/* BOOTP file field size */
+#define RB_BOOTFILE_MAX		256	/* boot file name bytes plus NUL: option 67 holds 255 */
+#define RB_BOOTP_FILE_LEN	128	/* BOOTP file field; a longer name goes in option 67 */
 #define RB_BOOTFILES_MAX	8	/* boot file choices per template */
 #define RB_TMPL_OPTS_LEN	512	/* pre-encoded option TLVs */
 
@@ -48,6 +75,45 @@ enum rb_phase {
 	RB_PHASE_LEASED,	/* ACK sent */
 	RB_PHASE_BOOTFILE,	/* boot file fetched by TFTP */
 	RB_PHASE_COUNT,
+};
+
+/*
+ * Key of a reservation by relay agent information (RFC 3046): the relay
+ * agent's giaddr and rb_relay_id_hash() of the circuit-id and remote-id
+ * that the reservation names.  Two reservations can share a hash, so a
+ * lookup compares the IDs themselves on a hit.  Also the key of the
+ * per-circuit flood buckets, there with the hash of the circuit-id alone.
+ */
+struct rb_relay_key {
+	__u32 giaddr;		/* relay agent address, network order; 0 = any relay agent */
+	__u32 id_hash;		/* rb_relay_id_hash() of the named IDs */
+};
+
+/*
+ * Value of rb_relay_reservations: the IDs of one reservation, compared
+ * with the request's on a hit, and the device it selects.  rackbootd
+ * writes one entry a reserved device.  When two reservations share a key,
+ * the map keeps one of them: a request for the other then finds IDs that
+ * differ, and XDP passes it up to the full search in rackbootd.
+ */
+struct rb_relay_reservation {
+	__u8 mac[6];		/* inventory MAC: key of the device's rb_devices record */
+	__u8 circuit_id_len;	/* bytes used in circuit_id, 0 = not named */
+	__u8 remote_id_len;	/* bytes used in remote_id, 0 = not named */
+	__u8 circuit_id[RB_RELAY_ID_MAX];	/* sub-option 1 payload (RFC 3046) */
+	__u8 remote_id[RB_RELAY_ID_MAX];	/* sub-option 2 payload */
+};
+
+/*
+ * Value of the LRU map of per-circuit buckets, keyed by giaddr and the
+ * hash of the circuit-id.  No lock: an LRU map cannot hold a
+ * bpf_spin_lock, so two CPUs that update one bucket at the same moment
+ * can both take the last token.  The requests of one relay agent share
+ * addresses and ports and reach one receive queue, which keeps that rare.
+ */
+struct rb_relay_bucket {
+	__u64 tokens;		/* RB_TOKEN_UNIT per request */
+	__u64 ns;		/* time of the last refill */
 };
 
 /* Key of rb_devices: the client hardware address (chaddr, htype 1). */
@@ -87,13 +153,19 @@ struct rb_device {
 struct rb_bootfile {
 	__u16 arch;		/* option 93 value, host order; RB_ARCH_ANY matches all */
 	__u8 ipxe;		/* 1: only for requests with user class "iPXE" */
-	__u8 len;		/* bytes used in name, at most RB_BOOTFILE_MAX - 1 */
+	__u8 len;		/* bytes used in name; above RB_BOOTP_FILE_LEN - 1 only in option 67 */
 	__u8 name[RB_BOOTFILE_MAX];	/* NUL padded */
 	__u8 http;		/* 1: a URL only for requests with vendor class "HTTPClient" */
 	__u8 pad[3];		/* zero */
 };
 
 #define RB_ARCH_ANY	0xffff
+
+/*
+ * rb_dhcp4_template.flags.  The subnet is authoritative when the bit is
+ * clear, as the config default is, so a zeroed template is authoritative.
+ */
+#define RB_TMPL_F_NOT_AUTHORITATIVE	0x01	/* ignore, not NAK, a REQUEST for an unheld address */
 
 /*
  * Value of rb_dhcp4_templates: what one (subnet, boot profile) pair puts
@@ -106,7 +178,7 @@ struct rb_dhcp4_template {
 	__u32 lease_time;	/* seconds, host order; also in opts as 51 */
 	__u16 opts_len;		/* bytes used in opts */
 	__u8 n_bootfiles;	/* entries used in bootfiles */
-	__u8 pad;
+	__u8 flags;		/* RB_TMPL_F_* */
 	/*
 	 * Offsets in opts plus one, 0 when absent, of TLVs that opt_off
 	 * cannot index because they share a code with another TLV: option 60
@@ -140,6 +212,10 @@ struct rb_iface {
 	struct bpf_spin_lock lock;	/* guards bucket_tokens and bucket_ns */
 	__u64 bucket_tokens;	/* RB_TOKEN_UNIT per request */
 	__u64 bucket_ns;	/* time of the last refill, 0 = bucket full */
+	__u32 pool_id;		/* rb_pool_queues index + 1 of the pool for unknown devices, 0 = none */
+	__u32 pool_template;	/* template id of the devices bound from that pool */
+	__u32 circuit_rate;	/* unknown-device requests per second per relay circuit, 0 = no limit */
+	__u32 circuit_burst;	/* per-circuit bucket size in requests */
 };
 
 /* bucket_tokens of one request; refilling adds unknown_rate per nanosecond. */
@@ -192,6 +268,21 @@ enum rb_xdp_counter {
 	RB_XC_MALFORMED_TOO_MANY,	/* more options than the walk allows */
 	RB_XC_DROP_FLOOD,	/* unknown device over the link's unknown-device-rate */
 	RB_XC_EVENT_LOST,	/* rb_events full: the store learns it from rb_devices */
+	RB_XC_POOL_BIND,	/* pool address from the link's queue bound to a new device */
+	RB_XC_PASS_POOL_EMPTY,	/* unknown device, and the link's pool queue is empty or missing */
+	RB_XC_POOL_RACE,	/* another CPU added the device first; its record answers */
+	RB_XC_POOL_LOST,	/* a popped address could not go back to its queue */
+	RB_XC_PASS_SLOW_REPLY,	/* reply needs option overload or a long boot file name */
+	RB_XC_TX_RELAY,		/* reply to a relay agent sent back out of the ingress link */
+	RB_XC_REDIRECT_RELAY,	/* reply to a relay agent redirected to another link */
+	RB_XC_PASS_RELAY_NOT_LOCAL,	/* relayed request not addressed to this host */
+	RB_XC_PASS_RELAY_LINK,	/* link address outside the device's subnet */
+	RB_XC_PASS_RELAY_AMBIGUOUS,	/* option 82 reservation that XDP cannot settle */
+	RB_XC_PASS_FIB_NO_NEIGH,	/* no neighbour entry for the next hop to giaddr */
+	RB_XC_PASS_FIB_FWD_DISABLED,	/* forwarding is off on the ingress link */
+	RB_XC_PASS_FIB_FRAG_NEEDED,	/* reply larger than the route's MTU */
+	RB_XC_PASS_FIB_OTHER,	/* no route to giaddr, or another FIB lookup failure */
+	RB_XC_DROP_RELAY_CIRCUIT,	/* unknown device over its relay circuit's rate */
 	RB_XC_COUNT,
 };
 
@@ -213,6 +304,7 @@ enum rb_us_counter {
 };
 
 _Static_assert(sizeof(struct rb_mac_key) == 8, "rb_mac_key size");
+_Static_assert(sizeof(struct rb_relay_key) == 8, "rb_relay_key size");
 _Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX + 32,
 	       "rb_device size");
 _Static_assert(sizeof(struct rb_bootfile) == 8 + RB_BOOTFILE_MAX, "rb_bootfile size");
@@ -220,7 +312,11 @@ _Static_assert(sizeof(struct rb_dhcp4_template) ==
 	       24 + 512 + RB_TMPL_OPTS_LEN + RB_BOOTFILES_MAX * (8 + RB_BOOTFILE_MAX),
 	       "rb_dhcp4_template size");
 _Static_assert(sizeof(struct rb_event) == 32, "rb_event size");
-_Static_assert(sizeof(struct rb_iface) == 24 + 16, "rb_iface size");
+_Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
+_Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
+	       "rb_relay_reservation size");
+_Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
+_Static_assert(RB_XC_COUNT == 40, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

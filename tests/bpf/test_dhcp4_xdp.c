@@ -869,6 +869,275 @@ static void test_flood_limit(void **state)
 	(void)state;
 }
 
+/*
+ * Pool binding: the lo link serves unknown devices from pool queue 0,
+ * with the lab template.  pool_setup() gives the queue slot a fresh
+ * queue and sets the link; pool_teardown() takes both away again.
+ */
+#define POOL_SLOT	0
+
+static int pool_queue_fd = -1;
+
+static void set_pool_link(uint32_t pool_id, uint32_t rate, uint32_t burst)
+{
+	struct rb_iface iface = { .mtu = 1500, .enabled = 1, .unknown_rate = rate,
+				  .unknown_burst = burst, .pool_id = pool_id, .pool_template = 0 };
+	uint32_t ifindex = LO_IFINDEX;
+
+	memcpy(iface.mac, server_mac, 6);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_ifaces), &ifindex, &iface, 0), 0);
+}
+
+static int pool_setup(void **state)
+{
+	uint32_t slot = POOL_SLOT;
+
+	pool_queue_fd = bpf_map_create(BPF_MAP_TYPE_QUEUE, "test_pool_q", 0, sizeof(uint32_t),
+				       RB_POOL_QUEUE_MAX, NULL);
+	assert_true(pool_queue_fd >= 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_pool_queues), &slot,
+					     &pool_queue_fd, BPF_ANY), 0);
+	set_pool_link(POOL_SLOT + 1, 0, 0);
+	(void)state;
+	return 0;
+}
+
+static int pool_teardown(void **state)
+{
+	uint32_t slot = POOL_SLOT;
+
+	set_pool_link(0, 0, 0);
+	bpf_map_delete_elem(bpf_map__fd(skel->maps.rb_pool_queues), &slot);
+	close(pool_queue_fd);
+	pool_queue_fd = -1;
+	(void)state;
+	return 0;
+}
+
+static void pool_push(const char *addr)
+{
+	uint32_t a = test_ip4(addr);
+
+	assert_int_equal(bpf_map_update_elem(pool_queue_fd, NULL, &a, BPF_ANY), 0);
+}
+
+/* Addresses left in the queue, popped and pushed back in order. */
+static size_t pool_count(void)
+{
+	uint32_t addrs[64];
+	size_t n = 0;
+
+	while (n < 64 && bpf_map_lookup_and_delete_elem(pool_queue_fd, NULL, &addrs[n]) == 0)
+		n++;
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(bpf_map_update_elem(pool_queue_fd, NULL, &addrs[i], BPF_ANY), 0);
+	return n;
+}
+
+static int record_of(const uint8_t mac[6], struct rb_device *rec)
+{
+	struct rb_mac_key key = { 0 };
+
+	memcpy(key.addr, mac, 6);
+	return bpf_map_lookup_elem(bpf_map__fd(skel->maps.rb_devices), &key, rec);
+}
+
+/* The last RB_EV_DHCP4_BIND event read from rb_events. */
+struct bind_seen {
+	struct rb_event ev;
+	int count;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct bind_seen *seen = ctx;
+	struct rb_event ev;
+
+	assert_int_equal(size, sizeof(ev));
+	memcpy(&ev, data, sizeof(ev));
+	if (ev.type == RB_EV_DHCP4_BIND) {
+		seen->ev = ev;
+		seen->count++;
+	}
+	return 0;
+}
+
+static void read_binds(struct bind_seen *seen)
+{
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.rb_events), on_event,
+						  seen, NULL);
+
+	assert_non_null(rb);
+	assert_true(ring_buffer__consume(rb) >= 0);
+	ring_buffer__free(rb);
+}
+
+/* DISCOVER (dhclient's) or REQUEST from mac; returns the verdict, the reply in out. */
+static int send_pool_request(const uint8_t mac[6], int type, uint8_t *out, uint32_t *out_len)
+{
+	struct test_dhcp4_req discover = { .xid = htonl(0x8800), .opts = OPTS(DHCLIENT_DISCOVER),
+					   .pad_to = 300 };
+	struct test_dhcp4_req request = {
+		.xid = htonl(0x8800),
+		.opts = OPTS(53, 1, 3, 50, 4, 10, 213, 0, 150, 54, 4, 10, 213, 0, 1, 255),
+		.pad_to = 300,
+	};
+	struct test_dhcp4_req r = type == RB_DHCPDISCOVER ? discover : request;
+	uint8_t in[2048];
+	size_t len;
+
+	memcpy(r.mac, mac, 6);
+	len = test_dhcp4_frame(&r, in, sizeof(in));
+	assert_true(len > 0);
+	return run_xdp(in, len, out, out_len);
+}
+
+/*
+ * An unknown device's DISCOVER takes the queued address: the OFFER is
+ * the one userspace builds for the new record, the record points at the
+ * pool template, and a bind event reports it.
+ */
+static void test_pool_bind(void **state)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x01 };
+	uint64_t bind_before = counter(RB_XC_POOL_BIND), offer_before = counter(RB_XC_TX_OFFER);
+	uint8_t out[4096], in[2048], us_out[4096];
+	uint32_t out_len = sizeof(out), yiaddr;
+	struct test_dhcp4_req r = { .xid = htonl(0x8800), .opts = OPTS(DHCLIENT_DISCOVER),
+				    .pad_to = 300 };
+	struct bind_seen seen = { 0 };
+	struct rb_dhcp4_answer ans;
+	static struct rb_dhcp4_work work;
+	struct rb_device rec;
+	size_t in_len;
+	int us_len;
+
+	read_binds(&seen);	/* skip what earlier tests left */
+	seen.count = 0;
+	pool_push("10.213.0.150");
+
+	assert_int_equal(send_pool_request(mac, RB_DHCPDISCOVER, out, &out_len), XDP_TX);
+	assert_int_equal(counter(RB_XC_POOL_BIND), bind_before + 1);
+	assert_int_equal(counter(RB_XC_TX_OFFER), offer_before + 1);
+	memcpy(&yiaddr, out + TEST_DHCP4_OFF + 16, 4);
+	assert_int_equal(yiaddr, test_ip4("10.213.0.150"));
+	assert_int_equal(test_dhcp4_find_option(out, out_len, 53)[2], RB_DHCPOFFER);
+	assert_int_equal(pool_count(), 0);
+
+	assert_int_equal(record_of(mac, &rec), 0);
+	assert_int_equal(rec.ipv4, test_ip4("10.213.0.150"));
+	assert_int_equal(rec.template_id, 0);
+	assert_int_equal(rec.phase, RB_PHASE_OFFERED);
+	assert_int_equal(rec.from_xdp, 1);
+
+	read_binds(&seen);
+	assert_int_equal(seen.count, 1);
+	assert_memory_equal(seen.ev.mac, mac, 6);
+	assert_int_equal(seen.ev.ipv4, test_ip4("10.213.0.150"));
+	assert_int_equal(seen.ev.template_id, 0);
+	assert_int_equal(seen.ev.lease_time, 0);
+
+	/* The same frame as the slow path sends for a pool device with a fresh record. */
+	memcpy(r.mac, mac, 6);
+	in_len = test_dhcp4_frame(&r, in, sizeof(in));
+	memset(&rec, 0, sizeof(rec));
+	rec.ipv4 = test_ip4("10.213.0.150");
+	rec.client_arch = RB_ARCH_ANY;
+	assert_int_equal(rb_dhcp4_load(&work, in + TEST_DHCP4_OFF, in_len - TEST_DHCP4_OFF), RB_D4_OK);
+	assert_int_equal(rb_dhcp4_answer(&work, &tmpl, &rec, 1500, &ans), 0);
+	us_len = rb_dhcp4_frame(&work, &ans, server_mac, 67, 68, us_out, sizeof(us_out));
+	assert_int_equal(us_len, (int)out_len);
+	assert_memory_equal(out, us_out, out_len);
+
+	/* Its REQUEST now finds the record and gets the ACK in XDP. */
+	out_len = sizeof(out);
+	assert_int_equal(send_pool_request(mac, RB_DHCPREQUEST, out, &out_len), XDP_TX);
+	assert_int_equal(test_dhcp4_find_option(out, out_len, 53)[2], RB_DHCPACK);
+	(void)state;
+}
+
+/* With the queue empty the DISCOVER goes up, and no record appears. */
+static void test_pool_empty(void **state)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x02 };
+	uint64_t empty_before = counter(RB_XC_PASS_POOL_EMPTY);
+	uint8_t out[4096];
+	uint32_t out_len = sizeof(out);
+	struct rb_device rec;
+
+	assert_int_equal(pool_count(), 0);
+	assert_int_equal(send_pool_request(mac, RB_DHCPDISCOVER, out, &out_len), XDP_PASS);
+	assert_int_equal(counter(RB_XC_PASS_POOL_EMPTY), empty_before + 1);
+	assert_int_not_equal(record_of(mac, &rec), 0);
+	(void)state;
+}
+
+/* A REQUEST from an unknown device goes up and leaves the queue alone. */
+static void test_pool_request_unknown(void **state)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x03 };
+	uint64_t unknown_before = counter(RB_XC_PASS_UNKNOWN_MAC);
+	uint8_t out[4096];
+	uint32_t out_len = sizeof(out);
+	struct rb_device rec;
+
+	pool_push("10.213.0.151");
+	assert_int_equal(send_pool_request(mac, RB_DHCPREQUEST, out, &out_len), XDP_PASS);
+	assert_int_equal(counter(RB_XC_PASS_UNKNOWN_MAC), unknown_before + 1);
+	assert_int_not_equal(record_of(mac, &rec), 0);
+	assert_int_equal(pool_count(), 1);
+	(void)state;
+}
+
+/*
+ * The flood bucket comes before the queue.  With a burst of 2 and a rate
+ * of 1 per second, 2 of 5 DISCOVERs in a row bind (3 if a token came
+ * back meanwhile), and the dropped ones take no address.
+ */
+static void test_pool_flood(void **state)
+{
+	uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb1, 0x00, 0x00 };
+	uint64_t drop_before = counter(RB_XC_DROP_FLOOD), bind_before = counter(RB_XC_POOL_BIND);
+	int bound = 0, dropped = 0;
+
+	set_pool_link(POOL_SLOT + 1, 1, 2);
+	pool_push("10.213.0.152");
+	pool_push("10.213.0.153");
+	pool_push("10.213.0.154");
+	pool_push("10.213.0.155");
+	for (int i = 0; i < 5; i++) {
+		uint8_t out[4096];
+		uint32_t out_len = sizeof(out);
+		int verdict;
+
+		mac[5] = (uint8_t)i;
+		verdict = send_pool_request(mac, RB_DHCPDISCOVER, out, &out_len);
+		assert_true(verdict == XDP_TX || verdict == XDP_DROP);
+		bound += verdict == XDP_TX;
+		dropped += verdict == XDP_DROP;
+	}
+	print_message("# pool flood: %d bound, %d dropped\n", bound, dropped);
+	assert_true(bound >= 2 && bound <= 3);
+	assert_int_equal(counter(RB_XC_POOL_BIND), bind_before + (uint64_t)bound);
+	assert_int_equal(counter(RB_XC_DROP_FLOOD), drop_before + (uint64_t)dropped);
+	assert_int_equal(pool_count(), 4 - (size_t)bound);
+	(void)state;
+}
+
+/* A link whose pool slot has no queue passes unknown devices up. */
+static void test_pool_no_queue(void **state)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x04 };
+	uint64_t empty_before = counter(RB_XC_PASS_POOL_EMPTY);
+	uint8_t out[4096];
+	uint32_t out_len = sizeof(out);
+
+	set_pool_link(RB_MAX_POOLS, 0, 0);
+	assert_int_equal(send_pool_request(mac, RB_DHCPDISCOVER, out, &out_len), XDP_PASS);
+	assert_int_equal(counter(RB_XC_PASS_POOL_EMPTY), empty_before + 1);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +1146,11 @@ int main(void)
 		cmocka_unit_test(test_device_state),
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test_setup_teardown(test_flood_limit, flood_setup, flood_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_bind, pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_empty, pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_request_unknown, pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_flood, pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_no_queue, pool_setup, pool_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dhcp4_xdp", tests, setup, teardown);

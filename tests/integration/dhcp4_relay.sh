@@ -18,6 +18,9 @@
 # sets giaddr to its server-side address 10.215.0.2, which is in no
 # subnet, and names the client link in the link selection sub-option.
 # A device whose reserved address lies in another subnet gets no lease.
+# Last, a device with a MAC not in the inventory gets the address that
+# the inventory reserves for the relay's circuit-id (option 82 of
+# dhcrelay -a, the client-side interface name).
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -39,6 +42,7 @@ DEVICES=(
 	"1 52:54:00:21:32:01 10.214.0.50"
 	"2 52:54:00:21:32:02 10.214.0.51"
 	"3 52:54:00:21:30:02 -"
+	"4 52:54:00:21:32:09 10.214.0.51"
 )
 
 CONFIG_EDIT='.interfaces.interface += [{"name": "rb1", "xdp-mode": "native"}]
@@ -49,7 +53,8 @@ CONFIG_EDIT='.interfaces.interface += [{"name": "rb1", "xdp-mode": "native"}]
 		{"mac": "52:54:00:21:32:01", "ipv4-address": "10.214.0.50",
 		 "hostname": "rack3-node01", "profile": "pxe-bios"},
 		{"mac": "52:54:00:21:32:02", "ipv4-address": "10.214.0.51",
-		 "hostname": "rack3-node02", "profile": "linux"}]'
+		 "hostname": "rack3-node02", "profile": "linux",
+		 "relay-agent": {"address": "10.214.0.1", "circuit-id": "br0"}}]'
 
 relay_dev_netns() {
 	printf '%srdev%02d' "$RB_PREFIX" "$1"
@@ -242,6 +247,24 @@ test_link_selection() {
 	rb_stop_pid "$RELAY_PID"
 }
 
+# Device 4 is not in the inventory; the circuit-id reservation of device 2 serves it.
+test_circuit_id() {
+	local name=relay-dev4-udhcpc reserved_mac=52:54:00:21:32:02 replies0
+
+	replies0=$(rb_device "$PIN" "$reserved_mac" us_replies)
+	tap_check "dhcrelay -a listens on port 67" relay_start dhcrelay-circuit-id -iu up0
+	rb_udhcpc_start "$(relay_dev_netns 4)" "$name"
+	if tap_check "$name: lease through dhcrelay within 30 s" rb_wait_for 30 rb_lease_ready "$name"; then
+		tap_is "$(rb_lease_var "$name" ip)" 10.214.0.51 "$name lease: the circuit-id's address"
+		tap_is "$(rb_lease_var "$name" hostname)" rack3-node02 "$name lease: host name"
+	fi
+	rb_stop_pid "$RB_SPAWNED_PID"
+	tap_ge "$(($(rb_device "$PIN" "$reserved_mac" us_replies) - replies0))" 2 \
+		"device $reserved_mac: OFFER and ACK for the device on its port"
+	tap_is "$(rb_device "$PIN" 52:54:00:21:32:09 phase)" "" "no record for the new MAC"
+	rb_stop_pid "$RELAY_PID"
+}
+
 main() {
 	setup
 	rb_daemon_start "$CONFIG" "$PIN" "$RB_RUN_DIR/rackbootd.log" ||
@@ -255,6 +278,7 @@ main() {
 	test_giaddr
 	test_wrong_link
 	test_link_selection
+	test_circuit_id
 
 	rb_stop_pid "$RB_DAEMON_PID" 10
 	tap_is "$RB_STOP_STATUS" 0 "rackbootd: exit status 0 on SIGTERM"

@@ -14,11 +14,15 @@ RB_LAB_CONFIG="${RB_LAB_CONFIG:-examples/lab.json}"
 # rb_lab_config OUT TFTP_ROOT PIN_PATH [JQ_FILTER]: write the lab config
 # with this run's TFTP root and pin path, plus an optional jq edit of the
 # "rackboot:rackboot" object (for example '.dhcpv4.subnet[0]."time-offset" = 60').
+# The lease store goes into the folder "store" beside OUT, created here.
 rb_lab_config() {
-	local out=$1 root=$2 pin=$3 edit=${4:-.}
+	local out=$1 root=$2 pin=$3 edit=${4:-.} store
 
-	jq --arg root "$root" --arg pin "$pin" \
-		".\"rackboot:rackboot\" |= (.\"bpffs-pin-path\" = \$pin | .tftp.root = \$root | $edit)" \
+	store="$(dirname "$out")/store"
+	mkdir -p "$store" || return 1
+	jq --arg root "$root" --arg pin "$pin" --arg store "$store" \
+		".\"rackboot:rackboot\" |= (.\"bpffs-pin-path\" = \$pin | .tftp.root = \$root |
+			.store.path = \$store | $edit)" \
 		"$RB_LAB_CONFIG" >"$out"
 }
 

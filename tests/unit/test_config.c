@@ -504,6 +504,14 @@ struct invalid_case {
 	const char *message;
 };
 
+
+/*
+ * NAME256 is a boot file name one byte longer than option 67 holds;
+ * the error keeps its first 255 bytes, NAME255.
+ */
+#define NAME64 "0123456789012345678901234567890123456789012345678901234567890123"
+#define NAME255 NAME64 NAME64 NAME64 "012345678901234567890123456789012345678901234567890123456789012"
+#define NAME256 NAME255 "3"
 static const struct invalid_case invalid_cases[] = {
 	{ "device on network address",
 	  CONFIG(IFACES "," PROFILES "," SUBNET("") "," DEVICES(DEVICE("52:54:00:00:00:01", "10.213.0.0"))),
@@ -585,12 +593,9 @@ static const struct invalid_case invalid_cases[] = {
 	  "allowed range: 0..65534" },
 	{ "boot file name too long",
 	  CONFIG("\"boot-profiles\": {\"profile\": [{\"name\": \"p\", \"default-boot-file\": \""
-		 "0123456789012345678901234567890123456789012345678901234567890123"
-		 "0123456789012345678901234567890123456789012345678901234567890123\"}]}"),
-	  "/rackboot:rackboot/boot-profiles/profile[name='p']/default-boot-file",
-	  "0123456789012345678901234567890123456789012345678901234567890123"
-	  "0123456789012345678901234567890123456789012345678901234567890123",
-	  "allowed length: 1..127" },
+		 NAME256 "\"}]}"),
+	  "/rackboot:rackboot/boot-profiles/profile[name='p']/default-boot-file", NAME255,
+	  "allowed length: 1..255" },
 	{ "vendor info with a non-hex digit",
 	  CONFIG(SWITCH_PROFILE(", \"vendor-specific-info\": \"01:0g\"")),
 	  SWITCH_PATH "/vendor-specific-info", "01:0g", "1 to 255 bytes in hex" },

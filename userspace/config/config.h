@@ -25,6 +25,7 @@
 #define RB_CFG_URIS_MAX		8	/* URIs per profile list */
 #define RB_CFG_URI_MAX		254	/* URI bytes plus NUL; fits one option 143 entry */
 #define RB_CFG_POOL_RANGES_MAX	16	/* ranges per subnet pool */
+#define RB_CFG_RELAY_ID_MAX	64	/* bytes of a reserved circuit-id or remote-id */
 
 enum rb_xdp_mode {
 	RB_XDP_MODE_NATIVE = 0,	/* driver mode; fails where unsupported */
@@ -59,6 +60,8 @@ struct rb_cfg_subnet {
 	uint32_t lease_time;		/* seconds (option 51) */
 	uint32_t renewal_time;		/* T1 seconds (option 58), default lease/2 */
 	uint32_t rebinding_time;	/* T2 seconds (option 59), default lease*7/8 */
+	/* YANG authoritative false: ignore, not NAK, a REQUEST for an unheld address. */
+	bool not_authoritative;		/* false, the YANG default, also in a zeroed struct */
 	bool has_time_offset;
 	int32_t time_offset;		/* seconds east of UTC (option 2) */
 	struct rb_cfg_addrs routers;		/* option 3 */
@@ -105,6 +108,17 @@ struct rb_cfg_device {
 	char hostname[RB_HOSTNAME_MAX];	/* "" = none */
 	size_t profile;			/* index into profiles */
 	size_t subnet;			/* index of the subnet holding ipv4 */
+
+	/*
+	 * Relay agent information (RFC 3046 option 82) that selects this
+	 * device whatever its chaddr; unused when both IDs are empty.
+	 */
+	uint32_t relay_giaddr;		/* relay agent address, 0 = any */
+	uint8_t circuit_id[RB_CFG_RELAY_ID_MAX];
+	uint8_t circuit_id_len;
+	uint8_t remote_id[RB_CFG_RELAY_ID_MAX];
+	uint8_t remote_id_len;
+	struct rb_relay_key relay_key;	/* of the three fields above */
 };
 
 struct rb_config {
@@ -113,6 +127,9 @@ struct rb_config {
 	uint16_t tftp_port;		/* default 69 */
 	uint16_t dhcp4_server_port;	/* default 67 */
 	uint32_t decline_quarantine;	/* seconds a declined pool address rests, default 300 */
+	char store_path[PATH_MAX];	/* folder of the LMDB store */
+	uint64_t store_map_size;	/* bytes */
+	uint32_t store_commit_ms;	/* longest wait of a lease for its commit */
 	char log_level[16];		/* error, warning, info, debug */
 
 	struct rb_cfg_iface *ifaces;
@@ -168,5 +185,16 @@ const struct rb_cfg_device *rb_config_device_by_mac(const struct rb_config *cfg,
 						    const uint8_t mac[6]);
 const struct rb_cfg_device *rb_config_device_by_ipv4(const struct rb_config *cfg,
 						     uint32_t ipv4);
+
+/*
+ * Find the device reserved for the relay agent information of a relayed
+ * request: giaddr and the circuit-id and remote-id sub-options of its
+ * option 82 (length 0 when absent).  A reservation matches when each
+ * field it names is equal; one that names more fields wins.
+ */
+const struct rb_cfg_device *rb_config_device_by_relay(const struct rb_config *cfg,
+						      uint32_t giaddr,
+						      const uint8_t *circuit_id, size_t circuit_len,
+						      const uint8_t *remote_id, size_t remote_len);
 
 #endif

@@ -307,6 +307,7 @@ void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,
 
 	if (cfg->devices_by_mac)
 		check_mac_case(cfg, src, errs);
+	rb_cfg_check_relay(cfg, src, errs);
 
 	for (size_t i = 0; i < cfg->n_subnets; i++)
 		check_pool(cfg, &cfg->subnets[i], src->subnets[i], errs);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/config_internal.h"
+#include "rackboot/dhcp4_wire.h"
 
 static const struct lyd_node *child(const struct lyd_node *parent, const char *name)
 {
@@ -84,6 +85,14 @@ static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 	cfg->dhcp4_server_port = port ? port->uint16 : 0;
 	port = child_value(child(root, "dhcpv4"), "decline-quarantine");
 	cfg->decline_quarantine = port ? port->uint32 : 300;
+
+	/* libyang fills in the store container and its defaults; the fallbacks are the same. */
+	copy_str(cfg->store_path, sizeof(cfg->store_path),
+		 child_str(child(root, "store"), "path") ?: "/var/lib/rackboot");
+	port = child_value(child(root, "store"), "map-size");
+	cfg->store_map_size = (uint64_t)(port ? port->uint32 : 256) << 20;
+	port = child_value(child(root, "store"), "commit-interval");
+	cfg->store_commit_ms = port ? port->uint32 : 100;
 }
 
 /* libyang fills in the container and its defaults; the fallbacks are the same. */
@@ -166,6 +175,10 @@ static void convert_subnet(const struct lyd_node *node, struct rb_cfg_subnet *su
 	value = child_value(node, "rebinding-time");
 	subnet->rebinding_time = value ? value->uint32 :
 					 (uint32_t)((uint64_t)subnet->lease_time * 7 / 8);
+
+	/* The YANG default is true, so the leaf is always present. */
+	value = child_value(node, "authoritative");
+	subnet->not_authoritative = value && !value->boolean;
 
 	value = child_value(node, "time-offset");
 	subnet->has_time_offset = value != NULL;
@@ -371,6 +384,37 @@ static size_t profile_index(const struct rb_config *cfg, const char *name)
 	return 0;	/* unreachable: the leafref names an existing profile */
 }
 
+/* One relay agent ID, given as text in NAME or as hex in NAME-hex. */
+static void convert_relay_id(const struct lyd_node *relay, const char *name, uint8_t *out,
+			     uint8_t *len)
+{
+	const char *text = child_str(relay, name);
+	char hex_name[32];
+
+	if (text) {
+		*len = (uint8_t)strnlen(text, RB_CFG_RELAY_ID_MAX);
+		memcpy(out, text, *len);
+		return;
+	}
+	snprintf(hex_name, sizeof(hex_name), "%s-hex", name);
+	convert_hex(child_str(relay, hex_name), out, RB_CFG_RELAY_ID_MAX, len);
+}
+
+static void convert_relay(const struct lyd_node *relay, struct rb_cfg_device *device)
+{
+	const char *address;
+
+	if (!relay)
+		return;
+	address = child_str(relay, "address");
+	device->relay_giaddr = address ? ipv4(address) : 0;
+	convert_relay_id(relay, "circuit-id", device->circuit_id, &device->circuit_id_len);
+	convert_relay_id(relay, "remote-id", device->remote_id, &device->remote_id_len);
+	device->relay_key.giaddr = device->relay_giaddr;
+	device->relay_key.id_hash = rb_relay_id_hash(device->circuit_id, device->circuit_id_len,
+						     device->remote_id, device->remote_id_len);
+}
+
 static void convert_device(const struct lyd_node *node, const struct rb_config *cfg,
 			   struct rb_cfg_device *device)
 {
@@ -383,6 +427,7 @@ static void convert_device(const struct lyd_node *node, const struct rb_config *
 	device->ipv4 = ipv4(child_str(node, "ipv4-address"));
 	copy_str(device->hostname, sizeof(device->hostname), child_str(node, "hostname"));
 	device->profile = profile ? profile_index(cfg, profile) : 0;
+	convert_relay(child(node, "relay-agent"), device);
 }
 
 /* The pool of one subnet; runs after convert_profiles for the profile index. */

@@ -213,6 +213,12 @@ void rb_cfg_sources_free(struct rb_cfg_sources *src);
 void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,
 		  bool subnets_complete, struct rb_cfg_errors *errs);
 
+/* config_relay.c */
+
+/* Report devices that name the same relay agent address, circuit-id and remote-id. */
+void rb_cfg_check_relay(const struct rb_config *cfg, const struct rb_cfg_sources *src,
+			struct rb_cfg_errors *errs);
+
 /* config_index.c */
 
 int rb_cfg_index_devices(struct rb_config *cfg);

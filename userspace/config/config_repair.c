@@ -194,8 +194,15 @@ static int repair_must(struct rb_cfg_diag *d, const struct ly_err_item *item,
 	if (!(term && removed_child(d, parent_path, NULL)))
 		rb_cfg_err_add_ly(d->errs, item, term ? lyd_get_value(node) : NULL);
 
+	/*
+	 * A presence container whose must fails still fails without its
+	 * children, so it goes whole, or the same error would repeat every
+	 * round.
+	 */
 	if (term)
 		remove_leaf(d, node);
+	else if (node->schema->nodetype == LYS_CONTAINER)
+		rb_cfg_diag_remove(d, node);
 	else
 		remove_non_keys(d, node);
 	return 0;

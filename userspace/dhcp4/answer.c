@@ -13,9 +13,45 @@ int rb_dhcp4_load(struct rb_dhcp4_work *work, const void *msg, size_t len)
 		memset(&work->req, 0, sizeof(work->req));
 		return RB_D4_ELONG;
 	}
+	int err;
+
 	memset(&work->in, 0, sizeof(work->in));
 	memcpy(work->in.b, msg, len);
-	return rb_dhcp4_parse(work, (uint32_t)len);
+	err = rb_dhcp4_parse(work, (uint32_t)len);
+	if (err == RB_D4_OK && work->req.has_overload)
+		err = rb_dhcp4_parse_overload(work);
+	return err;
+}
+
+/*
+ * Build the reply as the XDP program would.  Where XDP passes the
+ * request up, move options into the file and sname fields, and leave out
+ * the options that still do not fit.  Returns the length or a negative
+ * value.
+ */
+static int build_slow_path(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *tmpl,
+			   uint32_t mtu, int *overload)
+{
+	uint32_t limit = rb_dhcp4_reply_limit(&work->req, mtu);
+	int len;
+
+	/*
+	 * A build without the client's limit equals the limited build
+	 * whenever that one leaves nothing out, so XDP and rackbootd still
+	 * send the same bytes.
+	 */
+	work->args.flags = RB_D4_BUILD_SLOW_PATH | RB_D4_BUILD_NO_LIMIT;
+	len = rb_dhcp4_build(work, tmpl);
+	if (len < 0 || (uint32_t)len <= limit)
+		return len;
+
+	len = rb_dhcp4_overload(&work->out, (uint32_t)len, limit);
+	if (len >= 0) {
+		*overload = 1;
+		return len;
+	}
+	work->args.flags = RB_D4_BUILD_SLOW_PATH;
+	return rb_dhcp4_build(work, tmpl);
 }
 
 int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *tmpl,
@@ -32,7 +68,7 @@ int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *
 	work->args.reply_type = (uint32_t)ans->reply_type;
 	work->args.mtu = mtu;
 	work->args.bootfile = rb_dhcp4_pick_bootfile(work, tmpl);
-	len = rb_dhcp4_build(work, tmpl);
+	len = build_slow_path(work, tmpl, mtu, &ans->overload);
 	if (len < 0)
 		return -1;
 
@@ -118,6 +154,7 @@ int rb_dhcp4_answer_inform(struct rb_dhcp4_work *work, const struct rb_dhcp4_tem
 	work->args.reply_type = RB_DHCPACK;
 	work->args.mtu = mtu;
 	work->args.bootfile = -1;
+	work->args.flags = RB_D4_BUILD_SLOW_PATH;
 	len = rb_dhcp4_build(work, tmpl);
 	if (len < 0)
 		return -1;
@@ -127,7 +164,7 @@ int rb_dhcp4_answer_inform(struct rb_dhcp4_work *work, const struct rb_dhcp4_tem
 	rb_dhcp4_put_addr(&work->out, RB_BOOTP_CIADDR, work->req.ciaddr);
 	memset(&work->out.b[RB_BOOTP_YIADDR], 0, 4);
 	memset(&work->out.b[RB_BOOTP_SIADDR], 0, 4);
-	memset(&work->out.b[RB_BOOTP_FILE], 0, RB_BOOTFILE_MAX);
+	memset(&work->out.b[RB_BOOTP_FILE], 0, RB_BOOTP_FILE_LEN);
 
 	ans->reply_type = RB_DHCPACK;
 	ans->len = (uint32_t)len;
@@ -141,24 +178,37 @@ int rb_dhcp4_answer_inform(struct rb_dhcp4_work *work, const struct rb_dhcp4_tem
 	return 0;
 }
 
-/* Find sub-option 5 in the option 82 payload; returns its offset in work->in, or 0. */
-static uint32_t find_link_selection(const struct rb_dhcp4_work *work)
+uint32_t rb_dhcp4_relay_suboption(const struct rb_dhcp4_work *work, uint8_t code, uint32_t *len)
 {
 	uint32_t pos = work->req.relay_off;
 	uint32_t end = pos + work->req.relay_len;
 
+	*len = 0;
+	if (work->req.relay_len == 0)
+		return 0;
+
 	/* Each sub-option is code, length and payload (RFC 3046 section 2.0). */
 	while (pos + 2 <= end && end <= RB_DHCP4_MAX_LEN) {
-		uint8_t code = work->in.b[pos];
-		uint8_t len = work->in.b[pos + 1];
+		uint8_t size = work->in.b[pos + 1];
 
-		if (pos + 2 + len > end)
+		if (pos + 2 + size > end)
 			return 0;
-		if (code == RB_RELAY_LINK_SELECTION && len == 4)
+		if (work->in.b[pos] == code) {
+			*len = size;
 			return pos + 2;
-		pos += 2 + len;
+		}
+		pos += 2 + size;
 	}
 	return 0;
+}
+
+/* Find sub-option 5 in the option 82 payload; returns its offset in work->in, or 0. */
+static uint32_t find_link_selection(const struct rb_dhcp4_work *work)
+{
+	uint32_t len;
+	uint32_t off = rb_dhcp4_relay_suboption(work, RB_RELAY_LINK_SELECTION, &len);
+
+	return len == 4 ? off : 0;
 }
 
 /* Find option 118 of length 4 in the request; returns its payload offset, or 0. */

@@ -21,6 +21,7 @@ struct rb_dhcp4_answer {
 	int broadcast;		/* Ethernet destination ff:ff:ff:ff:ff:ff */
 	uint32_t src_ip;	/* server identifier, network order */
 	int relayed;		/* dst_ip is giaddr: send over UDP to the relay agent */
+	int overload;		/* 1: options moved into file and sname (option 52) */
 };
 
 /* Option 118, the subnet selection option (RFC 3011). */
@@ -35,13 +36,26 @@ struct rb_dhcp4_answer {
 int rb_dhcp4_load(struct rb_dhcp4_work *work, const void *msg, size_t len);
 
 /*
- * Build the reply to the request parsed into work for a known device.
- * mtu is the link's largest IP datagram.  Returns 0 and fills ans
- * (ans->reply_type 0 when the request needs no answer from this server),
- * or -1 when the reply cannot be built.
+ * Build the reply to the request parsed into work for the device with
+ * record dev (all zero for a device without one, which gets a NAK or
+ * nothing).  mtu is the link's largest IP datagram.  Options that do not
+ * fit the client's maximum move into the file and sname fields, as
+ * rb_dhcp4_overload() does.  Returns 0 and fills ans (ans->reply_type 0
+ * when the request needs no answer from this server), or -1 when the
+ * reply cannot be built.
  */
 int rb_dhcp4_answer(struct rb_dhcp4_work *work, const struct rb_dhcp4_template *tmpl,
 		    const struct rb_device *dev, uint32_t mtu, struct rb_dhcp4_answer *ans);
+
+/*
+ * Move the options of the reply of len bytes in out, built without a
+ * size limit, into the options, file and sname fields, so that the reply
+ * fits limit bytes.  Option 52 names the fields used (RFC 2131 section
+ * 4.1, RFC 2132 section 9.3).  The file field is used only when it is
+ * empty or the reply carries option 67.  Returns the new length, or -1
+ * when the options do not fit even so, and out is then overwritten.
+ */
+int rb_dhcp4_overload(struct rb_dhcp4_buf *out, uint32_t len, uint32_t limit);
 
 /*
  * Build the DHCPACK to the DHCPINFORM parsed into work (RFC 2131 section
@@ -61,6 +75,13 @@ int rb_dhcp4_answer_inform(struct rb_dhcp4_work *work, const struct rb_dhcp4_tem
  * to be what RFC 3527 asks for; that text was not checked here.
  */
 uint32_t rb_dhcp4_link_address(const struct rb_dhcp4_work *work);
+
+/*
+ * Find sub-option code of the request's option 82.  Returns the offset
+ * of its payload in work->in and sets *len, or returns 0 with *len 0
+ * when the request has no such sub-option.
+ */
+uint32_t rb_dhcp4_relay_suboption(const struct rb_dhcp4_work *work, uint8_t code, uint32_t *len);
 
 /*
  * Check that addr (network order) lies in the subnet of tmpl: its server

@@ -240,6 +240,7 @@ void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv)
 	if (srv->stopping)
 		return;
 	rb_dhcp4_server_pool_expire(srv, rb_boottime_ns());
+	rb_dhcp4_server_pool_refill(srv, rb_boottime_ns());
 	for (unsigned int i = 0; i < RB_DHCP4_RECV_SLOTS; i++) {
 		if (!srv->recv[i].queued && !recv_queue(srv, i))
 			return;

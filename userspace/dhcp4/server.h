@@ -34,6 +34,7 @@
 
 struct rb_dhcp4_server;
 struct rb_config;
+struct rb_leases;
 
 struct rb_dhcp4_server_config {
 	int devices_fd;		/* rb_devices; -1 for rb_dhcp4_server_set_maps() later */
@@ -48,6 +49,8 @@ struct rb_dhcp4_server_config {
 	 * server.  NULL = devices not in the inventory are ignored.
 	 */
 	const struct rb_config *config;
+	/* Lease journal (userspace/leases) for ACKs and ended leases; NULL = none. */
+	struct rb_leases *leases;
 };
 
 /*

@@ -22,6 +22,7 @@
 
 #include "common/log.h"
 #include "dhcp4/server_internal.h"
+#include "leases/leases.h"
 #include "xdp/device_state.h"
 
 #define REPEAT(level, text) RB_LOG_REPEAT_INIT(level, text)
@@ -46,7 +47,7 @@ static struct rb_log_repeat repeat_wrong_link =
 static struct rb_log_repeat repeat_not_ethernet =
 	REPEAT(RB_LOG_INFO, "dhcpv4: request with a non-Ethernet chaddr ignored");
 static struct rb_log_repeat repeat_bootp =
-	REPEAT(RB_LOG_INFO, "dhcpv4: BOOTP or option-overload request ignored");
+	REPEAT(RB_LOG_INFO, "dhcpv4: BOOTP request ignored");
 static struct rb_log_repeat repeat_iface_off =
 	REPEAT(RB_LOG_INFO, "dhcpv4: request on an interface without DHCPv4 ignored");
 static struct rb_log_repeat repeat_unknown =
@@ -57,6 +58,10 @@ static struct rb_log_repeat repeat_other_type =
 	REPEAT(RB_LOG_INFO, "dhcpv4: request of a message type clients do not send ignored");
 static struct rb_log_repeat repeat_other_server =
 	REPEAT(RB_LOG_DEBUG, "dhcpv4: REQUEST for another server ignored");
+static struct rb_log_repeat repeat_not_authoritative =
+	REPEAT(RB_LOG_INFO, "dhcpv4: REQUEST for an address not held ignored (not authoritative)");
+static struct rb_log_repeat repeat_request_invalid =
+	REPEAT(RB_LOG_INFO, "dhcpv4: REQUEST without option 50 or ciaddr ignored");
 static struct rb_log_repeat repeat_no_template =
 	REPEAT(RB_LOG_ERR, "dhcpv4: device without a reply template");
 static struct rb_log_repeat repeat_build_failed =
@@ -236,6 +241,47 @@ static bool on_device_link(struct rb_dhcp4_server *srv, const struct rb_dhcp4_te
 	return false;
 }
 
+static const char *request_state_name(int state)
+{
+	switch (state) {
+	case RB_D4_REQ_SELECTING:
+		return "SELECTING";
+	case RB_D4_REQ_INIT_REBOOT:
+		return "INIT-REBOOT";
+	case RB_D4_REQ_RENEWING:
+		return "RENEWING or REBINDING";
+	default:
+		return "no state";
+	}
+}
+
+/* Count and log a REQUEST that rb_dhcp4_decide() left unanswered, with its reason. */
+static void request_ignored(struct rb_dhcp4_server *srv, const struct rb_dhcp4_template *tmpl,
+			    const struct msg_names *n)
+{
+	const struct rb_dhcp4_request *req = &srv->work.req;
+	int state = rb_dhcp4_request_state(req);
+	uint32_t requested = state == RB_D4_REQ_RENEWING ? req->ciaddr : req->requested_ip;
+	char addr[INET_ADDRSTRLEN];
+
+	rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+	if (req->server_id && req->server_id != tmpl->server_id) {
+		rb_log_repeat(&repeat_other_server, "dhcpv4: REQUEST from %s on %s names another "
+			      "server; not answered", n->mac, n->ifname);
+		return;
+	}
+	if (state == RB_D4_REQ_INVALID) {
+		rb_log_repeat(&repeat_request_invalid, "dhcpv4: REQUEST from %s on %s ignored: it "
+			      "has neither option 50 nor ciaddr", n->mac, n->ifname);
+		return;
+	}
+	inet_ntop(AF_INET, &requested, addr, sizeof(addr));
+	rb_log_repeat(&repeat_not_authoritative, "dhcpv4: REQUEST (%s) from %s on %s for %s "
+		      "ignored: the server does not hold that address for the client, and the "
+		      "subnet is not authoritative; set authoritative to true to send a NAK",
+		      request_state_name(state), n->mac, n->ifname, addr);
+}
+
 /* Build and send the reply; returns the message type sent, or 0. */
 static int reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
 		 const struct rb_device *dev, const struct msg_names *n)
@@ -260,9 +306,7 @@ static int reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface
 		return 0;
 	}
 	if (ans.reply_type == RB_D4_V_IGNORE) {
-		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
-		rb_log_repeat(&repeat_other_server, "dhcpv4: REQUEST from %s on %s names another "
-			      "server; not answered", n->mac, n->ifname);
+		request_ignored(srv, &tmpl, n);
 		return 0;
 	}
 
@@ -277,12 +321,20 @@ static int reply(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface
 			      strerror(-err));
 		return 0;
 	}
+	if (ans.overload)
+		log_debug("dhcpv4: %s to %s on %s sent with option overload: options over the "
+			  "client's maximum moved into the file and sname fields",
+			  msg_type_name((unsigned int)ans.reply_type), n->mac, n->ifname);
 	return ans.reply_type;
 }
 
-/* DISCOVER or REQUEST from a known device. */
+/*
+ * DISCOVER or REQUEST from a known device, whose record dev is kept in
+ * rb_devices under record_mac: chaddr, or the inventory MAC of a device
+ * reserved by relay agent information.
+ */
 static void answer(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
-		   struct rb_device *dev, const struct msg_names *n)
+		   struct rb_device *dev, const uint8_t *record_mac, const struct msg_names *n)
 {
 	const struct rb_dhcp4_request *req = &srv->work.req;
 	uint64_t now = rb_boottime_ns();
@@ -300,9 +352,11 @@ static void answer(struct rb_dhcp4_server *srv, int ifindex, const struct rb_ifa
 	type = reply(srv, ifindex, iface, dev, n);
 	if (type)
 		reply_sent(srv, dev, type, now, n);
+	if (type == RB_DHCPACK)
+		rb_leases_granted(srv->cfg.leases, record_mac, dev);
 
 	/* -ENOENT: the device left the inventory meanwhile; nothing to record. */
-	err = rb_device_put(srv->cfg.devices_fd, req->chaddr, dev);
+	err = rb_device_put(srv->cfg.devices_fd, record_mac, dev);
 	if (err && err != -ENOENT)
 		rb_log_repeat(&repeat_update_failed, "dhcpv4: updating the record of %s failed: %s",
 			      n->mac, strerror(-err));
@@ -310,7 +364,7 @@ static void answer(struct rb_dhcp4_server *srv, int ifindex, const struct rb_ifa
 
 /*
  * Checks that XDP makes before its device lookup, in the same order,
- * except that XDP passes every relayed request up.  Returns true when
+ * except that XDP passes every relayed and option-overload request up.  Returns true when
  * the message goes on to the device lookup.
  */
 static bool classify(struct rb_dhcp4_server *srv, const struct msg_names *n)
@@ -324,11 +378,10 @@ static bool classify(struct rb_dhcp4_server *srv, const struct msg_names *n)
 			      req->hlen);
 		return false;
 	}
-	if (req->has_overload || req->msg_type == 0) {
+	if (req->msg_type == 0) {
 		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
-		rb_log_repeat(&repeat_bootp, "dhcpv4: %s request from %s on %s ignored: not "
-			      "supported yet", req->msg_type ? "option-overload" : "BOOTP",
-			      n->mac, n->ifname);
+		rb_log_repeat(&repeat_bootp, "dhcpv4: BOOTP request from %s on %s ignored: only "
+			      "DHCP clients are served", n->mac, n->ifname);
 		return false;
 	}
 	return true;
@@ -373,6 +426,121 @@ static void inform(struct rb_dhcp4_server *srv, int ifindex, const struct rb_ifa
 	log_debug("dhcpv4: ACK to the INFORM of %s (%s) on %s", n->mac, addr, n->ifname);
 }
 
+/*
+ * Fill tmpl with what a NAK takes from the subnet that serves the
+ * request of a device without a record: the server identifier and the
+ * authoritative flag.  That subnet contains the link address of a
+ * relayed request, or is served on the ingress interface, the one the
+ * client named in option 54 first.  Returns false when no subnet of
+ * the config serves the request.
+ */
+static bool serving_subnet(struct rb_dhcp4_server *srv, int ifindex,
+			   struct rb_dhcp4_template *tmpl)
+{
+	const struct rb_config *cfg = srv->cfg.config;
+	const struct rb_dhcp4_request *req = &srv->work.req;
+	const struct rb_cfg_subnet *found = NULL;
+	char ifname[IF_NAMESIZE];
+	uint32_t link = 0;
+
+	if (!cfg)
+		return false;
+	if (req->giaddr)
+		link = rb_dhcp4_link_address(&srv->work);
+	else if (ifindex <= 0 || !if_indextoname((unsigned int)ifindex, ifname))
+		return false;
+
+	for (size_t i = 0; i < cfg->n_subnets; i++) {
+		const struct rb_cfg_subnet *subnet = &cfg->subnets[i];
+		uint32_t mask = subnet->prefix_len ? htonl(~0u << (32 - subnet->prefix_len)) : 0;
+
+		if (req->giaddr ? (link & mask) != (subnet->prefix & mask) :
+				  strcmp(subnet->interface, ifname) != 0)
+			continue;
+		if (!found || subnet->server_id == req->server_id)
+			found = subnet;
+	}
+	if (!found)
+		return false;
+
+	memset(tmpl, 0, sizeof(*tmpl));
+	tmpl->server_id = found->server_id;
+	if (found->not_authoritative)
+		tmpl->flags |= RB_TMPL_F_NOT_AUTHORITATIVE;
+	return true;
+}
+
+/*
+ * Answer the DHCPREQUEST of a device without a record as
+ * rb_dhcp4_decide() does for an empty record: a NAK when the serving
+ * subnet is authoritative or the client chose this server, else nothing.
+ * Returns false when no subnet serves the request, which leaves it to
+ * the caller.
+ */
+static bool refuse_unknown(struct rb_dhcp4_server *srv, int ifindex, const struct rb_iface *iface,
+			   const struct msg_names *n)
+{
+	const struct rb_device none = { 0 };
+	struct rb_dhcp4_template tmpl;
+	struct rb_dhcp4_answer ans;
+	int err;
+
+	if (!serving_subnet(srv, ifindex, &tmpl))
+		return false;
+	if (rb_dhcp4_answer(&srv->work, &tmpl, &none, iface->mtu, &ans)) {
+		rb_dhcp4_count(srv, RB_UC_SEND_FAILED);
+		rb_log_repeat(&repeat_build_failed, "dhcpv4: building the NAK to %s on %s failed",
+			      n->mac, n->ifname);
+		return true;
+	}
+	if (ans.reply_type == RB_D4_V_IGNORE) {
+		request_ignored(srv, &tmpl, n);
+		return true;
+	}
+
+	err = ans.relayed ? send_relayed(srv, &ans) : send_reply(srv, ifindex, iface, &ans);
+	if (err) {
+		rb_dhcp4_count(srv, RB_UC_SEND_FAILED);
+		rb_log_repeat(&repeat_send_failed, "dhcpv4: sending the NAK to %s on %s failed: %s",
+			      n->mac, n->ifname, strerror(-err));
+		return true;
+	}
+	rb_dhcp4_count(srv, RB_UC_TX_NAK);
+	log_info("dhcpv4: NAK to %s on %s: REQUEST (%s) from a device without a lease here",
+		 n->mac, n->ifname, request_state_name(rb_dhcp4_request_state(&srv->work.req)));
+	return true;
+}
+
+/*
+ * Return the MAC whose rb_devices record serves the request: the
+ * inventory MAC of the device that a relayed request's option 82 selects
+ * (RFC 3046), else chaddr.  A chaddr in the inventory keeps its own
+ * reservation.
+ */
+static const uint8_t *relay_reservation(struct rb_dhcp4_server *srv, const struct msg_names *n)
+{
+	const struct rb_config *cfg = srv->cfg.config;
+	const struct rb_dhcp4_work *w = &srv->work;
+	const struct rb_cfg_device *device;
+	uint32_t circuit_off, circuit_len, remote_off, remote_len;
+	char reserved[18];
+
+	if (!cfg || !w->req.giaddr || !w->req.relay_len || rb_config_device_by_mac(cfg, w->req.chaddr))
+		return w->req.chaddr;
+
+	circuit_off = rb_dhcp4_relay_suboption(w, RB_RELAY_CIRCUIT_ID, &circuit_len);
+	remote_off = rb_dhcp4_relay_suboption(w, RB_RELAY_REMOTE_ID, &remote_len);
+	device = rb_config_device_by_relay(cfg, w->req.giaddr, &w->in.b[circuit_off], circuit_len,
+					   &w->in.b[remote_off], remote_len);
+	if (!device)
+		return w->req.chaddr;
+
+	rb_mac_format(device->mac, reserved);
+	log_debug("dhcpv4: request from %s on %s matches the relay agent reservation of device %s",
+		  n->mac, n->ifname, reserved);
+	return device->mac;
+}
+
 /* A known device sent a message type other than DISCOVER and REQUEST. */
 static void other_type(struct rb_dhcp4_server *srv, const struct msg_names *n)
 {
@@ -393,6 +561,7 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 			    size_t len)
 {
 	const struct rb_dhcp4_request *req = &srv->work.req;
+	const uint8_t *record_mac;
 	struct msg_names n;
 	struct rb_iface iface;
 	struct rb_device dev;
@@ -433,7 +602,8 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 		return;
 	}
 
-	if (rb_device_get(srv->cfg.devices_fd, req->chaddr, &dev)) {
+	record_mac = relay_reservation(srv, &n);
+	if (rb_device_get(srv->cfg.devices_fd, record_mac, &dev)) {
 		if (req->msg_type == RB_DHCPINFORM) {
 			inform(srv, ifindex, &iface, NULL, &n);
 			return;
@@ -441,10 +611,12 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 		if (req->msg_type == RB_DHCPDISCOVER) {
 			err = rb_dhcp4_server_pool_add(srv, ifindex, &dev, n.mac, n.ifname);
 			if (err == 0)
-				answer(srv, ifindex, &iface, &dev, &n);
+				answer(srv, ifindex, &iface, &dev, req->chaddr, &n);
 			if (err != -ENOENT)
 				return;
 		}
+		if (req->msg_type == RB_DHCPREQUEST && refuse_unknown(srv, ifindex, &iface, &n))
+			return;
 		rb_dhcp4_count(srv, RB_UC_IGNORED_UNKNOWN);
 		rb_log_repeat(&repeat_unknown, "dhcpv4: %s from %s on %s ignored: the MAC is not in "
 			      "the inventory and has no pool address; only a DISCOVER on a link "
@@ -455,7 +627,7 @@ void rb_dhcp4_server_handle(struct rb_dhcp4_server *srv, int ifindex, const void
 	}
 
 	if (req->msg_type == RB_DHCPDISCOVER || req->msg_type == RB_DHCPREQUEST)
-		answer(srv, ifindex, &iface, &dev, &n);
+		answer(srv, ifindex, &iface, &dev, record_mac, &n);
 	else if (req->msg_type == RB_DHCPINFORM)
 		inform(srv, ifindex, &iface, &dev, &n);
 	else if ((req->msg_type == RB_DHCPRELEASE || req->msg_type == RB_DHCPDECLINE) &&

@@ -8,6 +8,7 @@
 
 #include "dhcp4/answer.h"
 #include "dhcp4/pool.h"
+#include "dhcp4/pool_lend.h"
 #include "dhcp4/server.h"
 #include "rackboot/maps.h"
 
@@ -44,6 +45,7 @@ struct rb_dhcp4_server {
 	struct rb_dhcp4_work work;
 	struct rb_dhcp4_pool pool;	/* used when cfg.config has pools */
 	uint32_t *pool_template;	/* template id per config subnet with a pool, or NULL */
+	struct rb_dhcp4_lending lending;	/* pool addresses lent to XDP (pool_lend.h) */
 	struct rb_mac_key expire_key;	/* where the expiry walk of rb_devices goes on */
 	bool expire_resume;		/* expire_key is valid; false = start at the first key */
 	/*

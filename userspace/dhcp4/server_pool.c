@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "dhcp4/server_internal.h"
 #include "dhcp4/template.h"
+#include "leases/leases.h"
 #include "xdp/device_state.h"
 
 /* Duplicate records removed at start; a sane map has none. */
@@ -100,11 +101,13 @@ int rb_dhcp4_server_pool_start(struct rb_dhcp4_server *srv)
 		log_err("dhcpv4: allocating the pool bitmaps failed: %s", strerror(-err));
 		return err;
 	}
-	return pool_rebuild(srv);
+	err = pool_rebuild(srv);
+	return err ?: rb_dhcp4_server_lend_start(srv, rb_boottime_ns());
 }
 
 void rb_dhcp4_server_pool_free(struct rb_dhcp4_server *srv)
 {
+	rb_dhcp4_server_lend_free(srv);
 	rb_dhcp4_pool_free(&srv->pool);
 	free(srv->pool_template);
 	srv->pool_template = NULL;
@@ -153,6 +156,8 @@ int rb_dhcp4_server_pool_add(struct rb_dhcp4_server *srv, int ifindex, struct rb
 		return -ENOENT;
 
 	err = rb_dhcp4_pool_alloc(&srv->pool, subnet, rb_boottime_ns(), &ipv4);
+	if (err == -ENOSPC)
+		err = rb_dhcp4_server_lend_take(srv, subnet, &ipv4) ? -ENOSPC : 0;
 	if (err) {
 		rb_dhcp4_count(srv, RB_UC_IGNORED_UNKNOWN);
 		rb_log_repeat(&repeat_pool_full, "dhcpv4: DISCOVER from %s on %s ignored: the pool "
@@ -202,6 +207,8 @@ bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_de
 		return true;
 	}
 
+	/* The record holds the address, so it is no longer lent, whether or not the delete works. */
+	rb_dhcp4_server_lend_forget(srv, dev->ipv4);
 	if (bpf_map_delete_elem(srv->cfg.devices_fd, &key) && errno != ENOENT)
 		log_err("dhcpv4: removing the record of pool device %s failed: %s; its address %s "
 			"stays held", mac, strerror(errno), addr);
@@ -209,6 +216,7 @@ bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_de
 		rb_dhcp4_pool_decline(&srv->pool, dev->ipv4, rb_boottime_ns());
 	else
 		rb_dhcp4_pool_release(&srv->pool, dev->ipv4);
+	rb_leases_ended(srv->cfg.leases, req->chaddr);
 
 	if (decline)
 		log_warn("dhcpv4: %s on %s declined pool address %s: another host uses it; it rests "
@@ -274,7 +282,9 @@ static void expire_one(struct rb_dhcp4_server *srv, const struct rb_mac_key *key
 				"its address %s stays held", mac, strerror(errno), addr);
 		return;
 	}
+	rb_dhcp4_server_lend_forget(srv, rec.ipv4);
 	rb_dhcp4_pool_release(&srv->pool, rec.ipv4);
+	rb_leases_ended(srv->cfg.leases, key->addr);
 	log_debug("dhcpv4: pool address %s of %s expired: %s", addr, mac,
 		  rec.lease_ns ? "lease ended without renewal" : "OFFER without REQUEST");
 }
@@ -282,7 +292,8 @@ static void expire_one(struct rb_dhcp4_server *srv, const struct rb_mac_key *key
 void rb_dhcp4_server_pool_expire(struct rb_dhcp4_server *srv, uint64_t now_ns)
 {
 	struct rb_mac_key key, gone[EXPIRED_MAX];
-	size_t n_gone = 0;
+	uint32_t bound[RB_DHCP4_EXPIRE_STEP];
+	size_t n_gone = 0, n_bound = 0;
 	int fd = srv->cfg.devices_fd;
 
 	if (!srv->cfg.config || !srv->pool_template || fd < 0)
@@ -293,7 +304,7 @@ void rb_dhcp4_server_pool_expire(struct rb_dhcp4_server *srv, uint64_t now_ns)
 	 * would send the next bpf_map_get_next_key() back to the first key.
 	 */
 	for (int step = 0; step < RB_DHCP4_EXPIRE_STEP && n_gone < EXPIRED_MAX; step++) {
-		struct rb_device rec;
+		struct rb_device rec = { 0 };
 
 		if (bpf_map_get_next_key(fd, srv->expire_resume ? &srv->expire_key : NULL, &key)) {
 			srv->expire_resume = false;
@@ -303,7 +314,13 @@ void rb_dhcp4_server_pool_expire(struct rb_dhcp4_server *srv, uint64_t now_ns)
 		srv->expire_resume = true;
 		if (expired(srv, &key, &rec, now_ns))
 			gone[n_gone++] = key;
+		else if (rb_dhcp4_pool_marked(&srv->pool, rec.ipv4, RB_DHCP4_POOL_LENT) ||
+			 rb_dhcp4_pool_marked(&srv->pool, rec.ipv4, RB_DHCP4_POOL_HELD_BACK))
+			bound[n_bound++] = rec.ipv4;
 	}
+
+	/* Records that XDP bound and whose bind event never reached the pool. */
+	rb_dhcp4_server_lend_held(srv, bound, n_bound);
 
 	for (size_t i = 0; i < n_gone; i++)
 		expire_one(srv, &gone[i], now_ns);

@@ -144,6 +144,8 @@ int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
 	out->server_id = subnet->server_id;
 	out->siaddr = subnet->next_server ? subnet->next_server : subnet->server_id;
 	out->lease_time = subnet->lease_time;
+	if (subnet->not_authoritative)
+		out->flags |= RB_TMPL_F_NOT_AUTHORITATIVE;
 
 	err = err ?: tmpl_put(out, RB_OPT_SUBNET_MASK, &mask, sizeof(mask));
 	if (subnet->has_time_offset)

@@ -4,11 +4,13 @@
  *
  *	rackbootctl [--pin-path DIR] devices [--json]
  *	rackbootctl [--pin-path DIR] stats [--json]
+ *	rackbootctl [--store DIR] leases [--json]
  *
  * It reads the maps directly (bpf_obj_get), so it works while rackbootd
  * runs and after it stopped, and needs the privileges that BPF map access
  * needs (root, or CAP_BPF).  When no rackbootd holds the pin folder's
- * lock, it warns that the values are from the last run.
+ * lock, it warns that the values are from the last run.  leases reads
+ * the lease store (LMDB) read-only, which works while rackbootd writes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,11 +21,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "leases/lease_format.h"
 #include "rackboot/maps.h"
+#include "store/store.h"
 #include "xdp/state_format.h"
 #include "xdp/state_read.h"
 
 #define DEFAULT_PIN_PATH "/sys/fs/bpf/rackboot"
+#define DEFAULT_STORE_PATH "/var/lib/rackboot"
 #define EXIT_USAGE 2
 
 struct options;
@@ -35,16 +40,19 @@ struct command {
 
 struct options {
 	const char *pin_path;
+	const char *store_path;
 	const struct command *command;
 	bool json;
 };
 
 static int show_devices(const struct options *opts);
 static int show_stats(const struct options *opts);
+static int show_leases(const struct options *opts);
 
 static const struct command commands[] = {
 	{ "devices", show_devices },
 	{ "stats", show_stats },
+	{ "leases", show_leases },
 };
 
 static void usage(FILE *out)
@@ -52,6 +60,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: rackbootctl [--pin-path DIR] devices [--json]\n"
 		"       rackbootctl [--pin-path DIR] stats [--json]\n"
+		"       rackbootctl [--store DIR] leases [--json]\n"
 		"\n"
 		"Show rackbootd's state from the maps it pinned.\n"
 		"\n"
@@ -61,6 +70,8 @@ static void usage(FILE *out)
 		"           sent by XDP and by rackbootd, and the client architecture\n"
 		"           (option 93)\n"
 		"  stats    the XDP counters (summed over CPUs) and rackbootd's counters\n"
+		"  leases   the DHCPv4 leases in the store: MAC, address, who granted it\n"
+		"           (xdp or userspace), start and end (UTC; in JSON, Unix seconds)\n"
 		"\n"
 		"The maps stay pinned after rackbootd stops.  The values are then from its\n"
 		"last run, and rackbootctl prints a warning on stderr.\n"
@@ -68,9 +79,11 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -p, --pin-path DIR  folder of the pinned maps, the config's\n"
 		"                      bpffs-pin-path (default %s)\n"
+		"  -s, --store DIR     folder of the lease store, the config's store path\n"
+		"                      (default %s)\n"
 		"  -j, --json          print JSON instead of a table\n"
 		"  -h, --help          print this help and exit\n",
-		DEFAULT_PIN_PATH);
+		DEFAULT_PIN_PATH, DEFAULT_STORE_PATH);
 }
 
 static const struct command *find_command(const char *name)
@@ -86,14 +99,14 @@ static const struct command *find_command(const char *name)
 static int parse_command(int argc, char **argv, struct options *opts)
 {
 	if (optind == argc) {
-		fprintf(stderr, "rackbootctl: missing command; try devices or stats\n");
+		fprintf(stderr, "rackbootctl: missing command; try devices, stats or leases\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	opts->command = find_command(argv[optind]);
 	if (!opts->command) {
-		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices or stats\n",
-			argv[optind]);
+		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices or stats, or leases "
+			"for the lease store\n", argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -110,6 +123,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
 {
 	static const struct option longopts[] = {
 		{ "pin-path", required_argument, NULL, 'p' },
+		{ "store", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -117,10 +131,13 @@ static int parse_options(int argc, char **argv, struct options *opts)
 	int c;
 
 	/* GNU getopt permutes, so options may come before or after the command. */
-	while ((c = getopt_long(argc, argv, "p:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:s:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			opts->pin_path = optarg;
+			break;
+		case 's':
+			opts->store_path = optarg;
 			break;
 		case 'j':
 			opts->json = true;
@@ -214,9 +231,30 @@ static int show_stats(const struct options *opts)
 	return EXIT_SUCCESS;
 }
 
+/* Read-only: LMDB lets it read while rackbootd writes. */
+static int show_leases(const struct options *opts)
+{
+	struct rb_store *st;
+	int err;
+
+	if (rb_store_open(opts->store_path, true, &st)) {
+		fprintf(stderr, "rackbootctl: opening the lease store in %s failed (reason above); "
+			"try --store with the config's store path\n", opts->store_path);
+		return EXIT_FAILURE;
+	}
+	err = rb_lease_print(stdout, st, opts->json);
+	rb_store_close(st);
+	if (err) {
+		fprintf(stderr, "rackbootctl: reading the leases in %s failed: %s\n",
+			opts->store_path, strerror(-err));
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
-	struct options opts = { .pin_path = DEFAULT_PIN_PATH };
+	struct options opts = { .pin_path = DEFAULT_PIN_PATH, .store_path = DEFAULT_STORE_PATH };
 	struct stat st;
 	int status;
 
@@ -224,7 +262,8 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 
-	if (stat(opts.pin_path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (opts.command->run != show_leases &&
+	    (stat(opts.pin_path, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(stderr, "rackbootctl: no rackbootd state under %s: is rackbootd running? "
 			"try --pin-path with the config's bpffs-pin-path\n", opts.pin_path);
 		return EXIT_FAILURE;

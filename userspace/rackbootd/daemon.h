@@ -14,6 +14,9 @@
 #include "tftp/tftp_server.h"
 #include "xdp/loader.h"
 
+struct rb_store;
+struct rb_leases;
+
 /* Submission queue entries; the TFTP server queues a few per transfer. */
 #define RB_DAEMON_RING_ENTRIES	1024
 
@@ -31,6 +34,8 @@ struct rb_daemon {
 	bool stop;
 	int error;			/* negative errno that stopped the loop, or 0 */
 
+	struct rb_store *store;		/* the lease store (LMDB) */
+	struct rb_leases *leases;	/* the lease journal writing to it */
 	struct rb_dhcp4_server *dhcp4;
 	struct rb_tftp_server *tftp;
 	struct rb_tftp_counters tftp_mirrored;	/* TFTP counts already added to the maps */
@@ -52,6 +57,15 @@ void rb_daemon_loop_exit(struct rb_daemon *d);
  */
 int rb_daemon_check_privileges(void);
 int rb_daemon_check_tftp_root(const char *config_path, const struct rb_config *cfg);
+
+/*
+ * journal.c: the lease store and journal.  open runs before anything
+ * touches an interface; start runs after rb_xdp_start() and before
+ * rb_daemon_services_start(); close after rb_daemon_loop_exit().
+ */
+int rb_daemon_journal_open(struct rb_daemon *d);
+int rb_daemon_journal_start(struct rb_daemon *d);
+void rb_daemon_journal_close(struct rb_daemon *d);
 
 /*
  * services.c: the DHCPv4 slow path and TFTP on the daemon's ring.  open

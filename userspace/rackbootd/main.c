@@ -49,6 +49,10 @@ static void usage(FILE *out)
 		"bpffs-pin-path.  They stay pinned across restarts, so a restart keeps\n"
 		"them; remove that folder (rm -r) to reset them.\n"
 		"\n"
+		"Leases are also written to the LMDB store in the config's store path\n"
+		"(default /var/lib/rackboot), which survives a reboot; rackbootctl\n"
+		"leases lists them.\n"
+		"\n"
 		"On SIGTERM or SIGINT, rackbootd detaches its XDP program.  After a\n"
 		"SIGKILL or a crash the program stays attached and keeps answering the\n"
 		"devices in the maps (DHCPv4 only: no slow path, no TFTP) until rackbootd\n"
@@ -174,9 +178,13 @@ static int run(struct rb_daemon *d)
 
 	err = rb_daemon_loop_init(d);
 	if (!err)
+		err = rb_daemon_journal_open(d);
+	if (!err)
 		err = rb_daemon_services_open(d);
 	if (!err)
 		err = rb_xdp_start(d->cfg, &d->xdp);
+	if (!err)
+		err = rb_daemon_journal_start(d);
 	if (!err)
 		err = rb_daemon_services_start(d);
 	if (!err) {
@@ -187,6 +195,7 @@ static int run(struct rb_daemon *d)
 	/* The ring goes first: requests in flight point into the services. */
 	rb_daemon_loop_exit(d);
 	rb_daemon_services_free(d);
+	rb_daemon_journal_close(d);
 	rb_xdp_stop(d->xdp);
 	d->xdp = NULL;
 	return err;

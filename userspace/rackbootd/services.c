@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "dhcp4/pool_lend.h"
+#include "leases/leases.h"
 #include "rackbootd/daemon.h"
 #include "xdp/device_state.h"
 
@@ -78,17 +80,32 @@ static int dhcp4_open(struct rb_daemon *d)
 		.server_port = d->cfg->dhcp4_server_port,
 		.client_port = (uint16_t)(d->cfg->dhcp4_server_port + 1),
 		.config = d->cfg,
+		.leases = d->leases,
 	};
 
 	return rb_dhcp4_server_new(&d->ring, &cfg, &d->dhcp4);
 }
 
+/* The lender's flush: commit the lease journal's open batch. */
+static void journal_flush(void *leases)
+{
+	rb_leases_flush(leases);
+}
+
 static int dhcp4_start(struct rb_daemon *d)
 {
 	const struct rb_xdp_maps *maps = rb_xdp_maps(d->xdp);
+	struct rb_dhcp4_lender lender;
 	int err;
 
 	rb_dhcp4_server_set_maps(d->dhcp4, maps->devices, maps->templates, maps->ifaces, maps->us);
+	/* Pool addresses go to the XDP queues only once the store records them. */
+	if (d->store) {
+		rb_dhcp4_lender_of_store(d->store, &lender);
+		lender.flush = journal_flush;
+		lender.flush_arg = d->leases;
+		rb_dhcp4_server_set_lending(d->dhcp4, maps->pool_queues, &lender);
+	}
 	err = rb_dhcp4_server_start(d->dhcp4);
 	if (err)
 		return err;
@@ -143,6 +160,9 @@ int rb_daemon_services_start(struct rb_daemon *d)
 
 int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe)
 {
+	if (d->leases && rb_leases_owns(cqe->user_data))
+		return rb_leases_handle_cqe(d->leases, cqe);
+
 	if (d->dhcp4 && rb_dhcp4_owns(cqe->user_data))
 		return rb_dhcp4_server_handle_cqe(d->dhcp4, cqe);
 
@@ -158,6 +178,7 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 
 void rb_daemon_services_tick(struct rb_daemon *d)
 {
+	rb_leases_tick(d->leases);
 	if (d->dhcp4)
 		rb_dhcp4_server_tick(d->dhcp4);
 	if (d->tftp) {
@@ -168,6 +189,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 
 void rb_daemon_services_stop(struct rb_daemon *d)
 {
+	rb_leases_stop(d->leases);
 	if (d->dhcp4)
 		rb_dhcp4_server_stop(d->dhcp4);
 	if (d->tftp)

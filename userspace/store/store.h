@@ -44,6 +44,18 @@ struct rb_store_lease {
 int rb_store_open(const char *dir, bool read_only, struct rb_store **out);
 void rb_store_close(struct rb_store *st);
 
+/*
+ * The same with a map size in bytes: the largest the store's data file
+ * may grow to (LMDB maps it whole).  0 = RB_STORE_MAP_SIZE_DEFAULT.  A
+ * lease takes about 100 bytes in its two databases, so the default holds
+ * well over a million leases.
+ */
+#define RB_STORE_MAP_SIZE_DEFAULT	(256UL << 20)
+int rb_store_open_sized(const char *dir, bool read_only, size_t map_size, struct rb_store **out);
+
+/* The folder the store was opened in. */
+const char *rb_store_dir(const struct rb_store *st);
+
 /* Start and commit a write batch.  commit is durable (fsync) on return. */
 int rb_store_begin(struct rb_store *st);
 int rb_store_commit(struct rb_store *st);

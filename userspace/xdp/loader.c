@@ -48,7 +48,7 @@ struct pinned_map {
 	bool reused;
 };
 
-#define N_PINNED 5
+#define N_PINNED 6
 
 static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 {
@@ -64,6 +64,9 @@ static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 				      .fd = &x->maps.xdp_counters };
 	out[4] = (struct pinned_map){ .name = RB_PIN_EVENTS, .map = x->skel->maps.rb_events,
 				      .fd = &x->maps.events };
+	out[5] = (struct pinned_map){ .name = RB_PIN_POOL_QUEUES,
+				      .map = x->skel->maps.rb_pool_queues,
+				      .fd = &x->maps.pool_queues };
 }
 
 static int attach_all(struct rb_xdp *x)
@@ -156,7 +159,8 @@ static int xdp_new(const struct rb_config *cfg, struct rb_xdp **out)
 	x->n_ifaces = cfg->n_ifaces;
 	x->lock_fd = -1;
 	x->maps = (struct rb_xdp_maps){ .devices = -1, .templates = -1, .ifaces = -1,
-					.xdp_counters = -1, .events = -1, .us_counters = -1 };
+					.xdp_counters = -1, .events = -1, .pool_queues = -1,
+					.us_counters = -1 };
 	*out = x;
 	return 0;
 }

@@ -28,6 +28,7 @@ struct rb_xdp_maps {
 	int ifaces;		/* rb_ifaces */
 	int xdp_counters;	/* rb_xdp_counters */
 	int events;		/* rb_events ring buffer */
+	int pool_queues;	/* rb_pool_queues: free-address queue per pool */
 	int us_counters;	/* rb_us_counters */
 	uint64_t *us;		/* the RB_UC_COUNT values of rb_us_counters, mapped */
 };

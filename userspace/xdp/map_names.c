@@ -43,6 +43,10 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_MALFORMED_TOO_MANY] = "malformed_too_many",
 	[RB_XC_DROP_FLOOD] = "drop_flood",
 	[RB_XC_EVENT_LOST] = "event_lost",
+	[RB_XC_POOL_BIND] = "pool_bind",
+	[RB_XC_PASS_POOL_EMPTY] = "pass_pool_empty",
+	[RB_XC_POOL_RACE] = "pool_race",
+	[RB_XC_POOL_LOST] = "pool_lost",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 

@@ -19,11 +19,29 @@
 #include "xdp/loader_internal.h"
 
 /*
+ * Point the link at the queue of the pool that serves unknown devices on
+ * it (pool id = config subnet + 1), if it has one the queues can index.
+ * NOTE: when a config change renumbers the subnets, XDP can bind from
+ * the old subnet's queue with the new template until rackbootd's pool
+ * start drains the queues, moments later.
+ */
+static void iface_pool(const struct rb_config *cfg, const struct rb_dhcp4_templates *t,
+		       const char *ifname, struct rb_iface *val)
+{
+	size_t subnet;
+
+	if (!rb_dhcp4_pool_of_interface(cfg, ifname, &subnet) || subnet >= RB_MAX_POOLS)
+		return;
+	val->pool_id = (__u32)subnet + 1;
+	val->pool_template = t->pool_template[subnet];
+}
+
+/*
  * ifaces[i] was looked up from cfg->ifaces[i].  Writing the whole value
  * zeroes the flood bucket, which XDP reads as full.
  */
-static int ifaces_fill(int fd, const struct rb_config *cfg, const struct rb_xdp_iface *ifaces,
-		       size_t n)
+static int ifaces_fill(int fd, const struct rb_config *cfg, const struct rb_dhcp4_templates *t,
+		       const struct rb_xdp_iface *ifaces, size_t n)
 {
 	__u32 key, next;
 	void *prev = NULL;
@@ -37,6 +55,7 @@ static int ifaces_fill(int fd, const struct rb_config *cfg, const struct rb_xdp_
 		};
 
 		memcpy(val.mac, ifaces[i].mac, sizeof(val.mac));
+		iface_pool(cfg, t, ifaces[i].name, &val);
 		key = (__u32)ifaces[i].ifindex;
 		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY)) {
 			int err = -errno;
@@ -186,15 +205,14 @@ int rb_xdp_maps_fill(const struct rb_config *cfg, const struct rb_xdp_maps *maps
 	struct rb_dhcp4_templates t;
 	int err;
 
-	err = ifaces_fill(maps->ifaces, cfg, ifaces, n_ifaces);
-	if (err)
-		return err;
-
 	err = rb_dhcp4_templates_build(cfg, &t);
 	if (err)
 		return err;
 
+	/* Templates first: a link's pool_template must name a written template. */
 	err = templates_fill(maps->templates, &t);
+	if (!err)
+		err = ifaces_fill(maps->ifaces, cfg, &t, ifaces, n_ifaces);
 	if (!err)
 		err = devices_write(maps->devices, cfg, &t, summary);
 	if (!err)

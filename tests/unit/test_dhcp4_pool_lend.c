@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Pool addresses lent to XDP, against real BPF maps and a real store in
+ * a temporary folder.  The start fills the queue and records every
+ * address as lent.  The slow path takes a queued address only out of the
+ * queue, when nothing else is free.  A
+ * bind event or the expiry walk ends the loan, and a RELEASE returns the
+ * address to the queue.  A restart drains and refills without
+ * duplicates, and an address lent before an unclean stop is held back
+ * until its time is up.  The XDP side is played by popping the queue and
+ * adding the record as the program does.  Needs CAP_BPF and CAP_NET_RAW;
+ * skips without.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+
+#include "config/config.h"
+#include "dhcp4/pool_lend.h"
+#include "dhcp4/server.h"
+#include "dhcp4/template.h"
+#include "lib/dhcp4_maps.h"
+#include "lib/dhcp4_pkt.h"
+#include "rackboot/dhcp4_wire.h"
+#include "store/store.h"
+#include "xdp/device_state.h"
+
+#define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
+#define LO_IFINDEX	1
+#define POOL_SIZE	4
+#define NS_PER_S	1000000000ull
+
+/* The pool holds 10.213.0.200 to 10.213.0.203 on lo, with leases of 600 s. */
+static const char *const config_json =
+	"{\"rackboot:rackboot\": {"
+	"\"interfaces\": {\"interface\": [{\"name\": \"lo\"}]}, "
+	"\"boot-profiles\": {\"profile\": [{\"name\": \"linux\", "
+	"\"default-boot-file\": \"pxelinux.0\"}]}, "
+	"\"dhcpv4\": {\"subnet\": [{\"name\": \"lab\", \"prefix\": \"10.213.0.0/24\", "
+	"\"interface\": \"lo\", \"server-address\": \"10.213.0.1\", \"lease-time\": 600, "
+	"\"pool\": {\"profile\": \"linux\", \"range\": [{\"start\": \"10.213.0.200\", "
+	"\"end\": \"10.213.0.203\"}]}}]}}}";
+
+static const uint8_t mac1[6] = { 0x02, 0x00, 0x5e, 0x30, 0x00, 0x01 };
+static const uint8_t mac2[6] = { 0x02, 0x00, 0x5e, 0x30, 0x00, 0x02 };
+
+struct fixture {
+	struct io_uring ring;
+	struct rb_config *cfg;
+	struct rb_dhcp4_server *srv;
+	struct rb_dhcp4_server *old[4];	/* replaced servers, freed after the ring */
+	size_t n_old;
+	struct rb_store *store;
+	char dir[64];
+	uint64_t counters[RB_UC_COUNT];
+	int devices_fd, templates_fd, ifaces_fd, queues_fd;
+};
+
+static int queues_create(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	int inner = bpf_map_create(BPF_MAP_TYPE_QUEUE, NULL, 0, sizeof(uint32_t),
+				   RB_POOL_QUEUE_MAX, NULL);
+	int fd;
+
+	if (inner < 0)
+		return -1;
+	opts.inner_map_fd = inner;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, NULL, sizeof(uint32_t), sizeof(uint32_t),
+			    RB_MAX_POOLS, &opts);
+	close(inner);
+	return fd;
+}
+
+static void maps_fill(struct fixture *f)
+{
+	struct rb_iface lo = { .mtu = 1500, .enabled = 1, .pool_id = 1 };
+	struct rb_dhcp4_templates t;
+	__u32 ifindex = LO_IFINDEX;
+
+	assert_int_equal(rb_dhcp4_templates_build(f->cfg, &t), 0);
+	for (__u32 id = 0; id < t.count; id++)
+		assert_int_equal(bpf_map_update_elem(f->templates_fd, &id, &t.items[id], BPF_ANY), 0);
+	lo.pool_template = t.pool_template[0];
+	rb_dhcp4_templates_free(&t);
+	assert_int_equal(bpf_map_update_elem(f->ifaces_fd, &ifindex, &lo, BPF_ANY), 0);
+}
+
+/* A server on the fixture's maps and store, started: the queue is drained and filled. */
+static void server_start(struct fixture *f)
+{
+	struct rb_dhcp4_server_config cfg = {
+		.devices_fd = f->devices_fd, .templates_fd = f->templates_fd,
+		.ifaces_fd = f->ifaces_fd, .counters = f->counters, .config = f->cfg,
+	};
+	struct rb_dhcp4_lender lender;
+
+	if (f->srv) {
+		assert_true(f->n_old < 4);
+		f->old[f->n_old++] = f->srv;
+		rb_dhcp4_server_stop(f->srv);
+	}
+	rb_dhcp4_lender_of_store(f->store, &lender);
+	assert_int_equal(rb_dhcp4_server_new(&f->ring, &cfg, &f->srv), 0);
+	rb_dhcp4_server_set_lending(f->srv, f->queues_fd, &lender);
+	assert_int_equal(rb_dhcp4_server_start(f->srv), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct rb_cfg_errors errs = { 0 };
+
+	assert_non_null(f);
+	if (test_dhcp4_maps_create(&f->devices_fd, &f->templates_fd, &f->ifaces_fd)) {
+		fprintf(stderr, "# needs CAP_BPF: %s\n", strerror(errno));
+		free(f);
+		return -1;
+	}
+	f->queues_fd = queues_create();
+	assert_true(f->queues_fd >= 0);
+	strcpy(f->dir, "/tmp/rb-pool-lend.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(rb_store_open(f->dir, false, &f->store), 0);
+	assert_int_equal(rb_config_load_string(config_json, &f->cfg, &errs), 0);
+	rb_cfg_errors_free(&errs);
+	maps_fill(f);
+	assert_int_equal(io_uring_queue_init(32, &f->ring, 0), 0);
+	server_start(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	io_uring_queue_exit(&f->ring);
+	rb_dhcp4_server_free(f->srv);
+	for (size_t i = 0; i < f->n_old; i++)
+		rb_dhcp4_server_free(f->old[i]);
+	rb_store_close(f->store);
+	rb_config_free(f->cfg);
+	close(f->devices_fd);
+	close(f->templates_fd);
+	close(f->ifaces_fd);
+	close(f->queues_fd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static int queue_fd(struct fixture *f)
+{
+	__u32 slot = 0, id;
+	int fd;
+
+	assert_int_equal(bpf_map_lookup_elem(f->queues_fd, &slot, &id), 0);
+	fd = bpf_map_get_fd_by_id(id);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+/* The queue's addresses in order (popped and pushed back); returns how many. */
+static size_t queue_list(struct fixture *f, uint32_t out[POOL_SIZE + 1])
+{
+	int fd = queue_fd(f);
+	size_t n = 0;
+
+	while (n < POOL_SIZE + 1 && bpf_map_lookup_and_delete_elem(fd, NULL, &out[n]) == 0)
+		n++;
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(bpf_map_update_elem(fd, NULL, &out[i], BPF_ANY), 0);
+	close(fd);
+	return n;
+}
+
+static bool in_list(const uint32_t *list, size_t n, uint32_t addr)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (list[i] == addr)
+			return true;
+	}
+	return false;
+}
+
+static int count_lent(uint32_t ipv4, void *arg)
+{
+	(void)ipv4;
+	++*(size_t *)arg;
+	return 0;
+}
+
+static size_t store_lent(struct fixture *f)
+{
+	size_t n = 0;
+
+	assert_int_equal(rb_store_foreach_lent(f->store, count_lent, &n), 0);
+	return n;
+}
+
+/* Play the XDP program: pop an address and add mac's record; returns the address. */
+static uint32_t xdp_bind(struct fixture *f, const uint8_t mac[6])
+{
+	struct rb_device rec = { .client_arch = RB_ARCH_ANY };
+	struct rb_mac_key key = rb_mac_key_of(mac);
+	int fd = queue_fd(f);
+	uint32_t addr;
+
+	assert_int_equal(bpf_map_lookup_and_delete_elem(fd, NULL, &addr), 0);
+	close(fd);
+	rec.ipv4 = addr;
+	assert_int_equal(bpf_map_update_elem(f->devices_fd, &key, &rec, BPF_NOEXIST), 0);
+	return addr;
+}
+
+static void bound(struct fixture *f, const uint8_t mac[6], uint32_t addr)
+{
+	struct rb_event ev = { .type = RB_EV_DHCP4_BIND, .ipv4 = addr };
+
+	memcpy(ev.mac, mac, 6);
+	assert_int_equal(rb_store_begin(f->store), 0);
+	rb_dhcp4_server_pool_bound(f->srv, &ev);
+	assert_int_equal(rb_store_commit(f->store), 0);
+}
+
+static void handle(struct fixture *f, const struct test_dhcp4_req *r)
+{
+	_Alignas(8) uint8_t buf[2 + 2048];
+	uint8_t *frame = buf + 2;
+	size_t len = test_dhcp4_frame(r, frame, sizeof(buf) - 2);
+
+	assert_true(len > TEST_DHCP4_OFF);
+	rb_dhcp4_server_handle(f->srv, LO_IFINDEX, frame + TEST_DHCP4_OFF, len - TEST_DHCP4_OFF);
+}
+
+static void start_lends_whole_pool(void **state)
+{
+	struct fixture *f = *state;
+	struct test_dhcp4_req discover = { .xid = 0x2001, .opts = OPTS(53, 1, 1, 255) };
+	uint32_t queued[POOL_SIZE + 1];
+	struct rb_device rec;
+
+	assert_int_equal(queue_list(f, queued), POOL_SIZE);
+	assert_int_equal(queued[0], test_ip4("10.213.0.200"));
+	assert_int_equal(queued[3], test_ip4("10.213.0.203"));
+	assert_int_equal(store_lent(f), POOL_SIZE);
+
+	/* Every address is in the queue, so the slow path takes the oldest one from it. */
+	memcpy(discover.mac, mac1, 6);
+	handle(f, &discover);
+	assert_int_equal(rb_device_get(f->devices_fd, mac1, &rec), 0);
+	assert_int_equal(rec.ipv4, test_ip4("10.213.0.200"));
+	assert_int_equal(f->counters[RB_UC_TX_OFFER], 1);
+	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
+	assert_false(in_list(queued, POOL_SIZE - 1, rec.ipv4));
+	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+}
+
+static void bind_event_ends_loan(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t queued[POOL_SIZE + 1], addr;
+	struct rb_store_lease lease;
+
+	addr = xdp_bind(f, mac1);
+	bound(f, mac1, addr);
+	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+	assert_int_equal(rb_store_get_lease_by_addr(f->store, addr, &lease), -ENOENT);
+
+	/* Nothing free to refill with: the bound address stays out of the queue. */
+	rb_dhcp4_server_pool_refill(f->srv, rb_boottime_ns());
+	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
+	assert_false(in_list(queued, POOL_SIZE - 1, addr));
+}
+
+static void release_refills_queue(void **state)
+{
+	struct fixture *f = *state;
+	struct test_dhcp4_req release = { .xid = 0x2002, .opts = OPTS(53, 1, 7, 255) };
+	uint32_t queued[POOL_SIZE + 1], addr;
+
+	addr = xdp_bind(f, mac1);
+	bound(f, mac1, addr);
+	memcpy(release.mac, mac1, 6);
+	release.ciaddr = addr;
+	release.ip_src = addr;
+	handle(f, &release);
+	assert_int_not_equal(rb_device_get(f->devices_fd, mac1, &(struct rb_device){ 0 }), 0);
+
+	rb_dhcp4_server_pool_refill(f->srv, rb_boottime_ns());
+	assert_int_equal(queue_list(f, queued), POOL_SIZE);
+	assert_true(in_list(queued, POOL_SIZE, addr));
+	assert_int_equal(store_lent(f), POOL_SIZE);
+}
+
+/* A bind whose event never comes is found by the expiry walk. */
+static void expiry_walk_ends_lost_loan(void **state)
+{
+	struct fixture *f = *state;
+
+	xdp_bind(f, mac2);
+	assert_int_equal(store_lent(f), POOL_SIZE);
+	rb_dhcp4_server_pool_expire(f->srv, rb_boottime_ns());
+	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+}
+
+/* A restart drains the queue and fills it again, without the bound address. */
+static void restart_keeps_queue_consistent(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t queued[POOL_SIZE + 1], addr;
+
+	addr = xdp_bind(f, mac1);
+	server_start(f);
+
+	/* The bind event is still in the ring; the record already holds the address. */
+	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
+	assert_false(in_list(queued, POOL_SIZE - 1, addr));
+	for (size_t i = 0; i < POOL_SIZE - 1; i++)
+		assert_false(in_list(queued + i + 1, POOL_SIZE - 2 - i, queued[i]));
+	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+	bound(f, mac1, addr);
+	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+}
+
+/*
+ * An address that the store lists as lent but that is in no queue and no
+ * record (the maps were lost) is held back for the lease time plus the
+ * grace, then lent again.
+ */
+static void unclean_start_holds_back(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t queued[POOL_SIZE + 1], addr;
+	int fd = queue_fd(f);
+	uint64_t now;
+
+	assert_int_equal(bpf_map_lookup_and_delete_elem(fd, NULL, &addr), 0);
+	close(fd);
+	server_start(f);
+	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
+	assert_false(in_list(queued, POOL_SIZE - 1, addr));
+	assert_int_equal(store_lent(f), POOL_SIZE);
+
+	now = rb_boottime_ns();
+	rb_dhcp4_server_pool_refill(f->srv, now + (600 + RB_DHCP4_EXPIRE_GRACE_S - 5) * NS_PER_S);
+	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
+
+	rb_dhcp4_server_pool_refill(f->srv, now + (600 + RB_DHCP4_EXPIRE_GRACE_S + 5) * NS_PER_S);
+	assert_int_equal(queue_list(f, queued), POOL_SIZE);
+	assert_true(in_list(queued, POOL_SIZE, addr));
+	assert_int_equal(store_lent(f), POOL_SIZE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(start_lends_whole_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(bind_event_ends_loan, setup, teardown),
+		cmocka_unit_test_setup_teardown(release_refills_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(expiry_walk_ends_lost_loan, setup, teardown),
+		cmocka_unit_test_setup_teardown(restart_keeps_queue_consistent, setup, teardown),
+		cmocka_unit_test_setup_teardown(unclean_start_holds_back, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("dhcp4_pool_lend", tests, NULL, NULL);
+}

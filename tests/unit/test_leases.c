@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The lease journal against real BPF maps (hash, array, ring buffer)
+ * and a real store in a temporary folder.  Cases: the reconcile of
+ * rb_devices into the store at start, the restore of pool devices from
+ * the store, stale and expired store leases, the slow path's calls, and
+ * an ACK that takes an address over from another MAC's store lease.
+ * Creating BPF maps needs root, so the cases skip without it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <cmocka.h>
+
+#include "config/config.h"
+#include "dhcp4/template.h"
+#include "leases/leases.h"
+#include "lib/dhcp4_maps.h"
+#include "store/store.h"
+#include "xdp/device_state.h"
+
+#define NS_PER_SEC	1000000000ULL
+
+#define CONFIG_JSON \
+	"{\"rackboot:rackboot\": {" \
+	"\"interfaces\": {\"interface\": [{\"name\": \"rb0\"}]}," \
+	"\"boot-profiles\": {\"profile\": [{\"name\": \"linux\", \"default-boot-file\": \"pxelinux.0\"}]}," \
+	"\"dhcpv4\": {\"subnet\": [{\"name\": \"lab\", \"prefix\": \"10.213.0.0/24\", " \
+	"\"interface\": \"rb0\", \"server-address\": \"10.213.0.1\", \"lease-time\": 600, " \
+	"\"pool\": {\"profile\": \"linux\", \"range\": [{\"start\": \"10.213.0.100\", " \
+	"\"end\": \"10.213.0.199\"}]}}]}," \
+	"\"inventory\": {\"device\": [{\"mac\": \"52:54:00:00:00:01\", " \
+	"\"ipv4-address\": \"10.213.0.10\", \"profile\": \"linux\"}]}}}"
+
+static const uint8_t MAC_INV[6] = { 0x52, 0x54, 0, 0, 0, 0x01 };
+static const uint8_t MAC_A[6] = { 0x02, 0, 0x5e, 0, 0, 0x0a };
+static const uint8_t MAC_B[6] = { 0x02, 0, 0x5e, 0, 0, 0x0b };
+
+struct fixture {
+	char dir[64];
+	struct rb_config *cfg;
+	struct rb_store *st;
+	struct rb_leases *l;
+	struct rb_leases_maps maps;
+	uint32_t pool_template;
+	uint32_t lease_time;
+};
+
+static int64_t realtime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec;
+}
+
+static void fill_templates(struct fixture *f)
+{
+	struct rb_dhcp4_templates t;
+
+	assert_int_equal(rb_dhcp4_templates_build(f->cfg, &t), 0);
+	assert_true(t.count <= 4);
+	for (__u32 id = 0; id < t.count; id++)
+		assert_int_equal(bpf_map_update_elem(f->maps.templates, &id, &t.items[id], BPF_ANY),
+				 0);
+	f->pool_template = t.pool_template[0];
+	f->lease_time = t.items[f->pool_template].lease_time;
+	rb_dhcp4_templates_free(&t);
+}
+
+static int setup(void **state)
+{
+	struct rb_cfg_errors errs = { 0 };
+	struct fixture *f;
+	int ifaces_fd;
+
+	if (geteuid() != 0)
+		skip();
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rb-test-leases.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(rb_config_load_string(CONFIG_JSON, &f->cfg, &errs), 0);
+	rb_cfg_errors_free(&errs);
+
+	assert_int_equal(test_dhcp4_maps_create(&f->maps.devices, &f->maps.templates, &ifaces_fd),
+			 0);
+	close(ifaces_fd);
+	f->maps.events = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, 4096, NULL);
+	assert_true(f->maps.events >= 0);
+	fill_templates(f);
+
+	assert_int_equal(rb_store_open(f->dir, false, &f->st), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+
+	rb_leases_free(f->l);
+	rb_store_close(f->st);
+	close(f->maps.devices);
+	close(f->maps.templates);
+	close(f->maps.events);
+	rb_config_free(f->cfg);
+	snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/lock.mdb", f->dir);
+	unlink(path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Start the journal without an io_uring: nothing is polled, start commits. */
+static void start_journal(struct fixture *f)
+{
+	struct rb_leases_config cfg = { .commit_interval_ms = 100, .config = f->cfg };
+
+	assert_int_equal(rb_leases_new(f->st, &cfg, &f->l), 0);
+	assert_int_equal(rb_leases_start(f->l, NULL, &f->maps), 0);
+}
+
+static void put_device(struct fixture *f, const uint8_t mac[6], const char *addr,
+		       uint64_t lease_ns)
+{
+	struct rb_mac_key key = rb_mac_key_of(mac);
+	struct rb_device rec = { .ipv4 = test_ip4(addr), .template_id = f->pool_template,
+				 .client_arch = RB_ARCH_ANY, .lease_ns = lease_ns, .from_xdp = 1 };
+
+	assert_int_equal(bpf_map_update_elem(f->maps.devices, &key, &rec, BPF_ANY), 0);
+}
+
+static void put_store_lease(struct fixture *f, const uint8_t mac[6], const char *addr,
+			    int64_t start, int64_t end)
+{
+	struct rb_store_lease lease = { .source = RB_LEASE_XDP, .ipv4 = test_ip4(addr),
+					.template_id = f->pool_template, .start = start, .end = end };
+
+	memcpy(lease.mac, mac, 6);
+	assert_int_equal(rb_store_put_lease(f->st, &lease), 0);
+}
+
+static void test_reconcile_writes_missing(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t acked = rb_boottime_ns() - 5 * NS_PER_SEC;
+	int64_t expect = realtime_now() - 5;
+	struct rb_store_lease out;
+
+	put_device(f, MAC_A, "10.213.0.100", acked);
+	put_device(f, MAC_B, "10.213.0.101", 0);
+	start_journal(f);
+
+	assert_int_equal(rb_store_get_lease(f->st, MAC_A, &out), 0);
+	assert_int_equal(out.ipv4, test_ip4("10.213.0.100"));
+	assert_int_equal(out.source, RB_LEASE_XDP);
+	assert_true(out.start >= expect - 1 && out.start <= expect + 1);
+	assert_int_equal(out.end, out.start + f->lease_time);
+	/* A device without an ACK has no lease. */
+	assert_int_equal(rb_store_get_lease(f->st, MAC_B, &out), -ENOENT);
+}
+
+static void test_reconcile_replaces_older(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = realtime_now();
+	struct rb_store_lease out;
+
+	put_store_lease(f, MAC_A, "10.213.0.100", now - 500, now + 100);
+	put_device(f, MAC_A, "10.213.0.100", rb_boottime_ns());
+	start_journal(f);
+
+	assert_int_equal(rb_store_get_lease(f->st, MAC_A, &out), 0);
+	assert_true(out.start >= now - 1);
+}
+
+static void test_restore_pool_device(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = realtime_now();
+	struct rb_device rec;
+
+	put_store_lease(f, MAC_A, "10.213.0.120", now - 60, now + 540);
+	start_journal(f);
+
+	assert_int_equal(rb_device_get(f->maps.devices, MAC_A, &rec), 0);
+	assert_int_equal(rec.ipv4, test_ip4("10.213.0.120"));
+	assert_int_equal(rec.template_id, f->pool_template);
+	assert_int_equal(rec.phase, RB_PHASE_LEASED);
+	assert_true(rec.lease_ns > 0 && rec.lease_ns <= rb_boottime_ns());
+}
+
+static void test_restore_skips_expired(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = realtime_now();
+	struct rb_device rec;
+
+	put_store_lease(f, MAC_A, "10.213.0.120", now - 4000, now - 3400);
+	start_journal(f);
+
+	assert_int_equal(rb_device_get(f->maps.devices, MAC_A, &rec), -ENOENT);
+}
+
+static void test_restore_skips_non_pool(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = realtime_now();
+	struct rb_device rec;
+
+	/* 10.213.0.50 is in the subnet but in no pool range. */
+	put_store_lease(f, MAC_A, "10.213.0.50", now - 60, now + 540);
+	start_journal(f);
+
+	assert_int_equal(rb_device_get(f->maps.devices, MAC_A, &rec), -ENOENT);
+}
+
+static void test_stale_lease_deleted(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = realtime_now();
+	struct rb_store_lease out;
+	struct rb_device rec;
+
+	/* MAC_B has the address in rb_devices, offered but not yet ACKed. */
+	put_store_lease(f, MAC_A, "10.213.0.130", now - 60, now + 540);
+	put_device(f, MAC_B, "10.213.0.130", 0);
+	start_journal(f);
+
+	assert_int_equal(rb_store_get_lease(f->st, MAC_A, &out), -ENOENT);
+	assert_int_equal(rb_device_get(f->maps.devices, MAC_A, &rec), -ENOENT);
+}
+
+static void test_ack_takes_address_over(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = realtime_now();
+	struct rb_store_lease out;
+
+	/* The store still has MAC_A on the address that rb_devices gives MAC_B. */
+	put_store_lease(f, MAC_A, "10.213.0.140", now - 700, now - 100);
+	put_device(f, MAC_B, "10.213.0.140", rb_boottime_ns());
+	start_journal(f);
+
+	assert_int_equal(rb_store_get_lease(f->st, MAC_A, &out), -ENOENT);
+	assert_int_equal(rb_store_get_lease_by_addr(f->st, test_ip4("10.213.0.140"), &out), 0);
+	assert_memory_equal(out.mac, MAC_B, 6);
+}
+
+static void test_granted_and_ended(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_device rec = { .ipv4 = test_ip4("10.213.0.10"), .template_id = 0,
+				 .lease_ns = rb_boottime_ns() };
+	struct rb_store_lease out;
+
+	start_journal(f);
+	rec.template_id = f->pool_template;
+	rb_leases_granted(f->l, MAC_INV, &rec);
+	rb_leases_flush(f->l);
+	assert_int_equal(rb_store_get_lease(f->st, MAC_INV, &out), 0);
+	assert_int_equal(out.source, RB_LEASE_USERSPACE);
+	assert_int_equal(out.end - out.start, f->lease_time);
+
+	rb_leases_ended(f->l, MAC_INV);
+	rb_leases_flush(f->l);
+	assert_int_equal(rb_store_get_lease(f->st, MAC_INV, &out), -ENOENT);
+}
+
+static void test_null_journal_ignored(void **state)
+{
+	struct rb_device rec = { 0 };
+
+	rb_leases_granted(NULL, MAC_A, &rec);
+	rb_leases_ended(NULL, MAC_A);
+	rb_leases_tick(NULL);
+	rb_leases_flush(NULL);
+	rb_leases_stop(NULL);
+	rb_leases_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reconcile_writes_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconcile_replaces_older, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_pool_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_skips_expired, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_skips_non_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_lease_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack_takes_address_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_granted_and_ended, setup, teardown),
+		cmocka_unit_test(test_null_journal_ignored),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

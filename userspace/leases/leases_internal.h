@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* State of the lease journal, shared by the files of userspace/leases. */
+#ifndef RB_LEASES_INTERNAL_H
+#define RB_LEASES_INTERNAL_H
+
+#include <bpf/libbpf.h>
+
+#include "leases/leases.h"
+#include "store/store.h"
+
+/* Payloads of RB_URING_OWNER_LEASES requests. */
+enum rb_leases_request {
+	RB_LEASES_POLL = 1,	/* poll of the ring buffer's epoll fd */
+	RB_LEASES_TIMEOUT = 2,	/* commit deadline of the open batch */
+};
+
+struct rb_leases {
+	struct rb_store *store;
+	struct rb_leases_config cfg;
+	struct rb_leases_maps maps;
+	struct io_uring *ring;
+	struct ring_buffer *events;	/* libbpf consumer of rb_events */
+
+	bool batch_open;
+	unsigned int batch_writes;
+	bool poll_queued;		/* a poll of the ring is in the io_uring */
+	bool poll_wanted;		/* the poll found no free submission entry */
+	bool timeout_queued;
+	struct __kernel_timespec timeout;	/* read by the kernel at submission */
+	uint64_t next_sweep_ns;		/* CLOCK_BOOTTIME of the next expiry walk */
+	bool stopping;
+	void (*on_bind)(void *arg, const struct rb_event *ev);
+	void *on_bind_arg;
+
+	/* Since start, for the log. */
+	uint64_t events_seen;
+	uint64_t write_errors;
+};
+
+/* leases.c: the write batch. */
+int rb_leases_batch_write(struct rb_leases *l);
+void rb_leases_batch_commit(struct rb_leases *l);
+
+/*
+ * Write the lease of mac at ipv4 granted at ack_ns (CLOCK_BOOTTIME) for
+ * lease_time seconds.  The ACK went on the wire, so it wins against a
+ * store lease of another MAC on the same address, which is deleted.
+ */
+int rb_leases_write(struct rb_leases *l, const uint8_t mac[6], uint32_t ipv4,
+		    uint32_t template_id, uint64_t ack_ns, uint32_t lease_time, uint16_t source);
+
+/* CLOCK_REALTIME seconds of a CLOCK_BOOTTIME time in nanoseconds. */
+int64_t rb_leases_realtime(uint64_t boot_ns);
+
+/* leases_ring.c: the rb_events consumer. */
+int rb_leases_ring_open(struct rb_leases *l);
+int rb_leases_ring_drain(struct rb_leases *l);
+void rb_leases_ring_arm(struct rb_leases *l);
+
+/* leases_reconcile.c: the store against rb_devices at start. */
+int rb_leases_reconcile(struct rb_leases *l);
+int rb_leases_restore(struct rb_leases *l);
+
+#endif

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The consumer of the rb_events ring buffer, through libbpf's
+ * ring_buffer API.  Its epoll fd is polled on rackbootd's io_uring, and
+ * every wake-up drains what the ring holds.  libbpf moves the consumer
+ * position past each event as soon as the callback returns, before the
+ * batch with its write is committed.  So a SIGKILL loses the events of
+ * the open batch from the ring, and the reconcile at start writes their
+ * leases from rb_devices.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "leases/leases_internal.h"
+#include "xdp/device_state.h"
+
+static struct rb_log_repeat repeat_bad_event =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "leases: invalid rb_events record ignored");
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct rb_leases *l = ctx;
+	struct rb_event ev;
+
+	if (size < sizeof(ev)) {
+		rb_log_repeat(&repeat_bad_event, "leases: rb_events record of %zu bytes ignored: "
+			      "expected %zu; is the loaded XDP program from another rackboot "
+			      "release?", size, sizeof(ev));
+		return 0;
+	}
+	memcpy(&ev, data, sizeof(ev));
+	l->events_seen++;
+
+	switch (ev.type) {
+	case RB_EV_DHCP4_LEASE:
+		rb_leases_write(l, ev.mac, ev.ipv4, ev.template_id, ev.ns, ev.lease_time,
+				RB_LEASE_XDP);
+		break;
+	case RB_EV_DHCP4_BIND:
+		/* The lease itself comes with the ACK; the handler takes the address off loan. */
+		if (l->on_bind && rb_leases_batch_write(l) == 0)
+			l->on_bind(l->on_bind_arg, &ev);
+		break;
+	default:
+		rb_log_repeat(&repeat_bad_event, "leases: rb_events record of unknown type %u "
+			      "ignored", ev.type);
+		break;
+	}
+	/* Never negative: libbpf would stop the drain with the event consumed. */
+	return 0;
+}
+
+int rb_leases_ring_open(struct rb_leases *l)
+{
+	l->events = ring_buffer__new(l->maps.events, on_event, l, NULL);
+	if (!l->events) {
+		int err = -errno;
+
+		log_err("leases: opening the %s ring buffer (fd %d) failed: %s", RB_PIN_EVENTS,
+			l->maps.events, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int rb_leases_ring_drain(struct rb_leases *l)
+{
+	int n;
+
+	if (!l->events)
+		return 0;
+	n = ring_buffer__consume(l->events);
+	if (n < 0) {
+		log_err("leases: reading the %s ring buffer failed: %s", RB_PIN_EVENTS,
+			strerror(-n));
+		return n;
+	}
+	return 0;
+}
+
+void rb_leases_ring_arm(struct rb_leases *l)
+{
+	struct io_uring_sqe *sqe;
+
+	if (l->poll_queued || !l->ring || !l->events)
+		return;
+	sqe = io_uring_get_sqe(l->ring);
+	if (!sqe) {
+		l->poll_wanted = true;
+		return;
+	}
+	io_uring_prep_poll_add(sqe, ring_buffer__epoll_fd(l->events), POLLIN);
+	io_uring_sqe_set_data64(sqe, rb_uring_tag(RB_URING_OWNER_LEASES, RB_LEASES_POLL));
+	l->poll_queued = true;
+	l->poll_wanted = false;
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Opening and closing the LMDB store, its schema version, and the write
+ * batches.  The store is a folder holding LMDB's data.mdb and lock.mdb.
+ * LMDB's default commit flushes the data file (fdatasync) before it
+ * returns, so a committed batch survives a power loss.
+ *
+ * A put or delete outside a batch runs in a transaction of its own,
+ * committed before it returns.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/log.h"
+#include "store/store_internal.h"
+
+/* The four named databases; see struct rb_store. */
+#define STORE_MAX_DBS	4
+
+#define META_SCHEMA	"schema-version"
+
+int rb_store_errno(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return 0;
+	case MDB_NOTFOUND:
+		return -ENOENT;
+	case MDB_MAP_FULL:
+		return -ENOSPC;
+	case MDB_KEYEXIST:
+		return -EEXIST;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+		return -EBADMSG;
+	case MDB_VERSION_MISMATCH:
+		return -EPROTO;
+	case MDB_READERS_FULL:
+	case MDB_TXN_FULL:
+	case MDB_MAP_RESIZED:
+	case MDB_BAD_RSLOT:
+		return -EAGAIN;
+	default:
+		/* LMDB passes system errors through as positive errno values. */
+		return rc > 0 ? -rc : -EIO;
+	}
+}
+
+const char *rb_store_dir(const struct rb_store *st)
+{
+	return st->dir;
+}
+
+static int open_dbs(struct rb_store *st, MDB_txn *txn)
+{
+	static const char *const names[] = { "leases", "addrs", "lent", "meta" };
+	MDB_dbi *dbis[] = { &st->leases, &st->addrs, &st->lent, &st->meta };
+	unsigned int flags = st->read_only ? 0 : MDB_CREATE;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int rc = mdb_dbi_open(txn, names[i], flags, dbis[i]);
+
+		if (rc == MDB_NOTFOUND) {
+			log_err("store %s has no database \"%s\": it was never opened by rackbootd; "
+				"start rackbootd once to create it", st->dir, names[i]);
+			return -ENOENT;
+		}
+		if (rc) {
+			log_err("store %s: opening database \"%s\" failed: %s", st->dir, names[i],
+				mdb_strerror(rc));
+			return rb_store_errno(rc);
+		}
+	}
+	return 0;
+}
+
+/* Write the schema version into a new store, or check the one there. */
+static int check_schema(struct rb_store *st, MDB_txn *txn)
+{
+	MDB_val key = { .mv_size = strlen(META_SCHEMA), .mv_data = META_SCHEMA };
+	uint32_t want = RB_STORE_SCHEMA_VERSION, have;
+	MDB_val val;
+	int rc;
+
+	rc = mdb_get(txn, st->meta, &key, &val);
+	if (rc == MDB_NOTFOUND && !st->read_only) {
+		val = (MDB_val){ .mv_size = sizeof(want), .mv_data = &want };
+		rc = mdb_put(txn, st->meta, &key, &val, 0);
+		if (rc)
+			log_err("store %s: writing the schema version failed: %s", st->dir,
+				mdb_strerror(rc));
+		return rb_store_errno(rc);
+	}
+	if (rc) {
+		log_err("store %s: reading the schema version failed: %s", st->dir,
+			rc == MDB_NOTFOUND ? "no version recorded" : mdb_strerror(rc));
+		return rc == MDB_NOTFOUND ? -EBADMSG : rb_store_errno(rc);
+	}
+	if (val.mv_size != sizeof(have)) {
+		log_err("store %s: the schema version record is %zu bytes, expected %zu; the store "
+			"is damaged: restore it from a backup or move the folder aside", st->dir,
+			val.mv_size, sizeof(have));
+		return -EBADMSG;
+	}
+	memcpy(&have, val.mv_data, sizeof(have));
+	if (have != want) {
+		log_err("store %s has schema version %u, but this rackboot reads version %u: run "
+			"the rackboot release that wrote it, or move the folder aside to start with "
+			"an empty store (the leases then come back from the pinned maps and the "
+			"clients' renewals)", st->dir, have, want);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int open_env(struct rb_store *st, size_t map_size)
+{
+	unsigned int flags = MDB_NOTLS | (st->read_only ? MDB_RDONLY : 0);
+	int rc, dead = 0;
+
+	rc = mdb_env_create(&st->env);
+	if (!rc)
+		rc = mdb_env_set_maxdbs(st->env, STORE_MAX_DBS);
+	if (!rc)
+		rc = mdb_env_set_mapsize(st->env, map_size);
+	if (rc) {
+		log_err("store %s: setting up LMDB failed: %s", st->dir, mdb_strerror(rc));
+		return rb_store_errno(rc);
+	}
+
+	rc = mdb_env_open(st->env, st->dir, flags, 0600);
+	if (rc == ENOENT && st->read_only) {
+		log_err("no store in %s: rackbootd creates it at its first start; pass the "
+			"folder of the config's store path", st->dir);
+		return -ENOENT;
+	}
+	if (rc) {
+		log_err("opening the store in %s failed: %s; check that the folder exists and "
+			"is writable by rackbootd, or set another store path in the config",
+			st->dir, mdb_strerror(rc));
+		return rb_store_errno(rc);
+	}
+
+	/* Free the reader slots of a process killed in a read transaction. */
+	mdb_reader_check(st->env, &dead);
+	if (dead)
+		log_info("store %s: freed %d reader slots of processes that ended", st->dir, dead);
+	return 0;
+}
+
+static int check_dir(const char *dir)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb)) {
+		int err = -errno;
+
+		log_err("store folder %s: %s; create it (mkdir -p) or set another store path in "
+			"the config", dir, strerror(-err));
+		return err;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		log_err("store path %s is not a folder; set the config's store path to a folder",
+			dir);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+int rb_store_open_sized(const char *dir, bool read_only, size_t map_size, struct rb_store **out)
+{
+	struct rb_store *st;
+	MDB_txn *txn;
+	int err, rc;
+
+	*out = NULL;
+	err = check_dir(dir);
+	if (err)
+		return err;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (snprintf(st->dir, sizeof(st->dir), "%s", dir) >= (int)sizeof(st->dir)) {
+		free(st);
+		return -ENAMETOOLONG;
+	}
+	st->read_only = read_only;
+
+	err = open_env(st, map_size ? map_size : RB_STORE_MAP_SIZE_DEFAULT);
+	if (err)
+		goto fail;
+	rc = mdb_txn_begin(st->env, NULL, read_only ? MDB_RDONLY : 0, &txn);
+	if (rc) {
+		log_err("store %s: starting a transaction failed: %s", dir, mdb_strerror(rc));
+		err = rb_store_errno(rc);
+		goto fail;
+	}
+	err = open_dbs(st, txn);
+	if (!err)
+		err = check_schema(st, txn);
+	if (err) {
+		mdb_txn_abort(txn);
+	} else {
+		/* Also for a read-only open: an abort would close the database handles. */
+		rc = mdb_txn_commit(txn);
+		err = rb_store_errno(rc);
+		if (rc)
+			log_err("store %s: committing the new databases failed: %s", dir,
+				mdb_strerror(rc));
+	}
+	if (err)
+		goto fail;
+
+	*out = st;
+	return 0;
+
+fail:
+	rb_store_close(st);
+	return err;
+}
+
+int rb_store_open(const char *dir, bool read_only, struct rb_store **out)
+{
+	return rb_store_open_sized(dir, read_only, 0, out);
+}
+
+void rb_store_close(struct rb_store *st)
+{
+	if (!st)
+		return;
+	if (st->batch)
+		mdb_txn_abort(st->batch);
+	if (st->env)
+		mdb_env_close(st->env);
+	free(st);
+}
+
+int rb_store_begin(struct rb_store *st)
+{
+	int rc;
+
+	if (st->read_only)
+		return -EROFS;
+	if (st->batch)
+		return -EBUSY;
+	rc = mdb_txn_begin(st->env, NULL, 0, &st->batch);
+	if (rc) {
+		st->batch = NULL;
+		log_err("store %s: starting a write batch failed: %s", st->dir, mdb_strerror(rc));
+	}
+	return rb_store_errno(rc);
+}
+
+int rb_store_commit(struct rb_store *st)
+{
+	int rc;
+
+	if (!st->batch)
+		return -EINVAL;
+	rc = mdb_txn_commit(st->batch);
+	st->batch = NULL;
+	if (rc)
+		log_err("store %s: committing a write batch failed: %s; its changes are lost",
+			st->dir, mdb_strerror(rc));
+	return rb_store_errno(rc);
+}
+
+void rb_store_abort(struct rb_store *st)
+{
+	if (st->batch)
+		mdb_txn_abort(st->batch);
+	st->batch = NULL;
+}
+
+int rb_store_op_begin(struct rb_store *st, bool write, MDB_txn **txn)
+{
+	int rc;
+
+	if (write && st->read_only)
+		return -EROFS;
+	if (st->batch) {
+		*txn = st->batch;
+		return 0;
+	}
+	rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, txn);
+	if (rc)
+		log_err("store %s: starting a transaction failed: %s", st->dir, mdb_strerror(rc));
+	return rb_store_errno(rc);
+}
+
+int rb_store_op_end(struct rb_store *st, MDB_txn *txn, int err)
+{
+	int rc;
+
+	if (txn == st->batch)
+		return err;
+	if (err) {
+		mdb_txn_abort(txn);
+		return err;
+	}
+	/* Ends a read-only transaction as well. */
+	rc = mdb_txn_commit(txn);
+	if (rc)
+		log_err("store %s: committing failed: %s", st->dir, mdb_strerror(rc));
+	return rb_store_errno(rc);
+}

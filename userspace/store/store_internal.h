@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* The LMDB handles behind struct rb_store, shared by store.c and store_lease.c. */
+#ifndef RB_STORE_INTERNAL_H
+#define RB_STORE_INTERNAL_H
+
+#include <limits.h>
+#include <lmdb.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/*
+ * On-disk schema version, in the meta database.  Bump it whenever a
+ * record layout or a database changes meaning.
+ */
+#define RB_STORE_SCHEMA_VERSION	1
+
+/*
+ * A lease record as stored: the fields of struct rb_store_lease without
+ * padding, in host byte order except ipv4.  LMDB files are specific to
+ * the architecture anyway, so a backup is restored on the same one.
+ */
+struct rb_store_lease_record {
+	uint8_t mac[6];
+	uint16_t source;
+	uint32_t ipv4;
+	uint32_t template_id;
+	int64_t start;
+	int64_t end;
+};
+
+_Static_assert(sizeof(struct rb_store_lease_record) == 32, "lease record size");
+
+struct rb_store {
+	char dir[PATH_MAX];
+	MDB_env *env;
+	MDB_dbi leases;		/* MAC (6 bytes) -> struct rb_store_lease_record */
+	MDB_dbi addrs;		/* ipv4 (4 bytes, network order) -> MAC (6 bytes) */
+	MDB_dbi lent;		/* ipv4 (4 bytes, network order) -> one zero byte */
+	MDB_dbi meta;		/* name -> value */
+	MDB_txn *batch;		/* the write batch of rb_store_begin(), or NULL */
+	bool read_only;
+};
+
+/* Map an LMDB return code to a negative errno. */
+int rb_store_errno(int rc);
+
+/*
+ * The transaction for one operation: the open batch, else a new one
+ * (read-only when write is false).  rb_store_op_end() commits or aborts
+ * a transaction that rb_store_op_begin() created and leaves the batch.
+ */
+int rb_store_op_begin(struct rb_store *st, bool write, MDB_txn **txn);
+int rb_store_op_end(struct rb_store *st, MDB_txn *txn, int err);
+
+#endif
