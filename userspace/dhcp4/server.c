@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/bind_retry.h"
 #include "common/log.h"
 #include "dhcp4/server_internal.h"
 #include "xdp/device_state.h"
@@ -62,8 +63,8 @@ static int open_udp(uint16_t port)
 		return err;
 	}
 
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		err = -errno;
+	err = rb_bind_retry(fd, (struct sockaddr *)&addr, sizeof(addr), "dhcpv4");
+	if (err) {
 		log_err("dhcpv4: binding 0.0.0.0:%u failed: %s; is another DHCP server running? "
 			"stop it, or set dhcpv4 server-port", port, strerror(-err));
 		close(fd);

@@ -105,8 +105,8 @@ static int parse_command(int argc, char **argv, struct options *opts)
 	}
 	opts->command = find_command(argv[optind]);
 	if (!opts->command) {
-		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices or stats, or leases "
-			"for the lease store\n", argv[optind]);
+		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices, stats or leases\n",
+			argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}

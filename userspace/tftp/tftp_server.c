@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/bind_retry.h"
 #include "common/log.h"
 #include "tftp/tftp_internal.h"
 
@@ -71,19 +72,18 @@ static int open_server_socket(struct rb_tftp_server *srv)
 	};
 	socklen_t addr_len = sizeof(addr);
 	char text[32];
-	int on = 1;
+	int on = 1, err;
 
 	srv->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (srv->sock < 0)
 		return -errno;
 	if (setsockopt(srv->sock, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0)
 		return -errno;
-	if (bind(srv->sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		int err = errno;
-
+	err = rb_bind_retry(srv->sock, (struct sockaddr *)&addr, sizeof(addr), "tftp");
+	if (err) {
 		log_err("tftp: bind to %s failed: %s; is another TFTP server running?",
-			tftp_addr_text(&addr, text, sizeof(text)), strerror(err));
-		return -err;
+			tftp_addr_text(&addr, text, sizeof(text)), strerror(-err));
+		return err;
 	}
 	if (getsockname(srv->sock, (struct sockaddr *)&addr, &addr_len) < 0)
 		return -errno;
