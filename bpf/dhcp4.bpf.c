@@ -3,12 +3,23 @@
  * DHCPv4 fast path: answer DISCOVER and REQUEST from inventory devices
  * with XDP_TX, from the reply templates that rackbootd pre-encodes.
  *
- * Verdicts: XDP_TX for the OFFER, ACK or NAK built here; XDP_PASS for
- * everything else, so that rackbootd's socket sees it: other traffic,
- * unknown devices, relayed requests, message types the fast path does not
- * handle, and malformed messages (rackbootd logs and counts those).
- * XDP_DROP only for requests of unknown devices over the link's rate
- * (flood_admit()).  Every verdict has a per-CPU counter.
+ * Verdicts: XDP_TX for the OFFER, ACK or NAK built here; XDP_REDIRECT
+ * for a reply to a relay agent that the routing table sends out of
+ * another link; XDP_PASS for everything else, so that rackbootd's socket
+ * sees it: other traffic, unknown devices, message types the fast path
+ * does not handle, relayed requests it cannot settle, and malformed
+ * messages (rackbootd logs and counts those).  XDP_DROP only for
+ * requests of unknown devices over the rate of their link or relay
+ * circuit (flood_admit(), relay_circuit_admit()).  Every verdict has a
+ * per-CPU counter.
+ *
+ * A relayed request (giaddr set) sent to one of this host's addresses is
+ * answered here for a device in rb_devices, found by chaddr or by a
+ * reservation of its relay agent information (bpf/dhcp4_relay.h), when
+ * the link address lies in the device's subnet.  The reply goes to
+ * giaddr at the relay port, routed by bpf_fib_lookup(): XDP_TX when the
+ * route leaves through the ingress link, XDP_REDIRECT otherwise, and
+ * XDP_PASS when the kernel must resolve the next hop first.
  *
  * A DISCOVER from an unknown device on a link with a pool takes an
  * address that rackbootd lent to the pool's queue, and gets its OFFER
@@ -26,12 +37,17 @@
 
 #include "rackboot/maps.h"
 #include "rackboot/dhcp4_wire.h"
+#include "dhcp4_relay.h"
 
 #define ETH_IP_UDP_LEN	(sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr))
+
+/* From <linux/socket.h>, which BPF programs cannot include. */
+#define AF_INET		2
 
 /* UDP ports; rackbootd sets them before load (tests use the defaults). */
 const volatile __u16 dhcp4_server_port = 67;
 const volatile __u16 dhcp4_client_port = 68;
+const volatile __u16 dhcp4_relay_port = 67;	/* destination port at giaddr */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -204,17 +220,26 @@ static __always_inline int resize_frame(struct xdp_md *ctx, int delta)
 	return -1;
 }
 
+/* Addresses and destination port of a reply frame's headers. */
+struct reply_to {
+	__u8 h_dest[ETH_ALEN];
+	__u8 h_source[ETH_ALEN];
+	__u32 saddr;		/* network order */
+	__u32 daddr;
+	__u16 dest_port;	/* host order */
+	__u16 pad;
+};
+
 /*
  * Rewrite the frame into the reply: resize it, then write Ethernet, IPv4
  * and UDP headers and copy the payload.  Returns 0 or -1.
  */
-static __always_inline int write_reply(struct xdp_md *ctx, const struct rb_iface *iface,
-				       const struct rb_dhcp4_request *req,
-				       struct rb_dhcp4_buf *reply, __u32 len,
-				       __u32 saddr, __u32 daddr, int broadcast)
+static __always_inline int write_reply(struct xdp_md *ctx, const struct reply_to *to,
+				       struct rb_dhcp4_buf *reply, __u32 len)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	__u32 saddr = to->saddr, daddr = to->daddr;
 	struct ethhdr *eth;
 	struct iphdr *ip;
 	struct udphdr *udp;
@@ -235,11 +260,8 @@ static __always_inline int write_reply(struct xdp_md *ctx, const struct rb_iface
 	if ((void *)(udp + 1) > data_end)
 		return -1;
 
-	if (broadcast)
-		__builtin_memset(eth->h_dest, 0xff, ETH_ALEN);
-	else
-		__builtin_memcpy(eth->h_dest, req->chaddr, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, iface->mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, to->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, to->h_source, ETH_ALEN);
 	eth->h_proto = bpf_htons(ETH_P_IP);
 
 	ip->version = 4;
@@ -256,7 +278,7 @@ static __always_inline int write_reply(struct xdp_md *ctx, const struct rb_iface
 	ip->check = csum_fold(bpf_csum_diff(0, 0, (__be32 *)ip, sizeof(*ip), 0));
 
 	udp->source = bpf_htons(dhcp4_server_port);
-	udp->dest = bpf_htons(dhcp4_client_port);
+	udp->dest = bpf_htons(to->dest_port);
 	udp->len = bpf_htons(sizeof(*udp) + len);
 	udp->check = 0;
 
@@ -424,15 +446,82 @@ static __always_inline struct rb_device *unknown_device(struct rb_iface *iface,
 	return dev;
 }
 
-/* Answer a parsed request from a known device, or pass it up. */
+/* Copy the progress, architecture and UUID that the request shows into the device record. */
+static __always_inline void note_request(struct rb_device *dev, const struct rb_dhcp4_work *w,
+					 __u64 now)
+{
+	if (w->req.msg_type == RB_DHCPDISCOVER)
+		set_phase(dev, RB_PHASE_DISCOVERED, now);
+	if (w->req.has_client_arch)
+		dev->client_arch = w->req.client_arch;
+	if (w->req.has_uuid)
+		record_uuid(dev, w);
+}
+
+/*
+ * Decide and build the reply to a request from the device dev into
+ * w->out, for a link of mtu (0: the client's maximum alone).  Returns
+ * the message length and sets *type, or -1 with *counter set to the
+ * pass counter.
+ */
+static __always_inline int build_reply(struct rb_dhcp4_work *w, const struct rb_device *dev,
+				       const struct rb_dhcp4_template *tmpl, __u32 mtu,
+				       int *type, __u32 *counter)
+{
+	int len;
+
+	*type = rb_dhcp4_decide(&w->req, dev, tmpl);
+	if (*type == RB_D4_V_IGNORE) {
+		*counter = w->req.msg_type == RB_DHCPREQUEST ? RB_XC_PASS_OTHER_SERVER
+							     : RB_XC_PASS_MSG_TYPE;
+		return -1;
+	}
+
+	__builtin_memcpy(&w->dev, dev, sizeof(w->dev));
+	w->args.reply_type = *type;
+	w->args.mtu = mtu;
+	w->args.bootfile = rb_dhcp4_pick_bootfile(w, tmpl);
+	len = rb_dhcp4_build(w, tmpl);
+	if (len == RB_D4_BUILD_PASS_UP) {
+		*counter = RB_XC_PASS_SLOW_REPLY;
+		return -1;
+	}
+	if (len < 0) {
+		*counter = RB_XC_PASS_TX_FAILED;
+		return -1;
+	}
+	return len;
+}
+
+/* Update the record of the device key after its reply of type left, and count it. */
+static __always_inline void reply_sent(struct rb_device *dev, const struct rb_mac_key *key,
+				       const struct rb_dhcp4_template *tmpl, int type, __u64 now)
+{
+	if (type == RB_DHCPOFFER) {
+		set_phase(dev, RB_PHASE_OFFERED, now);
+		count(RB_XC_TX_OFFER);
+	} else if (type == RB_DHCPACK) {
+		set_phase(dev, RB_PHASE_LEASED, now);
+		dev->lease_ns = now;
+		emit_event(RB_EV_DHCP4_LEASE, dev, key, tmpl->lease_time, now);
+		count(RB_XC_TX_ACK);
+	} else {
+		count(RB_XC_TX_NAK);
+	}
+	dev->from_xdp = 1;
+	__sync_fetch_and_add(&dev->xdp_replies, 1);
+}
+
+/* Answer a parsed request from a device on the link, or pass it up. */
 static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 				  struct rb_dhcp4_work *w)
 {
 	struct rb_dhcp4_template *tmpl;
 	struct rb_mac_key key = {};
+	struct reply_to to = {};
 	struct rb_device *dev;
 	__u64 now = bpf_ktime_get_boot_ns();
-	__u32 daddr;
+	__u32 counter;
 	int type, len, broadcast, verdict;
 
 	__builtin_memcpy(key.addr, w->req.chaddr, ETH_ALEN);
@@ -442,49 +531,243 @@ static __always_inline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 		if (!dev)
 			return verdict;
 	}
-
-	if (w->req.msg_type == RB_DHCPDISCOVER)
-		set_phase(dev, RB_PHASE_DISCOVERED, now);
-	if (w->req.has_client_arch)
-		dev->client_arch = w->req.client_arch;
-	if (w->req.has_uuid)
-		record_uuid(dev, w);
+	note_request(dev, w, now);
 
 	tmpl = bpf_map_lookup_elem(&rb_dhcp4_templates, &dev->template_id);
 	if (!tmpl || tmpl->server_id == 0)
 		return pass(RB_XC_PASS_NO_TEMPLATE);
-
-	type = rb_dhcp4_decide(&w->req, dev, tmpl);
-	if (type == RB_D4_V_IGNORE)
-		return pass(w->req.msg_type == RB_DHCPREQUEST ? RB_XC_PASS_OTHER_SERVER
-							      : RB_XC_PASS_MSG_TYPE);
-
-	__builtin_memcpy(&w->dev, dev, sizeof(w->dev));
-	w->args.reply_type = type;
-	w->args.mtu = iface->mtu;
-	w->args.bootfile = rb_dhcp4_pick_bootfile(w, tmpl);
-	len = rb_dhcp4_build(w, tmpl);
+	len = build_reply(w, dev, tmpl, iface->mtu, &type, &counter);
 	if (len < 0)
+		return pass(counter);
+
+	to.saddr = tmpl->server_id;
+	to.daddr = rb_dhcp4_destination(&w->req, type, dev->ipv4, &broadcast);
+	to.dest_port = dhcp4_client_port;
+	if (broadcast)
+		__builtin_memset(to.h_dest, 0xff, ETH_ALEN);
+	else
+		__builtin_memcpy(to.h_dest, w->req.chaddr, ETH_ALEN);
+	__builtin_memcpy(to.h_source, iface->mac, ETH_ALEN);
+	if (write_reply(ctx, &to, &w->out, len))
 		return pass(RB_XC_PASS_TX_FAILED);
 
-	daddr = rb_dhcp4_destination(&w->req, type, dev->ipv4, &broadcast);
-	if (write_reply(ctx, iface, &w->req, &w->out, len, tmpl->server_id, daddr, broadcast))
-		return pass(RB_XC_PASS_TX_FAILED);
-
-	if (type == RB_DHCPOFFER) {
-		set_phase(dev, RB_PHASE_OFFERED, now);
-		count(RB_XC_TX_OFFER);
-	} else if (type == RB_DHCPACK) {
-		set_phase(dev, RB_PHASE_LEASED, now);
-		dev->lease_ns = now;
-		emit_event(RB_EV_DHCP4_LEASE, dev, &key, tmpl->lease_time, now);
-		count(RB_XC_TX_ACK);
-	} else {
-		count(RB_XC_TX_NAK);
-	}
-	dev->from_xdp = 1;
-	__sync_fetch_and_add(&dev->xdp_replies, 1);
+	reply_sent(dev, &key, tmpl, type, now);
 	return XDP_TX;
+}
+
+/* The pass counter of a bpf_fib_lookup() result other than success. */
+static __always_inline __u32 fib_counter(long ret)
+{
+	switch (ret) {
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return RB_XC_PASS_FIB_NO_NEIGH;
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		return RB_XC_PASS_FIB_FWD_DISABLED;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		return RB_XC_PASS_FIB_FRAG_NEEDED;
+	default:
+		return RB_XC_PASS_FIB_OTHER;
+	}
+}
+
+/*
+ * Check that the request was sent to an address of this host, as
+ * rackbootd's socket would receive it.  The lookup is made as if the
+ * frame were to be forwarded: the kernel reports a local destination as
+ * not forwarded (BPF_FIB_LKUP_RET_NOT_FWDED).  Returns 0, or the pass
+ * counter.
+ * NOTE: the kernel (6.18) reports a destination without any route as
+ * not forwarded too, so such a request is answered here although the
+ * kernel would drop it.
+ */
+static __always_inline __u32 relay_check_local(struct xdp_md *ctx, __u32 saddr, __u32 daddr)
+{
+	struct bpf_fib_lookup fib = {};
+	long ret;
+
+	fib.family = AF_INET;
+	fib.l4_protocol = IPPROTO_UDP;
+	fib.ipv4_src = saddr;
+	fib.ipv4_dst = daddr;
+	fib.ifindex = ctx->ingress_ifindex;
+	ret = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (ret == BPF_FIB_LKUP_RET_NOT_FWDED)
+		return 0;
+	if (ret == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return RB_XC_PASS_FIB_FWD_DISABLED;
+	return RB_XC_PASS_RELAY_NOT_LOCAL;
+}
+
+/*
+ * Route the reply of len bytes to the relay agent at giaddr, from the
+ * server identifier, and fill to with the addresses of its frame.  The
+ * lookup is made from the ingress link, as for a forwarded packet.
+ * Returns the egress ifindex, or 0 with *counter set to the pass counter.
+ */
+static __always_inline __u32 relay_route(struct xdp_md *ctx, const struct rb_dhcp4_template *tmpl,
+					 __u32 giaddr, __u32 len, struct reply_to *to,
+					 __u32 *counter)
+{
+	struct bpf_fib_lookup fib = {};
+	long ret;
+
+	fib.family = AF_INET;
+	fib.l4_protocol = IPPROTO_UDP;
+	fib.sport = bpf_htons(dhcp4_server_port);
+	fib.dport = bpf_htons(dhcp4_relay_port);
+	fib.tot_len = sizeof(struct iphdr) + sizeof(struct udphdr) + len;
+	fib.ipv4_src = tmpl->server_id;
+	fib.ipv4_dst = giaddr;
+	fib.ifindex = ctx->ingress_ifindex;
+	ret = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (ret != BPF_FIB_LKUP_RET_SUCCESS) {
+		*counter = fib_counter(ret);
+		return 0;
+	}
+
+	__builtin_memcpy(to->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(to->h_source, fib.smac, ETH_ALEN);
+	to->saddr = tmpl->server_id;
+	to->daddr = giaddr;
+	to->dest_port = dhcp4_relay_port;
+	return fib.ifindex;
+}
+
+static __always_inline int same_mac(const struct rb_mac_key *a, const struct rb_mac_key *b)
+{
+	int i;
+
+	for (i = 0; i < ETH_ALEN; i++) {
+		if (a->addr[i] != b->addr[i])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Find the record that serves a relayed request and its key, in
+ * rackbootd's order.  chaddr's record wins when chaddr is in the
+ * inventory.  Else the device that a reservation of the relay agent
+ * information selects wins, and else chaddr's record (a pool device's).
+ * Returns the record, or NULL with *counter set (0: unknown device).
+ */
+static __always_inline struct rb_device *relay_device(struct rb_dhcp4_work *w,
+						      const struct relay_ids *ids,
+						      struct rb_mac_key *key, __u32 *counter)
+{
+	struct rb_mac_key reserved = {};
+	struct rb_device *dev;
+	int match = MATCH_NONE;
+
+	*counter = 0;
+	__builtin_memcpy(key->addr, w->req.chaddr, ETH_ALEN);
+	dev = bpf_map_lookup_elem(&rb_devices, key);
+	if (dev && dev->inventory)
+		return dev;
+	if (ids->circuit_len || ids->remote_len)
+		match = relay_reservation(w, ids, &reserved);
+	if (match == MATCH_AMBIGUOUS) {
+		*counter = RB_XC_PASS_RELAY_AMBIGUOUS;
+		return NULL;
+	}
+	if (match == MATCH_NONE || same_mac(&reserved, key))
+		return dev;
+
+	*key = reserved;
+	dev = bpf_map_lookup_elem(&rb_devices, key);
+	if (!dev)
+		*counter = RB_XC_PASS_UNKNOWN_MAC;
+	return dev;
+}
+
+/*
+ * Limit a relayed request from an unknown device: first by its relay
+ * circuit's bucket, then by the link's.  Returns XDP_DROP or XDP_PASS,
+ * counted.
+ */
+static __always_inline int relay_unknown(struct rb_iface *iface, const struct rb_dhcp4_work *w,
+					 const struct relay_ids *ids, __u64 now)
+{
+	struct rb_relay_key circuit = {};
+
+	relay_circuit_key(w, ids, &circuit);
+	if (!relay_circuit_admit(iface, &circuit, now)) {
+		count(RB_XC_DROP_RELAY_CIRCUIT);
+		return XDP_DROP;
+	}
+	if (!flood_admit(iface, now)) {
+		count(RB_XC_DROP_FLOOD);
+		return XDP_DROP;
+	}
+	count(RB_XC_PASS_UNKNOWN_MAC);
+	return XDP_PASS;
+}
+
+/*
+ * Answer a relayed DISCOVER or REQUEST (RFC 2131 section 4.1) as
+ * rackbootd would: same record, subnet check and reply bytes, and a NAK
+ * with the broadcast bit, so that the relay agent broadcasts it.  The
+ * reply keeps giaddr and flags, echoes option 82 last, and is sized by
+ * the client's maximum alone, because the link to the client is not
+ * this host's.  Returns the verdict, counted.
+ */
+static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
+			      struct rb_dhcp4_work *w, __u32 saddr, __u32 daddr)
+{
+	struct relay_ids ids = {};
+	struct rb_dhcp4_template *tmpl;
+	struct rb_mac_key key = {};
+	struct reply_to to = {};
+	struct rb_device *dev;
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 counter, link, egress;
+	int type, len;
+
+	if (w->req.msg_type != RB_DHCPDISCOVER && w->req.msg_type != RB_DHCPREQUEST)
+		return pass(RB_XC_PASS_RELAYED);
+	counter = relay_check_local(ctx, saddr, daddr);
+	if (counter)
+		return pass(counter);
+
+	relay_ids_parse(w, &ids);
+	dev = relay_device(w, &ids, &key, &counter);
+	if (!dev) {
+		if (counter)
+			return pass(counter);
+		return relay_unknown(iface, w, &ids, now);
+	}
+
+	tmpl = bpf_map_lookup_elem(&rb_dhcp4_templates, &dev->template_id);
+	if (!tmpl || tmpl->server_id == 0)
+		return pass(RB_XC_PASS_NO_TEMPLATE);
+	link = relay_link_address(w, &ids);
+	if (!relay_template_has_addr(tmpl, link) || !relay_template_has_addr(tmpl, dev->ipv4))
+		return pass(RB_XC_PASS_RELAY_LINK);
+
+	len = build_reply(w, dev, tmpl, 0, &type, &counter);
+	if (len < 0)
+		return pass(counter);
+	if (type == RB_DHCPNAK)
+		w->out.b[RB_BOOTP_FLAGS] |= RB_BOOTP_BROADCAST >> 8;
+	egress = relay_route(ctx, tmpl, w->req.giaddr, len, &to, &counter);
+	if (!egress)
+		return pass(counter);
+	if (write_reply(ctx, &to, &w->out, len))
+		return pass(RB_XC_PASS_TX_FAILED);
+
+	note_request(dev, w, now);
+	reply_sent(dev, &key, tmpl, type, now);
+	if (egress == ctx->ingress_ifindex) {
+		count(RB_XC_TX_RELAY);
+		return XDP_TX;
+	}
+	/*
+	 * NOTE: the counter records the verdict only.  A target that cannot
+	 * send XDP frames drops them (tracepoint xdp:xdp_redirect_err): a
+	 * veth delivers them only when its peer runs an XDP program.
+	 */
+	count(RB_XC_REDIRECT_RELAY);
+	return bpf_redirect(egress, 0);
 }
 
 SEC("xdp")
@@ -498,7 +781,7 @@ int rb_dhcp4_xdp(struct xdp_md *ctx)
 	struct iphdr *ip;
 	struct udphdr *udp;
 	__u32 ifindex = ctx->ingress_ifindex;
-	__u32 zero = 0, udp_len, dhcp_len;
+	__u32 zero = 0, udp_len, dhcp_len, saddr, daddr;
 	int err;
 
 	count(RB_XC_RX);
@@ -518,9 +801,12 @@ int rb_dhcp4_xdp(struct xdp_md *ctx)
 	}
 	if (udp->dest != bpf_htons(dhcp4_server_port))
 		return pass(RB_XC_PASS_NOT_DHCP);
+	saddr = ip->saddr;
+	daddr = ip->daddr;
 
+	/* A relayed request may arrive on a link without a subnet of its own. */
 	iface = bpf_map_lookup_elem(&rb_ifaces, &ifindex);
-	if (!iface || !iface->enabled)
+	if (!iface)
 		return pass(RB_XC_PASS_IFACE_OFF);
 
 	udp_len = bpf_ntohs(udp->len);
@@ -540,12 +826,14 @@ int rb_dhcp4_xdp(struct xdp_md *ctx)
 	if (err != RB_D4_OK)
 		return pass(malformed_counter(err));
 
-	if (w->req.giaddr)
-		return pass(RB_XC_PASS_RELAYED);
 	if (w->req.htype != 1 || w->req.hlen != ETH_ALEN)
 		return pass(RB_XC_MALFORMED_HLEN);
 	if (w->req.has_overload || w->req.msg_type == 0)
 		return pass(RB_XC_PASS_MSG_TYPE);
+	if (w->req.giaddr)
+		return relayed(ctx, iface, w, saddr, daddr);
+	if (!iface->enabled)
+		return pass(RB_XC_PASS_IFACE_OFF);
 
 	return answer(ctx, iface, w);
 }

@@ -184,6 +184,13 @@ RB_DHCP4_FN int rb_dhcp4_parse_option(struct rb_dhcp4_work *w, __u32 off, __u32 
 		req->uuid_off = val + 1;
 		req->has_uuid = 1;
 		break;
+	case RB_OPT_SUBNET_SELECTION:
+		/* Other lengths are skipped, as rackbootd's link address search does. */
+		if (len == 4 && !req->has_subnet_selection) {
+			req->subnet_selection = rb_dhcp4_get_addr(m, val);
+			req->has_subnet_selection = 1;
+		}
+		break;
 	case RB_OPT_OVERLOAD:
 		/* 1: file, 2: sname, 3: both (RFC 2132 section 9.3). */
 		if (len != 1)

@@ -96,6 +96,7 @@ enum {
 	RB_OPT_RELAY_AGENT = 82,
 	RB_OPT_CLIENT_ARCH = 93,
 	RB_OPT_CLIENT_MACHINE_ID = 97,	/* RFC 4578 section 2.3 */
+	RB_OPT_SUBNET_SELECTION = 118,	/* RFC 3011 */
 	RB_OPT_SZTP_REDIRECT = 143,	/* RFC 8572 section 8.3 */
 	RB_OPT_TFTP_SERVER_ADDRESS = 150,	/* RFC 5859 */
 	RB_OPT_END = 255,
@@ -192,8 +193,9 @@ struct rb_dhcp4_request {
 	__u8 has_overload;	/* option 52 value, RB_OVERLOAD_* bits; 0 when absent */
 	__u8 is_httpclient;	/* option 60 starts with "HTTPClient" (UEFI HTTP Boot) */
 	__u8 has_uuid;		/* option 97 seen */
-	__u8 pad;
+	__u8 has_subnet_selection;	/* an option 118 of length 4 seen */
 	__u16 uuid_off;		/* option 97 UUID, after its type byte */
+	__u32 subnet_selection;	/* first option 118 of length 4 (RFC 3011), network order */
 };
 
 /* Reply decisions from rb_dhcp4_decide() besides a message type. */
@@ -271,6 +273,7 @@ static inline void rb_dhcp4_put_addr(struct rb_dhcp4_buf *m, __u32 off, __u32 v)
 /* Sub-options of option 82 (RFC 3046 section 2.0). */
 #define RB_RELAY_CIRCUIT_ID	1
 #define RB_RELAY_REMOTE_ID	2
+#define RB_RELAY_LINK_SELECTION	5	/* RFC 3527 */
 
 #define RB_FNV1A_BASIS		2166136261U
 #define RB_FNV1A_PRIME		16777619U

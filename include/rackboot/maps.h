@@ -29,7 +29,7 @@
 #define RB_POOL_QUEUE_MAX	131072
 
 /*
- * Reservations by relay agent information that XDP can look up: one a
+ * Reservations by relay agent information that XDP can look up: one per
  * device, so the map is as large as rb_devices.  The map allocates each
  * entry on insert, so unused room costs no memory.
  */
@@ -92,7 +92,7 @@ struct rb_relay_key {
 /*
  * Value of rb_relay_reservations: the IDs of one reservation, compared
  * with the request's on a hit, and the device it selects.  rackbootd
- * writes one entry a reserved device.  When two reservations share a key,
+ * writes one entry per reserved device.  When two reservations share a key,
  * the map keeps one of them: a request for the other then finds IDs that
  * differ, and XDP passes it up to the full search in rackbootd.
  */
@@ -140,7 +140,8 @@ struct rb_device {
 	__u8 hostname[RB_HOSTNAME_MAX];	/* option 12 payload */
 	__u8 uuid[16];		/* last option 97 UUID (RFC 4578), as on the wire */
 	__u8 has_uuid;		/* 1 when uuid contains a value */
-	__u8 uuid_pad[7];	/* zero */
+	__u8 inventory;		/* 1: written from the inventory; 0: a pool device */
+	__u8 uuid_pad[6];	/* zero */
 	__u64 lease_ns;		/* CLOCK_BOOTTIME of the last ACK, 0 = none; pool expiry */
 };
 
@@ -249,7 +250,7 @@ enum rb_xdp_counter {
 	RB_XC_TX_ACK,
 	RB_XC_TX_NAK,
 	RB_XC_PASS_UNKNOWN_MAC,	/* chaddr not in rb_devices */
-	RB_XC_PASS_RELAYED,	/* giaddr set: userspace routes the reply */
+	RB_XC_PASS_RELAYED,	/* relayed, but not a DISCOVER or REQUEST */
 	RB_XC_PASS_OTHER_SERVER,	/* REQUEST naming another server */
 	RB_XC_PASS_MSG_TYPE,	/* INFORM, DECLINE, RELEASE, BOOTP, ... */
 	RB_XC_PASS_IP_OPTIONS,	/* IPv4 header with options or fragment */

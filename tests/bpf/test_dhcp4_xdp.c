@@ -530,9 +530,9 @@ static const struct xdp_case cases[] = {
 		.verdict = XDP_PASS, .counter = RB_XC_PASS_UNKNOWN_MAC,
 	},
 	{
-		.name = "relayed request passes",
+		.name = "relayed RELEASE passes",
 		.mac = mac_known, .giaddr = "10.9.0.1",
-		.opts = OPTS(53, 1, 1, 255),
+		.opts = OPTS(53, 1, 7, 255),
 		.verdict = XDP_PASS, .counter = RB_XC_PASS_RELAYED,
 	},
 	{

@@ -37,6 +37,8 @@ struct rb_cfg_iface {
 	enum rb_xdp_mode xdp_mode;
 	uint32_t unknown_rate;		/* flood-protection, requests/s; 0 = no limit */
 	uint32_t unknown_burst;		/* flood-protection bucket size, requests */
+	uint32_t circuit_rate;		/* flood-protection per relay circuit, requests/s; 0 = no limit */
+	uint32_t circuit_burst;		/* flood-protection bucket size per relay circuit, requests */
 };
 
 struct rb_cfg_addrs {

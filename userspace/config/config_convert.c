@@ -104,6 +104,10 @@ static void convert_flood(const struct lyd_node *flood, struct rb_cfg_iface *ifa
 	iface->unknown_rate = value ? value->uint32 : 1000;
 	value = child_value(flood, "unknown-device-burst");
 	iface->unknown_burst = value ? value->uint32 : 200;
+	value = child_value(flood, "unknown-device-circuit-rate");
+	iface->circuit_rate = value ? value->uint32 : 100;
+	value = child_value(flood, "unknown-device-circuit-burst");
+	iface->circuit_burst = value ? value->uint32 : 20;
 }
 
 static int convert_ifaces(const struct lyd_node *root, struct rb_config *cfg)

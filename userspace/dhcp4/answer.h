@@ -24,10 +24,7 @@ struct rb_dhcp4_answer {
 	int overload;		/* 1: options moved into file and sname (option 52) */
 };
 
-/* Option 118, the subnet selection option (RFC 3011). */
-#define RB_OPT_SUBNET_SELECTION		118
-/* Sub-option 5 of option 82, the link selection sub-option (RFC 3527). */
-#define RB_RELAY_LINK_SELECTION		5
+/* RB_OPT_SUBNET_SELECTION and RB_RELAY_LINK_SELECTION are in rackboot/dhcp4_wire.h. */
 
 /*
  * Copy msg into work->in and parse it.  Returns RB_D4_OK or an enum

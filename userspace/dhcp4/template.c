@@ -291,6 +291,7 @@ void rb_dhcp4_device_fill(const struct rb_cfg_device *dev, uint32_t template_id,
 
 	rec->ipv4 = dev->ipv4;
 	rec->template_id = template_id;
+	rec->inventory = 1;
 	rec->hostname_len = (uint8_t)len;
 	memset(rec->hostname, 0, sizeof(rec->hostname));
 	memcpy(rec->hostname, dev->hostname, len);

@@ -35,8 +35,8 @@ int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
 
 /*
  * Fill the inventory part of a device record (address, template, host
- * name); the state fields are left as they are, so that a reload keeps
- * the progress already recorded.
+ * name, the inventory mark); the state fields are left as they are, so
+ * that a reload keeps the progress already recorded.
  */
 void rb_dhcp4_device_fill(const struct rb_cfg_device *dev, uint32_t template_id,
 			  struct rb_device *rec);

@@ -48,7 +48,7 @@ struct pinned_map {
 	bool reused;
 };
 
-#define N_PINNED 6
+#define N_PINNED 7
 
 static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 {
@@ -67,6 +67,9 @@ static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 	out[5] = (struct pinned_map){ .name = RB_PIN_POOL_QUEUES,
 				      .map = x->skel->maps.rb_pool_queues,
 				      .fd = &x->maps.pool_queues };
+	out[6] = (struct pinned_map){ .name = RB_PIN_RELAY_RESERVATIONS,
+				      .map = x->skel->maps.rb_relay_reservations,
+				      .fd = &x->maps.relay_reservations };
 }
 
 static int attach_all(struct rb_xdp *x)
@@ -101,6 +104,8 @@ static int open_program(struct rb_xdp *x, const struct rb_config *cfg)
 	/* Clients listen one port above the server: 68 for the standard 67. */
 	x->skel->rodata->dhcp4_server_port = cfg->dhcp4_server_port;
 	x->skel->rodata->dhcp4_client_port = (uint16_t)(cfg->dhcp4_server_port + 1);
+	/* Relay agents listen on the server port (RFC 2131 section 4.1), as the slow path assumes. */
+	x->skel->rodata->dhcp4_relay_port = cfg->dhcp4_server_port;
 	return 0;
 }
 
@@ -160,7 +165,7 @@ static int xdp_new(const struct rb_config *cfg, struct rb_xdp **out)
 	x->lock_fd = -1;
 	x->maps = (struct rb_xdp_maps){ .devices = -1, .templates = -1, .ifaces = -1,
 					.xdp_counters = -1, .events = -1, .pool_queues = -1,
-					.us_counters = -1 };
+					.relay_reservations = -1, .us_counters = -1 };
 	*out = x;
 	return 0;
 }

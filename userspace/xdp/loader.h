@@ -29,6 +29,7 @@ struct rb_xdp_maps {
 	int xdp_counters;	/* rb_xdp_counters */
 	int events;		/* rb_events ring buffer */
 	int pool_queues;	/* rb_pool_queues: free-address queue per pool */
+	int relay_reservations;	/* rb_relay_reservations: reservations by option 82 */
 	int us_counters;	/* rb_us_counters */
 	uint64_t *us;		/* the RB_UC_COUNT values of rb_us_counters, mapped */
 };
@@ -40,6 +41,7 @@ struct rb_xdp_summary {
 	size_t devices;		/* device records written */
 	size_t devices_kept;	/* of those, records that kept earlier state */
 	size_t devices_removed;	/* records of devices no longer in the config */
+	size_t relay_reservations;	/* reservations by relay agent information written */
 	size_t maps_reused;	/* maps found pinned from an earlier run */
 };
 

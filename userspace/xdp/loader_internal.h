@@ -70,7 +70,20 @@ void rb_xdp_detach(struct xdp_program *prog, struct rb_xdp_iface *iface);
 int rb_us_counters_open(const char *pin_dir, int *fd, uint64_t **values, bool *reused);
 void rb_us_counters_close(int fd, uint64_t *values);
 
-/* maps_fill.c: write rb_ifaces, rb_dhcp4_templates and rb_devices. */
+/*
+ * relay_fill.c: replace the entries of rb_relay_reservations with the
+ * config's reservations and set *written to the number written.
+ */
+int rb_xdp_relay_fill(int fd, const struct rb_config *cfg, size_t *written);
+
+/*
+ * relay_fill.c: log each interface with IPv4 forwarding off.  The XDP
+ * program routes replies to relay agents with a FIB lookup made as for a
+ * forwarded packet, which the kernel rejects on such an interface.
+ */
+void rb_xdp_relay_forwarding_hint(const struct rb_xdp_iface *ifaces, size_t n);
+
+/* maps_fill.c: write rb_ifaces, rb_dhcp4_templates, rb_devices and rb_relay_reservations. */
 int rb_xdp_maps_fill(const struct rb_config *cfg, const struct rb_xdp_maps *maps,
 		     const struct rb_xdp_iface *ifaces, size_t n_ifaces,
 		     struct rb_xdp_summary *summary);

@@ -47,6 +47,17 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_POOL_EMPTY] = "pass_pool_empty",
 	[RB_XC_POOL_RACE] = "pool_race",
 	[RB_XC_POOL_LOST] = "pool_lost",
+	[RB_XC_PASS_SLOW_REPLY] = "pass_slow_reply",
+	[RB_XC_TX_RELAY] = "tx_relay",
+	[RB_XC_REDIRECT_RELAY] = "redirect_relay",
+	[RB_XC_PASS_RELAY_NOT_LOCAL] = "pass_relay_not_local",
+	[RB_XC_PASS_RELAY_LINK] = "pass_relay_link",
+	[RB_XC_PASS_RELAY_AMBIGUOUS] = "pass_relay_ambiguous",
+	[RB_XC_PASS_FIB_NO_NEIGH] = "pass_fib_no_neigh",
+	[RB_XC_PASS_FIB_FWD_DISABLED] = "pass_fib_fwd_disabled",
+	[RB_XC_PASS_FIB_FRAG_NEEDED] = "pass_fib_frag_needed",
+	[RB_XC_PASS_FIB_OTHER] = "pass_fib_other",
+	[RB_XC_DROP_RELAY_CIRCUIT] = "drop_relay_circuit",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 

@@ -52,6 +52,8 @@ static int ifaces_fill(int fd, const struct rb_config *cfg, const struct rb_dhcp
 			.enabled = ifaces[i].dhcp4,
 			.unknown_rate = cfg->ifaces[i].unknown_rate,
 			.unknown_burst = cfg->ifaces[i].unknown_burst,
+			.circuit_rate = cfg->ifaces[i].circuit_rate,
+			.circuit_burst = cfg->ifaces[i].circuit_burst,
 		};
 
 		memcpy(val.mac, ifaces[i].mac, sizeof(val.mac));
@@ -147,10 +149,12 @@ static bool pool_keep(int fd, const struct rb_config *cfg, const struct rb_dhcp4
 	if (bpf_map_lookup_elem(fd, key, &rec) || !rb_dhcp4_pool_is_dynamic(cfg, key->addr, rec.ipv4))
 		return false;
 	rb_dhcp4_pool_find(cfg, rec.ipv4, &subnet);
-	if (rec.template_id == t->pool_template[subnet])
+	if (rec.template_id == t->pool_template[subnet] && !rec.inventory)
 		return true;
 
+	/* A device that left the inventory for the pool loses its inventory mark. */
 	rec.template_id = t->pool_template[subnet];
+	rec.inventory = 0;
 	if (bpf_map_update_elem(fd, key, &rec, BPF_EXIST)) {
 		log_warn("map %s: pointing pool device %s at template %u failed: %s; removing it",
 			 RB_PIN_DEVICES, rb_mac_format(key->addr, mac), rec.template_id,
@@ -217,6 +221,10 @@ int rb_xdp_maps_fill(const struct rb_config *cfg, const struct rb_xdp_maps *maps
 		err = devices_write(maps->devices, cfg, &t, summary);
 	if (!err)
 		err = devices_prune(maps->devices, cfg, &t, summary);
+	if (!err)
+		err = rb_xdp_relay_fill(maps->relay_reservations, cfg, &summary->relay_reservations);
+	if (!err)
+		rb_xdp_relay_forwarding_hint(ifaces, n_ifaces);
 	summary->templates = t.count;
 	rb_dhcp4_templates_free(&t);
 	return err;
