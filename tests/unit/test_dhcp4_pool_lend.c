@@ -3,11 +3,12 @@
  * Pool addresses lent to XDP, against real BPF maps and a real store in
  * a temporary folder.  The start fills the queue and records every
  * address as lent.  The slow path takes a queued address only out of the
- * queue, when nothing else is free.  A
- * bind event or the expiry walk ends the loan, and a RELEASE returns the
- * address to the queue.  A restart drains and refills without
- * duplicates, and an address lent before an unclean stop is held back
- * until its time is up.  The XDP side is played by popping the queue and
+ * queue, when nothing else is free.  The loan ends in the store only
+ * when the lease is written or the address is free again, so that an
+ * address bound but not yet leased is held back after a power loss.  A
+ * RELEASE returns the address to the queue.  A restart drains and
+ * refills without duplicates, and an address lent before an unclean stop
+ * is held back until its time is up.  The XDP side is played by popping the queue and
  * adding the record as the program does.  Needs CAP_BPF and CAP_NET_RAW;
  * skips without.
  */
@@ -29,6 +30,7 @@
 #include "config/config.h"
 #include "dhcp4/pool_lend.h"
 #include "dhcp4/server.h"
+#include "dhcp4/server_internal.h"
 #include "dhcp4/template.h"
 #include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
@@ -237,6 +239,20 @@ static void bound(struct fixture *f, const uint8_t mac[6], uint32_t addr)
 	assert_int_equal(rb_store_commit(f->store), 0);
 }
 
+/* Write the lease that the journal writes after the ACK. */
+static void lease(struct fixture *f, const uint8_t mac[6], uint32_t addr)
+{
+	struct rb_store_lease l = { .source = RB_LEASE_XDP, .ipv4 = addr, .start = 1, .end = 601 };
+
+	memcpy(l.mac, mac, 6);
+	assert_int_equal(rb_store_put_lease(f->store, &l), 0);
+}
+
+static bool marked_lent(struct fixture *f, uint32_t addr)
+{
+	return rb_dhcp4_pool_marked(&f->srv->pool, addr, RB_DHCP4_POOL_LENT);
+}
+
 static void handle(struct fixture *f, const struct test_dhcp4_req *r)
 {
 	_Alignas(8) uint8_t buf[2 + 2048];
@@ -267,24 +283,53 @@ static void start_lends_whole_pool(void **state)
 	assert_int_equal(f->counters[RB_UC_TX_OFFER], 1);
 	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
 	assert_false(in_list(queued, POOL_SIZE - 1, rec.ipv4));
+
+	/* The store keeps the loan until the lease is written. */
+	assert_int_equal(store_lent(f), POOL_SIZE);
+	lease(f, mac1, rec.ipv4);
 	assert_int_equal(store_lent(f), POOL_SIZE - 1);
 }
 
-static void bind_event_ends_loan(void **state)
+static void lease_ends_loan(void **state)
 {
 	struct fixture *f = *state;
 	uint32_t queued[POOL_SIZE + 1], addr;
-	struct rb_store_lease lease;
+	struct rb_store_lease found;
 
 	addr = xdp_bind(f, mac1);
 	bound(f, mac1, addr);
+	assert_false(marked_lent(f, addr));
+	assert_int_equal(store_lent(f), POOL_SIZE);
+	assert_int_equal(rb_store_get_lease_by_addr(f->store, addr, &found), -ENOENT);
+
+	lease(f, mac1, addr);
 	assert_int_equal(store_lent(f), POOL_SIZE - 1);
-	assert_int_equal(rb_store_get_lease_by_addr(f->store, addr, &lease), -ENOENT);
+	assert_int_equal(rb_store_get_lease_by_addr(f->store, addr, &found), 0);
 
 	/* Nothing free to refill with: the bound address stays out of the queue. */
 	rb_dhcp4_server_pool_refill(f->srv, rb_boottime_ns());
 	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
 	assert_false(in_list(queued, POOL_SIZE - 1, addr));
+}
+
+/*
+ * A power loss after the bind but before the lease's commit: the maps are
+ * gone, the store still lists the address as lent, so it is held back.
+ */
+static void bound_unleased_held_back(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_mac_key key = rb_mac_key_of(mac1);
+	uint32_t queued[POOL_SIZE + 1], addr;
+
+	addr = xdp_bind(f, mac1);
+	bound(f, mac1, addr);
+	assert_int_equal(bpf_map_delete_elem(f->devices_fd, &key), 0);
+
+	server_start(f);
+	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
+	assert_false(in_list(queued, POOL_SIZE - 1, addr));
+	assert_int_equal(store_lent(f), POOL_SIZE);
 }
 
 static void release_refills_queue(void **state)
@@ -307,15 +352,17 @@ static void release_refills_queue(void **state)
 	assert_int_equal(store_lent(f), POOL_SIZE);
 }
 
-/* A bind whose event never comes is found by the expiry walk. */
-static void expiry_walk_ends_lost_loan(void **state)
+/* A bind whose event never comes is found by the expiry walk; the store keeps the loan. */
+static void expiry_walk_finds_lost_bind(void **state)
 {
 	struct fixture *f = *state;
+	uint32_t addr;
 
-	xdp_bind(f, mac2);
-	assert_int_equal(store_lent(f), POOL_SIZE);
+	addr = xdp_bind(f, mac2);
+	assert_true(marked_lent(f, addr));
 	rb_dhcp4_server_pool_expire(f->srv, rb_boottime_ns());
-	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+	assert_false(marked_lent(f, addr));
+	assert_int_equal(store_lent(f), POOL_SIZE);
 }
 
 /* A restart drains the queue and fills it again, without the bound address. */
@@ -332,9 +379,9 @@ static void restart_keeps_queue_consistent(void **state)
 	assert_false(in_list(queued, POOL_SIZE - 1, addr));
 	for (size_t i = 0; i < POOL_SIZE - 1; i++)
 		assert_false(in_list(queued + i + 1, POOL_SIZE - 2 - i, queued[i]));
-	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+	assert_int_equal(store_lent(f), POOL_SIZE);
 	bound(f, mac1, addr);
-	assert_int_equal(store_lent(f), POOL_SIZE - 1);
+	assert_int_equal(store_lent(f), POOL_SIZE);
 }
 
 /*
@@ -370,9 +417,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(start_lends_whole_pool, setup, teardown),
-		cmocka_unit_test_setup_teardown(bind_event_ends_loan, setup, teardown),
+		cmocka_unit_test_setup_teardown(lease_ends_loan, setup, teardown),
+		cmocka_unit_test_setup_teardown(bound_unleased_held_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_refills_queue, setup, teardown),
-		cmocka_unit_test_setup_teardown(expiry_walk_ends_lost_loan, setup, teardown),
+		cmocka_unit_test_setup_teardown(expiry_walk_finds_lost_bind, setup, teardown),
 		cmocka_unit_test_setup_teardown(restart_keeps_queue_consistent, setup, teardown),
 		cmocka_unit_test_setup_teardown(unclean_start_holds_back, setup, teardown),
 	};

@@ -211,8 +211,9 @@ static uint64_t hold_back_s(const struct rb_config *cfg)
 
 /*
  * Settle what the lender still records as lent after the drain.  An
- * address that a device record holds (bound while rackbootd was away)
- * or that is in no pool loses its lent record.  Any other is held back.
+ * address in no pool loses its lent record.  One that a device record
+ * holds (bound while rackbootd was away) keeps it until its lease is
+ * written or the record expires.  Any other is held back.
  */
 static int settle_lent(struct rb_dhcp4_server *srv, uint64_t now_ns)
 {
@@ -227,11 +228,12 @@ static int settle_lent(struct rb_dhcp4_server *srv, uint64_t now_ns)
 	for (size_t i = 0; i < lent.n && !err; i++) {
 		uint32_t addr = lent.addrs[i];
 
-		if (!rb_dhcp4_pool_find(srv->cfg.config, addr, NULL) ||
-		    rb_dhcp4_pool_is_held(&srv->pool, addr)) {
+		if (!rb_dhcp4_pool_find(srv->cfg.config, addr, NULL)) {
 			err = list_add(&gone, addr);
 			continue;
 		}
+		if (rb_dhcp4_pool_is_held(&srv->pool, addr))
+			continue;
 		rb_dhcp4_pool_mark(&srv->pool, addr, RB_DHCP4_POOL_HELD_BACK, true);
 		held_back++;
 	}
@@ -436,23 +438,25 @@ static bool marks_clear(struct rb_dhcp4_server *srv, uint32_t addr)
 
 bool rb_dhcp4_server_lend_forget(struct rb_dhcp4_server *srv, uint32_t addr)
 {
-	if (!marks_clear(srv, addr))
-		return false;
-	unlend_all(&srv->lending, &addr, 1);
-	return true;
+	bool marked = marks_clear(srv, addr);
+
+	/* A bound address has no mark any more but may still be lent in the store. */
+	if (srv->lending.started)
+		unlend_all(&srv->lending, &addr, 1);
+	return marked;
 }
 
 void rb_dhcp4_server_lend_held(struct rb_dhcp4_server *srv, const uint32_t *addrs, size_t n)
 {
-	struct addr_list held = { 0 };
+	for (size_t i = 0; i < n; i++)
+		marks_clear(srv, addrs[i]);
+}
 
-	for (size_t i = 0; i < n; i++) {
-		if (marks_clear(srv, addrs[i]) && list_add(&held, addrs[i]))
-			log_err("dhcpv4: listing bound pool addresses failed: out of memory; the "
-				"store keeps them as lent until the next start");
-	}
-	unlend_all(&srv->lending, held.addrs, held.n);
-	free(held.addrs);
+int rb_dhcp4_server_lend_record(struct rb_dhcp4_server *srv, uint32_t addr)
+{
+	if (!srv->lending.started)
+		return 0;
+	return lend_all(&srv->lending, &addr, 1);
 }
 
 int rb_dhcp4_server_lend_take(struct rb_dhcp4_server *srv, size_t subnet, uint32_t *addr)
@@ -464,8 +468,11 @@ int rb_dhcp4_server_lend_take(struct rb_dhcp4_server *srv, size_t subnet, uint32
 	if (bpf_map_lookup_and_delete_elem(l->queue_fd[subnet], NULL, addr))
 		return -ENOSPC;
 
-	/* It stays held: the caller's record takes it over. */
-	rb_dhcp4_server_lend_forget(srv, *addr);
+	/*
+	 * It stays held: the caller's record takes it over.  The store keeps
+	 * it lent until its lease is written.
+	 */
+	marks_clear(srv, *addr);
 	return 0;
 }
 
@@ -476,9 +483,11 @@ void rb_dhcp4_server_pool_bound(struct rb_dhcp4_server *srv, const struct rb_eve
 	/*
 	 * Without a mark the address was given back already (the record
 	 * expired or was released before this event came), or the start
-	 * settled it from the device records.
+	 * settled it from the device records.  The store keeps the address
+	 * lent until the lease is written, so that a power loss before the
+	 * ACK's commit still holds it back.
 	 */
-	rb_dhcp4_server_lend_forget(srv, ev->ipv4);
+	marks_clear(srv, ev->ipv4);
 }
 
 void rb_dhcp4_server_set_lending(struct rb_dhcp4_server *srv, int queues_fd,

@@ -92,9 +92,9 @@ int rb_dhcp4_server_lend_start(struct rb_dhcp4_server *srv, uint64_t now_ns);
 
 /*
  * Take one RB_EV_DHCP4_BIND event: the address is now held by the
- * device record, no longer lent.  The lease journal calls it for every
- * bind event it drains, inside its write batch (the store unlend joins
- * the batch).  Other events and calls before the server started are
+ * device record, no longer in the queue.  The store keeps it lent until
+ * the lease is written.  The lease journal calls it for every bind
+ * event it drains, inside its write batch.  Other events and calls before the server started are
  * ignored; the start reconciles the store with the device records.
  */
 void rb_dhcp4_server_pool_bound(struct rb_dhcp4_server *srv, const struct rb_event *ev);
@@ -109,25 +109,36 @@ void rb_dhcp4_server_pool_bound(struct rb_dhcp4_server *srv, const struct rb_eve
 void rb_dhcp4_server_pool_refill(struct rb_dhcp4_server *srv, uint64_t now_ns);
 
 /*
- * Forget that addr is lent or held back, before a record that holds it
- * gives it back (expiry, RELEASE, DECLINE).  Returns whether it was.
+ * Forget that addr is lent or held back, and end its loan in the store,
+ * before a record that holds it gives it back to the free pool (expiry,
+ * RELEASE, DECLINE).  Returns whether it was marked lent or held back.
  */
 bool rb_dhcp4_server_lend_forget(struct rb_dhcp4_server *srv, uint32_t addr);
 
 /*
  * Take addresses that device records hold: each still marked lent or
  * held back (its bind event was lost, or not passed in) is no longer.
- * The expiry walk passes the pool records it reads.
+ * The store keeps them lent until their leases are written.  The expiry
+ * walk passes the pool records it reads.
  */
 void rb_dhcp4_server_lend_held(struct rb_dhcp4_server *srv, const uint32_t *addrs, size_t n);
 
 /*
  * Pop an address of the queue of config subnet for the slow path, when
  * its allocator has no free address left because the queue took them.
- * The address stays held and is no longer lent.  Returns 0, -ENOENT
+ * The address stays held and is no longer marked lent; the store keeps
+ * it lent until its lease is written.  Returns 0, -ENOENT
  * without a queue, or -ENOSPC when the queue is empty.
  */
 int rb_dhcp4_server_lend_take(struct rb_dhcp4_server *srv, size_t subnet, uint32_t *addr);
+
+/*
+ * Record addr, which the slow path took from its allocator, as lent in
+ * the store and commit, before the OFFER goes out: after a power loss it
+ * is then held back like an address XDP handed out.  Returns 0 (also
+ * when lending is off) or a negative errno.
+ */
+int rb_dhcp4_server_lend_record(struct rb_dhcp4_server *srv, uint32_t addr);
 
 /* Close the queue fds; the queues stay in the pinned map. */
 void rb_dhcp4_server_lend_free(struct rb_dhcp4_server *srv);

@@ -156,8 +156,21 @@ int rb_dhcp4_server_pool_add(struct rb_dhcp4_server *srv, int ifindex, struct rb
 		return -ENOENT;
 
 	err = rb_dhcp4_pool_alloc(&srv->pool, subnet, rb_boottime_ns(), &ipv4);
-	if (err == -ENOSPC)
+	if (err == 0) {
+		err = rb_dhcp4_server_lend_record(srv, ipv4);
+		if (err) {
+			rb_dhcp4_pool_release(&srv->pool, ipv4);
+			inet_ntop(AF_INET, &ipv4, addr, sizeof(addr));
+			rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
+			rb_log_repeat(&repeat_pool_insert, "dhcpv4: DISCOVER from %s on %s ignored: "
+				      "recording pool address %s as lent in the store failed: %s; "
+				      "check the store folder's disk", mac, ifname, addr,
+				      strerror(-err));
+			return err;
+		}
+	} else if (err == -ENOSPC) {
 		err = rb_dhcp4_server_lend_take(srv, subnet, &ipv4) ? -ENOSPC : 0;
+	}
 	if (err) {
 		rb_dhcp4_count(srv, RB_UC_IGNORED_UNKNOWN);
 		rb_log_repeat(&repeat_pool_full, "dhcpv4: DISCOVER from %s on %s ignored: the pool "
@@ -173,6 +186,7 @@ int rb_dhcp4_server_pool_add(struct rb_dhcp4_server *srv, int ifindex, struct rb
 	dev->client_arch = RB_ARCH_ANY;
 	if (bpf_map_update_elem(srv->cfg.devices_fd, &key, dev, BPF_NOEXIST)) {
 		err = -errno;
+		rb_dhcp4_server_lend_forget(srv, dev->ipv4);
 		rb_dhcp4_pool_release(&srv->pool, dev->ipv4);
 		rb_dhcp4_count(srv, RB_UC_IGNORED_OTHER);
 		rb_log_repeat(&repeat_pool_insert, "dhcpv4: adding the record of pool device %s "

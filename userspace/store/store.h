@@ -62,7 +62,8 @@ int rb_store_commit(struct rb_store *st);
 void rb_store_abort(struct rb_store *st);
 
 /*
- * Write a lease.  An older lease of the same MAC is replaced.  Returns
+ * Write a lease.  An older lease of the same MAC is replaced, and a lent
+ * record of the address is removed in the same transaction.  Returns
  * -EEXIST when another MAC holds the address, and leaves both unchanged.
  */
 int rb_store_put_lease(struct rb_store *st, const struct rb_store_lease *lease);
@@ -83,7 +84,10 @@ int rb_store_foreach_lease(struct rb_store *st,
  * free queue, which XDP may bind to a new device without asking.  Each
  * is recorded here before it enters the queue, so that after a power
  * loss (queue and device map gone) rackbootd knows which addresses XDP
- * may have handed out and holds them back.  ipv4 in network order.
+ * may have handed out and holds them back.  A record ends when the
+ * address gets a lease (rb_store_put_lease) or goes back to the free
+ * pool (rb_store_unlend), never when it is only bound to a device that
+ * has no lease yet.  ipv4 in network order.
  */
 int rb_store_lend(struct rb_store *st, uint32_t ipv4);
 int rb_store_unlend(struct rb_store *st, uint32_t ipv4);

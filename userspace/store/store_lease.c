@@ -150,6 +150,15 @@ int rb_store_put_lease(struct rb_store *st, const struct rb_store_lease *lease)
 	if (err)
 		return err;
 	err = put_lease(st, txn, lease);
+
+	/* The lease and the end of the loan commit together, so a power loss keeps one of them. */
+	if (err == 0) {
+		MDB_val lent_key = { .mv_size = sizeof(lease->ipv4), .mv_data = (void *)&lease->ipv4 };
+
+		err = rb_store_errno(mdb_del(txn, st->lent, &lent_key, NULL));
+		if (err == -ENOENT)
+			err = 0;
+	}
 	if (err && err != -EEXIST) {
 		char mac[18];
 
