@@ -133,3 +133,16 @@ run: deps
 clean:
 	rm -rf $(BUILD)
 
+# make bench-dhcp4: DORA/s of rackboot, Kea and dnsmasq over one veth
+# pair, written to bench/results/dhcp4.json (bench/README.md).  Needs root.
+BENCH_BUILD := $(BUILD)/bench
+$(BENCH_BUILD)/%.bpf.o: bench/dhcp4/%.bpf.c bench/dhcp4/gen.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ibench/dhcp4 -c $< -o $@
+$(BENCH_BUILD)/gen.skel.h: $(BENCH_BUILD)/gen.bpf.o
+	$(BPFTOOL) gen skeleton $< name gen_bpf > $@
+$(BENCH_BUILD)/rb-dhcp4-gen: bench/dhcp4/gen.c bench/dhcp4/gen_frames.c $(wildcard bench/dhcp4/*.h) $(BENCH_BUILD)/gen.skel.h
+	$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Ibench/dhcp4 -o $@ $(filter %.c,$^) $(LDLIBS)
+.PHONY: bench-dhcp4
+bench-dhcp4: all $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
+	bash bench/dhcp4.sh

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# bench/results/dhcp4.json and the table printed at the end of
+# bench/dhcp4.sh.  Requires servers.sh.
+
+BENCH_RESULTS=bench/results/dhcp4.json
+BENCH_ALL_SERVERS="reflector rackboot kea dnsmasq perfdhcp"
+
+bench_machine() {
+	local cpu
+
+	cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	printf '%s, %s cores, %s MiB RAM, Linux %s, Debian %s' "${cpu:-unknown CPU}" "$(nproc)" \
+		"$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -r)" \
+		"$(cat /etc/debian_version 2>/dev/null || echo unknown)"
+}
+
+# bench_number VALUE: VALUE, or null when the scenario did not run.
+bench_number() {
+	if [[ "$1" =~ ^[0-9.]+$ ]]; then
+		echo "$1"
+	else
+		echo null
+	fi
+}
+
+# bench_write_results: the JSON file.  A run of only some scenarios
+# (BENCH_SERVERS) writes it into the run folder, so that it never
+# replaces the figures of a full run.
+bench_write_results() {
+	local servers
+
+	read -ra servers <<<"$BENCH_SERVERS"
+	if [[ "${servers[*]}" != "$BENCH_ALL_SERVERS" ]]; then
+		BENCH_RESULTS="$RB_RUN_DIR/dhcp4.json"
+	fi
+	mkdir -p "$(dirname "$BENCH_RESULTS")"
+	jq -n \
+		--arg machine "$(bench_machine)" \
+		--arg gen_name "pool clients, sustained DORA/s under 1 % drops (rb-dhcp4-gen, $BENCH_CLIENTS MACs, ${BENCH_DURATION} s steps)" \
+		--arg perf_name "perfdhcp -R $BENCH_PERFDHCP_CLIENTS at its maximum rate against rackboot, DORA/s (${BENCH_PERFDHCP_SECONDS} s)" \
+		--argjson rackboot "$(bench_number "${BENCH_RESULT[rackboot]:-}")" \
+		--argjson kea "$(bench_number "${BENCH_RESULT[kea]:-}")" \
+		--argjson dnsmasq "$(bench_number "${BENCH_RESULT[dnsmasq]:-}")" \
+		--argjson ceiling "$(bench_number "${BENCH_RESULT[ceiling]:-}")" \
+		--argjson perfdhcp "$(bench_number "${BENCH_RESULT[perfdhcp]:-}")" \
+		--argjson perf_drop "$(bench_number "${BENCH_RESULT[perfdhcp_drop_pct]:-}")" \
+		'{benchmark: "dhcp4", unit: "DORA/s", command: "sudo make bench-dhcp4",
+		  machine: $machine,
+		  scenarios: [
+		    {name: $gen_name,
+		     results: {rackboot: $rackboot, kea: $kea, dnsmasq: $dnsmasq},
+		     ceiling: $ceiling},
+		    {name: $perf_name, results: {rackboot: $perfdhcp}, ceiling: null,
+		     drop_pct: $perf_drop}
+		  ]}' >"$BENCH_RESULTS.tmp" && mv "$BENCH_RESULTS.tmp" "$BENCH_RESULTS"
+	if [[ "$BENCH_RESULTS" == "$RB_RUN_DIR"/* ]]; then
+		echo "bench-dhcp4: only some scenarios ran (BENCH_SERVERS), so" \
+			"bench/results/dhcp4.json is unchanged"
+	else
+		echo "bench-dhcp4: wrote $BENCH_RESULTS"
+	fi
+}
+
+bench_print_table() {
+	jq -r '
+		def n: if . == null then "-" else tostring end;
+		.scenarios[0] as $g | .scenarios[1] as $p |
+		"",
+		"DHCPv4 DORA/s on \(.machine)",
+		"",
+		"  server     sustained DORA/s (< 1 % drops)",
+		"  rackboot   \($g.results.rackboot | n)",
+		"  kea        \($g.results.kea | n)",
+		"  dnsmasq    \($g.results.dnsmasq | n)",
+		"  ceiling    \($g.ceiling | n)   (XDP_TX reflector packets/s, halved)",
+		"",
+		(if $g.results.rackboot != null and $g.results.kea != null and $g.results.kea > 0
+		 then "  rackboot / kea: \($g.results.rackboot / $g.results.kea * 10 | floor / 10)x" else empty end),
+		(if $g.results.rackboot != null and $g.ceiling != null and $g.ceiling > 0
+		 then "  rackboot / ceiling: \($g.results.rackboot / $g.ceiling * 1000 | floor / 10) %" else empty end),
+		"  perfdhcp against rackboot: \($p.results.rackboot | n) DORA/s, drops \($p.drop_pct | n) %"
+	' "$BENCH_RESULTS"
+}

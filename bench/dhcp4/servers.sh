@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# One function per scenario of bench/dhcp4.sh: start the server under
+# test on SERVER_CPU, run the generator (or perfdhcp) against it, stop
+# it and store the figure in BENCH_RESULT.  Requires setup.sh.
+
+# Offered DISCOVERs per second, one generator step each, ascending.  The
+# generator stops after the first step with 1 % drops or more in two runs.
+BENCH_RATES_RACKBOOT=${BENCH_RATES_RACKBOOT:-2000,5000,10000,15000,20000,30000,50000,75000,100000,150000,200000,300000,500000,700000,1000000,1300000}
+BENCH_RATES_KEA=${BENCH_RATES_KEA:-1000,2000,3000,4000,4500,5000,5500,6000,6500,7000,7500,8000,9000,10000,12000}
+BENCH_RATES_DNSMASQ=${BENCH_RATES_DNSMASQ:-25,50,100,150,200,250,300,350,400,450,500,600,800}
+BENCH_RATES_REFLECTOR=${BENCH_RATES_REFLECTOR:-500000,1000000,1500000,2000000,2500000,3000000,3500000,4000000,4500000,5000000,6000000,7000000}
+BENCH_REFLECTOR_RUNS=${BENCH_REFLECTOR_RUNS:-3}
+BENCH_PERFDHCP_SECONDS=${BENCH_PERFDHCP_SECONDS:-10}
+BENCH_PERFDHCP_CLIENTS=${BENCH_PERFDHCP_CLIENTS:-100000}
+BENCH_RACKBOOT_CONFIG=${BENCH_RACKBOOT_CONFIG:-bench/dhcp4/rackboot.json}
+
+declare -A BENCH_RESULT=()
+BENCH_RACKBOOT_RUNS=0
+
+# bench_summary NAME: the generator's sustained DORA/s for NAME.
+bench_summary() {
+	jq -r 'select(.summary) | .sustained_per_s' "$RB_RUN_DIR/$1.jsonl"
+}
+
+# bench_udp67_bound PROCESS: exit 0 once PROCESS has a UDP socket on port 67.
+bench_udp67_bound() {
+	ip netns exec "$BENCH_NS_SRV" ss -Hlupn 2>/dev/null | grep -E '[:*]67[[:space:]]' | grep -q "\"$1\""
+}
+
+# The reflector's ladder runs BENCH_REFLECTOR_RUNS times, and the median
+# of the sustained packet rates counts.  An unpaced generator would also
+# starve the client veth's NAPI thread on its own core and so count
+# fewer reflected frames than the server sent.
+bench_run_reflector() {
+	local pps=() run status=0
+
+	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	for ((run = 1; run <= BENCH_REFLECTOR_RUNS; run++)); do
+		bench_gen "reflector-$run" --reflect --rates "$BENCH_RATES_REFLECTOR" ||
+			{ status=1; break; }
+		pps+=("$(bench_summary "reflector-$run")")
+	done
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+	((status == 0)) || return 1
+
+	BENCH_RESULT[reflector_pps]=$(printf '%s\n' "${pps[@]}" | sort -n |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	BENCH_RESULT[ceiling]=$((BENCH_RESULT[reflector_pps] / 2))
+}
+
+# bench_rackboot_start: rackbootd with a fresh private bpffs and store
+# (so an empty pool), on SERVER_CPU.  Sets BENCH_RACKBOOT_PID and BENCH_RACKBOOT_PIN.
+bench_rackboot_start() {
+	local run=$((++BENCH_RACKBOOT_RUNS)) config log bpffs
+
+	bpffs="$RB_RUN_DIR/bpffs-$run"
+	BENCH_RACKBOOT_PIN="$bpffs/rackboot"
+	config="$RB_RUN_DIR/rackboot-$run.json"
+	log="$RB_RUN_DIR/rackbootd-$run.log"
+	mkdir -p "$RB_RUN_DIR/tftp"
+	rb_bpffs_mount "$bpffs" || return 1
+	jq --arg pin "$BENCH_RACKBOOT_PIN" --arg root "$RB_RUN_DIR/tftp" \
+		--arg store "$RB_RUN_DIR/store-$run" \
+		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .tftp.root = $root |
+			.store.path = $store)' \
+		"$BENCH_RACKBOOT_CONFIG" >"$config" || return 1
+
+	rb_spawn "$BENCH_NS_SRV" "$log" taskset -c "$BENCH_SERVER_CPU" build/rackbootd --config "$config"
+	BENCH_RACKBOOT_PID=$RB_SPAWNED_PID
+	if ! rb_wait_for 20 bench_rackboot_ready; then
+		echo "bench-dhcp4: rackbootd (pid $BENCH_RACKBOOT_PID) not serving after 20 s; log $log:" >&2
+		tail -n 20 "$log" >&2
+		return 1
+	fi
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+}
+
+# bench_rackboot_ready: maps pinned, XDP on the server veth and UDP 67
+# bound.  The config's log level (warning) hides the start line.
+bench_rackboot_ready() {
+	[[ -e "$BENCH_RACKBOOT_PIN/rb_devices" ]] &&
+		bench_link_has_xdp "$BENCH_NS_SRV" "$BENCH_SRV_IF" &&
+		bench_udp67_bound rackbootd
+}
+
+bench_rackboot_stop() {
+	build/rackbootctl --pin-path "$BENCH_RACKBOOT_PIN" stats --json \
+		>"$RB_RUN_DIR/rackboot-$BENCH_RACKBOOT_RUNS.stats.json" 2>&1
+	bench_stop "$BENCH_RACKBOOT_PID"
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+}
+
+# bench_print_counters STATS_JSON WHAT: the non-zero rackboot counters of
+# a scenario, so that drops can be traced to a verdict.
+bench_print_counters() {
+	jq -r '(.xdp // {}), (.userspace // {}) | to_entries[] | select(.value != 0) |
+		"\(.key)=\(.value)"' "$1" 2>/dev/null | paste -sd ' ' | sed "s/^/  $2: rackboot counters: /"
+}
+
+bench_run_rackboot() {
+	local status
+
+	bench_rackboot_start || return 1
+	bench_gen rackboot --rates "$BENCH_RATES_RACKBOOT"
+	status=$?
+	bench_rackboot_stop
+	((status == 0)) || return 1
+	BENCH_RESULT[rackboot]=$(bench_summary rackboot)
+}
+
+bench_run_kea() {
+	local config="$RB_RUN_DIR/kea-dhcp4.json" pid status
+
+	sed "s|@RUN_DIR@|$RB_RUN_DIR|g" bench/dhcp4/kea-dhcp4.json >"$config"
+	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" pass || return 1
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+
+	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/kea-dhcp4.out" env KEA_PIDFILE_DIR="$RB_RUN_DIR" \
+		KEA_LOCKFILE_DIR="$RB_RUN_DIR" taskset -c "$BENCH_SERVER_CPU" kea-dhcp4 -c "$config"
+	pid=$RB_SPAWNED_PID
+	if ! rb_wait_for 20 bench_udp67_bound kea-dhcp4; then
+		echo "bench-dhcp4: kea-dhcp4 (pid $pid) not listening after 20 s:" >&2
+		tail -n 20 "$RB_RUN_DIR/kea-dhcp4.out" "$RB_RUN_DIR/kea-dhcp4.log" >&2
+		bench_stop "$pid"
+		return 1
+	fi
+
+	bench_gen kea --rates "$BENCH_RATES_KEA"
+	status=$?
+	bench_stop "$pid"
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+	((status == 0)) || return 1
+	BENCH_RESULT[kea]=$(bench_summary kea)
+}
+
+bench_run_dnsmasq() {
+	local pid status
+
+	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" pass || return 1
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+
+	# --no-ping: no ICMP probe of a new address before the OFFER, which
+	# would delay every OFFER past the generator's grace time.
+	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/dnsmasq.out" taskset -c "$BENCH_SERVER_CPU" \
+		dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 \
+		--user=root --group=root --pid-file="$RB_RUN_DIR/dnsmasq.pid" \
+		--log-facility="$RB_RUN_DIR/dnsmasq.log" --interface="$BENCH_SRV_IF" \
+		--dhcp-range=10.200.1.0,10.203.255.254,255.252.0.0,1h \
+		--dhcp-lease-max=262144 --dhcp-leasefile="$RB_RUN_DIR/dnsmasq.leases" \
+		--dhcp-authoritative --no-ping --quiet-dhcp
+	pid=$RB_SPAWNED_PID
+	if ! rb_wait_for 20 bench_udp67_bound dnsmasq; then
+		echo "bench-dhcp4: dnsmasq (pid $pid) not listening after 20 s:" >&2
+		tail -n 20 "$RB_RUN_DIR/dnsmasq.out" "$RB_RUN_DIR/dnsmasq.log" >&2
+		bench_stop "$pid"
+		return 1
+	fi
+
+	bench_gen dnsmasq --rates "$BENCH_RATES_DNSMASQ"
+	status=$?
+	bench_stop "$pid"
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+	((status == 0)) || return 1
+	BENCH_RESULT[dnsmasq]=$(bench_summary dnsmasq)
+}
+
+# perfdhcp (Kea 2.2) without -r sends as fast as it can.  It uses sockets,
+# so the client veth gets the pass program: without an XDP program there,
+# the frames that rackboot sends with XDP_TX would not arrive.
+bench_run_perfdhcp() {
+	local out="$RB_RUN_DIR/perfdhcp.out" status
+
+	bench_rackboot_start || return 1
+	bench_xdp_attach "$BENCH_NS_CLI" "$BENCH_CLI_IF" pass || return 1
+	bench_pin_napi "$BENCH_NS_CLI" "$BENCH_CLI_IF" "$BENCH_GEN_CPU"
+
+	ip netns exec "$BENCH_NS_CLI" timeout --kill-after=5 $((BENCH_PERFDHCP_SECONDS + 20)) \
+		taskset -c "$BENCH_GEN_CPU" perfdhcp -4 -l "$BENCH_CLI_IF" \
+		-R "$BENCH_PERFDHCP_CLIENTS" -p "$BENCH_PERFDHCP_SECONDS" >"$out" 2>&1
+	status=$?
+	bench_rackboot_stop
+	bench_xdp_detach "$BENCH_NS_CLI" "$BENCH_CLI_IF"
+	bench_print_counters "$RB_RUN_DIR/rackboot-$BENCH_RACKBOOT_RUNS.stats.json" perfdhcp
+
+	# perfdhcp exits 3 when it saw drops; the figures decide.
+	if ! grep -q '^Rate:' "$out"; then
+		echo "bench-dhcp4: perfdhcp (exit $status) printed no rate:" >&2
+		tail -n 20 "$out" >&2
+		return 1
+	fi
+	BENCH_RESULT[perfdhcp]=$(awk '/^Rate:/ { printf "%.0f", $2; exit }' "$out")
+	BENCH_RESULT[perfdhcp_drop_pct]=$(awk '/^drops ratio:/ { v = $3 + 0; if (v > m) m = v } END { printf "%.3f", m }' "$out")
+	sed -n '/Rate:/p; /drops ratio/p; /sent packets/p; /received packets/p' "$out" | sed 's/^/  perfdhcp: /'
+}
