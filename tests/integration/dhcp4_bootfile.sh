@@ -57,57 +57,34 @@ setup() {
 		rb_topo_add_device "$index" "$(mac_of "$index")" ||
 			tap_bail "creating the namespace of device $index failed"
 	done
-	rb_on_cleanup 'save_daemon_log'
-}
-
-save_daemon_log() {
-	if ((TAP_FAILED > 0)) && [[ -f "$RB_RUN_DIR/rackbootd.log" ]]; then
-		tap_diag "last lines of the rackbootd log:"
-		tap_diag "$(tail -n 40 "$RB_RUN_DIR/rackbootd.log")"
-	fi
-}
-
-check_lease() {
-	tap_is "$(rb_lease_var "$1" "$2")" "$3" "$1 lease: $2"
-}
-
-# wait_lease NAME PID: wait up to 30 s for the lease dump, then stop PID.
-wait_lease() {
-	local name=$1 pid=$2
-
-	if ! tap_check "$name: lease within 30 s" rb_wait_for 30 rb_lease_ready "$name"; then
-		tap_diag "$(cat "$RB_RUN_DIR/$name.log")"
-		rb_stop_pid "$pid"
-		return 1
-	fi
-	rb_stop_pid "$pid"
+	rb_on_cleanup 'rb_daemon_log_on_failure'
 }
 
 test_dhclient_long_name() {
 	local name=dev1-dhclient
 
 	rb_dhclient_start "$(rb_dev_netns 1)" "$name"
-	wait_lease "$name" "$RB_SPAWNED_PID" || return
-	check_lease "$name" new_ip_address "$(ip_of 1)"
-	check_lease "$name" new_bootfile_name "$LONG_NAME"
-	check_lease "$name" new_filename ""
-	check_lease "$name" new_domain_name "$DOMAIN"
-	check_lease "$name" new_tftp_server_name "$TFTP_NAME"
-	check_lease "$name" new_host_name "$(rb_cfg '.inventory.device[0].hostname' "$CONFIG")"
-	check_lease "$name" new_subnet_mask 255.255.255.0
+	rb_wait_lease "$name" "$RB_SPAWNED_PID" || return
+	rb_check_lease "$name" new_ip_address "$(ip_of 1)"
+	rb_check_lease "$name" new_bootfile_name "$LONG_NAME"
+	rb_check_lease "$name" new_filename ""
+	rb_check_lease "$name" new_domain_name "$DOMAIN"
+	rb_check_lease "$name" new_tftp_server_name "$TFTP_NAME"
+	rb_check_lease "$name" new_host_name "$(rb_cfg '.inventory.device[0].hostname' "$CONFIG")"
+	rb_check_lease "$name" new_subnet_mask 255.255.255.0
 }
 
 test_udhcpc_long_name() {
 	local name=dev3-udhcpc
 
 	rb_udhcpc_start "$(rb_dev_netns 3)" "$name"
-	wait_lease "$name" "$RB_SPAWNED_PID" || return
-	check_lease "$name" ip "$(ip_of 3)"
-	check_lease "$name" bootfile "$LONG_NAME"
-	check_lease "$name" boot_file ""
-	check_lease "$name" domain "$DOMAIN"
-	check_lease "$name" tftp "$TFTP_NAME"
-	check_lease "$name" hostname "$(rb_cfg '.inventory.device[2].hostname' "$CONFIG")"
+	rb_wait_lease "$name" "$RB_SPAWNED_PID" || return
+	rb_check_lease "$name" ip "$(ip_of 3)"
+	rb_check_lease "$name" bootfile "$LONG_NAME"
+	rb_check_lease "$name" boot_file ""
+	rb_check_lease "$name" domain "$DOMAIN"
+	rb_check_lease "$name" tftp "$TFTP_NAME"
+	rb_check_lease "$name" hostname "$(rb_cfg '.inventory.device[2].hostname' "$CONFIG")"
 }
 
 # The two clients above got every reply from userspace.
@@ -142,8 +119,8 @@ test_init_reboot_nak() {
 	EOF
 
 	rb_dhclient_start "$(rb_dev_netns "$NAK_INDEX")" "$name"
-	wait_lease "$name" "$RB_SPAWNED_PID" || return
-	check_lease "$name" new_ip_address "$(ip_of "$NAK_INDEX")"
+	rb_wait_lease "$name" "$RB_SPAWNED_PID" || return
+	rb_check_lease "$name" new_ip_address "$(ip_of "$NAK_INDEX")"
 	tap_ge "$(($(rb_stat "$PIN" xdp tx_nak) - nak0))" 1 "stats: XDP tx_nak grew"
 	tap_file_contains "$RB_RUN_DIR/$name.log" "DHCPNAK" "$name: dhclient saw the NAK"
 }

@@ -82,7 +82,7 @@ setup() {
 		tap_bail "creating the namespace of the unknown device failed"
 
 	write_boot_files
-	rb_on_cleanup 'save_daemon_log'
+	rb_on_cleanup 'rb_daemon_log_on_failure'
 }
 
 # Boot files of random content, large enough for many TFTP blocks.
@@ -95,61 +95,48 @@ write_boot_files() {
 	done
 }
 
-# On failure, the daemon log is the first thing to read.
-save_daemon_log() {
-	if ((TAP_FAILED > 0)) && [[ -f "$RB_RUN_DIR/rackbootd.log" ]]; then
-		tap_diag "last lines of the rackbootd log:"
-		tap_diag "$(tail -n 40 "$RB_RUN_DIR/rackbootd.log")"
-	fi
-}
-
-# check_lease NAME VARIABLE EXPECTED
-check_lease() {
-	tap_is "$(rb_lease_var "$1" "$2")" "$3" "$1 lease: $2"
-}
-
 check_dhclient_lease() {
 	local name=$1 index=$2 bootfile=$3 lease
 
 	lease=$(subnet lease-time)
-	check_lease "$name" new_ip_address "$(rb_cfg ".inventory.device[$((index - 1))].\"ipv4-address\"" "$CONFIG")"
-	check_lease "$name" new_subnet_mask 255.255.255.0
-	check_lease "$name" new_routers "$(subnet routers)"
-	check_lease "$name" new_domain_name_servers "$(subnet dns-servers)"
-	check_lease "$name" new_time_offset "$(subnet time-offset)"
-	check_lease "$name" new_time_servers "$(subnet time-servers)"
-	check_lease "$name" new_log_servers "$(subnet log-servers)"
-	check_lease "$name" new_dhcp_lease_time "$lease"
-	check_lease "$name" new_dhcp_renewal_time "$((lease / 2))"
-	check_lease "$name" new_dhcp_rebinding_time "$((lease * 7 / 8))"
-	check_lease "$name" new_dhcp_server_identifier "$(subnet server-address)"
-	check_lease "$name" new_host_name "$(rb_cfg ".inventory.device[$((index - 1))].hostname" "$CONFIG")"
-	check_lease "$name" new_domain_name "$(subnet domain-name)"
-	check_lease "$name" new_tftp_server_name "$(subnet tftp-server-name)"
-	check_lease "$name" new_next_server "$(subnet server-address)"
-	check_lease "$name" new_filename "$bootfile"
+	rb_check_lease "$name" new_ip_address "$(rb_cfg ".inventory.device[$((index - 1))].\"ipv4-address\"" "$CONFIG")"
+	rb_check_lease "$name" new_subnet_mask 255.255.255.0
+	rb_check_lease "$name" new_routers "$(subnet routers)"
+	rb_check_lease "$name" new_domain_name_servers "$(subnet dns-servers)"
+	rb_check_lease "$name" new_time_offset "$(subnet time-offset)"
+	rb_check_lease "$name" new_time_servers "$(subnet time-servers)"
+	rb_check_lease "$name" new_log_servers "$(subnet log-servers)"
+	rb_check_lease "$name" new_dhcp_lease_time "$lease"
+	rb_check_lease "$name" new_dhcp_renewal_time "$((lease / 2))"
+	rb_check_lease "$name" new_dhcp_rebinding_time "$((lease * 7 / 8))"
+	rb_check_lease "$name" new_dhcp_server_identifier "$(subnet server-address)"
+	rb_check_lease "$name" new_host_name "$(rb_cfg ".inventory.device[$((index - 1))].hostname" "$CONFIG")"
+	rb_check_lease "$name" new_domain_name "$(subnet domain-name)"
+	rb_check_lease "$name" new_tftp_server_name "$(subnet tftp-server-name)"
+	rb_check_lease "$name" new_next_server "$(subnet server-address)"
+	rb_check_lease "$name" new_filename "$bootfile"
 }
 
 check_udhcpc_lease() {
 	local name=$1 index=$2 bootfile=$3
 
-	check_lease "$name" ip "$(rb_cfg ".inventory.device[$((index - 1))].\"ipv4-address\"" "$CONFIG")"
-	check_lease "$name" subnet 255.255.255.0
-	check_lease "$name" mask 24
-	check_lease "$name" router "$(subnet routers)"
-	check_lease "$name" dns "$(subnet dns-servers)"
+	rb_check_lease "$name" ip "$(rb_cfg ".inventory.device[$((index - 1))].\"ipv4-address\"" "$CONFIG")"
+	rb_check_lease "$name" subnet 255.255.255.0
+	rb_check_lease "$name" mask 24
+	rb_check_lease "$name" router "$(subnet routers)"
+	rb_check_lease "$name" dns "$(subnet dns-servers)"
 	# busybox 1.35 prints option 2 as unsigned 32-bit, so convert back.
 	tap_is "$(signed32 "$(rb_lease_var "$name" timezone)")" "$(subnet time-offset)" \
 		"$name lease: timezone"
-	check_lease "$name" opt4 "$(hex_ipv4 "$(subnet time-servers)")"
-	check_lease "$name" opt7 "$(hex_ipv4 "$(subnet log-servers)")"
-	check_lease "$name" lease "$(subnet lease-time)"
-	check_lease "$name" serverid "$(subnet server-address)"
-	check_lease "$name" hostname "$(rb_cfg ".inventory.device[$((index - 1))].hostname" "$CONFIG")"
-	check_lease "$name" domain "$(subnet domain-name)"
-	check_lease "$name" tftp "$(subnet tftp-server-name)"
-	check_lease "$name" siaddr "$(subnet server-address)"
-	check_lease "$name" boot_file "$bootfile"
+	rb_check_lease "$name" opt4 "$(hex_ipv4 "$(subnet time-servers)")"
+	rb_check_lease "$name" opt7 "$(hex_ipv4 "$(subnet log-servers)")"
+	rb_check_lease "$name" lease "$(subnet lease-time)"
+	rb_check_lease "$name" serverid "$(subnet server-address)"
+	rb_check_lease "$name" hostname "$(rb_cfg ".inventory.device[$((index - 1))].hostname" "$CONFIG")"
+	rb_check_lease "$name" domain "$(subnet domain-name)"
+	rb_check_lease "$name" tftp "$(subnet tftp-server-name)"
+	rb_check_lease "$name" siaddr "$(subnet server-address)"
+	rb_check_lease "$name" boot_file "$bootfile"
 }
 
 # run_client INDEX CLIENT ARCH USER_CLASS BOOTFILE: one lease, checked
@@ -171,12 +158,7 @@ run_client() {
 	fi
 	pid=$RB_SPAWNED_PID
 
-	if ! tap_check "$name: lease within 30 s" rb_wait_for 30 rb_lease_ready "$name"; then
-		tap_diag "$(cat "$RB_RUN_DIR/$name.log")"
-		rb_stop_pid "$pid"
-		return 1
-	fi
-	rb_stop_pid "$pid"
+	rb_wait_lease "$name" "$pid" || return 1
 
 	if [[ "$client" == dhclient ]]; then
 		check_dhclient_lease "$name" "$index" "$bootfile"

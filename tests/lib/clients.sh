@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Real DHCP and TFTP clients run inside a device namespace.
-# Requires tests/lib/cleanup.sh (rb_spawn) and RB_RUN_DIR (rb_run_dir).
+# Requires tests/lib/tap.sh, tests/lib/cleanup.sh (rb_spawn, rb_wait_for,
+# rb_stop_pid) and RB_RUN_DIR (rb_run_dir).
 
 RB_LIB_DIR="${RB_LIB_DIR:-tests/lib}"
 
@@ -69,6 +70,26 @@ rb_lease_var() {
 
 rb_lease_ready() {
 	[[ -s "$RB_RUN_DIR/$1.env" ]]
+}
+
+# rb_check_lease NAME VARIABLE EXPECTED: a TAP check of one variable of a
+# client's lease dump.
+rb_check_lease() {
+	tap_is "$(rb_lease_var "$1" "$2")" "$3" "$1 lease: $2"
+}
+
+# rb_wait_lease NAME PID: wait up to 30 s for client NAME's lease dump,
+# then stop PID.  Without a lease, the check fails, the client's log is
+# printed and the status is 1.
+rb_wait_lease() {
+	local name=$1 pid=$2
+
+	if ! tap_check "$name: lease within 30 s" rb_wait_for 30 rb_lease_ready "$name"; then
+		tap_diag "$(cat "$RB_RUN_DIR/$name.log")"
+		rb_stop_pid "$pid"
+		return 1
+	fi
+	rb_stop_pid "$pid"
 }
 
 # rb_tftp_argv TOOL SERVER FILE OUT: set RB_TFTP_ARGV to the command that

@@ -163,3 +163,13 @@ rb_device_phase_is() {
 	done
 	return 1
 }
+
+# rb_daemon_log_on_failure: when a TAP check has failed, print the last
+# 40 lines of this run's rackbootd log as diagnostics.  Meant for
+# rb_on_cleanup, because the log is the first thing to read on failure.
+rb_daemon_log_on_failure() {
+	if ((TAP_FAILED > 0)) && [[ -f "$RB_RUN_DIR/rackbootd.log" ]]; then
+		tap_diag "last lines of the rackbootd log:"
+		tap_diag "$(tail -n 40 "$RB_RUN_DIR/rackbootd.log")"
+	fi
+}

@@ -34,39 +34,29 @@
 #include "dhcp4/template.h"
 #include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
+#include "lib/dhcp4_server_fixture.h"
+#include "lib/store_fixture.h"
 #include "rackboot/dhcp4_wire.h"
 #include "store/store.h"
 #include "xdp/device_state.h"
 
 #define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
-#define LO_IFINDEX	1
+
 #define POOL_SIZE	4
 #define NS_PER_S	1000000000ull
 
 /* The pool holds 10.213.0.200 to 10.213.0.203 on lo, with leases of 600 s. */
-static const char *const config_json =
-	"{\"rackboot:rackboot\": {"
-	"\"interfaces\": {\"interface\": [{\"name\": \"lo\"}]}, "
-	"\"boot-profiles\": {\"profile\": [{\"name\": \"linux\", "
-	"\"default-boot-file\": \"pxelinux.0\"}]}, "
-	"\"dhcpv4\": {\"subnet\": [{\"name\": \"lab\", \"prefix\": \"10.213.0.0/24\", "
-	"\"interface\": \"lo\", \"server-address\": \"10.213.0.1\", \"lease-time\": 600, "
-	"\"pool\": {\"profile\": \"linux\", \"range\": [{\"start\": \"10.213.0.200\", "
-	"\"end\": \"10.213.0.203\"}]}}]}}}";
+#define POOL_END	"10.213.0.203"
+#define LEASE_TIME_S	600
 
 static const uint8_t mac1[6] = { 0x02, 0x00, 0x5e, 0x30, 0x00, 0x01 };
 static const uint8_t mac2[6] = { 0x02, 0x00, 0x5e, 0x30, 0x00, 0x02 };
 
 struct fixture {
-	struct io_uring ring;
-	struct rb_config *cfg;
-	struct rb_dhcp4_server *srv;
-	struct rb_dhcp4_server *old[4];	/* replaced servers, freed after the ring */
-	size_t n_old;
+	struct test_dhcp4_fixture base;
 	struct rb_store *store;
 	char dir[64];
-	uint64_t counters[RB_UC_COUNT];
-	int devices_fd, templates_fd, ifaces_fd, queues_fd;
+	int queues_fd;
 };
 
 static int queues_create(void)
@@ -85,60 +75,34 @@ static int queues_create(void)
 	return fd;
 }
 
-static void maps_fill(struct fixture *f)
-{
-	struct rb_iface lo = { .mtu = 1500, .enabled = 1, .pool_id = 1 };
-	struct rb_dhcp4_templates t;
-	__u32 ifindex = LO_IFINDEX;
-
-	assert_int_equal(rb_dhcp4_templates_build(f->cfg, &t), 0);
-	for (__u32 id = 0; id < t.count; id++)
-		assert_int_equal(bpf_map_update_elem(f->templates_fd, &id, &t.items[id], BPF_ANY), 0);
-	lo.pool_template = t.pool_template[0];
-	rb_dhcp4_templates_free(&t);
-	assert_int_equal(bpf_map_update_elem(f->ifaces_fd, &ifindex, &lo, BPF_ANY), 0);
-}
-
 /* A server on the fixture's maps and store, started: the queue is drained and filled. */
 static void server_start(struct fixture *f)
 {
-	struct rb_dhcp4_server_config cfg = {
-		.devices_fd = f->devices_fd, .templates_fd = f->templates_fd,
-		.ifaces_fd = f->ifaces_fd, .counters = f->counters, .config = f->cfg,
-	};
 	struct rb_dhcp4_lender lender;
 
-	if (f->srv) {
-		assert_true(f->n_old < 4);
-		f->old[f->n_old++] = f->srv;
-		rb_dhcp4_server_stop(f->srv);
+	if (f->base.srv) {
+		rb_dhcp4_server_stop(f->base.srv);
+		test_dhcp4_fixture_retire_server(&f->base);
 	}
 	rb_dhcp4_lender_of_store(f->store, &lender);
-	assert_int_equal(rb_dhcp4_server_new(&f->ring, &cfg, &f->srv), 0);
-	rb_dhcp4_server_set_lending(f->srv, f->queues_fd, &lender);
-	assert_int_equal(rb_dhcp4_server_start(f->srv), 0);
+	f->base.srv = test_dhcp4_fixture_server_new(&f->base);
+	rb_dhcp4_server_set_lending(f->base.srv, f->queues_fd, &lender);
+	assert_int_equal(rb_dhcp4_server_start(f->base.srv), 0);
 }
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct rb_cfg_errors errs = { 0 };
 
 	assert_non_null(f);
-	if (test_dhcp4_maps_create(&f->devices_fd, &f->templates_fd, &f->ifaces_fd)) {
-		fprintf(stderr, "# needs CAP_BPF: %s\n", strerror(errno));
+	/* Pool id 1: lo lends from the first queue of rb_pool_queues. */
+	if (test_dhcp4_fixture_setup(&f->base, POOL_END, LEASE_TIME_S, 1)) {
 		free(f);
 		return -1;
 	}
 	f->queues_fd = queues_create();
 	assert_true(f->queues_fd >= 0);
-	strcpy(f->dir, "/tmp/rb-pool-lend.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	assert_int_equal(rb_store_open(f->dir, false, &f->store), 0);
-	assert_int_equal(rb_config_load_string(config_json, &f->cfg, &errs), 0);
-	rb_cfg_errors_free(&errs);
-	maps_fill(f);
-	assert_int_equal(io_uring_queue_init(32, &f->ring, 0), 0);
+	test_store_create(f->dir, sizeof(f->dir), "rb-pool-lend", &f->store);
 	server_start(f);
 	*state = f;
 	return 0;
@@ -147,20 +111,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	io_uring_queue_exit(&f->ring);
-	rb_dhcp4_server_free(f->srv);
-	for (size_t i = 0; i < f->n_old; i++)
-		rb_dhcp4_server_free(f->old[i]);
-	rb_store_close(f->store);
-	rb_config_free(f->cfg);
-	close(f->devices_fd);
-	close(f->templates_fd);
-	close(f->ifaces_fd);
+	test_dhcp4_fixture_teardown(&f->base);
 	close(f->queues_fd);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	test_store_remove(f->dir, f->store);
 	free(f);
 	return 0;
 }
@@ -225,7 +179,7 @@ static uint32_t xdp_bind(struct fixture *f, const uint8_t mac[6])
 	assert_int_equal(bpf_map_lookup_and_delete_elem(fd, NULL, &addr), 0);
 	close(fd);
 	rec.ipv4 = addr;
-	assert_int_equal(bpf_map_update_elem(f->devices_fd, &key, &rec, BPF_NOEXIST), 0);
+	assert_int_equal(bpf_map_update_elem(f->base.devices_fd, &key, &rec, BPF_NOEXIST), 0);
 	return addr;
 }
 
@@ -235,7 +189,7 @@ static void bound(struct fixture *f, const uint8_t mac[6], uint32_t addr)
 
 	memcpy(ev.mac, mac, 6);
 	assert_int_equal(rb_store_begin(f->store), 0);
-	rb_dhcp4_server_pool_bound(f->srv, &ev);
+	rb_dhcp4_server_pool_bound(f->base.srv, &ev);
 	assert_int_equal(rb_store_commit(f->store), 0);
 }
 
@@ -250,17 +204,7 @@ static void lease(struct fixture *f, const uint8_t mac[6], uint32_t addr)
 
 static bool marked_lent(struct fixture *f, uint32_t addr)
 {
-	return rb_dhcp4_pool_marked(&f->srv->pool, addr, RB_DHCP4_POOL_LENT);
-}
-
-static void handle(struct fixture *f, const struct test_dhcp4_req *r)
-{
-	_Alignas(8) uint8_t buf[2 + 2048];
-	uint8_t *frame = buf + 2;
-	size_t len = test_dhcp4_frame(r, frame, sizeof(buf) - 2);
-
-	assert_true(len > TEST_DHCP4_OFF);
-	rb_dhcp4_server_handle(f->srv, LO_IFINDEX, frame + TEST_DHCP4_OFF, len - TEST_DHCP4_OFF);
+	return rb_dhcp4_pool_marked(&f->base.srv->pool, addr, RB_DHCP4_POOL_LENT);
 }
 
 static void start_lends_whole_pool(void **state)
@@ -277,10 +221,10 @@ static void start_lends_whole_pool(void **state)
 
 	/* Every address is in the queue, so the slow path takes the oldest one from it. */
 	memcpy(discover.mac, mac1, 6);
-	handle(f, &discover);
-	assert_int_equal(rb_device_get(f->devices_fd, mac1, &rec), 0);
+	test_dhcp4_fixture_handle(&f->base, &discover);
+	assert_int_equal(rb_device_get(f->base.devices_fd, mac1, &rec), 0);
 	assert_int_equal(rec.ipv4, test_ip4("10.213.0.200"));
-	assert_int_equal(f->counters[RB_UC_TX_OFFER], 1);
+	assert_int_equal(f->base.counters[RB_UC_TX_OFFER], 1);
 	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
 	assert_false(in_list(queued, POOL_SIZE - 1, rec.ipv4));
 
@@ -307,7 +251,7 @@ static void lease_ends_loan(void **state)
 	assert_int_equal(rb_store_get_lease_by_addr(f->store, addr, &found), 0);
 
 	/* Nothing free to refill with: the bound address stays out of the queue. */
-	rb_dhcp4_server_pool_refill(f->srv, rb_boottime_ns());
+	rb_dhcp4_server_pool_refill(f->base.srv, rb_boottime_ns());
 	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
 	assert_false(in_list(queued, POOL_SIZE - 1, addr));
 }
@@ -324,7 +268,7 @@ static void bound_unleased_held_back(void **state)
 
 	addr = xdp_bind(f, mac1);
 	bound(f, mac1, addr);
-	assert_int_equal(bpf_map_delete_elem(f->devices_fd, &key), 0);
+	assert_int_equal(bpf_map_delete_elem(f->base.devices_fd, &key), 0);
 
 	server_start(f);
 	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
@@ -343,10 +287,10 @@ static void release_refills_queue(void **state)
 	memcpy(release.mac, mac1, 6);
 	release.ciaddr = addr;
 	release.ip_src = addr;
-	handle(f, &release);
-	assert_int_not_equal(rb_device_get(f->devices_fd, mac1, &(struct rb_device){ 0 }), 0);
+	test_dhcp4_fixture_handle(&f->base, &release);
+	assert_int_not_equal(rb_device_get(f->base.devices_fd, mac1, &(struct rb_device){ 0 }), 0);
 
-	rb_dhcp4_server_pool_refill(f->srv, rb_boottime_ns());
+	rb_dhcp4_server_pool_refill(f->base.srv, rb_boottime_ns());
 	assert_int_equal(queue_list(f, queued), POOL_SIZE);
 	assert_true(in_list(queued, POOL_SIZE, addr));
 	assert_int_equal(store_lent(f), POOL_SIZE);
@@ -360,7 +304,7 @@ static void expiry_walk_finds_lost_bind(void **state)
 
 	addr = xdp_bind(f, mac2);
 	assert_true(marked_lent(f, addr));
-	rb_dhcp4_server_pool_expire(f->srv, rb_boottime_ns());
+	rb_dhcp4_server_pool_expire(f->base.srv, rb_boottime_ns());
 	assert_false(marked_lent(f, addr));
 	assert_int_equal(store_lent(f), POOL_SIZE);
 }
@@ -404,10 +348,10 @@ static void unclean_start_holds_back(void **state)
 	assert_int_equal(store_lent(f), POOL_SIZE);
 
 	now = rb_boottime_ns();
-	rb_dhcp4_server_pool_refill(f->srv, now + (600 + RB_DHCP4_EXPIRE_GRACE_S - 5) * NS_PER_S);
+	rb_dhcp4_server_pool_refill(f->base.srv, now + (LEASE_TIME_S + RB_DHCP4_EXPIRE_GRACE_S - 5) * NS_PER_S);
 	assert_int_equal(queue_list(f, queued), POOL_SIZE - 1);
 
-	rb_dhcp4_server_pool_refill(f->srv, now + (600 + RB_DHCP4_EXPIRE_GRACE_S + 5) * NS_PER_S);
+	rb_dhcp4_server_pool_refill(f->base.srv, now + (LEASE_TIME_S + RB_DHCP4_EXPIRE_GRACE_S + 5) * NS_PER_S);
 	assert_int_equal(queue_list(f, queued), POOL_SIZE);
 	assert_true(in_list(queued, POOL_SIZE, addr));
 	assert_int_equal(store_lent(f), POOL_SIZE);

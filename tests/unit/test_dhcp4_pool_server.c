@@ -29,80 +29,39 @@
 #include "dhcp4/template.h"
 #include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
+#include "lib/dhcp4_server_fixture.h"
 #include "rackboot/dhcp4_wire.h"
 #include "xdp/device_state.h"
 
 #define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
-#define LO_IFINDEX 1
 
 /* The pool holds 10.213.0.200 and 10.213.0.201; the subnet is served on lo. */
-static const char *const config_json =
-	"{\"rackboot:rackboot\": {"
-	"\"interfaces\": {\"interface\": [{\"name\": \"lo\"}]}, "
-	"\"boot-profiles\": {\"profile\": [{\"name\": \"linux\", "
-	"\"default-boot-file\": \"pxelinux.0\"}]}, "
-	"\"dhcpv4\": {\"subnet\": [{\"name\": \"lab\", \"prefix\": \"10.213.0.0/24\", "
-	"\"interface\": \"lo\", \"server-address\": \"10.213.0.1\", "
-	"\"pool\": {\"profile\": \"linux\", \"range\": [{\"start\": \"10.213.0.200\", "
-	"\"end\": \"10.213.0.201\"}]}}]}}}";
+#define POOL_END	"10.213.0.201"
 
 static const uint8_t mac1[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x01 };
 static const uint8_t mac2[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x02 };
 static const uint8_t mac3[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x03 };
 static const uint8_t mac4[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x04 };
 
-struct fixture {
-	struct io_uring ring;
-	struct rb_config *cfg;
-	struct rb_dhcp4_server *srv;
-	struct rb_dhcp4_server *replaced;	/* freed after the ring, whose SQEs point into it */
-	uint64_t counters[RB_UC_COUNT];
-	int devices_fd, templates_fd, ifaces_fd;
-};
-
-static void maps_fill(struct fixture *f)
-{
-	struct rb_iface lo = { .mtu = 1500, .enabled = 1 };
-	struct rb_dhcp4_templates t;
-	__u32 ifindex = LO_IFINDEX;
-
-	assert_int_equal(rb_dhcp4_templates_build(f->cfg, &t), 0);
-	for (__u32 id = 0; id < t.count; id++)
-		assert_int_equal(bpf_map_update_elem(f->templates_fd, &id, &t.items[id], BPF_ANY), 0);
-	rb_dhcp4_templates_free(&t);
-	assert_int_equal(bpf_map_update_elem(f->ifaces_fd, &ifindex, &lo, BPF_ANY), 0);
-}
-
 /* A server on the fixture's maps, started so that its pool is rebuilt. */
-static struct rb_dhcp4_server *server_start(struct fixture *f)
+static struct rb_dhcp4_server *server_start(struct test_dhcp4_fixture *f)
 {
-	struct rb_dhcp4_server_config cfg = {
-		.devices_fd = f->devices_fd, .templates_fd = f->templates_fd,
-		.ifaces_fd = f->ifaces_fd, .counters = f->counters, .config = f->cfg,
-	};
-	struct rb_dhcp4_server *srv = NULL;
+	struct rb_dhcp4_server *srv = test_dhcp4_fixture_server_new(f);
 
-	/* Port 0: any free port, so the test never meets a real DHCP server. */
-	assert_int_equal(rb_dhcp4_server_new(&f->ring, &cfg, &srv), 0);
 	assert_int_equal(rb_dhcp4_server_start(srv), 0);
 	return srv;
 }
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct rb_cfg_errors errs = { 0 };
+	struct test_dhcp4_fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	if (test_dhcp4_maps_create(&f->devices_fd, &f->templates_fd, &f->ifaces_fd)) {
-		fprintf(stderr, "# needs CAP_BPF: %s\n", strerror(errno));
+	/* No lease time: the subnet keeps the YANG default. */
+	if (test_dhcp4_fixture_setup(f, POOL_END, 0, 0)) {
 		free(f);
 		return -1;
 	}
-	assert_int_equal(rb_config_load_string(config_json, &f->cfg, &errs), 0);
-	rb_cfg_errors_free(&errs);
-	maps_fill(f);
-	assert_int_equal(io_uring_queue_init(32, &f->ring, 0), 0);
 	f->srv = server_start(f);
 	*state = f;
 	return 0;
@@ -110,41 +69,24 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 
-	io_uring_queue_exit(&f->ring);
-	rb_dhcp4_server_free(f->srv);
-	rb_dhcp4_server_free(f->replaced);
-	rb_config_free(f->cfg);
-	close(f->devices_fd);
-	close(f->templates_fd);
-	close(f->ifaces_fd);
+	test_dhcp4_fixture_teardown(f);
 	free(f);
 	return 0;
 }
 
-/* Hand the DHCP message of a request frame to the server, as from lo. */
-static void handle(struct fixture *f, const struct test_dhcp4_req *r)
-{
-	_Alignas(8) uint8_t buf[2 + 2048];
-	uint8_t *frame = buf + 2;
-	size_t len = test_dhcp4_frame(r, frame, sizeof(buf) - 2);
-
-	assert_true(len > TEST_DHCP4_OFF);
-	rb_dhcp4_server_handle(f->srv, LO_IFINDEX, frame + TEST_DHCP4_OFF, len - TEST_DHCP4_OFF);
-}
-
-static void discover(struct fixture *f, const uint8_t mac[6])
+static void discover(struct test_dhcp4_fixture *f, const uint8_t mac[6])
 {
 	struct test_dhcp4_req r = { .xid = 0x1001, .opts = OPTS(53, 1, 1, 255) };
 
 	memcpy(r.mac, mac, 6);
 	r.opts_len = 4;
-	handle(f, &r);
+	test_dhcp4_fixture_handle(f, &r);
 }
 
 /* The address of mac's record, 0 when it has none. */
-static uint32_t record_addr(struct fixture *f, const uint8_t mac[6])
+static uint32_t record_addr(struct test_dhcp4_fixture *f, const uint8_t mac[6])
 {
 	struct rb_device rec;
 
@@ -155,7 +97,7 @@ static uint32_t record_addr(struct fixture *f, const uint8_t mac[6])
 
 static void discover_adds_record(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	struct rb_device rec;
 
 	discover(f, mac1);
@@ -177,7 +119,7 @@ static void discover_adds_record(void **state)
 
 static void exhausted_pool_counted(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 
 	discover(f, mac1);
 	discover(f, mac2);
@@ -189,7 +131,7 @@ static void exhausted_pool_counted(void **state)
 
 static void decline_and_release(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	struct test_dhcp4_req decline = {
 		.xid = 0x1002, .opts = OPTS(53, 1, 4, 50, 4, 10, 213, 0, 200, 255),
 	};
@@ -207,14 +149,14 @@ static void decline_and_release(void **state)
 	discover(f, mac2);
 
 	/* The declined .200 rests in quarantine, so mac1 gets nothing while .201 is held. */
-	handle(f, &decline);
+	test_dhcp4_fixture_handle(f, &decline);
 	assert_int_equal(record_addr(f, mac1), 0);
 	discover(f, mac1);
 	assert_int_equal(record_addr(f, mac1), 0);
 	assert_int_equal(f->counters[RB_UC_IGNORED_UNKNOWN], 1);
 
 	/* The released .201 goes to the next device. */
-	handle(f, &release);
+	test_dhcp4_fixture_handle(f, &release);
 	assert_int_equal(record_addr(f, mac2), 0);
 	discover(f, mac3);
 	assert_int_equal(record_addr(f, mac3), test_ip4("10.213.0.201"));
@@ -223,7 +165,7 @@ static void decline_and_release(void **state)
 /* A RELEASE naming an address other than the record's leaves the record. */
 static void release_other_address_ignored(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	struct test_dhcp4_req release = {
 		.xid = 0x1004, .ciaddr = test_ip4("10.213.0.201"), .opts = OPTS(53, 1, 7, 255),
 	};
@@ -231,7 +173,7 @@ static void release_other_address_ignored(void **state)
 	release.opts_len = 4;
 	memcpy(release.mac, mac1, 6);
 	discover(f, mac1);
-	handle(f, &release);
+	test_dhcp4_fixture_handle(f, &release);
 	assert_int_equal(record_addr(f, mac1), test_ip4("10.213.0.200"));
 	assert_int_equal(f->counters[RB_UC_IGNORED_OTHER], 1);
 }
@@ -239,14 +181,14 @@ static void release_other_address_ignored(void **state)
 /* A new server (a restart) rebuilds its allocator from the records in the map. */
 static void restart_keeps_records(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	struct rb_dhcp4_server *second;
 
 	discover(f, mac2);
 	assert_int_equal(record_addr(f, mac2), test_ip4("10.213.0.200"));
 
 	second = server_start(f);
-	f->replaced = f->srv;
+	test_dhcp4_fixture_retire_server(f);
 	f->srv = second;
 
 	discover(f, mac4);
@@ -258,7 +200,7 @@ static void restart_keeps_records(void **state)
 #define BASE_NS (1000 * NS_PER_S)
 
 /* Rewrite the times of mac's record: lease_ns of the last ACK, offered_ns of the OFFER. */
-static void set_times(struct fixture *f, const uint8_t mac[6], uint64_t lease_ns,
+static void set_times(struct test_dhcp4_fixture *f, const uint8_t mac[6], uint64_t lease_ns,
 		      uint64_t offered_ns)
 {
 	struct rb_device rec;
@@ -271,7 +213,7 @@ static void set_times(struct fixture *f, const uint8_t mac[6], uint64_t lease_ns
 }
 
 /* The lease time of the template of mac's record, in nanoseconds. */
-static uint64_t lease_time_ns(struct fixture *f, const uint8_t mac[6])
+static uint64_t lease_time_ns(struct test_dhcp4_fixture *f, const uint8_t mac[6])
 {
 	struct rb_dhcp4_template tmpl;
 	struct rb_device rec;
@@ -285,7 +227,7 @@ static uint64_t lease_time_ns(struct fixture *f, const uint8_t mac[6])
 /* A lease not renewed within lease time plus grace frees its record and address. */
 static void lease_expires(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	uint64_t end;
 
 	discover(f, mac1);
@@ -309,7 +251,7 @@ static void lease_expires(void **state)
 /* An OFFER without an ACK holds the address for RB_DHCP4_OFFER_HOLD_S only. */
 static void offer_hold_expires(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	uint64_t end = BASE_NS + RB_DHCP4_OFFER_HOLD_S * NS_PER_S;
 
 	discover(f, mac1);
@@ -331,7 +273,7 @@ static void offer_hold_expires(void **state)
 /* Records of the inventory never expire, however old their lease. */
 static void inventory_never_expires(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	struct rb_mac_key key = rb_mac_key_of(mac3);
 	struct rb_device rec = { .ipv4 = test_ip4("10.213.0.10"), .lease_ns = 1,
 				 .client_arch = RB_ARCH_ANY };
@@ -359,7 +301,7 @@ static struct test_dhcp4_req inform_req(const char *ciaddr)
 static void inform_reply_content(void **state)
 {
 	static struct rb_dhcp4_work work;
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	struct test_dhcp4_req r = inform_req("10.213.0.50");
 	_Alignas(8) uint8_t frame[2048], reply[TEST_DHCP4_OFF + RB_DHCP4_MAX_LEN];
 	const struct rb_dhcp4_template *tmpl;
@@ -404,16 +346,16 @@ static void inform_reply_content(void **state)
 /* An INFORM from an unknown MAC in the subnet gets an ACK and adds no record. */
 static void inform_unknown_mac(void **state)
 {
-	struct fixture *f = *state;
+	struct test_dhcp4_fixture *f = *state;
 	struct test_dhcp4_req inside = inform_req("10.213.0.50");
 	struct test_dhcp4_req outside = inform_req("192.0.2.50");
 
-	handle(f, &inside);
+	test_dhcp4_fixture_handle(f, &inside);
 	assert_int_equal(f->counters[RB_UC_TX_ACK], 1);
 	assert_int_equal(f->counters[RB_UC_SEND_FAILED], 0);
 	assert_int_equal(record_addr(f, mac1), 0);
 
-	handle(f, &outside);
+	test_dhcp4_fixture_handle(f, &outside);
 	assert_int_equal(f->counters[RB_UC_TX_ACK], 1);
 	assert_int_equal(f->counters[RB_UC_IGNORED_OTHER], 1);
 }

@@ -26,6 +26,7 @@
 #include "dhcp4/template.h"
 #include "leases/leases.h"
 #include "lib/dhcp4_maps.h"
+#include "lib/store_fixture.h"
 #include "store/store.h"
 #include "xdp/device_state.h"
 
@@ -88,8 +89,6 @@ static int setup(void **state)
 		skip();
 	f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/rb-test-leases.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
 	assert_int_equal(rb_config_load_string(CONFIG_JSON, &f->cfg, &errs), 0);
 	rb_cfg_errors_free(&errs);
 
@@ -100,7 +99,7 @@ static int setup(void **state)
 	assert_true(f->maps.events >= 0);
 	fill_templates(f);
 
-	assert_int_equal(rb_store_open(f->dir, false, &f->st), 0);
+	test_store_create(f->dir, sizeof(f->dir), "rb-test-leases", &f->st);
 	*state = f;
 	return 0;
 }
@@ -108,19 +107,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 
 	rb_leases_free(f->l);
-	rb_store_close(f->st);
+	test_store_remove(f->dir, f->st);
 	close(f->maps.devices);
 	close(f->maps.templates);
 	close(f->maps.events);
 	rb_config_free(f->cfg);
-	snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/lock.mdb", f->dir);
-	unlink(path);
-	rmdir(f->dir);
 	free(f);
 	return 0;
 }
@@ -188,16 +181,28 @@ static void test_reconcile_replaces_older(void **state)
 	assert_true(out.start >= now - 1);
 }
 
+/*
+ * Put a store lease of MAC_A on addr from start_s to end_s seconds after
+ * now, start the journal and read MAC_A's record into rec.  Returns what
+ * rb_device_get() returns: 0 when the start restored the lease, -ENOENT
+ * when it did not.
+ */
+static int restore_lease(struct fixture *f, const char *addr, int64_t start_s, int64_t end_s,
+			 struct rb_device *rec)
+{
+	int64_t now = realtime_now();
+
+	put_store_lease(f, MAC_A, addr, now + start_s, now + end_s);
+	start_journal(f);
+	return rb_device_get(f->maps.devices, MAC_A, rec);
+}
+
 static void test_restore_pool_device(void **state)
 {
 	struct fixture *f = *state;
-	int64_t now = realtime_now();
 	struct rb_device rec;
 
-	put_store_lease(f, MAC_A, "10.213.0.120", now - 60, now + 540);
-	start_journal(f);
-
-	assert_int_equal(rb_device_get(f->maps.devices, MAC_A, &rec), 0);
+	assert_int_equal(restore_lease(f, "10.213.0.120", -60, 540, &rec), 0);
 	assert_int_equal(rec.ipv4, test_ip4("10.213.0.120"));
 	assert_int_equal(rec.template_id, f->pool_template);
 	assert_int_equal(rec.phase, RB_PHASE_LEASED);
@@ -206,27 +211,17 @@ static void test_restore_pool_device(void **state)
 
 static void test_restore_skips_expired(void **state)
 {
-	struct fixture *f = *state;
-	int64_t now = realtime_now();
 	struct rb_device rec;
 
-	put_store_lease(f, MAC_A, "10.213.0.120", now - 4000, now - 3400);
-	start_journal(f);
-
-	assert_int_equal(rb_device_get(f->maps.devices, MAC_A, &rec), -ENOENT);
+	assert_int_equal(restore_lease(*state, "10.213.0.120", -4000, -3400, &rec), -ENOENT);
 }
 
 static void test_restore_skips_non_pool(void **state)
 {
-	struct fixture *f = *state;
-	int64_t now = realtime_now();
 	struct rb_device rec;
 
 	/* 10.213.0.50 is in the subnet but in no pool range. */
-	put_store_lease(f, MAC_A, "10.213.0.50", now - 60, now + 540);
-	start_journal(f);
-
-	assert_int_equal(rb_device_get(f->maps.devices, MAC_A, &rec), -ENOENT);
+	assert_int_equal(restore_lease(*state, "10.213.0.50", -60, 540, &rec), -ENOENT);
 }
 
 static void test_stale_lease_deleted(void **state)

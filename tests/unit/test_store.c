@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "lib/store_fixture.h"
 #include "store/store.h"
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0x5e, 0, 0, 0x0a };
@@ -59,9 +60,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/rb-test-store.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	assert_int_equal(rb_store_open(f->dir, false, &f->st), 0);
+	test_store_create(f->dir, sizeof(f->dir), "rb-test-store", &f->st);
 	*state = f;
 	return 0;
 }
@@ -69,14 +68,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 
-	rb_store_close(f->st);
-	snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/lock.mdb", f->dir);
-	unlink(path);
-	rmdir(f->dir);
+	test_store_remove(f->dir, f->st);
 	free(f);
 	return 0;
 }
