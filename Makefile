@@ -146,3 +146,13 @@ $(BENCH_BUILD)/rb-dhcp4-gen: bench/dhcp4/gen.c bench/dhcp4/gen_frames.c $(wildca
 .PHONY: bench-dhcp4
 bench-dhcp4: all $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/dhcp4.sh
+
+# make bench-xdp-cost: ns per packet of the DHCPv4 XDP program on each
+# path, under BPF_PROG_TEST_RUN (tests/tools/rb_xdp_cost.c).  Needs root.
+all: $(BUILD)/tests/rb-xdp-cost
+$(BUILD)/tests/rb-xdp-cost: $(BUILD)/tests/tools/rb_xdp_cost.o $(BUILD)/tests/lib/dhcp4_pkt.o $(BUILD)/tests/lib/dhcp4_maps.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+.PHONY: bench-xdp-cost
+bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
+	$(BUILD)/tests/rb-xdp-cost $(XDP_COST_RUNS)

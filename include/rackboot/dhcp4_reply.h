@@ -79,7 +79,7 @@ static inline int rb_dhcp4_decide(const struct rb_dhcp4_request *req,
  * HTTP entries match only HTTPClient requests, which can still fall back
  * to the other entries when the profile has no HTTP boot file.
  */
-RB_DHCP4_FN int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
+RB_DHCP4_INLINE int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
 				       const struct rb_dhcp4_template *tmpl)
 {
 	int i;
@@ -107,7 +107,7 @@ RB_DHCP4_FN int rb_dhcp4_pick_bootfile(const struct rb_dhcp4_work *w,
  * Return the length of the boot file name chosen in w->args.bootfile,
  * 0 when there is none.
  */
-RB_DHCP4_FN int rb_dhcp4_bootfile_len(const struct rb_dhcp4_work *w,
+RB_DHCP4_INLINE int rb_dhcp4_bootfile_len(const struct rb_dhcp4_work *w,
 				      const struct rb_dhcp4_template *tmpl)
 {
 	__s32 idx;
@@ -131,7 +131,11 @@ static inline int rb_dhcp4_bootfile_is_long(const struct rb_dhcp4_work *w,
  * Append the template TLV at offset off - 1 of tmpl->opts at pos if it
  * fits below limit; off is an opt_off[] value, 0 when absent.  Returns
  * the new position, or pos unchanged when absent or too long; too long
- * sets w->args.dropped.
+ * sets w->args.dropped.  The copy goes in 8-byte words, so up to 7 bytes
+ * after the TLV are overwritten: the next option or the zeroing after
+ * the end option in rb_dhcp4_build() replaces them.  Reads past the
+ * source stay inside the struct, because every index is below the
+ * buffer's size less 8 (RB_DHCP4_MAX_LEN plus an option is under 2040).
  */
 RB_DHCP4_FN int rb_dhcp4_put_tmpl_tlv(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
 				      __u32 pos, __u32 limit, __u32 off)
@@ -148,16 +152,16 @@ RB_DHCP4_FN int rb_dhcp4_put_tmpl_tlv(struct rb_dhcp4_work *w, const struct rb_d
 		w->args.dropped = 1;
 		return pos;
 	}
-	for (i = 0; i < 257; i++) {
+	for (i = 0; i < 257; i += 8) {
 		if (i >= len)
 			break;
-		w->out.b[rb_idx(pos + i)] = tmpl->opts[rb_tmpl_idx(off + i)];
+		rb_store64(&w->out.b[rb_idx(pos + i)], rb_load64(&tmpl->opts[rb_tmpl_idx(off + i)]));
 	}
 	return pos + len;
 }
 
 /* Append the TLV of template option 'code' as rb_dhcp4_put_tmpl_tlv() does. */
-RB_DHCP4_FN int rb_dhcp4_put_tmpl_opt(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+RB_DHCP4_INLINE int rb_dhcp4_put_tmpl_opt(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
 				      __u32 pos, __u32 limit, __u32 code)
 {
 	if (!tmpl || code > 255)
@@ -167,9 +171,11 @@ RB_DHCP4_FN int rb_dhcp4_put_tmpl_opt(struct rb_dhcp4_work *w, const struct rb_d
 
 /*
  * Append option 61 or 82 with the payload the client sent, if it fits:
- * RFC 6842 and RFC 3046 ask for both to be echoed unchanged.
+ * RFC 6842 and RFC 3046 ask for both to be echoed unchanged.  Like the
+ * other option writers below, it copies 8-byte words and so overwrites
+ * up to 7 bytes after the option (see rb_dhcp4_put_tmpl_tlv()).
  */
-RB_DHCP4_FN int rb_dhcp4_put_echo(struct rb_dhcp4_work *w, __u32 pos, __u32 limit, __u32 code)
+RB_DHCP4_INLINE int rb_dhcp4_put_echo(struct rb_dhcp4_work *w, __u32 pos, __u32 limit, __u32 code)
 {
 	__u32 off, len, i;
 
@@ -191,10 +197,10 @@ RB_DHCP4_FN int rb_dhcp4_put_echo(struct rb_dhcp4_work *w, __u32 pos, __u32 limi
 
 	w->out.b[rb_idx(pos)] = code;
 	w->out.b[rb_idx(pos + 1)] = len;
-	for (i = 0; i < 255; i++) {
+	for (i = 0; i < 255; i += 8) {
 		if (i >= len)
 			break;
-		w->out.b[rb_idx(pos + 2 + i)] = w->in.b[rb_idx(off + i)];
+		rb_store64(&w->out.b[rb_idx(pos + 2 + i)], rb_load64(&w->in.b[rb_idx(off + i)]));
 	}
 	return pos + 2 + len;
 }
@@ -215,10 +221,10 @@ RB_DHCP4_FN int rb_dhcp4_put_hostname(struct rb_dhcp4_work *w, __u32 pos, __u32 
 	}
 	w->out.b[rb_idx(pos)] = RB_OPT_HOSTNAME;
 	w->out.b[rb_idx(pos + 1)] = len;
-	for (i = 0; i < RB_HOSTNAME_MAX; i++) {
+	for (i = 0; i < RB_HOSTNAME_MAX; i += 8) {
 		if (i >= len)
 			break;
-		w->out.b[rb_idx(pos + 2 + i)] = w->dev.hostname[i];
+		rb_store64(&w->out.b[rb_idx(pos + 2 + i)], rb_load64(&w->dev.hostname[i]));
 	}
 	return pos + 2 + len;
 }
@@ -246,12 +252,39 @@ RB_DHCP4_FN int rb_dhcp4_put_bootfile(struct rb_dhcp4_work *w, const struct rb_d
 	}
 	w->out.b[rb_idx(pos)] = RB_OPT_BOOTFILE;
 	w->out.b[rb_idx(pos + 1)] = len;
-	for (i = 0; i < RB_BOOTFILE_MAX; i++) {
+	for (i = 0; i < RB_BOOTFILE_MAX; i += 8) {
 		if (i >= len)
 			break;
-		w->out.b[rb_idx(pos + 2 + i)] = bf->name[i];
+		rb_store64(&w->out.b[rb_idx(pos + 2 + i)], rb_load64(&bf->name[i]));
 	}
 	return pos + 2 + len;
+}
+
+/*
+ * Append options 51, 58 and 59 from the template, each if it fits.  The
+ * template encoder writes them one after the other, 6 bytes each, and
+ * then the 18 bytes go as one copy.
+ */
+RB_DHCP4_INLINE int rb_dhcp4_put_lease_times(struct rb_dhcp4_work *w,
+					     const struct rb_dhcp4_template *tmpl,
+					     __u32 pos, __u32 limit)
+{
+	__u32 off = tmpl->opt_off[RB_OPT_LEASE_TIME], i;
+
+	if (off != 0 && off + 18 <= RB_TMPL_OPTS_LEN && pos + 18 <= limit &&
+	    tmpl->opt_off[RB_OPT_RENEWAL_TIME] == off + 6 &&
+	    tmpl->opt_off[RB_OPT_REBINDING_TIME] == off + 12 &&
+	    tmpl->opts[rb_tmpl_idx(off)] == 4 && tmpl->opts[rb_tmpl_idx(off + 6)] == 4 &&
+	    tmpl->opts[rb_tmpl_idx(off + 12)] == 4) {
+		/* Three words: the 6 bytes after the block are rewritten later. */
+		for (i = 0; i < 24; i += 8)
+			rb_store64(&w->out.b[rb_idx(pos + i)],
+				   rb_load64(&tmpl->opts[rb_tmpl_idx(off - 1 + i)]));
+		return pos + 18;
+	}
+	pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_LEASE_TIME);
+	pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_RENEWAL_TIME);
+	return rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_REBINDING_TIME);
 }
 
 /* Largest reply the client accepts (RFC 2131 section 2, RFC 2132 9.10). */
@@ -272,7 +305,7 @@ static inline __u32 rb_dhcp4_reply_limit(const struct rb_dhcp4_request *req, __u
 }
 
 /* Write the BOOTP header of the reply (RFC 2131 table 3). */
-RB_DHCP4_FN int rb_dhcp4_put_header(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl)
+RB_DHCP4_INLINE int rb_dhcp4_put_header(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl)
 {
 	struct rb_dhcp4_buf *out;
 	__s32 idx;
@@ -281,9 +314,12 @@ RB_DHCP4_FN int rb_dhcp4_put_header(struct rb_dhcp4_work *w, const struct rb_dhc
 	if (!w || !tmpl)
 		return -1;
 	out = &w->out;
-	/* Zero up to the BOOTP minimum, so that short replies end in pad bytes. */
-	for (i = 0; i < RB_DHCP4_MIN_REPLY; i++)
-		out->b[i] = 0;
+	/*
+	 * Zero up to the BOOTP minimum, so that short replies end in pad
+	 * bytes, in 8-byte words: the last word also zeroes bytes 300 to 303.
+	 */
+	for (i = 0; i < RB_DHCP4_MIN_REPLY; i += 8)
+		rb_store64(&out->b[i], 0);
 
 	out->b[RB_BOOTP_OP] = RB_BOOTREPLY;
 	out->b[RB_BOOTP_HTYPE] = w->req.htype;
@@ -328,7 +364,7 @@ RB_DHCP4_FN int rb_dhcp4_put_header(struct rb_dhcp4_work *w, const struct rb_dhc
  * Append one requested option: from the template, the device or the
  * boot file.  Options placed elsewhere in the reply are skipped.
  */
-RB_DHCP4_FN int rb_dhcp4_put_requested(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+RB_DHCP4_INLINE int rb_dhcp4_put_requested(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
 				       __u32 pos, __u32 limit, __u32 code)
 {
 	switch (code) {
@@ -364,11 +400,78 @@ RB_DHCP4_FN int rb_dhcp4_put_requested(struct rb_dhcp4_work *w, const struct rb_
 }
 
 /*
+ * Check that code may add an option when the template has no TLV at
+ * opt_off[code]: the host name and boot file come from elsewhere, and
+ * option 43 may be the PXE one.
+ */
+static inline int rb_dhcp4_code_has_other_source(__u32 code)
+{
+	return code == RB_OPT_HOSTNAME || code == RB_OPT_VENDOR_SPECIFIC || code == RB_OPT_BOOTFILE;
+}
+
+/*
+ * Append the options of codes first to first + 3 that the server has, for
+ * rb_dhcp4_put_all_options().
+ */
+RB_DHCP4_INLINE int rb_dhcp4_put_code_group(struct rb_dhcp4_work *w,
+					    const struct rb_dhcp4_template *tmpl,
+					    __u32 pos, __u32 limit, __u32 first)
+{
+	const __u16 *off = &tmpl->opt_off[first & 0xfc];
+	__u32 code, i;
+
+	for (i = 0; i < 4; i++) {
+		code = first + i;
+		if (code == RB_OPT_PAD || code == RB_OPT_END)
+			continue;
+		if (off[i] == 0 && !rb_dhcp4_code_has_other_source(code))
+			continue;
+		pos = rb_dhcp4_put_requested(w, tmpl, pos, limit, code);
+	}
+	return pos;
+}
+
+/*
+ * Append every option the server has, in code order, for a client that
+ * sent no option 55.  opt_off[] is read 16 entries (four 8-byte words)
+ * at a time, then four at a time, so that the codes without any source
+ * cost little, and only codes that may add something go through
+ * rb_dhcp4_put_requested().  Codes 12, 43 and 67 have sources besides
+ * opt_off[] and are always looked at.
+ */
+RB_DHCP4_INLINE int rb_dhcp4_put_all_options(struct rb_dhcp4_work *w,
+					 const struct rb_dhcp4_template *tmpl,
+					 __u32 pos, __u32 limit)
+{
+	const __u8 *words;
+	__u32 block, group, code;
+
+	if (!w || !tmpl)
+		return pos;
+	for (block = 0; block < 16; block++) {
+		words = (const __u8 *)&tmpl->opt_off[block * 16];
+		if ((rb_load64(words) | rb_load64(words + 8) | rb_load64(words + 16) |
+		     rb_load64(words + 24)) == 0 &&
+		    block != RB_OPT_HOSTNAME / 16 && block != RB_OPT_VENDOR_SPECIFIC / 16 &&
+		    block != RB_OPT_BOOTFILE / 16)
+			continue;
+		for (group = 0; group < 4; group++) {
+			code = block * 16 + group * 4;
+			if (rb_load64(words + group * 8) == 0 && code != RB_OPT_HOSTNAME / 4 * 4 &&
+			    code != RB_OPT_VENDOR_SPECIFIC / 4 * 4 && code != RB_OPT_BOOTFILE / 4 * 4)
+				continue;
+			pos = rb_dhcp4_put_code_group(w, tmpl, pos, limit, code);
+		}
+	}
+	return pos;
+}
+
+/*
  * Append the options the client requested in option 55, in its order
  * (RFC 2132 section 9.8), or every option the server has when it sent
  * no list.
  */
-RB_DHCP4_FN int rb_dhcp4_put_param_list(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
+RB_DHCP4_INLINE int rb_dhcp4_put_param_list(struct rb_dhcp4_work *w, const struct rb_dhcp4_template *tmpl,
 					__u32 pos, __u32 limit)
 {
 	__u32 i, code;
@@ -376,11 +479,8 @@ RB_DHCP4_FN int rb_dhcp4_put_param_list(struct rb_dhcp4_work *w, const struct rb
 	if (!w || !tmpl)
 		return pos;
 
-	if (w->req.prl_len == 0) {
-		for (code = 1; code < 255; code++)
-			pos = rb_dhcp4_put_requested(w, tmpl, pos, limit, code);
-		return pos;
-	}
+	if (w->req.prl_len == 0)
+		return rb_dhcp4_put_all_options(w, tmpl, pos, limit);
 
 	for (i = 0; i < 255; i++) {
 		if (i >= w->req.prl_len)
@@ -448,9 +548,7 @@ RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_te
 	pos += 6;
 
 	if (w->args.reply_type != RB_DHCPNAK) {
-		pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_LEASE_TIME);
-		pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_RENEWAL_TIME);
-		pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_REBINDING_TIME);
+		pos = rb_dhcp4_put_lease_times(w, tmpl, pos, limit);
 		if (w->req.is_pxeclient)
 			pos = rb_dhcp4_put_tmpl_opt(w, tmpl, pos, limit, RB_OPT_VENDOR_CLASS);
 		else if (w->req.is_httpclient)
@@ -469,15 +567,14 @@ RB_DHCP4_FN int rb_dhcp4_build(struct rb_dhcp4_work *w, const struct rb_dhcp4_te
 	pos++;
 
 	/*
-	 * rb_dhcp4_put_header() zeroed the bytes up to the BOOTP minimum.  The
-	 * three bytes after a longer message are zeroed too, for checksum code
-	 * that sums whole 4-byte words.
+	 * rb_dhcp4_put_header() zeroed the bytes up to the BOOTP minimum, and
+	 * the word copies of rb_dhcp4_put_tmpl_tlv() wrote up to 7 bytes past
+	 * the last option: zero those again.  The bytes after a longer message
+	 * stay zero too, for checksum code that sums whole 4-byte words.
 	 */
+	rb_store64(&out->b[rb_idx(pos)], 0);
 	if (pos < RB_DHCP4_MIN_REPLY)
 		return RB_DHCP4_MIN_REPLY;
-	out->b[rb_idx(pos)] = 0;
-	out->b[rb_idx(pos + 1)] = 0;
-	out->b[rb_idx(pos + 2)] = 0;
 	return pos;
 }
 
