@@ -381,9 +381,13 @@ static __always_inline void emit_event(__u16 type, const struct rb_device *dev,
 		.ns = now,
 		.template_id = dev->template_id,
 	};
+	__u64 wakeup = BPF_RB_NO_WAKEUP;
 
+	/* A wake-up per event would cost this core more than the event. */
+	if (bpf_ringbuf_query(&rb_events, BPF_RB_AVAIL_DATA) >= RB_EVENTS_WAKEUP_BYTES)
+		wakeup = BPF_RB_FORCE_WAKEUP;
 	__builtin_memcpy(ev.mac, key->addr, ETH_ALEN);
-	if (bpf_ringbuf_output(&rb_events, &ev, sizeof(ev), 0))
+	if (bpf_ringbuf_output(&rb_events, &ev, sizeof(ev), wakeup))
 		count(RB_XC_EVENT_LOST);
 }
 

@@ -106,6 +106,7 @@ bench_run_rackboot() {
 	bench_gen rackboot --rates "$BENCH_RATES_RACKBOOT"
 	status=$?
 	bench_rackboot_stop
+	bench_print_counters "$RB_RUN_DIR/rackboot-$BENCH_RACKBOOT_RUNS.stats.json" rackboot
 	((status == 0)) || return 1
 	BENCH_RESULT[rackboot]=$(bench_summary rackboot)
 }

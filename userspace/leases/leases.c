@@ -52,6 +52,25 @@ static void arm_timeout(struct rb_leases *l)
 	l->timeout_queued = true;
 }
 
+/* Queue the next periodic drain of the ring. */
+static void arm_drain(struct rb_leases *l)
+{
+	struct io_uring_sqe *sqe;
+
+	if (l->drain_queued || !l->ring || l->stopping)
+		return;
+	sqe = io_uring_get_sqe(l->ring);
+	if (!sqe) {
+		/* The tick drains instead and arms it again. */
+		return;
+	}
+	l->drain_timeout.tv_sec = 0;
+	l->drain_timeout.tv_nsec = RB_LEASES_DRAIN_MS * (long long)NS_PER_MS;
+	io_uring_prep_timeout(sqe, &l->drain_timeout, 0, 0);
+	io_uring_sqe_set_data64(sqe, rb_uring_tag(RB_URING_OWNER_LEASES, RB_LEASES_DRAIN));
+	l->drain_queued = true;
+}
+
 /* Make room for one write in the open batch, opening one when needed. */
 int rb_leases_batch_write(struct rb_leases *l)
 {
@@ -179,6 +198,7 @@ int rb_leases_start(struct rb_leases *l, struct io_uring *ring, const struct rb_
 	l->ring = ring;
 	l->next_sweep_ns = rb_boottime_ns();
 	rb_leases_ring_arm(l);
+	arm_drain(l);
 	return 0;
 }
 
@@ -189,6 +209,12 @@ int rb_leases_handle_cqe(struct rb_leases *l, const struct io_uring_cqe *cqe)
 	if (what == RB_LEASES_TIMEOUT) {
 		l->timeout_queued = false;
 		rb_leases_batch_commit(l);
+		return 0;
+	}
+	if (what == RB_LEASES_DRAIN) {
+		l->drain_queued = false;
+		rb_leases_ring_drain(l);
+		arm_drain(l);
 		return 0;
 	}
 	if (what != RB_LEASES_POLL)
@@ -216,6 +242,7 @@ void rb_leases_tick(struct rb_leases *l)
 		rb_leases_ring_arm(l);
 	/* Cheap when the ring is empty, and a missed wake-up then costs one cycle. */
 	rb_leases_ring_drain(l);
+	arm_drain(l);
 
 	now = rb_boottime_ns();
 	if (now >= l->next_sweep_ns) {

@@ -12,7 +12,15 @@
 enum rb_leases_request {
 	RB_LEASES_POLL = 1,	/* poll of the ring buffer's epoll fd */
 	RB_LEASES_TIMEOUT = 2,	/* commit deadline of the open batch */
+	RB_LEASES_DRAIN = 3,	/* periodic drain of the ring */
 };
+
+/*
+ * Milliseconds between drains of the ring.  XDP wakes rackbootd only
+ * when the ring fills past RB_EVENTS_WAKEUP_BYTES, because a wake-up per
+ * event costs the XDP core more than the event itself at line rate.
+ */
+#define RB_LEASES_DRAIN_MS	20
 
 struct rb_leases {
 	struct rb_store *store;
@@ -27,6 +35,8 @@ struct rb_leases {
 	bool poll_wanted;		/* the poll found no free submission entry */
 	bool timeout_queued;
 	struct __kernel_timespec timeout;	/* read by the kernel at submission */
+	bool drain_queued;		/* the periodic drain timeout is in the io_uring */
+	struct __kernel_timespec drain_timeout;
 	uint64_t next_sweep_ns;		/* CLOCK_BOOTTIME of the next expiry walk */
 	bool stopping;
 	void (*on_bind)(void *arg, const struct rb_event *ev);
