@@ -402,18 +402,18 @@ static __always_inline void record_uuid(struct rb_device *dev, const struct rb_d
 }
 
 /*
- * Bind a lent address of the link's pool to the unknown device key: pop
+ * Bind a lent address of pool pool_id to the unknown device key: pop
  * it from the queue and add the device record with BPF_NOEXIST, built in
  * w->dev, a per-CPU buffer, because the stack has no room for it.  When
  * another CPU added the record first, the address goes back to the queue
  * and that record is used.  Returns the record, or NULL with *counter
  * set to the pass counter.
  */
-static __always_inline struct rb_device *pool_bind(const struct rb_iface *iface,
+static __always_inline struct rb_device *pool_bind(__u32 pool_id, __u32 pool_template,
 						   const struct rb_mac_key *key,
 						   struct rb_dhcp4_work *w, __u64 now, __u32 *counter)
 {
-	__u32 slot = iface->pool_id - 1, addr;
+	__u32 slot = pool_id - 1, addr;
 	void *queue;
 	long err;
 
@@ -424,7 +424,7 @@ static __always_inline struct rb_device *pool_bind(const struct rb_iface *iface,
 
 	__builtin_memset(&w->dev, 0, sizeof(w->dev));
 	w->dev.ipv4 = addr;
-	w->dev.template_id = iface->pool_template;
+	w->dev.template_id = pool_template;
 	w->dev.client_arch = RB_ARCH_ANY;
 	err = bpf_map_update_elem(&rb_devices, key, &w->dev, BPF_NOEXIST);
 	if (err) {
@@ -471,7 +471,7 @@ static __always_inline struct rb_device *unknown_device(struct rb_iface *iface,
 		return NULL;
 	}
 
-	dev = pool_bind(iface, key, w, now, &counter);
+	dev = pool_bind(iface->pool_id, iface->pool_template, key, w, now, &counter);
 	if (!dev)
 		count(counter);
 	return dev;
@@ -637,13 +637,20 @@ static __always_inline __u32 relay_check_local(struct xdp_md *ctx, __u32 saddr, 
 /*
  * Route the reply of len bytes to the relay agent at giaddr, from the
  * server identifier, and fill to with the addresses of its frame.  The
- * lookup is made from the ingress link, as for a forwarded packet.
+ * lookup is made from the ingress link, as for a forwarded packet.  When
+ * the kernel has no neighbour entry for a relay agent on the ingress link
+ * that sent the request itself (IP source giaddr), the reply goes to the
+ * request's source MAC: the agent's own, so nothing waits for ARP.
  * Returns the egress ifindex, or 0 with *counter set to the pass counter.
  */
-static __always_inline __u32 relay_route(struct xdp_md *ctx, const struct rb_dhcp4_template *tmpl,
+static __always_inline __u32 relay_route(struct xdp_md *ctx, const struct rb_iface *iface,
+					 const struct rb_dhcp4_template *tmpl, __u32 saddr,
 					 __u32 giaddr, __u32 len, struct reply_to *to,
 					 __u32 *counter)
 {
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
 	struct bpf_fib_lookup fib = {};
 	long ret;
 
@@ -656,13 +663,19 @@ static __always_inline __u32 relay_route(struct xdp_md *ctx, const struct rb_dhc
 	fib.ipv4_dst = giaddr;
 	fib.ifindex = ctx->ingress_ifindex;
 	ret = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-	if (ret != BPF_FIB_LKUP_RET_SUCCESS) {
+	if (ret == BPF_FIB_LKUP_RET_NO_NEIGH && fib.ifindex == ctx->ingress_ifindex &&
+	    saddr == giaddr && (void *)(eth + 1) <= data_end) {
+		__builtin_memcpy(to->h_dest, eth->h_source, ETH_ALEN);
+		__builtin_memcpy(to->h_source, iface->mac, ETH_ALEN);
+		count(RB_XC_TX_RELAY_NO_NEIGH);
+	} else if (ret != BPF_FIB_LKUP_RET_SUCCESS) {
 		*counter = fib_counter(ret);
 		return 0;
+	} else {
+		__builtin_memcpy(to->h_dest, fib.dmac, ETH_ALEN);
+		__builtin_memcpy(to->h_source, fib.smac, ETH_ALEN);
 	}
 
-	__builtin_memcpy(to->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(to->h_source, fib.smac, ETH_ALEN);
 	to->saddr = tmpl->server_id;
 	to->daddr = giaddr;
 	to->dest_port = dhcp4_relay_port;
@@ -718,8 +731,8 @@ static __always_inline struct rb_device *relay_device(struct rb_dhcp4_work *w,
 
 /*
  * Limit a relayed request from an unknown device: first by its relay
- * circuit's bucket, then by the link's.  Returns XDP_DROP or XDP_PASS,
- * counted.
+ * circuit's bucket, then by the link's.  Returns XDP_DROP, counted, or
+ * XDP_PASS for the caller to go on with.
  */
 static __always_inline int relay_unknown(struct rb_iface *iface, const struct rb_dhcp4_work *w,
 					 const struct relay_ids *ids, __u64 now)
@@ -735,8 +748,30 @@ static __always_inline int relay_unknown(struct rb_iface *iface, const struct rb
 		count(RB_XC_DROP_FLOOD);
 		return XDP_DROP;
 	}
-	count(RB_XC_PASS_UNKNOWN_MAC);
 	return XDP_PASS;
+}
+
+/*
+ * Bind a pool address to a relayed unknown device whose DISCOVER comes
+ * from a link with a pool in rb_relay_pools.  Returns the record, or
+ * NULL with *counter set to the pass counter.
+ */
+static __always_inline struct rb_device *relay_pool_bind(struct rb_dhcp4_work *w,
+							 const struct relay_ids *ids,
+							 const struct rb_mac_key *key, __u64 now,
+							 __u32 *counter)
+{
+	struct rb_relay_pool_key link = { .prefixlen = 32 };
+	struct rb_relay_pool *pool;
+
+	*counter = RB_XC_PASS_UNKNOWN_MAC;
+	if (w->req.msg_type != RB_DHCPDISCOVER)
+		return NULL;
+	link.addr = relay_link_address(w, ids);
+	pool = bpf_map_lookup_elem(&rb_relay_pools, &link);
+	if (!pool || pool->pool_id == 0 || pool->pool_id > RB_MAX_POOLS)
+		return NULL;
+	return pool_bind(pool->pool_id, pool->pool_template, key, w, now, counter);
 }
 
 /*
@@ -770,7 +805,11 @@ static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
 	if (!dev) {
 		if (counter)
 			return pass(counter);
-		return relay_unknown(iface, w, &ids, clock_read(&now));
+		if (relay_unknown(iface, w, &ids, clock_read(&now)) == XDP_DROP)
+			return XDP_DROP;
+		dev = relay_pool_bind(w, &ids, &key, now, &counter);
+		if (!dev)
+			return pass(counter);
 	}
 
 	tmpl = bpf_map_lookup_elem(&rb_dhcp4_templates, &dev->template_id);
@@ -785,7 +824,7 @@ static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
 		return pass(counter);
 	if (type == RB_DHCPNAK)
 		w->out.b[RB_BOOTP_FLAGS] |= RB_BOOTP_BROADCAST >> 8;
-	egress = relay_route(ctx, tmpl, w->req.giaddr, len, &to, &counter);
+	egress = relay_route(ctx, iface, tmpl, saddr, w->req.giaddr, len, &to, &counter);
 	if (!egress)
 		return pass(counter);
 	if (write_reply(ctx, &to, &w->out, len))

@@ -26,6 +26,15 @@ struct {
 	__type(value, struct rb_relay_reservation);
 } rb_relay_reservations SEC(".maps");
 
+/* Subnets whose pools serve relayed unknown devices, by the relay's link address. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, RB_MAX_POOLS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct rb_relay_pool_key);
+	__type(value, struct rb_relay_pool);
+} rb_relay_pools SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RB_MAX_RELAY_CIRCUITS);

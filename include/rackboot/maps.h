@@ -53,6 +53,7 @@
 #define RB_PIN_EVENTS		"rb_events"
 #define RB_PIN_POOL_QUEUES	"rb_pool_queues"
 #define RB_PIN_RELAY_RESERVATIONS	"rb_relay_reservations"
+#define RB_PIN_RELAY_POOLS	"rb_relay_pools"
 
 /*
  * Bytes of the rb_events ring buffer (a power of two).  At 32 bytes an
@@ -248,6 +249,23 @@ struct rb_event {
 	__u32 pad;		/* zero */
 };
 
+/*
+ * Key of rb_relay_pools, an LPM trie of the subnets whose pools serve
+ * relayed unknown devices: the relay's link address (option 118, else
+ * the link-selection sub-option of option 82, else giaddr) finds the
+ * pool.  prefixlen counts the bits of addr (network order) that match.
+ */
+struct rb_relay_pool_key {
+	__u32 prefixlen;
+	__u32 addr;
+};
+
+/* Value of rb_relay_pools: the pool's queue and the template of its devices. */
+struct rb_relay_pool {
+	__u32 pool_id;		/* rb_pool_queues index + 1 */
+	__u32 pool_template;	/* template id of the devices bound from the pool */
+};
+
 /* Indexes of rb_xdp_counters, a per-CPU array of __u64. */
 enum rb_xdp_counter {
 	RB_XC_RX = 0,		/* packets seen by the program */
@@ -290,6 +308,7 @@ enum rb_xdp_counter {
 	RB_XC_PASS_FIB_FRAG_NEEDED,	/* reply larger than the route's MTU */
 	RB_XC_PASS_FIB_OTHER,	/* no route to giaddr, or another FIB lookup failure */
 	RB_XC_DROP_RELAY_CIRCUIT,	/* unknown device over its relay circuit's rate */
+	RB_XC_TX_RELAY_NO_NEIGH,	/* of tx_relay: no neighbour entry, sent to the agent's source MAC */
 	RB_XC_COUNT,
 };
 
@@ -319,11 +338,13 @@ _Static_assert(sizeof(struct rb_dhcp4_template) ==
 	       24 + 512 + RB_TMPL_OPTS_LEN + RB_BOOTFILES_MAX * (8 + RB_BOOTFILE_MAX),
 	       "rb_dhcp4_template size");
 _Static_assert(sizeof(struct rb_event) == 32, "rb_event size");
+_Static_assert(sizeof(struct rb_relay_pool_key) == 8, "rb_relay_pool_key size");
+_Static_assert(sizeof(struct rb_relay_pool) == 8, "rb_relay_pool size");
 _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 40, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 41, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

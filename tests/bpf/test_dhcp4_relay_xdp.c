@@ -260,6 +260,7 @@ struct relayed_req {
 	const uint8_t *mac;
 	const char *giaddr;
 	const char *ip_dst;		/* NULL: SERVER_LOCAL */
+	const char *ip_src;		/* NULL: the relay agent 10.215.0.2 */
 	const uint8_t *opts;		/* options after the cookie, with the end option */
 	size_t opts_len;
 	uint16_t flags;
@@ -290,7 +291,7 @@ static size_t build_relayed(const struct relayed_req *r, uint8_t *frame, size_t 
 		.xid = htonl(r->xid ? r->xid : 0x5a5a0001),
 		.flags = r->flags,
 		.giaddr = test_ip4(r->giaddr),
-		.ip_src = test_ip4("10.215.0.2"),
+		.ip_src = test_ip4(r->ip_src ? r->ip_src : "10.215.0.2"),
 		.opts = r->opts,
 		.opts_len = r->opts_len,
 		.pad_to = 300,
@@ -559,6 +560,56 @@ static void test_unknown_passes(void **state)
 	(void)state;
 }
 
+/*
+ * A relayed DISCOVER from an unknown MAC on a link whose subnet has a
+ * pool in rb_relay_pools binds the queue's address and gets its OFFER
+ * here, with the bind event's counter.
+ */
+static void test_unknown_binds_relay_pool(void **state)
+{
+	const struct relayed_req r = { .mac = mac_new, .giaddr = "10.214.0.1",
+				       .opts = OPTS(53, 1, 1, AGENT_PORT7, 255) };
+	struct rb_relay_pool_key link = { .prefixlen = 24, .addr = test_ip4("10.214.0.0") };
+	struct rb_relay_pool pool = { .pool_id = 1, .pool_template = 0 };
+	int pools_fd = bpf_map__fd(skel->maps.rb_relay_pools);
+	int queues_fd = bpf_map__fd(skel->maps.rb_pool_queues);
+	int devices_fd = bpf_map__fd(skel->maps.rb_devices);
+	uint32_t slot = 0, addr = test_ip4("10.214.0.77"), yiaddr, len;
+	uint64_t binds = counter(RB_XC_POOL_BIND);
+	struct rb_mac_key key = { 0 };
+	const uint8_t *type;
+	struct rb_device rec;
+	uint8_t out[4096];
+	int queue_fd;
+
+	queue_fd = bpf_map_create(BPF_MAP_TYPE_QUEUE, "test_relay_q", 0, sizeof(uint32_t),
+				  RB_POOL_QUEUE_MAX, NULL);
+	assert_true(queue_fd >= 0);
+	assert_int_equal(bpf_map_update_elem(queue_fd, NULL, &addr, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(queues_fd, &slot, &queue_fd, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(pools_fd, &link, &pool, BPF_ANY), 0);
+
+	len = expect_verdict(&r, XDP_TX, RB_XC_TX_RELAY, out, sizeof(out));
+	assert_int_equal(counter(RB_XC_POOL_BIND), binds + 1);
+	type = test_dhcp4_find_option(out, len, 53);
+	assert_non_null(type);
+	assert_int_equal(type[2], RB_DHCPOFFER);
+	memcpy(&yiaddr, out + TEST_DHCP4_OFF + 16, 4);
+	assert_int_equal(yiaddr, addr);
+	memcpy(key.addr, mac_new, 6);
+	assert_int_equal(bpf_map_lookup_elem(devices_fd, &key, &rec), 0);
+	assert_int_equal(rec.ipv4, addr);
+
+	/* The queue is empty now: the next unknown device goes up. */
+	assert_int_equal(bpf_map_delete_elem(devices_fd, &key), 0);
+	expect_verdict(&r, XDP_PASS, RB_XC_PASS_POOL_EMPTY, out, sizeof(out));
+
+	assert_int_equal(bpf_map_delete_elem(pools_fd, &link), 0);
+	assert_int_equal(bpf_map_delete_elem(queues_fd, &slot), 0);
+	close(queue_fd);
+	(void)state;
+}
+
 static void test_fib_no_neigh(void **state)
 {
 	const struct relayed_req r = { .mac = mac_known, .giaddr = "10.214.0.193",
@@ -566,6 +617,25 @@ static void test_fib_no_neigh(void **state)
 	uint8_t out[4096];
 
 	expect_verdict(&r, XDP_PASS, RB_XC_PASS_FIB_NO_NEIGH, out, sizeof(out));
+	(void)state;
+}
+
+/*
+ * An agent on the ingress link without a neighbour entry, that sent the
+ * request from giaddr itself, gets the reply at the request's source MAC.
+ */
+static void test_no_neigh_agent_on_link(void **state)
+{
+	const struct relayed_req r = { .mac = mac_known, .giaddr = "10.215.0.9",
+				       .ip_src = "10.215.0.9",
+				       .opts = OPTS(53, 1, 1, 82, 6, 5, 4, 10, 214, 0, 0, 255) };
+	uint64_t no_neigh = counter(RB_XC_TX_RELAY_NO_NEIGH);
+	uint8_t out[4096];
+	uint32_t len;
+
+	len = expect_verdict(&r, XDP_TX, RB_XC_TX_RELAY, out, sizeof(out));
+	assert_int_equal(counter(RB_XC_TX_RELAY_NO_NEIGH), no_neigh + 1);
+	check_relay_reply(&r, 0, out, len, RELAY_MAC, rlink_mac);
 	(void)state;
 }
 
@@ -708,7 +778,9 @@ int main(void)
 		cmocka_unit_test(test_pool_device_on_reserved_port),
 		cmocka_unit_test(test_reservation_collision),
 		cmocka_unit_test(test_unknown_passes),
+		cmocka_unit_test(test_unknown_binds_relay_pool),
 		cmocka_unit_test(test_fib_no_neigh),
+		cmocka_unit_test(test_no_neigh_agent_on_link),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_fwd_disabled),
 		cmocka_unit_test(test_not_local),

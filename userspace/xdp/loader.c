@@ -48,7 +48,7 @@ struct pinned_map {
 	bool reused;
 };
 
-#define N_PINNED 7
+#define N_PINNED 8
 
 static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 {
@@ -70,6 +70,9 @@ static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 	out[6] = (struct pinned_map){ .name = RB_PIN_RELAY_RESERVATIONS,
 				      .map = x->skel->maps.rb_relay_reservations,
 				      .fd = &x->maps.relay_reservations };
+	out[7] = (struct pinned_map){ .name = RB_PIN_RELAY_POOLS,
+				      .map = x->skel->maps.rb_relay_pools,
+				      .fd = &x->maps.relay_pools };
 }
 
 static int attach_all(struct rb_xdp *x)
@@ -165,7 +168,8 @@ static int xdp_new(const struct rb_config *cfg, struct rb_xdp **out)
 	x->lock_fd = -1;
 	x->maps = (struct rb_xdp_maps){ .devices = -1, .templates = -1, .ifaces = -1,
 					.xdp_counters = -1, .events = -1, .pool_queues = -1,
-					.relay_reservations = -1, .us_counters = -1 };
+					.relay_reservations = -1, .relay_pools = -1,
+					.us_counters = -1 };
 	*out = x;
 	return 0;
 }

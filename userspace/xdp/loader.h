@@ -30,6 +30,7 @@ struct rb_xdp_maps {
 	int events;		/* rb_events ring buffer */
 	int pool_queues;	/* rb_pool_queues: free-address queue per pool */
 	int relay_reservations;	/* rb_relay_reservations: reservations by option 82 */
+	int relay_pools;	/* rb_relay_pools: pools of relayed unknown devices */
 	int us_counters;	/* rb_us_counters */
 	uint64_t *us;		/* the RB_UC_COUNT values of rb_us_counters, mapped */
 };

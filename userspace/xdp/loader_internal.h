@@ -13,6 +13,8 @@
 #include "config/config.h"
 #include "xdp/loader.h"
 
+struct rb_dhcp4_templates;
+
 /* One configured interface, with what the kernel reports for it. */
 struct rb_xdp_iface {
 	char name[IF_NAMESIZE];
@@ -75,6 +77,14 @@ void rb_us_counters_close(int fd, uint64_t *values);
  * config's reservations and set *written to the number written.
  */
 int rb_xdp_relay_fill(int fd, const struct rb_config *cfg, size_t *written);
+
+/*
+ * relay_fill.c: replace the entries of rb_relay_pools with the subnets
+ * whose pools have an XDP queue, so that relayed unknown devices on
+ * those links bind pool addresses in XDP.
+ */
+int rb_xdp_relay_pools_fill(int fd, const struct rb_config *cfg,
+			    const struct rb_dhcp4_templates *t);
 
 /*
  * relay_fill.c: log each interface with IPv4 forwarding off.  The XDP

@@ -49,6 +49,7 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_POOL_LOST] = "pool_lost",
 	[RB_XC_PASS_SLOW_REPLY] = "pass_slow_reply",
 	[RB_XC_TX_RELAY] = "tx_relay",
+	[RB_XC_TX_RELAY_NO_NEIGH] = "tx_relay_no_neigh",
 	[RB_XC_REDIRECT_RELAY] = "redirect_relay",
 	[RB_XC_PASS_RELAY_NOT_LOCAL] = "pass_relay_not_local",
 	[RB_XC_PASS_RELAY_LINK] = "pass_relay_link",

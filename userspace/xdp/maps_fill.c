@@ -224,6 +224,8 @@ int rb_xdp_maps_fill(const struct rb_config *cfg, const struct rb_xdp_maps *maps
 	if (!err)
 		err = rb_xdp_relay_fill(maps->relay_reservations, cfg, &summary->relay_reservations);
 	if (!err)
+		err = rb_xdp_relay_pools_fill(maps->relay_pools, cfg, &t);
+	if (!err)
 		rb_xdp_relay_forwarding_hint(ifaces, n_ifaces);
 	summary->templates = t.count;
 	rb_dhcp4_templates_free(&t);
