@@ -43,6 +43,7 @@ const volatile __u32 xid_base;
 const volatile __u64 discover_sum;	/* checksum sum of the DISCOVER template */
 const volatile __u64 request_sum;	/* checksum sum of the REQUEST template */
 const volatile __u8 request_frame[GEN_REQ_FRAME_LEN];
+const volatile __u8 discover_frame[GEN_FRAME_LEN];
 
 __u32 next_seq;
 
@@ -110,6 +111,21 @@ int gen_discover(struct xdp_md *ctx)
 	struct gen_client *client;
 	__u32 seq, idx, idx_be, xid_be;
 
+	/*
+	 * Live frames recycle their pages without copying data_in again, so
+	 * a page may still hold the OFFER, REQUEST or ACK of an earlier
+	 * round trip, and the kernel keeps that frame's length unless the
+	 * program moves the frame bounds.  So move them (4 bytes to the
+	 * front, 4 off the tail: the same length) and write the whole
+	 * DISCOVER every time.
+	 */
+	if (bpf_xdp_adjust_head(ctx, -4) || bpf_xdp_adjust_tail(ctx, -4))
+		return XDP_ABORTED;
+	if (bpf_xdp_store_bytes(ctx, 0, (void *)discover_frame, GEN_FRAME_LEN))
+		return XDP_ABORTED;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	frame = data;
 	if (data + GEN_FRAME_LEN > data_end)
 		return XDP_ABORTED;
 

@@ -256,6 +256,7 @@ static int generator_load(struct generator *gen, const struct options *opt)
 	gen->skel->rodata->discover_sum = frames.discover_sum;
 	gen->skel->rodata->request_sum = frames.request_sum;
 	memcpy((void *)gen->skel->rodata->request_frame, frames.request, GEN_REQ_FRAME_LEN);
+	memcpy((void *)gen->skel->rodata->discover_frame, frames.discover, GEN_FRAME_LEN);
 	err = bpf_map__set_max_entries(gen->skel->maps.gen_clients, opt->clients);
 	if (!err)
 		err = gen_bpf__load(gen->skel);
