@@ -150,7 +150,7 @@ bench-dhcp4: all $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
 # make bench-xdp-cost: ns per packet of the DHCPv4 XDP program on each
 # path, under BPF_PROG_TEST_RUN (tests/tools/rb_xdp_cost.c).  Needs root.
 all: $(BUILD)/tests/rb-xdp-cost
-$(BUILD)/tests/rb-xdp-cost: $(BUILD)/tests/tools/rb_xdp_cost.o $(BUILD)/tests/lib/dhcp4_pkt.o $(BUILD)/tests/lib/dhcp4_maps.o $(LIB)
+$(BUILD)/tests/rb-xdp-cost: $(BUILD)/tests/tools/rb_xdp_cost.o $(BUILD)/tests/lib/dhcp4_pkt.o $(BUILD)/tests/lib/dhcp4_maps.o $(BUILD)/tests/lib/netns_unshare.o $(BUILD)/tests/lib/xdp_run.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 .PHONY: bench-xdp-cost

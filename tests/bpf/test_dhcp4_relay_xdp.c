@@ -23,7 +23,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -31,8 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -44,6 +41,8 @@
 #include "dhcp4/template.h"
 #include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
+#include "lib/netns_unshare.h"
+#include "lib/xdp_run.h"
 #include "xdp/loader_internal.h"
 
 #define RELAY_MAC	"\x02\x00\x00\x00\x02\x02"	/* neighbour 10.215.0.2 on rlink */
@@ -63,51 +62,20 @@ static uint32_t by_mac[3] = { 0, 1, 2 };
 static int rlink, rother;
 static uint8_t rlink_mac[6], rother_mac[6];
 
-/* Run a shell command in the test's namespace; fail the setup when it fails. */
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "# command failed: %s\n", cmd);
-		return -1;
-	}
-	return 0;
-}
-
+/* The links, neighbours and routes of the file header, in the test's namespace. */
 static int topology(void)
 {
-	if (sh("ip link set lo up") ||
-	    sh("ip link add rlink type veth peer name rlinkp") ||
-	    sh("ip link add rother type veth peer name rotherp") ||
-	    sh("ip addr add 10.215.0.1/24 dev rlink") ||
-	    sh("ip addr add 10.216.0.1/24 dev rother") ||
-	    sh("ip link set rlink up && ip link set rlinkp up") ||
-	    sh("ip link set rother up && ip link set rotherp up") ||
-	    sh("ip neigh replace 10.215.0.2 lladdr 02:00:00:00:02:02 dev rlink nud permanent") ||
-	    sh("ip neigh replace 10.216.0.2 lladdr 02:00:00:00:02:03 dev rother nud permanent") ||
-	    sh("ip route add 10.214.0.0/25 via 10.215.0.2 dev rlink") ||
-	    sh("ip route add 10.214.0.192/26 via 10.215.0.3 dev rlink") ||
-	    sh("ip route add 10.214.0.128/26 via 10.216.0.2 dev rother") ||
-	    sh("echo 1 > /proc/sys/net/ipv4/conf/rlink/forwarding"))
+	if (test_netns_sh("ip link set lo up") ||
+	    test_netns_veth("rlink", "rlinkp", "10.215.0.1/24") ||
+	    test_netns_veth("rother", "rotherp", "10.216.0.1/24") ||
+	    test_netns_sh("ip neigh replace 10.215.0.2 lladdr 02:00:00:00:02:02 dev rlink nud permanent") ||
+	    test_netns_sh("ip neigh replace 10.216.0.2 lladdr 02:00:00:00:02:03 dev rother nud permanent") ||
+	    test_netns_sh("ip route add 10.214.0.0/25 via 10.215.0.2 dev rlink") ||
+	    test_netns_sh("ip route add 10.214.0.192/26 via 10.215.0.3 dev rlink") ||
+	    test_netns_sh("ip route add 10.214.0.128/26 via 10.216.0.2 dev rother") ||
+	    test_netns_sh("echo 1 > /proc/sys/net/ipv4/conf/rlink/forwarding"))
 		return -1;
 	return 0;
-}
-
-static void read_mac(const char *ifname, uint8_t mac[6])
-{
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(fd >= 0);
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	assert_int_equal(ioctl(fd, SIOCGIFHWADDR, &ifr), 0);
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	close(fd);
 }
 
 /* The relayed subnet with a short boot file name (id 0) and one of 200 bytes (id 1). */
@@ -200,10 +168,12 @@ static void set_link(uint32_t circuit_rate, uint32_t circuit_burst)
 static int setup(void **state)
 {
 	uint32_t id;
+	int err;
 
-	if (unshare(CLONE_NEWNET)) {
+	err = test_netns_unshare();
+	if (err) {
 		fprintf(stderr, "# cannot create a network namespace (%s): needs root\n",
-			strerror(errno));
+			strerror(-err));
 		exit(77);
 	}
 	if (topology()) {
@@ -212,8 +182,8 @@ static int setup(void **state)
 	}
 	rlink = (int)if_nametoindex("rlink");
 	rother = (int)if_nametoindex("rother");
-	read_mac("rlink", rlink_mac);
-	read_mac("rother", rother_mac);
+	assert_int_equal(test_netns_read_mac("rlink", rlink_mac), 0);
+	assert_int_equal(test_netns_read_mac("rother", rother_mac), 0);
 
 	libbpf_set_print(NULL);
 	skel = dhcp4_bpf__open_and_load();
@@ -245,13 +215,9 @@ static int teardown(void **state)
 
 static uint64_t counter(enum rb_xdp_counter idx)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t values[ncpu], sum = 0;
-	uint32_t key = idx;
+	uint64_t sum = 0;
 
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.rb_xdp_counters), &key, values), 0);
-	for (int i = 0; i < ncpu; i++)
-		sum += values[i];
+	assert_int_equal(test_xdp_counter(bpf_map__fd(skel->maps.rb_xdp_counters), idx, &sum), 0);
 	return sum;
 }
 
@@ -316,22 +282,14 @@ static size_t build_relayed(const struct relayed_req *r, uint8_t *frame, size_t 
 	return len;
 }
 
+/* Run one frame arriving on rlink through the program; returns the verdict. */
 static int run_xdp(const uint8_t *in, size_t in_len, uint8_t *out, uint32_t *out_len)
 {
-	struct xdp_md ctx = { .data_end = (uint32_t)in_len, .ingress_ifindex = (uint32_t)rlink };
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = in,
-		.data_size_in = (uint32_t)in_len,
-		.data_out = out,
-		.data_size_out = *out_len,
-		.ctx_in = &ctx,
-		.ctx_size_in = sizeof(ctx),
-		.repeat = 1,
-	);
+	int verdict = test_xdp_run(bpf_program__fd(skel->progs.rb_dhcp4_xdp), (uint32_t)rlink, in,
+				   in_len, out, out_len, NULL);
 
-	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.rb_dhcp4_xdp), &opts), 0);
-	*out_len = opts.data_size_out;
-	return (int)opts.retval;
+	assert_true(verdict >= 0);
+	return verdict;
 }
 
 /* Send r through XDP; checks the verdict and that counter grew by one. */
@@ -656,9 +614,9 @@ static void test_fwd_disabled(void **state)
 				       .opts = OPTS(53, 1, 1, 255) };
 	uint8_t out[4096];
 
-	assert_int_equal(sh("echo 0 > /proc/sys/net/ipv4/conf/rlink/forwarding"), 0);
+	assert_int_equal(test_netns_sh("echo 0 > /proc/sys/net/ipv4/conf/rlink/forwarding"), 0);
 	expect_verdict(&r, XDP_PASS, RB_XC_PASS_FIB_FWD_DISABLED, out, sizeof(out));
-	assert_int_equal(sh("echo 1 > /proc/sys/net/ipv4/conf/rlink/forwarding"), 0);
+	assert_int_equal(test_netns_sh("echo 1 > /proc/sys/net/ipv4/conf/rlink/forwarding"), 0);
 	(void)state;
 }
 

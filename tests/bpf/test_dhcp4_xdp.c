@@ -30,6 +30,7 @@
 #include "dhcp4/template.h"
 #include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
+#include "lib/xdp_run.h"
 
 #define LO_IFINDEX 1
 
@@ -165,36 +166,23 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint64_t counter(enum rb_xdp_counter idx)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t values[ncpu], sum = 0;
-	uint32_t key = idx;
-
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.rb_xdp_counters), &key, values), 0);
-	for (int i = 0; i < ncpu; i++)
-		sum += values[i];
-	return sum;
-}
-
-/* Run one frame through the program; returns the verdict. */
+/* Run one frame arriving on lo through the program; returns the verdict. */
 static int run_xdp(const uint8_t *in, size_t in_len, uint8_t *out, uint32_t *out_len)
 {
-	/* With a context, the kernel wants data_end to equal the frame length. */
-	struct xdp_md ctx = { .data_end = (uint32_t)in_len, .ingress_ifindex = LO_IFINDEX };
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = in,
-		.data_size_in = (uint32_t)in_len,
-		.data_out = out,
-		.data_size_out = *out_len,
-		.ctx_in = &ctx,
-		.ctx_size_in = sizeof(ctx),
-		.repeat = 1,
-	);
+	int verdict = test_xdp_run(bpf_program__fd(skel->progs.rb_dhcp4_xdp), LO_IFINDEX, in, in_len,
+				   out, out_len, NULL);
 
-	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.rb_dhcp4_xdp), &opts), 0);
-	*out_len = opts.data_size_out;
-	return (int)opts.retval;
+	assert_true(verdict >= 0);
+	return verdict;
+}
+
+/* Read one program counter, summed over the CPUs. */
+static uint64_t counter(enum rb_xdp_counter idx)
+{
+	uint64_t sum = 0;
+
+	assert_int_equal(test_xdp_counter(bpf_map__fd(skel->maps.rb_xdp_counters), idx, &sum), 0);
+	return sum;
 }
 
 /* Build the frame the userspace encoder sends for the same request. */
@@ -996,6 +984,17 @@ static int send_pool_request(const uint8_t mac[6], int type, uint8_t *out, uint3
 	return run_xdp(in, len, out, out_len);
 }
 
+/* Send a pool request that must pass, and check that counter idx grew by one. */
+static void expect_pool_pass(const uint8_t mac[6], int type, enum rb_xdp_counter idx)
+{
+	uint64_t before = counter(idx);
+	uint8_t out[4096];
+	uint32_t out_len = sizeof(out);
+
+	assert_int_equal(send_pool_request(mac, type, out, &out_len), XDP_PASS);
+	assert_int_equal(counter(idx), before + 1);
+}
+
 /*
  * An unknown device's DISCOVER takes the queued address: the OFFER is
  * the one userspace builds for the new record, the record points at the
@@ -1064,14 +1063,10 @@ static void test_pool_bind(void **state)
 static void test_pool_empty(void **state)
 {
 	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x02 };
-	uint64_t empty_before = counter(RB_XC_PASS_POOL_EMPTY);
-	uint8_t out[4096];
-	uint32_t out_len = sizeof(out);
 	struct rb_device rec;
 
 	assert_int_equal(pool_count(), 0);
-	assert_int_equal(send_pool_request(mac, RB_DHCPDISCOVER, out, &out_len), XDP_PASS);
-	assert_int_equal(counter(RB_XC_PASS_POOL_EMPTY), empty_before + 1);
+	expect_pool_pass(mac, RB_DHCPDISCOVER, RB_XC_PASS_POOL_EMPTY);
 	assert_int_not_equal(record_of(mac, &rec), 0);
 	(void)state;
 }
@@ -1080,14 +1075,10 @@ static void test_pool_empty(void **state)
 static void test_pool_request_unknown(void **state)
 {
 	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x03 };
-	uint64_t unknown_before = counter(RB_XC_PASS_UNKNOWN_MAC);
-	uint8_t out[4096];
-	uint32_t out_len = sizeof(out);
 	struct rb_device rec;
 
 	pool_push("10.213.0.151");
-	assert_int_equal(send_pool_request(mac, RB_DHCPREQUEST, out, &out_len), XDP_PASS);
-	assert_int_equal(counter(RB_XC_PASS_UNKNOWN_MAC), unknown_before + 1);
+	expect_pool_pass(mac, RB_DHCPREQUEST, RB_XC_PASS_UNKNOWN_MAC);
 	assert_int_not_equal(record_of(mac, &rec), 0);
 	assert_int_equal(pool_count(), 1);
 	(void)state;
@@ -1132,13 +1123,9 @@ static void test_pool_flood(void **state)
 static void test_pool_no_queue(void **state)
 {
 	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x04 };
-	uint64_t empty_before = counter(RB_XC_PASS_POOL_EMPTY);
-	uint8_t out[4096];
-	uint32_t out_len = sizeof(out);
 
 	set_pool_link(RB_MAX_POOLS, 0, 0);
-	assert_int_equal(send_pool_request(mac, RB_DHCPDISCOVER, out, &out_len), XDP_PASS);
-	assert_int_equal(counter(RB_XC_PASS_POOL_EMPTY), empty_before + 1);
+	expect_pool_pass(mac, RB_DHCPDISCOVER, RB_XC_PASS_POOL_EMPTY);
 	(void)state;
 }
 

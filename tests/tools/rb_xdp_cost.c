@@ -31,14 +31,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -48,6 +43,8 @@
 #include "dhcp4/template.h"
 #include "lib/dhcp4_maps.h"
 #include "lib/dhcp4_pkt.h"
+#include "lib/netns_unshare.h"
+#include "lib/xdp_run.h"
 
 #define DEFAULT_RUNS	20000
 #define MAX_RUNS	100000
@@ -65,51 +62,30 @@ static int link_ifindex;
 static uint8_t link_mac[6];
 static uint64_t durations[MAX_RUNS];
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "rb-xdp-cost: command failed: %s\n", cmd);
-		return -1;
-	}
-	return 0;
-}
-
 /* A veth link with the server address and a permanent neighbour entry for the relay agent. */
 static int make_link(void)
 {
-	struct ifreq ifr = { 0 };
-	int fd;
+	int err = test_netns_unshare();
 
-	if (unshare(CLONE_NEWNET)) {
+	if (err) {
 		fprintf(stderr, "rb-xdp-cost: cannot create a network namespace: %s (run as root)\n",
-			strerror(errno));
+			strerror(-err));
 		return -1;
 	}
-	if (sh("ip link set lo up") ||
-	    sh("ip link add " LINK " type veth peer name " LINK_PEER) ||
-	    sh("ip addr add " SERVER_IP "/14 dev " LINK) ||
-	    sh("ip link set " LINK " up && ip link set " LINK_PEER " up") ||
-	    sh("ip neigh replace " RELAY_IP " lladdr 02:00:00:00:02:02 dev " LINK " nud permanent") ||
-	    sh("echo 1 > /proc/sys/net/ipv4/conf/" LINK "/forwarding"))
+	if (test_netns_sh("ip link set lo up") ||
+	    test_netns_veth(LINK, LINK_PEER, SERVER_IP "/14") ||
+	    test_netns_sh("ip neigh replace " RELAY_IP " lladdr 02:00:00:00:02:02 dev " LINK
+			  " nud permanent") ||
+	    test_netns_sh("echo 1 > /proc/sys/net/ipv4/conf/" LINK "/forwarding"))
 		return -1;
 	link_ifindex = (int)if_nametoindex(LINK);
 
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -1;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", LINK);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
-		close(fd);
+	err = test_netns_read_mac(LINK, link_mac);
+	if (err) {
+		fprintf(stderr, "rb-xdp-cost: cannot read the MAC address of %s: %s\n", LINK,
+			strerror(-err));
 		return -1;
 	}
-	memcpy(link_mac, ifr.ifr_hwaddr.sa_data, 6);
-	close(fd);
 	return 0;
 }
 
@@ -224,25 +200,16 @@ static size_t build_frame(const struct cost_path *p, uint8_t *frame)
 	return len;
 }
 
-/* Run prog once on the frame; returns the verdict or -1, and sets *ns. */
+/* Run prog once on the frame; returns the verdict or -errno, and sets *ns. */
 static int run_once(int prog, const uint8_t *frame, size_t len, uint64_t *ns)
 {
 	static uint8_t out[FRAME_MAX];
-	struct xdp_md ctx = { .data_end = (uint32_t)len, .ingress_ifindex = (uint32_t)link_ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = frame,
-		.data_size_in = (uint32_t)len,
-		.data_out = out,
-		.data_size_out = sizeof(out),
-		.ctx_in = &ctx,
-		.ctx_size_in = sizeof(ctx),
-		.repeat = 1,
-	);
+	uint32_t out_len = sizeof(out), duration = 0;
+	int verdict;
 
-	if (bpf_prog_test_run_opts(prog, &opts))
-		return -1;
-	*ns = opts.duration;
-	return (int)opts.retval;
+	verdict = test_xdp_run(prog, (uint32_t)link_ifindex, frame, len, out, &out_len, &duration);
+	*ns = duration;
+	return verdict;
 }
 
 static int cmp_u64(const void *a, const void *b)
