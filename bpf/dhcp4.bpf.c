@@ -381,13 +381,13 @@ static __always_inline void emit_event(__u16 type, const struct rb_device *dev,
 		.ns = now,
 		.template_id = dev->template_id,
 	};
-	__u64 wakeup = BPF_RB_NO_WAKEUP;
 
-	/* A wake-up per event would cost this core more than the event. */
-	if (bpf_ringbuf_query(&rb_events, BPF_RB_AVAIL_DATA) >= RB_EVENTS_WAKEUP_BYTES)
-		wakeup = BPF_RB_FORCE_WAKEUP;
+	/*
+	 * No wake-up: one per event would cost this core more than the
+	 * event, and rackbootd drains the ring on a timer.
+	 */
 	__builtin_memcpy(ev.mac, key->addr, ETH_ALEN);
-	if (bpf_ringbuf_output(&rb_events, &ev, sizeof(ev), wakeup))
+	if (bpf_ringbuf_output(&rb_events, &ev, sizeof(ev), BPF_RB_NO_WAKEUP))
 		count(RB_XC_EVENT_LOST);
 }
 

@@ -62,12 +62,6 @@
  */
 #define RB_EVENTS_BYTES		(8U << 20)
 
-/*
- * Unread bytes of rb_events above which XDP wakes rackbootd (32,768
- * events).  Below it rackbootd drains the ring on its own timer.
- */
-#define RB_EVENTS_WAKEUP_BYTES	(RB_EVENTS_BYTES / 8)
-
 #define RB_HOSTNAME_MAX		64	/* option 12 payload, no NUL */
 #define RB_BOOTFILE_MAX		256	/* boot file name bytes plus NUL: option 67 holds 255 */
 #define RB_BOOTP_FILE_LEN	128	/* BOOTP file field; a longer name goes in option 67 */
