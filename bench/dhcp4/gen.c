@@ -37,7 +37,7 @@
 #define MAX_STEPS	32
 #define CHUNK_MAX	4096		/* frames per test run call */
 #define BURST_MAX	64		/* least frames per paced call, at high rates */
-#define CATCHUP_MAX	128		/* most frames per paced call: half a veth ring */
+#define CATCHUP_MAX	128		/* default --max-burst: half a veth ring */
 #define BURST_NS	100000		/* paced calls send at least this much time's worth */
 #define IDLE_SLEEP_NS	20000		/* wait when the paced schedule is ahead */
 
@@ -52,6 +52,7 @@ struct options {
 	double settle;			/* seconds between attaching and the first step */
 	int retries;			/* runs more of a step over max_drop */
 	int reflect;
+	uint32_t max_burst;		/* most frames per test run call */
 	int n_rates;
 	double rates[MAX_STEPS];	/* frames per second; 0 is unpaced */
 };
@@ -64,6 +65,7 @@ struct generator {
 	int hold_ifindex;
 	int attached;
 	int hold_attached;
+	uint32_t max_burst;
 	uint8_t discover[GEN_FRAME_LEN];
 };
 
@@ -107,6 +109,8 @@ static void usage(FILE *out)
 		"  --retries N       run a step over --max-drop up to N more times before\n"
 		"                    it counts, against noise from other processes (default 1)\n"
 		"  --reflect         count the frames that a reflector returns, not DORAs\n"
+		"  --max-burst N     most frames per test run call, 1 to 4096 (default 128,\n"
+		"                    half a veth ring); a backlog beyond it is given up\n"
 		"  --settle S        seconds to wait after attaching, before the first step,\n"
 		"                    for example to pin the veth's NAPI thread (default 0)\n");
 }
@@ -148,6 +152,7 @@ static int parse_options(struct options *opt, int argc, char **argv)
 		{ "rates", required_argument, NULL, 'r' },
 		{ "max-drop", required_argument, NULL, 'm' },
 		{ "reflect", no_argument, NULL, 'R' },
+		{ "max-burst", required_argument, NULL, 'B' },
 		{ "settle", required_argument, NULL, 'S' },
 		{ "retries", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -157,7 +162,8 @@ static int parse_options(struct options *opt, int argc, char **argv)
 	int c;
 
 	*opt = (struct options){ .clients = 131072, .duration = 2, .grace = 1,
-				 .max_drop = 1, .retries = 1, .n_rates = 1 };
+				 .max_drop = 1, .retries = 1, .n_rates = 1,
+				 .max_burst = CATCHUP_MAX };
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': opt->ifname = optarg; break;
@@ -179,6 +185,14 @@ static int parse_options(struct options *opt, int argc, char **argv)
 				return -EINVAL;
 			break;
 		case 'R': opt->reflect = 1; break;
+		case 'B':
+			opt->max_burst = strtoul(optarg, NULL, 10);
+			if (opt->max_burst < 1 || opt->max_burst > CHUNK_MAX) {
+				fprintf(stderr, "rb-dhcp4-gen: invalid --max-burst '%s'; give 1 to %d\n",
+					optarg, CHUNK_MAX);
+				return -EINVAL;
+			}
+			break;
 		case 'S': opt->settle = strtod(optarg, NULL); break;
 		case 'T': opt->retries = atoi(optarg); break;
 		case 'h': usage(stdout); exit(0);
@@ -234,6 +248,7 @@ static int generator_load(struct generator *gen, const struct options *opt)
 	uint32_t xid_base;
 	int err;
 
+	gen->max_burst = opt->max_burst;
 	gen->ifindex = if_nametoindex(opt->ifname);
 	if (!gen->ifindex) {
 		fprintf(stderr, "rb-dhcp4-gen: interface %s not found in this namespace; run the "
@@ -348,7 +363,8 @@ static int send_paced(const struct generator *gen, double rate, double duration,
 	 * Each test run call costs an estimated tens of microseconds of
 	 * setup (a page pool for the live frames), so at high rates a call
 	 * waits until BURST_MAX frames are due.  A call sends at most
-	 * CATCHUP_MAX frames, because a veth ring has room for 256.
+	 * max_burst frames (default CATCHUP_MAX), because a veth ring has
+	 * room for 256.
 	 */
 	if (burst < 1)
 		burst = 1;
@@ -364,14 +380,14 @@ static int send_paced(const struct generator *gen, double rate, double duration,
 
 		/*
 		 * Behind schedule (this process was preempted by the NAPI thread
-		 * on its core): give up the backlog beyond CATCHUP_MAX frames
+		 * on its core): give up the backlog beyond max_burst frames
 		 * rather than send it in one burst, which would overflow the
 		 * server veth's ring of 256 frames.  The step's offered rate
 		 * then reports the shortfall.
 		 */
-		if (rate > 0 && due > *sent + CATCHUP_MAX) {
-			schedule += (double)(due - *sent - CATCHUP_MAX) / rate;
-			due = *sent + CATCHUP_MAX;
+		if (rate > 0 && due > *sent + gen->max_burst) {
+			schedule += (double)(due - *sent - gen->max_burst) / rate;
+			due = *sent + gen->max_burst;
 		}
 		if (due > total)
 			due = total;
@@ -380,8 +396,8 @@ static int send_paced(const struct generator *gen, double rate, double duration,
 			continue;
 		}
 		n = due - *sent > CHUNK_MAX ? CHUNK_MAX : (uint32_t)(due - *sent);
-		if (rate > 0 && n > CATCHUP_MAX)
-			n = CATCHUP_MAX;
+		if (rate > 0 && n > gen->max_burst)
+			n = gen->max_burst;
 		err = inject(gen, n);
 		if (err) {
 			fprintf(stderr, "rb-dhcp4-gen: live-frames test run failed: %s\n",
