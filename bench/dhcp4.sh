@@ -35,7 +35,7 @@ main() {
 	local name
 
 	if ((EUID != 0)); then
-		echo "bench-dhcp4: needs root for network namespaces and XDP; run: sudo make bench-dhcp4" >&2
+		echo "bench-dhcp4: needs root for network namespaces and XDP; run make bench-dhcp4 as root" >&2
 		exit 1
 	fi
 	bench_install_packages || exit 1

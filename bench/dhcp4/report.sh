@@ -45,7 +45,7 @@ bench_write_results() {
 		--argjson ceiling "$(bench_number "${BENCH_RESULT[ceiling]:-}")" \
 		--argjson perfdhcp "$(bench_number "${BENCH_RESULT[perfdhcp]:-}")" \
 		--argjson perf_drop "$(bench_number "${BENCH_RESULT[perfdhcp_drop_pct]:-}")" \
-		'{benchmark: "dhcp4", unit: "DORA/s", command: "sudo make bench-dhcp4",
+		'{benchmark: "dhcp4", unit: "DORA/s", command: "make bench-dhcp4",
 		  machine: $machine,
 		  scenarios: [
 		    {name: $gen_name,

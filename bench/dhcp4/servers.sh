@@ -73,7 +73,9 @@ bench_rackboot_start() {
 			.store.path = $store)' \
 		"$BENCH_RACKBOOT_CONFIG" >"$config" || return 1
 
-	rb_spawn "$BENCH_NS_SRV" "$log" taskset -c "$BENCH_SERVER_CPU" build/rackbootd --config "$config"
+	rb_spawn "$BENCH_NS_SRV" "$log" taskset -c "$BENCH_SERVER_CPU" build/rackbootd --config "$config" \
+		--log-level info
+	BENCH_RACKBOOT_LOG=$log
 	BENCH_RACKBOOT_PID=$RB_SPAWNED_PID
 	if ! rb_wait_for 20 bench_rackboot_ready; then
 		echo "bench-dhcp4: rackbootd (pid $BENCH_RACKBOOT_PID) not serving after 20 s; log $log:" >&2
@@ -83,12 +85,16 @@ bench_rackboot_start() {
 	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
 }
 
-# bench_rackboot_ready: maps pinned, XDP on the server veth and UDP 67
-# bound.  The config's log level (warning) hides the start line.
+# bench_rackboot_ready: maps pinned, XDP on the server veth, UDP 67
+# bound, and the start line logged, which rackbootd writes only after its
+# services started, so after the pool's XDP queue was filled.  Before
+# that, DISCOVERs of new devices find the queue empty and go to the slow
+# path.
 bench_rackboot_ready() {
 	[[ -e "$BENCH_RACKBOOT_PIN/rb_devices" ]] &&
 		bench_link_has_xdp "$BENCH_NS_SRV" "$BENCH_SRV_IF" &&
-		bench_udp67_bound rackbootd
+		bench_udp67_bound rackbootd &&
+		grep -q 'started with config' "$BENCH_RACKBOOT_LOG"
 }
 
 bench_rackboot_stop() {

@@ -148,7 +148,7 @@ static void counters_table(FILE *out, const char *title, const char *const *name
 {
 	fprintf(out, "%s\n", title);
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "  %-20s %20" PRIu64 "\n", names[i], values[i]);
+		fprintf(out, "  %-24s %16" PRIu64 "\n", names[i], values[i]);
 }
 
 void rb_state_stats_table(FILE *out, const struct rb_state_stats *stats)
