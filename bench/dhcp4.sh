@@ -16,8 +16,8 @@
 # and of waiting for late replies per step), BENCH_CLIENTS (distinct
 # MACs), BENCH_RATES_<SERVER> (comma-separated DISCOVERs per second),
 # BENCH_PERFDHCP_SECONDS, BENCH_RACKBOOT_CONFIG (another rackbootd
-# config with the same interface and subnet), BENCH_SERVER_CPU and
-# BENCH_GEN_CPU.
+# config with the same interface and subnet), BENCH_SERVER_CPU,
+# BENCH_GEN_CPU and BENCH_IDLE_POLL (0: let the server core halt).
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -45,6 +45,7 @@ main() {
 	rb_run_dir || { echo "bench-dhcp4: creating a temporary folder failed" >&2; exit 1; }
 	bench_topology || { echo "bench-dhcp4: creating the namespaces and veth pair failed" >&2; exit 1; }
 	echo "bench-dhcp4: run folder $RB_RUN_DIR, namespaces ${RB_PREFIX}srv and ${RB_PREFIX}cli"
+	bench_idle_poll_start
 
 	for name in $BENCH_SERVERS; do
 		echo "bench-dhcp4: measuring $name"

@@ -171,3 +171,16 @@ bench_gen() {
 	jq -r '"  offered \(.offered_per_s)/s: \(.acks) DORA in \(.seconds) s = \(.dora_per_s)/s, drops \(.drop_pct) %, reflected \(.reflected_per_s)/s" | select(. != null)' \
 		<(grep -v summary "$out")
 }
+
+# bench_idle_poll_start: keep the server core from halting between
+# packets, for every scenario alike, as idle=poll or disabled deep
+# C-states would on bare metal.  A halted virtual CPU takes long to wake
+# for the NAPI thread's next batch, so burst arrivals overflow the veth
+# ring.  The busy loop runs at SCHED_IDLE, so anything else on the core
+# preempts it at once.  BENCH_IDLE_POLL=0 turns it off.
+bench_idle_poll_start() {
+	((BENCH_IDLE_POLL)) || return 0
+	rb_spawn "" "$RB_RUN_DIR/idle-poll.log" chrt -i 0 taskset -c "$BENCH_SERVER_CPU" \
+		sh -c 'while :; do :; done'
+	echo "bench-dhcp4: idle polling on CPU $BENCH_SERVER_CPU (pid $RB_SPAWNED_PID)"
+}
