@@ -197,36 +197,25 @@ int rb_leases_start(struct rb_leases *l, struct io_uring *ring, const struct rb_
 
 	l->ring = ring;
 	l->next_sweep_ns = rb_boottime_ns();
-	rb_leases_ring_arm(l);
 	arm_drain(l);
 	return 0;
 }
 
 int rb_leases_handle_cqe(struct rb_leases *l, const struct io_uring_cqe *cqe)
 {
-	uint64_t what = rb_uring_payload(cqe->user_data);
+	uint64_t request = rb_uring_payload(cqe->user_data);
 
-	if (what == RB_LEASES_TIMEOUT) {
+	if (request == RB_LEASES_TIMEOUT) {
 		l->timeout_queued = false;
 		rb_leases_batch_commit(l);
 		return 0;
 	}
-	if (what == RB_LEASES_DRAIN) {
-		l->drain_queued = false;
-		rb_leases_ring_drain(l);
-		arm_drain(l);
-		return 0;
-	}
-	if (what != RB_LEASES_POLL)
+	if (request != RB_LEASES_DRAIN)
 		return -EINVAL;
 
-	l->poll_queued = false;
-	if (cqe->res < 0 && cqe->res != -ECANCELED && cqe->res != -EINTR)
-		log_err("leases: polling the %s ring buffer failed: %s; draining on the tick",
-			RB_PIN_EVENTS, strerror(-cqe->res));
+	l->drain_queued = false;
 	rb_leases_ring_drain(l);
-	if (!l->stopping)
-		rb_leases_ring_arm(l);
+	arm_drain(l);
 	return 0;
 }
 
@@ -238,9 +227,7 @@ void rb_leases_tick(struct rb_leases *l)
 
 	if (!l || !l->ring)
 		return;
-	if (l->poll_wanted)
-		rb_leases_ring_arm(l);
-	/* Cheap when the ring is empty, and a missed wake-up then costs one cycle. */
+	/* Cheap when the ring is empty; it covers a drain timeout that found no free entry. */
 	rb_leases_ring_drain(l);
 	arm_drain(l);
 

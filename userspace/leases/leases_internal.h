@@ -10,7 +10,6 @@
 
 /* Payloads of RB_URING_OWNER_LEASES requests. */
 enum rb_leases_request {
-	RB_LEASES_POLL = 1,	/* poll of the ring buffer's epoll fd */
 	RB_LEASES_TIMEOUT = 2,	/* commit deadline of the open batch */
 	RB_LEASES_DRAIN = 3,	/* periodic drain of the ring */
 };
@@ -32,8 +31,6 @@ struct rb_leases {
 
 	bool batch_open;
 	unsigned int batch_writes;
-	bool poll_queued;		/* a poll of the ring is in the io_uring */
-	bool poll_wanted;		/* the poll found no free submission entry */
 	bool timeout_queued;
 	struct __kernel_timespec timeout;	/* read by the kernel at submission */
 	bool drain_queued;		/* the periodic drain timeout is in the io_uring */
@@ -66,7 +63,6 @@ int64_t rb_leases_realtime(uint64_t boot_ns);
 /* leases_ring.c: the rb_events consumer. */
 int rb_leases_ring_open(struct rb_leases *l);
 int rb_leases_ring_drain(struct rb_leases *l);
-void rb_leases_ring_arm(struct rb_leases *l);
 
 /* leases_reconcile.c: the store against rb_devices at start. */
 int rb_leases_reconcile(struct rb_leases *l);

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * The consumer of the rb_events ring buffer, through libbpf's
- * ring_buffer API.  Its epoll fd is polled on rackbootd's io_uring, and
- * every wake-up drains what the ring holds.  libbpf moves the consumer
+ * ring_buffer API.  XDP writes without waking anyone, so rackbootd drains
+ * the ring on a 20 ms io_uring timeout and on its 1 s tick.  libbpf moves the consumer
  * position past each event as soon as the callback returns, before the
  * batch with its write is committed.  So a SIGKILL loses the events of
  * the open batch from the ring, and the reconcile at start writes their
  * leases from rb_devices.
  */
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -78,21 +77,4 @@ int rb_leases_ring_drain(struct rb_leases *l)
 		return n;
 	}
 	return 0;
-}
-
-void rb_leases_ring_arm(struct rb_leases *l)
-{
-	struct io_uring_sqe *sqe;
-
-	if (l->poll_queued || !l->ring || !l->events)
-		return;
-	sqe = io_uring_get_sqe(l->ring);
-	if (!sqe) {
-		l->poll_wanted = true;
-		return;
-	}
-	io_uring_prep_poll_add(sqe, ring_buffer__epoll_fd(l->events), POLLIN);
-	io_uring_sqe_set_data64(sqe, rb_uring_tag(RB_URING_OWNER_LEASES, RB_LEASES_POLL));
-	l->poll_queued = true;
-	l->poll_wanted = false;
 }
