@@ -223,7 +223,7 @@ struct rb_iface {
 /* bucket_tokens of one request; refilling adds unknown_rate per nanosecond. */
 #define RB_TOKEN_UNIT	1000000000ULL
 
-/* What an rb_event reports. */
+/* Kinds of rb_event. */
 enum rb_event_type {
 	RB_EV_DHCP4_LEASE = 1,	/* ACK sent: a lease granted or renewed */
 	RB_EV_DHCP4_BIND,	/* a pool address bound to a new device (OFFER) */

@@ -95,3 +95,19 @@ const uint8_t *test_dhcp4_find_option(const uint8_t *frame, size_t len, uint8_t 
 	}
 	return NULL;
 }
+
+size_t test_dhcp4_msg(uint8_t *m, size_t size, const uint8_t *opts, size_t opts_len,
+		      size_t min_len)
+{
+	memset(m, 0, size);
+	m[0] = 1;
+	m[1] = 1;
+	m[2] = 6;
+	m[28] = 0x52;
+	m[236] = 0x63;
+	m[237] = 0x82;
+	m[238] = 0x53;
+	m[239] = 0x63;
+	memcpy(m + 240, opts, opts_len);
+	return min_len > 240 + opts_len ? min_len : 240 + opts_len;
+}

@@ -35,6 +35,14 @@ struct test_dhcp4_req {
  */
 size_t test_dhcp4_frame(const struct test_dhcp4_req *r, uint8_t *out, size_t size);
 
+/*
+ * Build a bare BOOTREQUEST (Ethernet htype, chaddr 52:..., magic cookie)
+ * with opts after the cookie into m, zeroing size bytes first.  Returns
+ * the message length: 240 + opts_len, or min_len when that is larger.
+ */
+size_t test_dhcp4_msg(uint8_t *m, size_t size, const uint8_t *opts, size_t opts_len,
+		      size_t min_len);
+
 /* Find option code in a reply frame; returns a pointer to its TLV or NULL. */
 const uint8_t *test_dhcp4_find_option(const uint8_t *frame, size_t len, uint8_t code);
 

@@ -15,23 +15,14 @@
 
 #include "dhcp4/answer.h"
 #include "dhcp4/template.h"
+#include "lib/dhcp4_pkt.h"
 
 static struct rb_dhcp4_work work;
 
 /* A BOOTREQUEST of len bytes (at least 240) with opts after the cookie. */
 static size_t make_msg(uint8_t *m, size_t size, const uint8_t *opts, size_t opts_len, size_t len)
 {
-	memset(m, 0, size);
-	m[0] = 1;
-	m[1] = 1;
-	m[2] = 6;
-	m[28] = 0x52;
-	m[236] = 0x63;
-	m[237] = 0x82;
-	m[238] = 0x53;
-	m[239] = 0x63;
-	memcpy(m + 240, opts, opts_len);
-	return len > 240 + opts_len ? len : 240 + opts_len;
+	return test_dhcp4_msg(m, size, opts, opts_len, len);
 }
 
 #define OPTS(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })

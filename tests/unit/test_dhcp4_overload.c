@@ -15,6 +15,7 @@
 
 #include "dhcp4/answer.h"
 #include "dhcp4/template.h"
+#include "lib/dhcp4_pkt.h"
 
 static struct rb_dhcp4_work work;
 
@@ -23,17 +24,7 @@ static struct rb_dhcp4_work work;
 /* A BOOTREQUEST of 300 bytes or more, opts after the cookie. */
 static size_t make_msg(uint8_t *m, size_t size, const uint8_t *opts, size_t opts_len)
 {
-	memset(m, 0, size);
-	m[0] = 1;
-	m[1] = 1;
-	m[2] = 6;
-	m[28] = 0x52;
-	m[236] = 0x63;
-	m[237] = 0x82;
-	m[238] = 0x53;
-	m[239] = 0x63;
-	memcpy(m + 240, opts, opts_len);
-	return 240 + opts_len < 300 ? 300 : 240 + opts_len;
+	return test_dhcp4_msg(m, size, opts, opts_len, 300);
 }
 
 static void make_subnet(struct rb_cfg_subnet *sn)

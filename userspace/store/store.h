@@ -20,7 +20,7 @@
 
 struct rb_store;
 
-/* Where a lease was granted. */
+/* Origin of a lease: the XDP program or rackbootd's slow path. */
 enum rb_lease_source {
 	RB_LEASE_XDP = 1,
 	RB_LEASE_USERSPACE,

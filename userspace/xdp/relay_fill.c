@@ -97,7 +97,12 @@ static int forwarding_of(const char *ifname)
 	if (!fgets(value, sizeof(value), f))
 		value[0] = '\0';
 	fclose(f);
-	return value[0] == '1' ? 1 : value[0] == '0' ? 0 : -1;
+
+	if (value[0] == '1')
+		return 1;
+	if (value[0] == '0')
+		return 0;
+	return -1;
 }
 
 void rb_xdp_relay_forwarding_hint(const struct rb_xdp_iface *ifaces, size_t n)
