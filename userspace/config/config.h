@@ -11,6 +11,7 @@
 
 #include <limits.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,11 @@
 #define RB_CFG_URI_MAX		254	/* URI bytes plus NUL; fits one option 143 entry */
 #define RB_CFG_POOL_RANGES_MAX	16	/* ranges per subnet pool */
 #define RB_CFG_RELAY_ID_MAX	64	/* bytes of a reserved circuit-id or remote-id */
+#define RB_CFG_DUID_MAX		130	/* DUID bytes: 2 of type, at most 128 of data (RFC 8415 11.1) */
+#define RB_CFG_DOMAINS_MAX	8	/* names in a DHCPv6 domain search list */
+#define RB_CFG_BOOT_PARAMS_MAX	4	/* DHCPv6 option 60 parameters per boot file URL */
+#define RB_CFG_BOOT_PARAM_LEN	128	/* bytes of one option 60 parameter plus NUL */
+#define RB_CFG_RA_PREFIXES_MAX	4	/* prefix information options per RA */
 
 enum rb_xdp_mode {
 	RB_XDP_MODE_NATIVE = 0,	/* driver mode; fails where unsupported */
@@ -78,12 +84,100 @@ struct rb_cfg_subnet {
 	size_t pool_profile;		/* index into profiles */
 };
 
+struct rb_cfg_addrs6 {
+	struct in6_addr addr[RB_CFG_ADDRS_MAX];
+	uint8_t count;
+};
+
+/* One block of DHCPv6 pool addresses, start and end included. */
+struct rb_cfg_pool_range6 {
+	struct in6_addr start;
+	struct in6_addr end;
+};
+
+/*
+ * Vendor-specific information (DHCPv6 option 17) with enterprise number
+ * 4491 (CableLabs), whose sub-options embedded provisioning clients read.
+ * Each sub-option is left out when its count or length is 0.
+ */
+struct rb_cfg_vendor4491 {
+	struct rb_cfg_addrs6 tftp_servers;	/* sub-option 32 */
+	char config_file[RB_CFG_DOMAIN_MAX];	/* sub-option 33, "" = none */
+	struct rb_cfg_addrs6 syslog_servers;	/* sub-option 34 */
+	struct rb_cfg_addrs6 time_servers;	/* sub-option 37 */
+	bool has_time_offset;
+	int32_t time_offset;			/* sub-option 38, seconds east of UTC */
+};
+
+struct rb_cfg_subnet6 {
+	char name[RB_CFG_NAME_MAX];
+	char interface[IF_NAMESIZE];	/* served on this interface; "" = only behind relays */
+	struct in6_addr prefix;
+	uint8_t prefix_len;
+	uint32_t preferred_lifetime;	/* seconds, IA Address option */
+	uint32_t valid_lifetime;	/* seconds, IA Address option */
+	uint32_t renewal_time;		/* T1 seconds, default preferred/2 */
+	uint32_t rebinding_time;	/* T2 seconds, default preferred*4/5 */
+	bool rapid_commit;		/* answer a Solicit with Rapid Commit by a Reply */
+	struct rb_cfg_addrs6 dns_servers;	/* option 23 */
+	char domain_search[RB_CFG_DOMAINS_MAX][RB_CFG_DOMAIN_MAX];	/* option 24 */
+	uint8_t n_domain_search;
+	struct rb_cfg_addrs6 ntp_servers;	/* option 56, NTP server address sub-options */
+	struct rb_cfg_addrs6 sntp_servers;	/* option 31 */
+	struct rb_cfg_vendor4491 vendor4491;	/* option 17 */
+	/* Addresses for devices not in the inventory; none when n_pool_ranges is 0. */
+	struct rb_cfg_pool_range6 pool_ranges[RB_CFG_POOL_RANGES_MAX];
+	uint8_t n_pool_ranges;
+	size_t pool_profile;		/* index into profiles */
+};
+
+/* One prefix information option of a router advertisement (RFC 4861 4.6.2). */
+struct rb_cfg_ra_prefix {
+	struct in6_addr prefix;
+	uint8_t prefix_len;
+	bool on_link;			/* L flag */
+	bool autonomous;		/* A flag */
+	uint32_t valid_lifetime;	/* seconds, 0xffffffff = infinity */
+	uint32_t preferred_lifetime;
+};
+
+/* Router advertisements sent on one interface (RFC 4861 6.2.1). */
+struct rb_cfg_ra {
+	char interface[IF_NAMESIZE];
+	uint32_t min_interval_ms;	/* MinRtrAdvInterval */
+	uint32_t max_interval_ms;	/* MaxRtrAdvInterval */
+	uint16_t router_lifetime;	/* seconds; 0 = the appliance is not a default router */
+	uint32_t reachable_time;	/* ms, 0 = unspecified */
+	uint32_t retrans_timer;		/* ms, 0 = unspecified */
+	uint8_t cur_hop_limit;		/* 0 = unspecified */
+	bool managed;			/* M flag: addresses from DHCPv6 */
+	bool other;			/* O flag: other configuration from DHCPv6 */
+	uint32_t mtu;			/* MTU option, 0 = left out */
+	struct rb_cfg_ra_prefix prefixes[RB_CFG_RA_PREFIXES_MAX];
+	uint8_t n_prefixes;
+	struct rb_cfg_addrs6 rdnss;	/* RDNSS option (RFC 8106), left out when empty */
+	uint32_t rdnss_lifetime;	/* seconds */
+};
+
 /* One boot file rule of a profile: which file for which client. */
 struct rb_cfg_bootfile {
 	uint16_t arch;			/* option 93 value, or RB_ARCH_ANY */
 	bool ipxe;			/* client sent user class "iPXE" */
 	bool http;			/* client sent vendor class "HTTPClient"; file is a URL */
 	char file[RB_BOOTFILE_MAX];
+};
+
+/*
+ * One DHCPv6 boot file rule (RFC 5970): a URL for option 59 and the
+ * parameters for option 60.  Rules are matched as the DHCPv4 ones: iPXE
+ * first, then the client architecture of option 61, then the default.
+ */
+struct rb_cfg_bootfile6 {
+	uint16_t arch;			/* option 61 value, or RB_ARCH_ANY */
+	bool ipxe;			/* client sent user class "iPXE" (option 15) */
+	char url[RB_CFG_URI_MAX];
+	char params[RB_CFG_BOOT_PARAMS_MAX][RB_CFG_BOOT_PARAM_LEN];
+	uint8_t n_params;
 };
 
 struct rb_cfg_profile {
@@ -102,6 +196,11 @@ struct rb_cfg_profile {
 	/* PXE_DISCOVERY_CONTROL in an option 43 sent only to PXE clients. */
 	bool has_pxe_discovery_control;
 	uint8_t pxe_discovery_control;
+
+	/* DHCPv6 boot files, ordered iPXE first, then per architecture, then the default. */
+	struct rb_cfg_bootfile6 bootfiles6[RB_BOOTFILES_MAX];
+	uint8_t n_bootfiles6;
+	/* sztp_servers above are also sent as DHCPv6 option 136. */
 };
 
 struct rb_cfg_device {
@@ -121,6 +220,22 @@ struct rb_cfg_device {
 	uint8_t remote_id[RB_CFG_RELAY_ID_MAX];
 	uint8_t remote_id_len;
 	struct rb_relay_key relay_key;	/* of the three fields above */
+
+	/*
+	 * DHCPv6.  A device is found by its DUID when duid_len is set (exact
+	 * bytes, any DUID type), otherwise by its MAC: the link-layer address
+	 * in a DUID-LL or DUID-LLT, or a relay's Client Link-Layer Address
+	 * option 79.  Behind a relay, interface_id (option 18) and remote_id
+	 * above (the bytes after the enterprise number of option 37) select
+	 * the device as circuit-id and remote-id do for DHCPv4.
+	 */
+	bool has_ipv6;
+	struct in6_addr ipv6;
+	size_t subnet6;			/* index of the subnet6 holding ipv6 */
+	uint8_t duid[RB_CFG_DUID_MAX];
+	uint8_t duid_len;		/* 0 = match by MAC */
+	uint8_t interface_id[RB_CFG_RELAY_ID_MAX];
+	uint8_t interface_id_len;
 };
 
 struct rb_config {
@@ -128,6 +243,9 @@ struct rb_config {
 	char tftp_root[PATH_MAX];
 	uint16_t tftp_port;		/* default 69 */
 	uint16_t dhcp4_server_port;	/* default 67 */
+	uint16_t dhcp6_server_port;	/* default 547; clients are on server port - 1 */
+	uint8_t server_duid[RB_CFG_DUID_MAX];	/* DHCPv6 option 2 */
+	uint8_t server_duid_len;	/* 0 = derived at start (DUID-UUID of /etc/machine-id) */
 	uint32_t decline_quarantine;	/* seconds a declined pool address rests, default 300 */
 	char store_path[PATH_MAX];	/* folder of the LMDB store */
 	uint64_t store_map_size;	/* bytes */
@@ -142,6 +260,10 @@ struct rb_config {
 	size_t n_profiles;
 	struct rb_cfg_device *devices;
 	size_t n_devices;
+	struct rb_cfg_subnet6 *subnets6;
+	size_t n_subnets6;
+	struct rb_cfg_ra *ras;		/* router advertisements, one per interface */
+	size_t n_ras;
 
 	/* Indexes into devices, sorted by MAC and by ipv4, for the lookups. */
 	uint32_t *devices_by_mac;
