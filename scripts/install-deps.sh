@@ -16,6 +16,7 @@ PACKAGES=(
 	# tests and the lab
 	iproute2 procps util-linux coreutils jq
 	isc-dhcp-client isc-dhcp-relay udhcpc busybox atftp curl
+	ndisc6 wide-dhcpv6-client dhcpcd-base ovmf
 	qemu-system-x86 ipxe-qemu
 	tcpdump valgrind
 )
