@@ -845,6 +845,8 @@ static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
 	return bpf_redirect(egress, 0);
 }
 
+#include "ipv6.h"
+
 SEC("xdp")
 int rb_dhcp4_xdp(struct xdp_md *ctx)
 {
@@ -860,6 +862,11 @@ int rb_dhcp4_xdp(struct xdp_md *ctx)
 	int err;
 
 	count(RB_XC_RX);
+
+	if ((void *)(eth + 1) > data_end)
+		return pass(RB_XC_PASS_NOT_DHCP);
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return rb_ipv6_xdp(ctx);
 
 	ip = (void *)(eth + 1);
 	udp = (void *)(ip + 1);

@@ -303,6 +303,11 @@ enum rb_xdp_counter {
 	RB_XC_PASS_FIB_OTHER,	/* no route to giaddr, or another FIB lookup failure */
 	RB_XC_DROP_RELAY_CIRCUIT,	/* unknown device over its relay circuit's rate */
 	RB_XC_TX_RELAY_NO_NEIGH,	/* of tx_relay: no neighbour entry, sent to the agent's source MAC */
+	RB_XC_PASS_IPV6_OTHER,	/* IPv6, but neither a Router Solicitation nor UDP to the DHCPv6 port */
+	RB_XC_PASS_IPV6_EXT,	/* IPv6 with extension headers, left to the kernel */
+	RB_XC_TX_RA,		/* Router Advertisement sent for a Router Solicitation */
+	RB_XC_PASS_RA_NO_TEMPLATE,	/* Router Solicitation on a link without an RA template */
+	RB_XC_MALFORMED_RS,	/* Router Solicitation failing the RFC 4861 6.1.1 checks */
 	RB_XC_COUNT,
 };
 
@@ -338,7 +343,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 41, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 46, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif
