@@ -19,6 +19,17 @@
 /* Large enough for RB_MAX_DEVICES devices at a few hundred bytes each. */
 #define RB_CFG_FILE_MAX	(256u << 20)
 
+/*
+ * Whether the subnets of each kind came through the diagnosis intact.
+ * When one did not, a device address outside all subnets of that kind
+ * is not reported, because the damaged subnet may be the one that
+ * contains it.
+ */
+struct rb_cfg_completeness {
+	bool subnets;
+	bool subnets6;
+};
+
 static bool is_blank(const char *text)
 {
 	return text[strspn(text, " \t\r\n")] == '\0';
@@ -41,12 +52,14 @@ static bool has_root(const struct lyd_node *tree)
  * C (or NULL when it could not be repaired).
  */
 static int parse(struct ly_ctx *ctx, const struct lys_module *module, const char *json,
-		 struct lyd_node **tree, bool *subnets_complete, struct rb_cfg_errors *errs)
+		 struct lyd_node **tree, struct rb_cfg_completeness *complete,
+		 struct rb_cfg_errors *errs)
 {
 	struct rb_cfg_errors strict = { 0 };
 	struct rb_cfg_diagnosis diag;
 
-	*subnets_complete = true;
+	complete->subnets = true;
+	complete->subnets6 = true;
 	if (lyd_parse_data_mem(ctx, json, LYD_JSON, LYD_PARSE_STRICT, LYD_VALIDATE_PRESENT,
 			       tree) == LY_SUCCESS) {
 		/* An empty object is all defaults: let libyang add them. */
@@ -63,7 +76,8 @@ static int parse(struct ly_ctx *ctx, const struct lys_module *module, const char
 
 	rb_cfg_diagnose(ctx, json, errs, &diag);
 	*tree = diag.tree;
-	*subnets_complete = !diag.subnets_damaged;
+	complete->subnets = !diag.subnets_damaged;
+	complete->subnets6 = !diag.subnets6_damaged;
 
 	/* The strict errors stand in if the diagnosis found none. */
 	if (rb_cfg_err_total(errs) == 0) {
@@ -77,8 +91,9 @@ static int parse(struct ly_ctx *ctx, const struct lys_module *module, const char
 	return -EINVAL;
 }
 
-static int convert_and_check(const struct lyd_node *tree, bool subnets_complete,
-			     struct rb_config **out, struct rb_cfg_errors *errs)
+static int convert_and_check(const struct lyd_node *tree,
+			     const struct rb_cfg_completeness *complete, struct rb_config **out,
+			     struct rb_cfg_errors *errs)
 {
 	struct rb_cfg_sources src = { 0 };
 	struct rb_config *cfg;
@@ -92,7 +107,11 @@ static int convert_and_check(const struct lyd_node *tree, bool subnets_complete,
 	if (!ret)
 		ret = rb_cfg_index_devices(cfg);
 	if (!ret)
-		rb_cfg_check(cfg, &src, subnets_complete, errs);
+		ret = rb_cfg_index_devices6(cfg);
+	if (!ret) {
+		rb_cfg_check(cfg, &src, complete->subnets, errs);
+		rb_cfg_check6(cfg, &src, complete->subnets6, errs);
+	}
 	rb_cfg_sources_free(&src);
 
 	if (!ret && rb_cfg_err_total(errs) > 0)
@@ -110,17 +129,17 @@ static int load_with_libyang(const char *json, struct rb_config **out, struct rb
 	const struct lys_module *module;
 	struct lyd_node *tree = NULL;
 	struct ly_ctx *ctx;
-	bool subnets_complete;
+	struct rb_cfg_completeness complete;
 	int ret, parsed;
 
 	ret = rb_cfg_ctx_new(&ctx, &module, errs);
 	if (ret)
 		return ret;
 
-	parsed = parse(ctx, module, json, &tree, &subnets_complete, errs);
+	parsed = parse(ctx, module, json, &tree, &complete, errs);
 
 	/* A rejected file is still checked, so that all its errors show at once. */
-	ret = tree ? convert_and_check(tree, subnets_complete, out, errs) : 0;
+	ret = tree ? convert_and_check(tree, &complete, out, errs) : 0;
 	if (parsed && ret == 0) {
 		rb_config_free(*out);
 		*out = NULL;
@@ -230,5 +249,9 @@ void rb_config_free(struct rb_config *cfg)
 	free(cfg->devices);
 	free(cfg->devices_by_mac);
 	free(cfg->devices_by_ipv4);
+	free(cfg->devices_by_duid);
+	free(cfg->devices_by_ipv6);
+	free(cfg->subnets6);
+	free(cfg->ras);
 	free(cfg);
 }

@@ -268,6 +268,11 @@ struct rb_config {
 	/* Indexes into devices, sorted by MAC and by ipv4, for the lookups. */
 	uint32_t *devices_by_mac;
 	uint32_t *devices_by_ipv4;
+	/* The same for the devices that have a DUID, and those that have an ipv6. */
+	uint32_t *devices_by_duid;
+	size_t n_devices_by_duid;
+	uint32_t *devices_by_ipv6;
+	size_t n_devices_by_ipv6;
 };
 
 /* One reason a config was rejected. */
@@ -320,5 +325,38 @@ const struct rb_cfg_device *rb_config_device_by_relay(const struct rb_config *cf
 						      uint32_t giaddr,
 						      const uint8_t *circuit_id, size_t circuit_len,
 						      const uint8_t *remote_id, size_t remote_len);
+
+/*
+ * DHCPv6 lookups.  rb_config_device_by_duid() compares the DUID bytes
+ * exactly.  The caller finds a device without a DUID by the MAC in a
+ * DUID-LL or DUID-LLT, which it extracts, through rb_config_device_by_mac().
+ */
+const struct rb_cfg_device *rb_config_device_by_duid(const struct rb_config *cfg,
+						     const uint8_t *duid, size_t duid_len);
+const struct rb_cfg_device *rb_config_device_by_ipv6(const struct rb_config *cfg,
+						     const struct in6_addr *addr);
+
+/*
+ * Find the device reserved for a DHCPv6 Relay-forward message: the
+ * Interface-Id option (18) and the Remote-ID option (37) without its
+ * 4-byte enterprise number, length 0 when absent.  A reservation
+ * matches when each field it names is equal; one that names more fields
+ * wins, and among equals the first in the file.
+ */
+const struct rb_cfg_device *rb_config_device_by_relay6(const struct rb_config *cfg,
+						       const uint8_t *interface_id,
+						       size_t interface_id_len,
+						       const uint8_t *remote_id, size_t remote_id_len);
+
+/* The subnet6 whose prefix contains addr. */
+const struct rb_cfg_subnet6 *rb_config_subnet6_by_addr(const struct rb_config *cfg,
+						       const struct in6_addr *addr);
+
+/* The first subnet6 served directly on interface ifname; NULL for "". */
+const struct rb_cfg_subnet6 *rb_config_subnet6_by_iface(const struct rb_config *cfg,
+							const char *ifname);
+
+/* The router advertisement settings of interface ifname. */
+const struct rb_cfg_ra *rb_config_ra_by_iface(const struct rb_config *cfg, const char *ifname);
 
 #endif

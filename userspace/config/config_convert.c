@@ -4,7 +4,8 @@
  * has checked every type, range and reference and filled in the YANG
  * defaults, so this file only copies values.  The exceptions are the
  * defaults computed from other leaves (next-server, T1 and T2) and the
- * size of option 143, which depends on the whole URI list.
+ * size of option 143, which depends on the whole URI list.  The DHCPv6
+ * and router advertisement parts are in config_dhcp6.c and config_ra.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,83 +16,28 @@
 #include "config/config_internal.h"
 #include "rackboot/dhcp4_wire.h"
 
-static const struct lyd_node *child(const struct lyd_node *parent, const char *name)
-{
-	struct lyd_node *match = NULL;
-
-	if (!parent || lyd_find_path(parent, name, 0, &match))
-		return NULL;
-	return match;
-}
-
-static const char *child_str(const struct lyd_node *parent, const char *name)
-{
-	const struct lyd_node *node = child(parent, name);
-
-	return node ? lyd_get_value(node) : NULL;
-}
-
-static const struct lyd_value *child_value(const struct lyd_node *parent, const char *name)
-{
-	const struct lyd_node *node = child(parent, name);
-
-	return node ? &((const struct lyd_node_term *)node)->value : NULL;
-}
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
-static uint32_t ipv4(const char *text)
-{
-	struct in_addr addr = { 0 };
-
-	if (text)
-		inet_pton(AF_INET, text, &addr);
-	return addr.s_addr;
-}
-
-/* Count the children of container named name. */
-static size_t count_entries(const struct lyd_node *container, const char *name)
-{
-	const struct lyd_node *node;
-	size_t count = 0;
-
-	LY_LIST_FOR(lyd_child(container), node) {
-		if (node->schema && strcmp(node->schema->name, name) == 0)
-			count++;
-	}
-	return count;
-}
-
-/* Iterate over the entries of list LIST in CONTAINER. */
-#define FOR_EACH_ENTRY(CONTAINER, LIST, NODE)					\
-	LY_LIST_FOR(lyd_child(CONTAINER), NODE)					\
-		if ((NODE)->schema && strcmp((NODE)->schema->name, (LIST)) == 0)
-
 static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 {
-	const struct lyd_node *tftp = child(root, "tftp");
+	const struct lyd_node *tftp = rb_cfg_child(root, "tftp");
 	const struct lyd_value *port;
 
-	copy_str(cfg->bpffs_pin_path, sizeof(cfg->bpffs_pin_path), child_str(root, "bpffs-pin-path"));
-	copy_str(cfg->log_level, sizeof(cfg->log_level), child_str(root, "log-level"));
-	copy_str(cfg->tftp_root, sizeof(cfg->tftp_root), child_str(tftp, "root"));
+	rb_cfg_copy_str(cfg->bpffs_pin_path, sizeof(cfg->bpffs_pin_path), rb_cfg_child_str(root, "bpffs-pin-path"));
+	rb_cfg_copy_str(cfg->log_level, sizeof(cfg->log_level), rb_cfg_child_str(root, "log-level"));
+	rb_cfg_copy_str(cfg->tftp_root, sizeof(cfg->tftp_root), rb_cfg_child_str(tftp, "root"));
 
-	port = child_value(tftp, "port");
+	port = rb_cfg_child_value(tftp, "port");
 	cfg->tftp_port = port ? port->uint16 : 0;
-	port = child_value(child(root, "dhcpv4"), "server-port");
+	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "server-port");
 	cfg->dhcp4_server_port = port ? port->uint16 : 0;
-	port = child_value(child(root, "dhcpv4"), "decline-quarantine");
+	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "decline-quarantine");
 	cfg->decline_quarantine = port ? port->uint32 : 300;
 
 	/* libyang fills in the store container and its defaults; the fallbacks are the same. */
-	copy_str(cfg->store_path, sizeof(cfg->store_path),
-		 child_str(child(root, "store"), "path") ?: "/var/lib/rackboot");
-	port = child_value(child(root, "store"), "map-size");
+	rb_cfg_copy_str(cfg->store_path, sizeof(cfg->store_path),
+		 rb_cfg_child_str(rb_cfg_child(root, "store"), "path") ?: "/var/lib/rackboot");
+	port = rb_cfg_child_value(rb_cfg_child(root, "store"), "map-size");
 	cfg->store_map_size = (uint64_t)(port ? port->uint32 : 256) << 20;
-	port = child_value(child(root, "store"), "commit-interval");
+	port = rb_cfg_child_value(rb_cfg_child(root, "store"), "commit-interval");
 	cfg->store_commit_ms = port ? port->uint32 : 100;
 }
 
@@ -100,35 +46,35 @@ static void convert_flood(const struct lyd_node *flood, struct rb_cfg_iface *ifa
 {
 	const struct lyd_value *value;
 
-	value = child_value(flood, "unknown-device-rate");
+	value = rb_cfg_child_value(flood, "unknown-device-rate");
 	iface->unknown_rate = value ? value->uint32 : 1000;
-	value = child_value(flood, "unknown-device-burst");
+	value = rb_cfg_child_value(flood, "unknown-device-burst");
 	iface->unknown_burst = value ? value->uint32 : 200;
-	value = child_value(flood, "unknown-device-circuit-rate");
+	value = rb_cfg_child_value(flood, "unknown-device-circuit-rate");
 	iface->circuit_rate = value ? value->uint32 : 100;
-	value = child_value(flood, "unknown-device-circuit-burst");
+	value = rb_cfg_child_value(flood, "unknown-device-circuit-burst");
 	iface->circuit_burst = value ? value->uint32 : 20;
 }
 
 static int convert_ifaces(const struct lyd_node *root, struct rb_config *cfg)
 {
-	const struct lyd_node *container = child(root, "interfaces"), *node;
+	const struct lyd_node *container = rb_cfg_child(root, "interfaces"), *node;
 	size_t i = 0;
 
-	cfg->n_ifaces = count_entries(container, "interface");
+	cfg->n_ifaces = rb_cfg_count_entries(container, "interface");
 	if (cfg->n_ifaces == 0)
 		return 0;
 	cfg->ifaces = calloc(cfg->n_ifaces, sizeof(*cfg->ifaces));
 	if (!cfg->ifaces)
 		return -ENOMEM;
 
-	FOR_EACH_ENTRY(container, "interface", node) {
+	RB_CFG_FOR_EACH_ENTRY(container, "interface", node) {
 		struct rb_cfg_iface *iface = &cfg->ifaces[i++];
-		const char *mode = child_str(node, "xdp-mode");
+		const char *mode = rb_cfg_child_str(node, "xdp-mode");
 
-		copy_str(iface->name, sizeof(iface->name), child_str(node, "name"));
+		rb_cfg_copy_str(iface->name, sizeof(iface->name), rb_cfg_child_str(node, "name"));
 		iface->xdp_mode = mode && strcmp(mode, "skb") == 0 ? RB_XDP_MODE_SKB : RB_XDP_MODE_NATIVE;
-		convert_flood(child(node, "flood-protection"), iface);
+		convert_flood(rb_cfg_child(node, "flood-protection"), iface);
 	}
 	return 0;
 }
@@ -138,9 +84,9 @@ static void convert_addrs(const struct lyd_node *subnet, const char *name, struc
 	const struct lyd_node *node;
 
 	out->count = 0;
-	FOR_EACH_ENTRY(subnet, name, node) {
+	RB_CFG_FOR_EACH_ENTRY(subnet, name, node) {
 		if (out->count < RB_CFG_ADDRS_MAX)
-			out->addr[out->count++] = ipv4(lyd_get_value(node));
+			out->addr[out->count++] = rb_cfg_ipv4(lyd_get_value(node));
 	}
 }
 
@@ -149,12 +95,12 @@ static void convert_prefix(const char *text, struct rb_cfg_subnet *subnet)
 	char addr[INET_ADDRSTRLEN + 4];
 	char *slash;
 
-	copy_str(addr, sizeof(addr), text);
+	rb_cfg_copy_str(addr, sizeof(addr), text);
 	slash = strchr(addr, '/');
 	if (!slash)
 		return;
 	*slash = '\0';
-	subnet->prefix = ipv4(addr);
+	subnet->prefix = rb_cfg_ipv4(addr);
 	subnet->prefix_len = (uint8_t)atoi(slash + 1);
 }
 
@@ -163,28 +109,28 @@ static void convert_subnet(const struct lyd_node *node, struct rb_cfg_subnet *su
 	const struct lyd_value *value;
 	const char *next_server;
 
-	copy_str(subnet->name, sizeof(subnet->name), child_str(node, "name"));
-	copy_str(subnet->interface, sizeof(subnet->interface), child_str(node, "interface"));
-	convert_prefix(child_str(node, "prefix"), subnet);
-	subnet->server_id = ipv4(child_str(node, "server-address"));
+	rb_cfg_copy_str(subnet->name, sizeof(subnet->name), rb_cfg_child_str(node, "name"));
+	rb_cfg_copy_str(subnet->interface, sizeof(subnet->interface), rb_cfg_child_str(node, "interface"));
+	convert_prefix(rb_cfg_child_str(node, "prefix"), subnet);
+	subnet->server_id = rb_cfg_ipv4(rb_cfg_child_str(node, "server-address"));
 
-	next_server = child_str(node, "next-server");
-	subnet->next_server = next_server ? ipv4(next_server) : subnet->server_id;
+	next_server = rb_cfg_child_str(node, "next-server");
+	subnet->next_server = next_server ? rb_cfg_ipv4(next_server) : subnet->server_id;
 
 	/* T1 and T2 default to 1/2 and 7/8 of the lease (RFC 2131, section 4.4.5). */
-	value = child_value(node, "lease-time");
+	value = rb_cfg_child_value(node, "lease-time");
 	subnet->lease_time = value ? value->uint32 : 0;
-	value = child_value(node, "renewal-time");
+	value = rb_cfg_child_value(node, "renewal-time");
 	subnet->renewal_time = value ? value->uint32 : subnet->lease_time / 2;
-	value = child_value(node, "rebinding-time");
+	value = rb_cfg_child_value(node, "rebinding-time");
 	subnet->rebinding_time = value ? value->uint32 :
 					 (uint32_t)((uint64_t)subnet->lease_time * 7 / 8);
 
 	/* The YANG default is true, so the leaf is always present. */
-	value = child_value(node, "authoritative");
+	value = rb_cfg_child_value(node, "authoritative");
 	subnet->not_authoritative = value && !value->boolean;
 
-	value = child_value(node, "time-offset");
+	value = rb_cfg_child_value(node, "time-offset");
 	subnet->has_time_offset = value != NULL;
 	subnet->time_offset = value ? value->int32 : 0;
 
@@ -192,18 +138,18 @@ static void convert_subnet(const struct lyd_node *node, struct rb_cfg_subnet *su
 	convert_addrs(node, "time-servers", &subnet->time_servers);
 	convert_addrs(node, "dns-servers", &subnet->dns_servers);
 	convert_addrs(node, "log-servers", &subnet->log_servers);
-	copy_str(subnet->domain_name, sizeof(subnet->domain_name), child_str(node, "domain-name"));
-	copy_str(subnet->tftp_server_name, sizeof(subnet->tftp_server_name),
-		 child_str(node, "tftp-server-name"));
+	rb_cfg_copy_str(subnet->domain_name, sizeof(subnet->domain_name), rb_cfg_child_str(node, "domain-name"));
+	rb_cfg_copy_str(subnet->tftp_server_name, sizeof(subnet->tftp_server_name),
+		 rb_cfg_child_str(node, "tftp-server-name"));
 }
 
 static int convert_subnets(const struct lyd_node *root, struct rb_config *cfg,
 			   struct rb_cfg_sources *src)
 {
-	const struct lyd_node *container = child(root, "dhcpv4"), *node;
+	const struct lyd_node *container = rb_cfg_child(root, "dhcpv4"), *node;
 	size_t i = 0;
 
-	cfg->n_subnets = count_entries(container, "subnet");
+	cfg->n_subnets = rb_cfg_count_entries(container, "subnet");
 	if (cfg->n_subnets == 0)
 		return 0;
 	cfg->subnets = calloc(cfg->n_subnets, sizeof(*cfg->subnets));
@@ -211,7 +157,7 @@ static int convert_subnets(const struct lyd_node *root, struct rb_config *cfg,
 	if (!cfg->subnets || !src->subnets)
 		return -ENOMEM;
 
-	FOR_EACH_ENTRY(container, "subnet", node) {
+	RB_CFG_FOR_EACH_ENTRY(container, "subnet", node) {
 		src->subnets[i] = node;
 		convert_subnet(node, &cfg->subnets[i++]);
 	}
@@ -234,21 +180,21 @@ static int add_bootfile(struct rb_cfg_profile *profile, uint16_t arch, bool ipxe
 	bootfile = &profile->bootfiles[profile->n_bootfiles++];
 	bootfile->arch = arch;
 	bootfile->ipxe = ipxe;
-	copy_str(bootfile->file, sizeof(bootfile->file), file);
+	rb_cfg_copy_str(bootfile->file, sizeof(bootfile->file), file);
 	return 0;
 }
 
 /* Boot files in match order: HTTP, iPXE, then by architecture, then the default. */
 static int convert_profile(const struct lyd_node *node, struct rb_cfg_profile *profile)
 {
-	const char *http = child_str(node, "http-boot-file");
-	const char *ipxe = child_str(node, "ipxe-boot-file");
-	const char *fallback = child_str(node, "default-boot-file");
+	const char *http = rb_cfg_child_str(node, "http-boot-file");
+	const char *ipxe = rb_cfg_child_str(node, "ipxe-boot-file");
+	const char *fallback = rb_cfg_child_str(node, "default-boot-file");
 	const struct lyd_node *entry;
 	size_t first_arch;
 	int ret = 0;
 
-	copy_str(profile->name, sizeof(profile->name), child_str(node, "name"));
+	rb_cfg_copy_str(profile->name, sizeof(profile->name), rb_cfg_child_str(node, "name"));
 
 	if (http) {
 		ret = add_bootfile(profile, RB_ARCH_ANY, false, http);
@@ -259,11 +205,11 @@ static int convert_profile(const struct lyd_node *node, struct rb_cfg_profile *p
 		ret = add_bootfile(profile, RB_ARCH_ANY, true, ipxe);
 
 	first_arch = profile->n_bootfiles;
-	FOR_EACH_ENTRY(node, "boot-file", entry) {
-		const struct lyd_value *arch = child_value(entry, "arch");
+	RB_CFG_FOR_EACH_ENTRY(node, "boot-file", entry) {
+		const struct lyd_value *arch = rb_cfg_child_value(entry, "arch");
 
 		if (!ret && arch)
-			ret = add_bootfile(profile, arch->uint16, false, child_str(entry, "file"));
+			ret = add_bootfile(profile, arch->uint16, false, rb_cfg_child_str(entry, "file"));
 	}
 	qsort(&profile->bootfiles[first_arch], profile->n_bootfiles - first_arch,
 	      sizeof(profile->bootfiles[0]), compare_arch);
@@ -271,20 +217,6 @@ static int convert_profile(const struct lyd_node *node, struct rb_cfg_profile *p
 	if (!ret && fallback)
 		ret = add_bootfile(profile, RB_ARCH_ANY, false, fallback);
 	return ret;
-}
-
-/* Decode hex bytes, colon-separated or plain, as the YANG pattern allows. */
-static void convert_hex(const char *text, uint8_t *out, size_t size, uint8_t *len)
-{
-	unsigned int byte;
-
-	*len = 0;
-	while (text && *len < size && sscanf(text, "%2x", &byte) == 1) {
-		out[(*len)++] = (uint8_t)byte;
-		text += 2;
-		if (*text == ':')
-			text++;
-	}
 }
 
 /*
@@ -299,7 +231,7 @@ static void convert_sztp_servers(const struct lyd_node *node, struct rb_cfg_prof
 	size_t payload = 0;
 	char path[512];
 
-	FOR_EACH_ENTRY(node, "sztp-bootstrap-servers", entry) {
+	RB_CFG_FOR_EACH_ENTRY(node, "sztp-bootstrap-servers", entry) {
 		const char *uri = lyd_get_value(entry);
 
 		if (!uri || profile->n_sztp_servers >= RB_CFG_URIS_MAX)
@@ -313,7 +245,7 @@ static void convert_sztp_servers(const struct lyd_node *node, struct rb_cfg_prof
 				       "or shorter bootstrap servers", payload, RB_CFG_OPTION_MAX);
 			return;
 		}
-		copy_str(profile->sztp_servers[profile->n_sztp_servers],
+		rb_cfg_copy_str(profile->sztp_servers[profile->n_sztp_servers],
 			 sizeof(profile->sztp_servers[0]), uri);
 		profile->n_sztp_servers++;
 	}
@@ -326,7 +258,7 @@ static void convert_sztp_servers(const struct lyd_node *node, struct rb_cfg_prof
 static void convert_pxe_discovery(const struct lyd_node *node, struct rb_cfg_profile *profile,
 				  struct rb_cfg_errors *errs)
 {
-	const struct lyd_value *value = child_value(node, "pxe-discovery-control");
+	const struct lyd_value *value = rb_cfg_child_value(node, "pxe-discovery-control");
 	char path[512];
 
 	if (!value)
@@ -334,7 +266,7 @@ static void convert_pxe_discovery(const struct lyd_node *node, struct rb_cfg_pro
 	if (profile->vendor_info_len) {
 		rb_cfg_err_add(errs, rb_cfg_child_path(node, "pxe-discovery-control", path,
 						       sizeof(path)),
-			       lyd_get_value(child(node, "pxe-discovery-control")),
+			       lyd_get_value(rb_cfg_child(node, "pxe-discovery-control")),
 			       "pxe-discovery-control and vendor-specific-info both set option 43; "
 			       "remove one, or put PXE vendor option 6 into vendor-specific-info");
 		return;
@@ -347,7 +279,7 @@ static void convert_profile_options(const struct lyd_node *node, struct rb_cfg_p
 				    struct rb_cfg_errors *errs)
 {
 	convert_addrs(node, "tftp-server-addresses", &profile->tftp_server_addrs);
-	convert_hex(child_str(node, "vendor-specific-info"), profile->vendor_info,
+	rb_cfg_convert_hex(rb_cfg_child_str(node, "vendor-specific-info"), profile->vendor_info,
 		    sizeof(profile->vendor_info), &profile->vendor_info_len);
 	convert_sztp_servers(node, profile, errs);
 	convert_pxe_discovery(node, profile, errs);
@@ -356,11 +288,11 @@ static void convert_profile_options(const struct lyd_node *node, struct rb_cfg_p
 static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
 			    struct rb_cfg_errors *errs)
 {
-	const struct lyd_node *container = child(root, "boot-profiles"), *node;
+	const struct lyd_node *container = rb_cfg_child(root, "boot-profiles"), *node;
 	char path[512];
 	size_t i = 0;
 
-	cfg->n_profiles = count_entries(container, "profile");
+	cfg->n_profiles = rb_cfg_count_entries(container, "profile");
 	if (cfg->n_profiles == 0)
 		return 0;
 	cfg->profiles = calloc(cfg->n_profiles, sizeof(*cfg->profiles));
@@ -368,7 +300,7 @@ static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
 		return -ENOMEM;
 
 	/* The YANG must already limits the count, and this check keeps the array safe. */
-	FOR_EACH_ENTRY(container, "profile", node) {
+	RB_CFG_FOR_EACH_ENTRY(container, "profile", node) {
 		struct rb_cfg_profile *profile = &cfg->profiles[i++];
 
 		if (convert_profile(node, profile))
@@ -379,7 +311,7 @@ static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
 	return 0;
 }
 
-static size_t profile_index(const struct rb_config *cfg, const char *name)
+size_t rb_cfg_profile_index(const struct rb_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n_profiles; i++) {
 		if (strcmp(cfg->profiles[i].name, name) == 0)
@@ -392,7 +324,7 @@ static size_t profile_index(const struct rb_config *cfg, const char *name)
 static void convert_relay_id(const struct lyd_node *relay, const char *name, uint8_t *out,
 			     uint8_t *len)
 {
-	const char *text = child_str(relay, name);
+	const char *text = rb_cfg_child_str(relay, name);
 	char hex_name[32];
 
 	if (text) {
@@ -401,7 +333,7 @@ static void convert_relay_id(const struct lyd_node *relay, const char *name, uin
 		return;
 	}
 	snprintf(hex_name, sizeof(hex_name), "%s-hex", name);
-	convert_hex(child_str(relay, hex_name), out, RB_CFG_RELAY_ID_MAX, len);
+	rb_cfg_convert_hex(rb_cfg_child_str(relay, hex_name), out, RB_CFG_RELAY_ID_MAX, len);
 }
 
 static void convert_relay(const struct lyd_node *relay, struct rb_cfg_device *device)
@@ -410,8 +342,8 @@ static void convert_relay(const struct lyd_node *relay, struct rb_cfg_device *de
 
 	if (!relay)
 		return;
-	address = child_str(relay, "address");
-	device->relay_giaddr = address ? ipv4(address) : 0;
+	address = rb_cfg_child_str(relay, "address");
+	device->relay_giaddr = address ? rb_cfg_ipv4(address) : 0;
 	convert_relay_id(relay, "circuit-id", device->circuit_id, &device->circuit_id_len);
 	convert_relay_id(relay, "remote-id", device->remote_id, &device->remote_id_len);
 	device->relay_key.giaddr = device->relay_giaddr;
@@ -422,48 +354,49 @@ static void convert_relay(const struct lyd_node *relay, struct rb_cfg_device *de
 static void convert_device(const struct lyd_node *node, const struct rb_config *cfg,
 			   struct rb_cfg_device *device)
 {
-	const char *mac = child_str(node, "mac");
-	const char *profile = child_str(node, "profile");
+	const char *mac = rb_cfg_child_str(node, "mac");
+	const char *profile = rb_cfg_child_str(node, "profile");
 
 	if (mac)
 		sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &device->mac[0], &device->mac[1],
 		       &device->mac[2], &device->mac[3], &device->mac[4], &device->mac[5]);
-	device->ipv4 = ipv4(child_str(node, "ipv4-address"));
-	copy_str(device->hostname, sizeof(device->hostname), child_str(node, "hostname"));
-	device->profile = profile ? profile_index(cfg, profile) : 0;
-	convert_relay(child(node, "relay-agent"), device);
+	device->ipv4 = rb_cfg_ipv4(rb_cfg_child_str(node, "ipv4-address"));
+	rb_cfg_copy_str(device->hostname, sizeof(device->hostname), rb_cfg_child_str(node, "hostname"));
+	device->profile = profile ? rb_cfg_profile_index(cfg, profile) : 0;
+	convert_relay(rb_cfg_child(node, "relay-agent"), device);
+	rb_cfg_convert_device6(node, device);
 }
 
 /* The pool of one subnet; runs after convert_profiles for the profile index. */
 static void convert_pool(const struct lyd_node *subnet_node, const struct rb_config *cfg,
 			 struct rb_cfg_subnet *subnet)
 {
-	const struct lyd_node *pool = child(subnet_node, "pool"), *node;
+	const struct lyd_node *pool = rb_cfg_child(subnet_node, "pool"), *node;
 	const char *profile;
 
 	if (!pool)
 		return;
-	FOR_EACH_ENTRY(pool, "range", node) {
+	RB_CFG_FOR_EACH_ENTRY(pool, "range", node) {
 		struct rb_cfg_pool_range *range;
 
 		/* YANG max-elements limits the count; this keeps the array safe. */
 		if (subnet->n_pool_ranges >= RB_CFG_POOL_RANGES_MAX)
 			break;
 		range = &subnet->pool_ranges[subnet->n_pool_ranges++];
-		range->start = ipv4(child_str(node, "start"));
-		range->end = ipv4(child_str(node, "end"));
+		range->start = rb_cfg_ipv4(rb_cfg_child_str(node, "start"));
+		range->end = rb_cfg_ipv4(rb_cfg_child_str(node, "end"));
 	}
-	profile = child_str(pool, "profile");
-	subnet->pool_profile = profile ? profile_index(cfg, profile) : 0;
+	profile = rb_cfg_child_str(pool, "profile");
+	subnet->pool_profile = profile ? rb_cfg_profile_index(cfg, profile) : 0;
 }
 
 static int convert_devices(const struct lyd_node *root, struct rb_config *cfg,
 			   struct rb_cfg_sources *src)
 {
-	const struct lyd_node *container = child(root, "inventory"), *node;
+	const struct lyd_node *container = rb_cfg_child(root, "inventory"), *node;
 	size_t i = 0;
 
-	cfg->n_devices = count_entries(container, "device");
+	cfg->n_devices = rb_cfg_count_entries(container, "device");
 	if (cfg->n_devices == 0)
 		return 0;
 	cfg->devices = calloc(cfg->n_devices, sizeof(*cfg->devices));
@@ -471,7 +404,7 @@ static int convert_devices(const struct lyd_node *root, struct rb_config *cfg,
 	if (!cfg->devices || !src->devices)
 		return -ENOMEM;
 
-	FOR_EACH_ENTRY(container, "device", node) {
+	RB_CFG_FOR_EACH_ENTRY(container, "device", node) {
 		src->devices[i] = node;
 		convert_device(node, cfg, &cfg->devices[i++]);
 	}
@@ -509,6 +442,10 @@ int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
 		ret = convert_devices(root, cfg, src);
 	for (size_t i = 0; !ret && i < cfg->n_subnets; i++)
 		convert_pool(src->subnets[i], cfg, &cfg->subnets[i]);
+	if (!ret)
+		ret = rb_cfg_convert_dhcp6(root, cfg, src);
+	if (!ret)
+		ret = rb_cfg_convert_ra(root, cfg, src);
 	return ret;
 }
 
@@ -516,6 +453,7 @@ void rb_cfg_sources_free(struct rb_cfg_sources *src)
 {
 	free(src->subnets);
 	free(src->devices);
-	src->subnets = NULL;
-	src->devices = NULL;
+	free(src->subnets6);
+	free(src->ras);
+	*src = (struct rb_cfg_sources){ 0 };
 }

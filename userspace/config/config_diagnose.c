@@ -28,6 +28,10 @@ void rb_cfg_diag_removed(struct rb_cfg_diag *d, const char *parent, const char *
 	    (strncmp(parent, RB_CFG_ROOT "/dhcpv4/subnet[", strlen(RB_CFG_ROOT "/dhcpv4/subnet[")) == 0 &&
 	     strcmp(name, "prefix") == 0))
 		d->subnets_damaged = true;
+	if ((strcmp(parent, RB_CFG_ROOT "/dhcpv6") == 0 && strcmp(name, "subnet") == 0) ||
+	    (strncmp(parent, RB_CFG_ROOT "/dhcpv6/subnet[", strlen(RB_CFG_ROOT "/dhcpv6/subnet[")) == 0 &&
+	     strcmp(name, "prefix") == 0))
+		d->subnets6_damaged = true;
 
 	if (d->n_removals == d->cap_removals) {
 		size_t cap = d->cap_removals ? d->cap_removals * 2 : 16;
@@ -333,6 +337,7 @@ int rb_cfg_diagnose(struct ly_ctx *ctx, const char *json, struct rb_cfg_errors *
 
 	out->tree = NULL;
 	out->subnets_damaged = false;
+	out->subnets6_damaged = false;
 
 	/* Values that would stop even the opaque parse are reported and repaired first. */
 	ret = rb_cfg_shape_repair(&d, json, &repaired);
@@ -368,5 +373,6 @@ int rb_cfg_diagnose(struct ly_ctx *ctx, const char *json, struct rb_cfg_errors *
 	}
 	out->tree = d.tree;
 	out->subnets_damaged = d.subnets_damaged;
+	out->subnets6_damaged = d.subnets6_damaged;
 	return 0;
 }

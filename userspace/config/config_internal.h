@@ -7,13 +7,16 @@
  *   config_shape.c     values of the wrong JSON shape in a rejected file
  *   config_diagnose.c  every parse error of a rejected file
  *   config_repair.c    every validation error of a rejected file
- *   config_convert.c   validated data tree to struct rb_config
- *   config_index.c     device indexes for the lookups
- *   config_check.c     the checks that YANG cannot express
+ *   config_convert.c   validated data tree to struct rb_config, with
+ *                      config_dhcp6.c and config_ra.c for the IPv6 parts
+ *   config_index.c     device indexes for the lookups, and
+ *                      config_index6.c for the DHCPv6 ones
+ *   config_check.c     the checks that YANG cannot express, and
+ *                      config_check6.c for the DHCPv6 ones
  *
  * config_errors.c keeps the error list, config_types.c describes leaf
- * types in error messages, and config_json.c is the JSON cursor of the
- * shape check.
+ * types in error messages, config_json.c is the JSON cursor of the
+ * shape check, and config_node.c reads values from the data tree.
  */
 #ifndef RB_CONFIG_INTERNAL_H
 #define RB_CONFIG_INTERNAL_H
@@ -21,6 +24,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <netinet/in.h>
 
 #include <libyang/libyang.h>
 
@@ -142,6 +147,7 @@ int rb_cfg_ctx_new(struct ly_ctx **ctx, const struct lys_module **module,
 struct rb_cfg_diagnosis {
 	struct lyd_node *tree;	/* valid after repairs, or NULL */
 	bool subnets_damaged;	/* a subnet was removed or lost a leaf */
+	bool subnets6_damaged;	/* the same for a dhcpv6 subnet */
 };
 
 /*
@@ -171,6 +177,7 @@ struct rb_cfg_diag {
 	size_t n_removals;
 	size_t cap_removals;
 	bool subnets_damaged;
+	bool subnets6_damaged;
 };
 
 void rb_cfg_diag_removed(struct rb_cfg_diag *d, const char *parent, const char *name);
@@ -198,20 +205,97 @@ int rb_cfg_shape_repair(struct rb_cfg_diag *d, const char *json, char **repaired
 
 /* config_convert.c */
 
-/* The data nodes that each converted subnet and device came from. */
+/* The data nodes that each converted subnet, device and RA came from. */
 struct rb_cfg_sources {
 	const struct lyd_node **subnets;
 	const struct lyd_node **devices;
+	const struct lyd_node **subnets6;
+	const struct lyd_node **ras;
 };
 
 int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
 		   struct rb_cfg_sources *src, struct rb_cfg_errors *errs);
 void rb_cfg_sources_free(struct rb_cfg_sources *src);
 
+/* Index of the profile named name; the leafrefs guarantee that it exists. */
+size_t rb_cfg_profile_index(const struct rb_config *cfg, const char *name);
+
+/* config_node.c */
+
+/* Iterate over the entries of list LIST in CONTAINER. */
+#define RB_CFG_FOR_EACH_ENTRY(CONTAINER, LIST, NODE)				\
+	LY_LIST_FOR(lyd_child(CONTAINER), NODE)					\
+		if ((NODE)->schema && strcmp((NODE)->schema->name, (LIST)) == 0)
+
+/* The child named name of parent, or NULL; parent may be NULL. */
+const struct lyd_node *rb_cfg_child(const struct lyd_node *parent, const char *name);
+const char *rb_cfg_child_str(const struct lyd_node *parent, const char *name);
+const struct lyd_value *rb_cfg_child_value(const struct lyd_node *parent, const char *name);
+
+/* Copy src, or "" when it is NULL, cut at size. */
+void rb_cfg_copy_str(char *dst, size_t size, const char *src);
+
+/* Addresses from their validated text: 0 or :: when text is NULL. */
+uint32_t rb_cfg_ipv4(const char *text);
+struct in6_addr rb_cfg_ipv6(const char *text);
+void rb_cfg_ipv6_prefix(const char *text, struct in6_addr *prefix, uint8_t *len);
+
+/* Count the children of container named name. */
+size_t rb_cfg_count_entries(const struct lyd_node *container, const char *name);
+
+/* Decode hex bytes, colon-separated or plain, as the YANG patterns allow. */
+void rb_cfg_convert_hex(const char *text, uint8_t *out, size_t size, uint8_t *len);
+
+/* config_dhcp6.c and config_ra.c, called by rb_cfg_convert() */
+
+/* The dhcpv6 container and the DHCPv6 boot files, after the profiles are converted. */
+int rb_cfg_convert_dhcp6(const struct lyd_node *root, struct rb_config *cfg,
+			 struct rb_cfg_sources *src);
+
+/* The DHCPv6 fields of one device. */
+void rb_cfg_convert_device6(const struct lyd_node *node, struct rb_cfg_device *device);
+
+/* The router-advertisements container, with its computed defaults. */
+int rb_cfg_convert_ra(const struct lyd_node *root, struct rb_config *cfg,
+		      struct rb_cfg_sources *src);
+
 /* config_check.c */
 
 void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,
 		  bool subnets_complete, struct rb_cfg_errors *errs);
+
+/* config_check6.c */
+
+/*
+ * The DHCPv6 checks: subnet6 prefixes, device addresses (setting each
+ * device's subnet6), pool ranges, DUIDs and DHCPv6 relay reservations.
+ * subnets6_complete is false when a subnet6 had errors of its own, so a
+ * device outside every subnet6 is not reported.
+ */
+void rb_cfg_check6(struct rb_config *cfg, const struct rb_cfg_sources *src,
+		   bool subnets6_complete, struct rb_cfg_errors *errs);
+
+/* config_ra.c */
+
+void rb_cfg_check_ra(const struct rb_config *cfg, const struct rb_cfg_sources *src,
+		     struct rb_cfg_errors *errs);
+
+/* Prefix helpers of config_check6.c, used by config_ra.c and config_index6.c too. */
+
+enum rb_cfg_ipv6_kind {
+	RB_CFG_IPV6_UNICAST,
+	RB_CFG_IPV6_MULTICAST,		/* overlaps ff00::/8 */
+	RB_CFG_IPV6_LINK_LOCAL,		/* overlaps fe80::/10 */
+};
+
+bool rb_cfg_ipv6_in_prefix(const struct in6_addr *addr, const struct in6_addr *prefix,
+			   uint8_t len);
+
+/* The special block that the prefix overlaps, if any.  A /0 counts as multicast. */
+enum rb_cfg_ipv6_kind rb_cfg_ipv6_special(const struct in6_addr *prefix, uint8_t len);
+
+/* The address as inet_ntop writes it; size is at least INET6_ADDRSTRLEN.  Returns buf. */
+char *rb_cfg_ipv6_str(const struct in6_addr *addr, char *buf, size_t size);
 
 /* config_relay.c */
 
@@ -219,8 +303,15 @@ void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,
 void rb_cfg_check_relay(const struct rb_config *cfg, const struct rb_cfg_sources *src,
 			struct rb_cfg_errors *errs);
 
-/* config_index.c */
+/* config_relay6.c */
+
+/* Report devices that name the same DHCPv6 interface-id and remote-id. */
+void rb_cfg_check_relay6(const struct rb_config *cfg, const struct rb_cfg_sources *src,
+			 struct rb_cfg_errors *errs);
+
+/* config_index.c and config_index6.c */
 
 int rb_cfg_index_devices(struct rb_config *cfg);
+int rb_cfg_index_devices6(struct rb_config *cfg);
 
 #endif

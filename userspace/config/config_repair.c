@@ -199,7 +199,14 @@ static int repair_must(struct rb_cfg_diag *d, const struct ly_err_item *item,
 	 * children, so it goes whole, or the same error would repeat every
 	 * round.
 	 */
-	if (term)
+	/*
+	 * libyang puts a removed leaf's default back, and the default can
+	 * fail the same must (a default preferred-lifetime above a given
+	 * valid-lifetime), so such a leaf takes its parent with it.
+	 */
+	if (term && (node->flags & LYD_DEFAULT) && parent)
+		rb_cfg_diag_remove(d, parent);
+	else if (term)
 		remove_leaf(d, node);
 	else if (node->schema->nodetype == LYS_CONTAINER)
 		rb_cfg_diag_remove(d, node);

@@ -609,7 +609,7 @@ int rb_cfg_shape_repair(struct rb_cfg_diag *d, const char *json, char **repaired
 {
 	struct shape_walk w = { .d = d };
 	size_t errors = d->errs->count, omitted = d->errs->omitted, removals = d->n_removals;
-	bool damaged = d->subnets_damaged;
+	bool damaged = d->subnets_damaged, damaged6 = d->subnets6_damaged;
 	int ret = 0;
 
 	*repaired = NULL;
@@ -635,6 +635,7 @@ int rb_cfg_shape_repair(struct rb_cfg_diag *d, const char *json, char **repaired
 		d->errs->omitted = omitted;
 		d->n_removals = removals;
 		d->subnets_damaged = damaged;
+		d->subnets6_damaged = damaged6;
 		ret = w.error == -ENOMEM ? -ENOMEM : 0;
 	}
 	free(w.edits);
