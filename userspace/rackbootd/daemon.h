@@ -16,6 +16,7 @@
 
 struct rb_store;
 struct rb_leases;
+struct rb_ra_sender;
 
 /* Submission queue entries; the TFTP server queues a few per transfer. */
 #define RB_DAEMON_RING_ENTRIES	1024
@@ -39,6 +40,7 @@ struct rb_daemon {
 	struct rb_dhcp4_server *dhcp4;
 	struct rb_tftp_server *tftp;
 	struct rb_tftp_counters tftp_mirrored;	/* TFTP counts already added to the maps */
+	struct rb_ra_sender *ra;	/* unsolicited router advertisements, NULL = none */
 };
 
 /*
@@ -80,5 +82,15 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 void rb_daemon_services_stop(struct rb_daemon *d);
 bool rb_daemon_services_drained(const struct rb_daemon *d);
 void rb_daemon_services_free(struct rb_daemon *d);
+
+/*
+ * ra_service.c: router advertisements.  start, after rb_xdp_start(),
+ * writes the XDP templates and opens the sender; tick sends the RAs that
+ * are due; stop sends the final ones; free closes the sender.
+ */
+int rb_daemon_ra_start(struct rb_daemon *d);
+void rb_daemon_ra_tick(struct rb_daemon *d);
+void rb_daemon_ra_stop(struct rb_daemon *d);
+void rb_daemon_ra_free(struct rb_daemon *d);
 
 #endif

@@ -155,7 +155,8 @@ int rb_daemon_services_start(struct rb_daemon *d)
 {
 	int err = dhcp4_start(d);
 
-	return err ?: tftp_start(d);
+	err = err ?: tftp_start(d);
+	return err ?: rb_daemon_ra_start(d);
 }
 
 int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe)
@@ -185,6 +186,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 		rb_tftp_server_tick(d->tftp, rb_tftp_now_ms());
 		tftp_mirror(d);
 	}
+	rb_daemon_ra_tick(d);
 }
 
 void rb_daemon_services_stop(struct rb_daemon *d)
@@ -194,6 +196,7 @@ void rb_daemon_services_stop(struct rb_daemon *d)
 		rb_dhcp4_server_stop(d->dhcp4);
 	if (d->tftp)
 		rb_tftp_server_stop(d->tftp);
+	rb_daemon_ra_stop(d);
 }
 
 bool rb_daemon_services_drained(const struct rb_daemon *d)
@@ -210,4 +213,5 @@ void rb_daemon_services_free(struct rb_daemon *d)
 	rb_dhcp4_server_free(d->dhcp4);
 	d->tftp = NULL;
 	d->dhcp4 = NULL;
+	rb_daemon_ra_free(d);
 }

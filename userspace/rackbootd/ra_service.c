@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Router Advertisements in rackbootd: at start, the XDP templates that
+ * reply to Router Solicitations and the sender of unsolicited RAs; on every
+ * loop tick, the RAs that are due; on stop, the final RAs with router
+ * lifetime 0.  Without router-advertisements in the config, all four
+ * steps do nothing.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "ra/ra_sender.h"
+#include "rackbootd/daemon.h"
+#include "xdp/ra_fill.h"
+
+/* True when the XDP program is attached to ifname, so that it receives the RS there. */
+static bool xdp_on(const struct rb_config *cfg, const char *ifname)
+{
+	for (size_t i = 0; i < cfg->n_ifaces; i++) {
+		if (strcmp(cfg->ifaces[i].name, ifname) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Fill the templates through the map of the first RA interface that the
+ * program is attached to.  All interfaces share one program, so one map.
+ */
+static int templates_start(struct rb_daemon *d)
+{
+	const struct rb_config *cfg = d->cfg;
+	const char *via = NULL;
+	size_t written = 0;
+	int fd, err;
+
+	for (size_t i = 0; i < cfg->n_ras && !via; i++) {
+		if (xdp_on(cfg, cfg->ras[i].interface))
+			via = cfg->ras[i].interface;
+		else
+			log_warn("ra: the XDP program is not attached to %s, so router "
+				 "solicitations there get no reply until the next unsolicited RA; "
+				 "add %s to interfaces to reply to them in XDP",
+				 cfg->ras[i].interface, cfg->ras[i].interface);
+	}
+	if (!via)
+		return 0;
+
+	err = rb_xdp_ra_map_open(via, rb_xdp_maps(d->xdp)->devices, &fd);
+	if (err)
+		return err;
+	err = rb_xdp_ra_fill(fd, cfg, &written);
+	close(fd);
+	if (!err)
+		log_info("ra: %zu router advertisement templates written for XDP", written);
+	return err;
+}
+
+int rb_daemon_ra_start(struct rb_daemon *d)
+{
+	int err;
+
+	if (d->cfg->n_ras == 0)
+		return 0;
+	err = templates_start(d);
+	if (err)
+		return err;
+	return rb_ra_sender_new(d->cfg, NULL, rb_ra_now_ms(), &d->ra);
+}
+
+void rb_daemon_ra_tick(struct rb_daemon *d)
+{
+	rb_ra_sender_tick(d->ra, rb_ra_now_ms());
+}
+
+void rb_daemon_ra_stop(struct rb_daemon *d)
+{
+	rb_ra_sender_stop(d->ra);
+}
+
+void rb_daemon_ra_free(struct rb_daemon *d)
+{
+	rb_ra_sender_free(d->ra);
+	d->ra = NULL;
+}
