@@ -44,7 +44,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: rb-tftpd --root DIR [options]\n"
 		"  --root DIR            folder served (required)\n"
-		"  --address IPV4        address to bind (default 127.0.0.1)\n"
+		"  --address IPV4        address to bind (default 127.0.0.1); 0.0.0.0 binds [::] for IPv4 and IPv6\n"
 		"  --port N              UDP port (default 69, 0 = any free port)\n"
 		"  --port-file FILE      write the bound port to FILE once serving\n"
 		"  --blksize-max N       largest blksize granted, bytes (default 1468)\n"

@@ -61,6 +61,7 @@ struct fixture {
 	unsigned completions;
 	char completed_path[256];
 	uint64_t completed_bytes;
+	struct sockaddr_in completed_client;	/* AF_UNSPEC when the callback got another family */
 	int saved_stderr;		/* while the log is captured, else -1 */
 	FILE *log_file;
 	char log_text[LOG_TEXT_MAX];	/* captured log, after capture_stop */
@@ -73,12 +74,15 @@ struct packet {
 	struct sockaddr_in from;
 };
 
-static void on_complete(void *arg, const struct sockaddr_in *client, const char *path,
+static void on_complete(void *arg, const struct sockaddr *client, const char *path,
 			uint64_t bytes)
 {
 	struct fixture *f = arg;
 
 	f->completions++;
+	memset(&f->completed_client, 0, sizeof(f->completed_client));
+	if (client->sa_family == AF_INET)
+		memcpy(&f->completed_client, client, sizeof(f->completed_client));
 	snprintf(f->completed_path, sizeof(f->completed_path), "%s", path);
 	f->completed_bytes = bytes;
 }
@@ -426,6 +430,8 @@ static void test_small_file_octet(void **state)
 	assert_int_equal(f->completions, 1);
 	assert_string_equal(f->completed_path, "small");
 	assert_int_equal(f->completed_bytes, 100);
+	assert_int_equal(f->completed_client.sin_family, AF_INET);
+	assert_int_equal(f->completed_client.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 }
 
 static void test_exact_multiple_ends_empty(void **state)

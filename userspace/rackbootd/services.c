@@ -37,19 +37,27 @@ static void tftp_mirror(struct rb_daemon *d)
 static struct rb_log_repeat fetch_not_inventory =
 	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: downloads by addresses not in the inventory");
 
-static void tftp_complete(void *arg, const struct sockaddr_in *client, const char *path,
+static void tftp_complete(void *arg, const struct sockaddr *client_addr, const char *path,
 			  uint64_t bytes)
 {
+	const struct sockaddr_in *client = (const struct sockaddr_in *)client_addr;
 	struct rb_daemon *d = arg;
 	const struct rb_cfg_device *dev;
-	char addr[INET_ADDRSTRLEN], file[256], mac[18];
+	char addr[INET6_ADDRSTRLEN], file[256], mac[18];
 	struct rb_device rec;
 	int err;
 
-	inet_ntop(AF_INET, &client->sin_addr, addr, sizeof(addr));
 	rb_escape(path, strlen(path), file, sizeof(file));
+	/* TODO: also match IPv6 clients by their DHCPv6 pool lease, not only by ipv6-address. */
+	if (client_addr->sa_family == AF_INET6) {
+		const struct in6_addr *ip6 = &((const struct sockaddr_in6 *)client_addr)->sin6_addr;
 
-	dev = rb_config_device_by_ipv4(d->cfg, client->sin_addr.s_addr);
+		inet_ntop(AF_INET6, ip6, addr, sizeof(addr));
+		dev = rb_config_device_by_ipv6(d->cfg, ip6);
+	} else {
+		inet_ntop(AF_INET, &client->sin_addr, addr, sizeof(addr));
+		dev = rb_config_device_by_ipv4(d->cfg, client->sin_addr.s_addr);
+	}
 	if (!dev) {
 		rb_log_repeat(&fetch_not_inventory,
 			      "tftp: %s fetched %s (%llu bytes); the address is not in the inventory",

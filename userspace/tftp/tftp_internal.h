@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "tftp/tftp_addr.h"
 #include "tftp/tftp_codec.h"
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_server.h"
@@ -95,11 +96,10 @@ struct tftp_xfer {
 	bool advance_pending;		/* ACK came during a send: load the next block after it */
 	bool stray_busy;
 
-	int sock;			/* ephemeral port of this transfer */
+	int sock;			/* ephemeral port of this transfer, family of peer */
 	struct rb_tftp_file file;
 	struct rb_tftp_source src;
-	struct sockaddr_in peer;	/* client address and transfer ID */
-	struct sockaddr_in local;
+	union tftp_addr peer;		/* client address and transfer ID, never IPv4-mapped */
 	enum rb_tftp_mode mode;
 	char path[RB_TFTP_REQUEST_MAX];	/* root-relative, as opened */
 
@@ -122,12 +122,12 @@ struct tftp_xfer {
 
 	struct msghdr recv_msg;
 	struct iovec recv_iov;
-	struct sockaddr_in recv_from;
+	union tftp_addr recv_from;
 	uint8_t recv_buf[TFTP_XFER_RECV_MAX];
 
 	struct msghdr stray_msg;
 	struct iovec stray_iov;
-	struct sockaddr_in stray_to;
+	union tftp_addr stray_to;
 };
 
 /* An ERROR sent from the server socket, from the address the request reached. */
@@ -135,10 +135,10 @@ struct tftp_reply {
 	bool busy;
 	struct msghdr msg;
 	struct iovec iov;
-	struct sockaddr_in to;
+	union tftp_addr to;		/* in the server socket's family */
 	union {
 		struct cmsghdr align;
-		uint8_t buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} control;
 	uint8_t pkt[RB_TFTP_ERROR_MAX];
 };
@@ -149,6 +149,9 @@ struct rb_tftp_server {
 	char root[PATH_MAX];
 	int root_fd;
 	int sock;
+	int family;			/* of sock: AF_INET6 also receives IPv4 unless v6only */
+	bool v6only;
+	union tftp_addr bound;		/* address and port of sock */
 	uint16_t port;			/* bound port, host order */
 
 	struct msghdr listen_msg;	/* name and control sizes for multishot */
@@ -185,20 +188,21 @@ void tftp_xfer_free_resources(struct tftp_xfer *x);
 int tftp_xfer_arm_recv(struct rb_tftp_server *srv, struct tftp_xfer *x);
 int tftp_xfer_send_pkt(struct rb_tftp_server *srv, struct tftp_xfer *x);
 int tftp_xfer_send_stray(struct rb_tftp_server *srv, struct tftp_xfer *x,
-			 const struct sockaddr_in *to);
-int tftp_reply_error(struct rb_tftp_server *srv, const struct sockaddr_in *to,
-		     const struct in_addr *local, uint16_t code, const char *message);
+			 const union tftp_addr *to);
+/* Send an ERROR from the server socket; local (port 0) sets its source. */
+int tftp_reply_error(struct rb_tftp_server *srv, const union tftp_addr *to,
+		     const union tftp_addr *local, uint16_t code, const char *message);
 int tftp_cancel(struct rb_tftp_server *srv, uint64_t target);
 
 /* tftp_request.c */
 void tftp_listen_complete(struct rb_tftp_server *srv, const struct io_uring_cqe *cqe);
 void tftp_reply_complete(struct rb_tftp_server *srv, uint32_t index, int res);
-const char *tftp_addr_text(const struct sockaddr_in *addr, char *out, size_t size);
 
 /* tftp_transfer.c */
 struct tftp_xfer_start {
-	const struct sockaddr_in *peer;
-	struct in_addr local;
+	const union tftp_addr *peer;
+	/* Address the request was sent to, port 0; the scope ID of an IPv6 one is its interface. */
+	const union tftp_addr *local;
 	const struct rb_tftp_request *req;
 	const char *path;
 	struct rb_tftp_file file;	/* ownership passes to the transfer */
@@ -215,7 +219,7 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
  * from the same port.  When a transfer for the same peer and file still
  * waits for its first ACK, send its first packet again and return true.
  */
-bool tftp_xfer_repeat_first(struct rb_tftp_server *srv, const struct sockaddr_in *peer,
+bool tftp_xfer_repeat_first(struct rb_tftp_server *srv, const union tftp_addr *peer,
 			    const struct rb_tftp_request *req);
 void tftp_xfer_recv_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res);
 void tftp_xfer_send_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res);

@@ -46,32 +46,28 @@ static struct rb_log_repeat stopping_log =
 
 /* A datagram from the server socket: payload and addresses. */
 struct tftp_datagram {
-	struct sockaddr_in peer;
-	struct in_addr local;		/* address the request was sent to */
+	union tftp_addr peer;		/* unmapped: AF_INET for every IPv4 client */
+	union tftp_addr local;		/* address the request was sent to, port 0 */
 	const uint8_t *payload;
 	size_t len;
 	bool truncated;
 };
 
-const char *tftp_addr_text(const struct sockaddr_in *addr, char *out, size_t size)
-{
-	char ip[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &addr->sin_addr, ip, sizeof(ip));
-	snprintf(out, size, "%s:%u", ip, ntohs(addr->sin_port));
-	return out;
-}
-
 /* Count an ERROR reply to a request and send it from the server port. */
 static void send_error(struct rb_tftp_server *srv, const struct tftp_datagram *dg,
 		       uint16_t code, const char *message)
 {
-	char peer[32];
+	char peer[TFTP_ADDR_TEXT_MAX];
+	int err;
 
 	srv->counters.error++;
-	if (tftp_reply_error(srv, &dg->peer, &dg->local, code, message) < 0)
+	err = tftp_reply_error(srv, &dg->peer, &dg->local, code, message);
+	if (err == -EBUSY)
 		rb_log_repeat(&reply_drop_log, "tftp %s: ERROR %u not sent: no free reply slot",
 			      tftp_addr_text(&dg->peer, peer, sizeof(peer)), code);
+	else if (err < 0)
+		rb_log_repeat(&reply_failed_log, "tftp %s: ERROR %u not sent: %s",
+			      tftp_addr_text(&dg->peer, peer, sizeof(peer)), code, strerror(-err));
 }
 
 /* Log a decoded request that the server does not serve, then send the ERROR. */
@@ -79,7 +75,7 @@ static void reject(struct rb_tftp_server *srv, const struct tftp_datagram *dg,
 		   struct rb_log_repeat *log, const char *filename, uint16_t code,
 		   const char *message)
 {
-	char peer[32], name[ESCAPED_NAME_SIZE];
+	char peer[TFTP_ADDR_TEXT_MAX], name[ESCAPED_NAME_SIZE];
 
 	rb_escape(filename, strlen(filename), name, sizeof(name));
 	rb_log_repeat(log, "tftp %s: request for \"%s\" rejected with ERROR %u: %s",
@@ -108,7 +104,7 @@ static void serve_read(struct rb_tftp_server *srv, const struct tftp_datagram *d
 	if (tftp_xfer_repeat_first(srv, &dg->peer, req))
 		return;
 	if (!srv->free_list) {
-		char peer[32];
+		char peer[TFTP_ADDR_TEXT_MAX];
 
 		srv->counters.busy++;
 		rb_log_repeat(&busy_log, "tftp %s: request rejected, %u transfers in progress",
@@ -128,7 +124,7 @@ static void serve_read(struct rb_tftp_server *srv, const struct tftp_datagram *d
 		return;
 	}
 	if (ret < 0) {
-		char peer[32], name[ESCAPED_NAME_SIZE];
+		char peer[TFTP_ADDR_TEXT_MAX], name[ESCAPED_NAME_SIZE];
 
 		rb_escape(req->filename, req->filename_len, name, sizeof(name));
 		rb_log_repeat(&open_failed_log, "tftp %s: %s \"%s\" below %s: %s",
@@ -140,7 +136,7 @@ static void serve_read(struct rb_tftp_server *srv, const struct tftp_datagram *d
 
 	/* tftp_xfer_begin logs why a transfer could not start. */
 	start.peer = &dg->peer;
-	start.local = dg->local;
+	start.local = &dg->local;
 	start.req = req;
 	start.path = path;
 	if (tftp_xfer_begin(srv, &start) < 0)
@@ -152,7 +148,7 @@ static void handle_datagram(struct rb_tftp_server *srv, const struct tftp_datagr
 	struct rb_tftp_request req;
 	const char *error = "request longer than 512 bytes";
 	uint16_t opcode;
-	char peer[32];
+	char peer[TFTP_ADDR_TEXT_MAX];
 
 	/* Stray DATA, ACK or ERROR packets get no reply, because an ERROR to an ERROR could loop. */
 	if (rb_tftp_decode_opcode(dg->payload, dg->len, &opcode) < 0 ||
@@ -181,24 +177,45 @@ static void handle_datagram(struct rb_tftp_server *srv, const struct tftp_datagr
 	serve_read(srv, dg, &req);
 }
 
-/* Read the request's destination address from its IP_PKTINFO message. */
-static struct in_addr datagram_local(struct io_uring_recvmsg_out *out, struct msghdr *msg)
+/*
+ * Read the request's destination address from its control messages.  An
+ * IPv4 request carries IP_PKTINFO, whose ipi_spec_dst is the local
+ * address also for a broadcast, and on an AF_INET6 socket IPV6_PKTINFO
+ * with the mapped address as well.  An IPv6 request carries IPV6_PKTINFO,
+ * whose interface becomes the scope ID of a link-local address.  Without
+ * either, local stays the unspecified address of peer's family.
+ */
+static void datagram_local(struct io_uring_recvmsg_out *out, struct msghdr *msg,
+			   struct tftp_datagram *dg)
 {
-	struct in_addr local = { .s_addr = htonl(INADDR_ANY) };
 	struct cmsghdr *cmsg = io_uring_recvmsg_cmsg_firsthdr(out, msg);
 
+	memset(&dg->local, 0, sizeof(dg->local));
+	dg->local.sa.sa_family = dg->peer.sa.sa_family;
+
 	for (unsigned i = 0; cmsg && i < 8; i++) {
-		if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO &&
+		if (dg->peer.sa.sa_family == AF_INET && cmsg->cmsg_level == IPPROTO_IP &&
+		    cmsg->cmsg_type == IP_PKTINFO &&
 		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
 			struct in_pktinfo info;
 
 			memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
-			local = info.ipi_spec_dst;
-			break;
+			dg->local.sin.sin_addr = info.ipi_spec_dst;
+			return;
+		}
+		if (dg->peer.sa.sa_family == AF_INET6 && cmsg->cmsg_level == IPPROTO_IPV6 &&
+		    cmsg->cmsg_type == IPV6_PKTINFO &&
+		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo info;
+
+			memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
+			dg->local.sin6.sin6_addr = info.ipi6_addr;
+			if (IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr))
+				dg->local.sin6.sin6_scope_id = info.ipi6_ifindex;
+			return;
 		}
 		cmsg = io_uring_recvmsg_cmsg_nexthdr(out, msg, cmsg);
 	}
-	return local;
 }
 
 /* Unpack one provided buffer: io_uring_recvmsg_out, name, control, payload. */
@@ -206,16 +223,18 @@ static void handle_buffer(struct rb_tftp_server *srv, uint8_t *buf, int res)
 {
 	struct io_uring_recvmsg_out *out = io_uring_recvmsg_validate(buf, res, &srv->listen_msg);
 	struct tftp_datagram dg = { 0 };
+	size_t name_len = srv->family == AF_INET6 ? sizeof(dg.peer.sin6) : sizeof(dg.peer.sin);
 
-	if (!out || out->namelen < sizeof(dg.peer)) {
+	if (!out || out->namelen < name_len) {
 		srv->counters.malformed++;
 		return;
 	}
-	memcpy(&dg.peer, io_uring_recvmsg_name(out), sizeof(dg.peer));
-	if (dg.peer.sin_family != AF_INET)
+	memcpy(&dg.peer, io_uring_recvmsg_name(out), name_len);
+	if (dg.peer.sa.sa_family != srv->family)
 		return;
+	tftp_addr_unmap(&dg.peer);
 
-	dg.local = datagram_local(out, &srv->listen_msg);
+	datagram_local(out, &srv->listen_msg, &dg);
 	dg.payload = io_uring_recvmsg_payload(out, &srv->listen_msg);
 	dg.len = io_uring_recvmsg_payload_length(out, res, &srv->listen_msg);
 	dg.truncated = out->flags & MSG_TRUNC;
@@ -276,18 +295,21 @@ void tftp_listen_complete(struct rb_tftp_server *srv, const struct io_uring_cqe 
 
 void tftp_reply_complete(struct rb_tftp_server *srv, uint32_t index, int res)
 {
-	char peer[32];
+	char peer[TFTP_ADDR_TEXT_MAX];
+	union tftp_addr to;
 
 	if (index >= TFTP_REPLIES || !srv->replies[index].busy)
 		return;
 	srv->replies[index].busy = false;
 	srv->replies_busy--;
 
-	if (res < 0)
+	if (res < 0) {
+		to = srv->replies[index].to;
+		tftp_addr_unmap(&to);
 		rb_log_repeat(&reply_failed_log,
 			      "tftp %s: sending an ERROR from the server socket failed: %s",
-			      tftp_addr_text(&srv->replies[index].to, peer, sizeof(peer)),
-			      strerror(-res));
+			      tftp_addr_text(&to, peer, sizeof(peer)), strerror(-res));
+	}
 	if (srv->stopping)
 		tftp_check_drained(srv);
 }

@@ -59,35 +59,97 @@ static int check_config(const struct rb_tftp_config *cfg)
 			RB_TFTP_MAX_TRANSFERS_LIMIT);
 		return -EINVAL;
 	}
+	if (cfg->bind_addr == htonl(INADDR_ANY) && IN6_IS_ADDR_LINKLOCAL(&cfg->bind_addr6)) {
+		char text[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &cfg->bind_addr6, text, sizeof(text));
+		log_err("tftp: bind address %s is link-local, which needs an interface; "
+			"bind to :: or a global address", text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The address and family the server socket binds to, from the config. */
+static void server_bind_addr(const struct rb_tftp_config *cfg, union tftp_addr *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (cfg->bind_addr != htonl(INADDR_ANY)) {
+		addr->sin.sin_family = AF_INET;
+		addr->sin.sin_addr.s_addr = cfg->bind_addr;
+		addr->sin.sin_port = htons(cfg->port);
+		return;
+	}
+	addr->sin6.sin6_family = AF_INET6;
+	addr->sin6.sin6_addr = cfg->bind_addr6;
+	addr->sin6.sin6_port = htons(cfg->port);
+}
+
+/*
+ * Ask for each request's destination address: IP_PKTINFO for IPv4
+ * requests, also on an AF_INET6 socket, because its ipi_spec_dst is the
+ * local address even for a broadcast request.  IPV6_RECVPKTINFO gives
+ * the destination and interface of IPv6 requests.
+ */
+static int enable_pktinfo(int sock, int family, bool v6only)
+{
+	int on = 1;
+
+	if (!v6only && setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0)
+		return -errno;
+	if (family == AF_INET6 &&
+	    setsockopt(sock, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0)
+		return -errno;
 	return 0;
 }
 
 /* UDP socket on the server address, reporting each request's destination. */
 static int open_server_socket(struct rb_tftp_server *srv)
 {
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = srv->cfg.bind_addr,
-		.sin_port = htons(srv->cfg.port),
-	};
-	socklen_t addr_len = sizeof(addr);
-	char text[32];
-	int on = 1, err;
+	union tftp_addr addr;
+	socklen_t addr_len;
+	char text[TFTP_ADDR_TEXT_MAX];
+	int err;
 
-	srv->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	server_bind_addr(&srv->cfg, &addr);
+	srv->family = addr.sa.sa_family;
+	srv->v6only = srv->family == AF_INET6 && !IN6_IS_ADDR_UNSPECIFIED(&addr.sin6.sin6_addr);
+
+	srv->sock = socket(srv->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* NOTE: no test runs this fallback; it needs a kernel booted with ipv6.disable=1. */
+	if (srv->sock < 0 && errno == EAFNOSUPPORT && srv->family == AF_INET6 && !srv->v6only) {
+		log_info("tftp: the kernel has no IPv6 (socket: %s); serving IPv4 only",
+			 strerror(errno));
+		memset(&addr, 0, sizeof(addr));
+		addr.sin.sin_family = AF_INET;
+		addr.sin.sin_port = htons(srv->cfg.port);
+		srv->family = AF_INET;
+		srv->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	}
 	if (srv->sock < 0)
 		return -errno;
-	if (setsockopt(srv->sock, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0)
-		return -errno;
-	err = rb_bind_retry(srv->sock, (struct sockaddr *)&addr, sizeof(addr), "tftp");
+
+	if (srv->family == AF_INET6) {
+		int v6only = srv->v6only;
+
+		if (setsockopt(srv->sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) < 0)
+			return -errno;
+	}
+	err = enable_pktinfo(srv->sock, srv->family, srv->v6only);
+	if (err)
+		return err;
+
+	err = rb_bind_retry(srv->sock, &addr.sa, tftp_addr_len(&addr), "tftp");
 	if (err) {
 		log_err("tftp: bind to %s failed: %s; is another TFTP server running?",
 			tftp_addr_text(&addr, text, sizeof(text)), strerror(-err));
 		return err;
 	}
-	if (getsockname(srv->sock, (struct sockaddr *)&addr, &addr_len) < 0)
+	addr_len = sizeof(addr);
+	if (getsockname(srv->sock, &addr.sa, &addr_len) < 0)
 		return -errno;
-	srv->port = ntohs(addr.sin_port);
+	srv->bound = addr;
+	srv->port = ntohs(srv->family == AF_INET6 ? addr.sin6.sin6_port : addr.sin.sin_port);
 	return 0;
 }
 
@@ -128,8 +190,10 @@ static int setup_buf_ring(struct rb_tftp_server *srv)
 	io_uring_buf_ring_advance(srv->buf_ring, TFTP_LISTEN_BUFS);
 
 	/* Multishot recvmsg lays out name and control by these two sizes. */
-	srv->listen_msg.msg_namelen = sizeof(struct sockaddr_in);
-	srv->listen_msg.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
+	srv->listen_msg.msg_namelen = srv->family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+								 sizeof(struct sockaddr_in);
+	srv->listen_msg.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo)) +
+					 CMSG_SPACE(sizeof(struct in6_pktinfo));
 	return 0;
 }
 
@@ -206,12 +270,8 @@ fail:
 
 int rb_tftp_server_start(struct rb_tftp_server *srv)
 {
-	char addr[32];
-	struct sockaddr_in bound = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = srv->cfg.bind_addr,
-		.sin_port = htons(srv->port),
-	};
+	char addr[TFTP_ADDR_TEXT_MAX];
+	const char *families = "IPv4";
 	int ret;
 
 	if (srv->stopping)
@@ -221,8 +281,12 @@ int rb_tftp_server_start(struct rb_tftp_server *srv)
 		log_err("tftp: no free SQE for the server socket receive");
 		return ret;
 	}
-	log_info("tftp: serving %s on %s (blksize up to %u, %u retries, timeout %u ms, "
-		 "up to %u transfers)", srv->root, tftp_addr_text(&bound, addr, sizeof(addr)),
+	if (srv->family == AF_INET6)
+		families = srv->v6only ? "IPv6" : "IPv4 and IPv6";
+
+	log_info("tftp: serving %s on %s, %s (blksize up to %u, %u retries, timeout %u ms, "
+		 "up to %u transfers)", srv->root, tftp_addr_text(&srv->bound, addr, sizeof(addr)),
+		 families,
 		 srv->cfg.blksize_max, srv->cfg.retries, srv->cfg.timeout_ms,
 		 srv->cfg.max_transfers);
 	return 0;

@@ -2,9 +2,13 @@
 /*
  * TFTP read-only server on a caller-owned io_uring.
  *
- * The server listens on one UDP socket (default 0.0.0.0:69) with a
- * multishot recvmsg over a provided buffer ring, and serves each read
- * request from a new socket on an ephemeral port (RFC 1350 transfer ID).
+ * The server listens on one UDP socket with a multishot recvmsg over a
+ * provided buffer ring, and serves each read request from a new socket
+ * on an ephemeral port (RFC 1350 transfer ID).  That socket is bound to
+ * the address the request was sent to, so the client gets its DATA from
+ * the address it asked.  By default the server socket is [::]:69 with
+ * IPV6_V6ONLY off, so it serves IPv4 and IPv6 clients; see
+ * rb_tftp_config for the other bind choices.
  * Write requests get ERROR 2.  Options: RFC 2348 blksize, RFC 2349
  * timeout and tsize (left out of the OACK for an empty file); others
  * are ignored.
@@ -39,7 +43,7 @@
  * Start and end of each transfer are debug lines.  At info level, tick
  * logs one line per 10 s with the transfers done and bytes sent.
  *
- * NOTE: IPv4 only.  File data is read with pread on the loop thread, so
+ * NOTE: File data is read with pread on the loop thread, so
  * a read that misses the page cache stalls the loop until the disk
  * returns the data.  IORING_OP_READ would avoid that.
  */
@@ -55,15 +59,28 @@
 
 struct rb_tftp_server;
 
-/* Called once per transfer whose last DATA block the client acknowledged. */
-typedef void (*rb_tftp_complete_fn)(void *arg, const struct sockaddr_in *client,
+/*
+ * Called once per transfer whose last DATA block the client acknowledged.
+ * client is a struct sockaddr_in for an IPv4 client, also one served by
+ * the dual-stack socket, and a struct sockaddr_in6 for an IPv6 client
+ * (sin6_scope_id set for a link-local one).
+ */
+typedef void (*rb_tftp_complete_fn)(void *arg, const struct sockaddr *client,
 				    const char *path, uint64_t bytes);
 
+/*
+ * Bind choices: bind_addr other than INADDR_ANY serves IPv4 on that
+ * address only.  Otherwise bind_addr6 decides: in6addr_any (the default)
+ * serves IPv4 and IPv6 on every address, or IPv4 alone when the kernel
+ * has no IPv6; any other, non-link-local address serves IPv6 on that
+ * address only.
+ */
 struct rb_tftp_config {
 	const char *root;		/* folder served; copied by rb_tftp_server_new */
 	uint32_t bind_addr;		/* IPv4, network byte order; INADDR_ANY default */
+	struct in6_addr bind_addr6;	/* used when bind_addr is INADDR_ANY; in6addr_any default */
 	uint16_t port;			/* host order; default 69, 0 = any free port */
-	uint32_t blksize_max;		/* largest blksize granted; default 1468 */
+	uint32_t blksize_max;		/* largest blksize granted to IPv4 clients; default 1468 */
 	unsigned retries;		/* retransmissions before a transfer is abandoned; default 5 */
 	unsigned timeout_ms;		/* retransmission timeout without the timeout option; default 1000 */
 	unsigned max_transfers;		/* concurrent transfers; default 1024 */
@@ -72,7 +89,11 @@ struct rb_tftp_config {
 	void *on_complete_arg;
 };
 
-/* Defaults: 1468 = 1500-byte MTU - 20 (IPv4) - 8 (UDP) - 4 (TFTP header). */
+/*
+ * Defaults: 1468 = 1500-byte MTU - 20 (IPv4) - 8 (UDP) - 4 (TFTP header).
+ * IPv6 clients get at most blksize_max - 20, because the IPv6 header is
+ * 20 bytes longer (1448 by default), so that DATA fits the same MTU.
+ */
 #define RB_TFTP_DEFAULT_PORT		69
 #define RB_TFTP_DEFAULT_BLKSIZE_MAX	1468
 #define RB_TFTP_DEFAULT_RETRIES		5
@@ -80,6 +101,7 @@ struct rb_tftp_config {
 #define RB_TFTP_DEFAULT_MAX_TRANSFERS	1024
 #define RB_TFTP_DEFAULT_BUF_GROUP	0x7401
 #define RB_TFTP_MAX_TRANSFERS_LIMIT	(1u << 20)	/* slot index bits in user_data */
+#define RB_TFTP_IPV6_HEADER_EXTRA	20	/* IPv6 header (40 bytes) - IPv4 header (20) */
 
 /*
  * Counters since rb_tftp_server_new, for the daemon's metrics.  A

@@ -47,7 +47,7 @@ static struct rb_log_repeat send_failed_log =
 
 /* Peer and file of a transfer, formatted for one log line. */
 struct xfer_names {
-	char peer[32];
+	char peer[TFTP_ADDR_TEXT_MAX];
 	char file[4 * RB_TFTP_REQUEST_MAX + 1];
 };
 
@@ -56,11 +56,6 @@ static const struct xfer_names *xfer_names(const struct tftp_xfer *x, struct xfe
 	tftp_addr_text(&x->peer, n->peer, sizeof(n->peer));
 	rb_escape(x->path, strlen(x->path), n->file, sizeof(n->file));
 	return n;
-}
-
-static bool same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
 }
 
 static void active_insert(struct rb_tftp_server *srv, struct tftp_xfer *x)
@@ -186,7 +181,7 @@ static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 		  xfer_names(x, &n)->peer, n.file, (unsigned long long)x->bytes_acked,
 		  (unsigned long long)x->block, (unsigned long long)(now_ms - x->started_ms));
 	if (done)
-		done(srv->cfg.on_complete_arg, &x->peer, x->path, x->bytes_acked);
+		done(srv->cfg.on_complete_arg, &x->peer.sa, x->path, x->bytes_acked);
 	xfer_close(srv, x);
 }
 
@@ -293,9 +288,9 @@ void tftp_xfer_recv_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, in
 		return;
 	}
 
-	if (res >= 0 && !same_peer(&x->recv_from, &x->peer)) {
+	if (res >= 0 && !tftp_addr_equal(&x->recv_from, &x->peer)) {
 		/* RFC 1350: reply to a foreign port with ERROR 5 and keep the transfer going. */
-		char stray[32];
+		char stray[TFTP_ADDR_TEXT_MAX];
 
 		rb_log_repeat(&stray_log, "tftp %s: packet from %s for the transfer of \"%s\", "
 			      "sent ERROR 5 to it", xfer_names(x, &n)->peer,
@@ -391,21 +386,49 @@ void tftp_xfer_abort(struct rb_tftp_server *srv, struct tftp_xfer *x, const char
 	xfer_close(srv, x);
 }
 
-static int xfer_open_socket(const struct in_addr *local)
+/*
+ * Socket of the client's family on the address the request was sent to,
+ * so that DATA comes from the address the client asked.  A request to a
+ * broadcast or multicast address gets the unspecified address instead,
+ * and the kernel picks the source by route.
+ */
+static int xfer_open_socket(const union tftp_addr *local)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr = *local };
-	int sock, ret;
+	union tftp_addr addr = *local;
+	int sock, ret, on = 1;
 
-	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (tftp_addr_is_group(&addr)) {
+		memset(&addr, 0, sizeof(addr));
+		addr.sa.sa_family = local->sa.sa_family;
+	}
+	sock = socket(addr.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return -errno;
+	if (addr.sa.sa_family == AF_INET6 &&
+	    setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0) {
+		ret = -errno;
+		close(sock);
+		return ret;
+	}
 	/* Port 0: the kernel picks the ephemeral port, the server's transfer ID. */
-	if (bind(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+	if (bind(sock, &addr.sa, tftp_addr_len(&addr)) < 0) {
 		ret = -errno;
 		close(sock);
 		return ret;
 	}
 	return sock;
+}
+
+/* Largest blksize for peer: IPv6 clients get less, so that DATA fills the same MTU. */
+static uint32_t xfer_blksize_max(const struct rb_tftp_server *srv, const union tftp_addr *peer)
+{
+	uint32_t max = srv->cfg.blksize_max;
+
+	if (peer->sa.sa_family != AF_INET6)
+		return max;
+	if (max < RB_TFTP_BLKSIZE_MIN + RB_TFTP_IPV6_HEADER_EXTRA)
+		return RB_TFTP_BLKSIZE_MIN;
+	return max - RB_TFTP_IPV6_HEADER_EXTRA;
 }
 
 /* Take a free slot for the request, with its buffers and settings. */
@@ -472,9 +495,9 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
 	bool oack;
 	int sock, ret;
 
-	sock = xfer_open_socket(&start->local);
+	sock = xfer_open_socket(start->local);
 	if (sock < 0) {
-		char peer[32];
+		char peer[TFTP_ADDR_TEXT_MAX];
 
 		rb_log_repeat(&start_failed_log, "tftp %s: socket for a new transfer failed: %s",
 			      tftp_addr_text(start->peer, peer, sizeof(peer)), strerror(-sock));
@@ -484,7 +507,8 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
 	srv->free_list = x->next;
 	x->sock = sock;
 
-	oack = rb_tftp_negotiate(start->req, srv->cfg.blksize_max, start->file.size, &accepted);
+	oack = rb_tftp_negotiate(start->req, xfer_blksize_max(srv, start->peer), start->file.size,
+				 &accepted);
 	step = "allocating the packet buffers";
 	ret = xfer_setup(srv, x, start, &accepted);
 	if (ret < 0)
@@ -517,7 +541,7 @@ fail:
 	return ret;
 }
 
-bool tftp_xfer_repeat_first(struct rb_tftp_server *srv, const struct sockaddr_in *peer,
+bool tftp_xfer_repeat_first(struct rb_tftp_server *srv, const union tftp_addr *peer,
 			    const struct rb_tftp_request *req)
 {
 	char path[RB_TFTP_REQUEST_MAX];
@@ -527,7 +551,7 @@ bool tftp_xfer_repeat_first(struct rb_tftp_server *srv, const struct sockaddr_in
 		return false;
 
 	for (struct tftp_xfer *x = srv->active; x; x = x->next) {
-		if (x->state != TFTP_XFER_WAIT_ACK || x->got_ack || !same_peer(&x->peer, peer) ||
+		if (x->state != TFTP_XFER_WAIT_ACK || x->got_ack || !tftp_addr_equal(&x->peer, peer) ||
 		    strcmp(x->path, path) != 0)
 			continue;
 		if (!x->send_busy) {

@@ -71,7 +71,7 @@ int tftp_xfer_arm_recv(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	x->recv_iov = (struct iovec){ .iov_base = x->recv_buf, .iov_len = sizeof(x->recv_buf) };
 	x->recv_msg = (struct msghdr){
 		.msg_name = &x->recv_from,
-		.msg_namelen = sizeof(x->recv_from),
+		.msg_namelen = tftp_addr_len(&x->peer),
 		.msg_iov = &x->recv_iov,
 		.msg_iovlen = 1,
 	};
@@ -92,7 +92,7 @@ int tftp_xfer_send_pkt(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	x->send_iov = (struct iovec){ .iov_base = x->pkt, .iov_len = x->pkt_len };
 	x->send_msg = (struct msghdr){
 		.msg_name = &x->peer,
-		.msg_namelen = sizeof(x->peer),
+		.msg_namelen = tftp_addr_len(&x->peer),
 		.msg_iov = &x->send_iov,
 		.msg_iovlen = 1,
 	};
@@ -104,7 +104,7 @@ int tftp_xfer_send_pkt(struct rb_tftp_server *srv, struct tftp_xfer *x)
 }
 
 int tftp_xfer_send_stray(struct rb_tftp_server *srv, struct tftp_xfer *x,
-			 const struct sockaddr_in *to)
+			 const union tftp_addr *to)
 {
 	struct io_uring_sqe *sqe;
 
@@ -118,7 +118,7 @@ int tftp_xfer_send_stray(struct rb_tftp_server *srv, struct tftp_xfer *x,
 	x->stray_iov = (struct iovec){ .iov_base = srv->stray_pkt, .iov_len = srv->stray_len };
 	x->stray_msg = (struct msghdr){
 		.msg_name = &x->stray_to,
-		.msg_namelen = sizeof(x->stray_to),
+		.msg_namelen = tftp_addr_len(&x->stray_to),
 		.msg_iov = &x->stray_iov,
 		.msg_iovlen = 1,
 	};
@@ -129,27 +129,55 @@ int tftp_xfer_send_stray(struct rb_tftp_server *srv, struct tftp_xfer *x,
 	return 0;
 }
 
-/* Set IP_PKTINFO so that the reply leaves from the address the request reached. */
-static void reply_set_source(struct tftp_reply *r, const struct in_addr *local)
+/*
+ * Set the reply's source to the address the request reached: IP_PKTINFO
+ * for an IPv4 client, also through an AF_INET6 server socket, and
+ * IPV6_PKTINFO for an IPv6 client, with the interface of a link-local
+ * address.
+ */
+static void reply_set_source(struct tftp_reply *r, const union tftp_addr *local)
 {
 	struct cmsghdr *cmsg;
-	struct in_pktinfo info = { .ipi_spec_dst = *local };
 
 	memset(&r->control, 0, sizeof(r->control));
 	r->msg.msg_control = r->control.buf;
+	/* CMSG_FIRSTHDR needs the room first; the length is cut to the message below. */
 	r->msg.msg_controllen = sizeof(r->control.buf);
 	cmsg = CMSG_FIRSTHDR(&r->msg);
-	cmsg->cmsg_level = IPPROTO_IP;
-	cmsg->cmsg_type = IP_PKTINFO;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(info));
-	memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+
+	if (local->sa.sa_family == AF_INET) {
+		struct in_pktinfo info = { .ipi_spec_dst = local->sin.sin_addr };
+
+		r->msg.msg_controllen = CMSG_SPACE(sizeof(info));
+		cmsg->cmsg_level = IPPROTO_IP;
+		cmsg->cmsg_type = IP_PKTINFO;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(info));
+		memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+	} else {
+		struct in6_pktinfo info = { .ipi6_addr = local->sin6.sin6_addr,
+					    .ipi6_ifindex = local->sin6.sin6_scope_id };
+
+		r->msg.msg_controllen = CMSG_SPACE(sizeof(info));
+		cmsg->cmsg_level = IPPROTO_IPV6;
+		cmsg->cmsg_type = IPV6_PKTINFO;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(info));
+		memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+	}
 }
 
-int tftp_reply_error(struct rb_tftp_server *srv, const struct sockaddr_in *to,
-		     const struct in_addr *local, uint16_t code, const char *message)
+static bool addr_is_unspecified(const union tftp_addr *addr)
+{
+	if (addr->sa.sa_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&addr->sin6.sin6_addr);
+	return addr->sin.sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+int tftp_reply_error(struct rb_tftp_server *srv, const union tftp_addr *to,
+		     const union tftp_addr *local, uint16_t code, const char *message)
 {
 	struct io_uring_sqe *sqe;
 	struct tftp_reply *r = NULL;
+	socklen_t to_len;
 	uint32_t index;
 	int len;
 
@@ -161,20 +189,24 @@ int tftp_reply_error(struct rb_tftp_server *srv, const struct sockaddr_in *to,
 	}
 	if (!r)
 		return -EBUSY;
+
+	/* Fails only for an IPv6 client of an IPv4 socket, which handle_buffer drops before. */
+	to_len = tftp_addr_for_socket(to, srv->family, &r->to);
+	if (to_len == 0)
+		return -EAFNOSUPPORT;
 	sqe = tftp_get_sqe(srv);
 	if (!sqe)
 		return -EBUSY;
 
 	len = rb_tftp_encode_error(r->pkt, sizeof(r->pkt), code, message);
-	r->to = *to;
 	r->iov = (struct iovec){ .iov_base = r->pkt, .iov_len = (size_t)len };
 	r->msg = (struct msghdr){
 		.msg_name = &r->to,
-		.msg_namelen = sizeof(r->to),
+		.msg_namelen = to_len,
 		.msg_iov = &r->iov,
 		.msg_iovlen = 1,
 	};
-	if (local->s_addr != htonl(INADDR_ANY))
+	if (!addr_is_unspecified(local))
 		reply_set_source(r, local);
 
 	io_uring_prep_sendmsg(sqe, srv->sock, &r->msg, 0);
