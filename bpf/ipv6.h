@@ -14,8 +14,6 @@
 #include "ra.h"
 #include "dhcp6.h"
 
-#define RB_ND_ROUTER_SOLICIT	133
-
 static __always_inline int rb_ipv6_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;

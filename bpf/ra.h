@@ -7,8 +7,9 @@
  * Verdicts: XDP_TX with the RA; XDP_PASS for everything else, so that
  * the kernel sees it as before: a link without a template
  * (pass_ra_no_template), a solicitation that fails the checks of
- * RFC 4861 6.1.1 (malformed_rs), and solicitations over the link's
- * reply rate.  The ICMPv6 checksum of the solicitation is not verified,
+ * RFC 4861 6.1.1 (malformed_rs), a solicitation with more options than
+ * the walk allows (pass_rs_options), and solicitations over the link's
+ * reply rate (pass_ra_rate).  The ICMPv6 checksum of the solicitation is not verified,
  * so a corrupted RS gets an RA, which a host would have got anyway from
  * the next unsolicited one.
  *
@@ -246,11 +247,10 @@ static __noinline int rb_ra_solicit(struct xdp_md *ctx)
 	checked = rs_check(ctx, &from);
 	if (checked == RS_MALFORMED)
 		return pass(RB_XC_MALFORMED_RS);
-	/* TODO: count these and the over-rate ones once maps.h has counters for them. */
 	if (checked != RS_OK)
-		return XDP_PASS;
+		return pass(RB_XC_PASS_RS_OPTIONS);
 	if (!ra_admit(tmpl))
-		return XDP_PASS;
+		return pass(RB_XC_PASS_RA_RATE);
 
 	if (ra_write(ctx, tmpl, &from))
 		return pass(RB_XC_PASS_TX_FAILED);

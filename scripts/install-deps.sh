@@ -11,13 +11,13 @@ PACKAGES=(
 	# build
 	make gcc pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev libxdp-dev bpftool xdp-tools libelf-dev zlib1g-dev
-	liburing-dev libyang2-dev libyang-tools liblmdb-dev libhttp-parser-dev
+	liburing-dev libyang2-dev libyang-tools liblmdb-dev libhttp-parser-dev libssl-dev
 	libcmocka-dev
 	# tests and the lab
 	iproute2 procps util-linux coreutils jq
 	isc-dhcp-client isc-dhcp-relay udhcpc busybox atftp curl
 	ndisc6 wide-dhcpv6-client dhcpcd-base ovmf
-	qemu-system-x86 ipxe-qemu
+	qemu-system-x86 ipxe-qemu ipxe
 	tcpdump valgrind
 )
 

@@ -56,9 +56,11 @@
 #define RB_PIN_RELAY_POOLS	"rb_relay_pools"
 
 /*
- * Bytes of the rb_events ring buffer (a power of two).  At 32 bytes an
- * event it holds 262,144 events: what XDP grants in well over a second
- * at line rate, and the backlog of a rackbootd restart.
+ * Bytes of the rb_events ring buffer (a power of two).  Each record
+ * takes an 8-byte ring header besides its struct.  So the ring has room
+ * for 209,715 DHCPv4 records of 32 bytes: what XDP grants in over half a
+ * second at line rate, and the backlog of a rackbootd restart.  A DHCPv6
+ * record (struct rb_event6) takes 192 bytes, so about 41,900 of those fit.
  */
 #define RB_EVENTS_BYTES		(8U << 20)
 
@@ -136,7 +138,7 @@ struct rb_device {
 	__u8 from_xdp;		/* 1 when the last reply came from XDP */
 	__u16 client_arch;	/* last option 93 value, host order; RB_ARCH_ANY: none seen */
 	__u64 phase_ns[RB_PHASE_COUNT];	/* first time each phase was reached */
-	__u64 xdp_replies;	/* OFFER/ACK/NAK sent by XDP */
+	__u64 xdp_replies;	/* OFFER/ACK/NAK, and DHCPv6 Advertise/Reply, sent by XDP */
 	__u64 us_replies;	/* OFFER/ACK/NAK sent by rackbootd */
 	__u8 hostname[RB_HOSTNAME_MAX];	/* option 12 payload */
 	__u8 uuid[16];		/* last option 97 UUID (RFC 4578), as on the wire */
@@ -223,15 +225,20 @@ struct rb_iface {
 /* bucket_tokens of one request; refilling adds unknown_rate per nanosecond. */
 #define RB_TOKEN_UNIT	1000000000ULL
 
-/* Kinds of rb_event. */
+/*
+ * Kinds of rb_events records.  Every record starts with a __u16 type,
+ * and its type fixes its struct: rb_event for the DHCPv4 kinds,
+ * rb_event6 (rackboot/dhcp6_maps.h) for RB_EV_DHCP6_LEASE.
+ */
 enum rb_event_type {
 	RB_EV_DHCP4_LEASE = 1,	/* ACK sent: a lease granted or renewed */
 	RB_EV_DHCP4_BIND,	/* a pool address bound to a new device (OFFER) */
+	RB_EV_DHCP6_LEASE,	/* DHCPv6 Reply sent: an IA_NA address bound or renewed */
 };
 
 /*
- * One record of the rb_events ring buffer, written by XDP for every
- * fast-path decision that the store must keep, drained by rackbootd.
+ * One DHCPv4 record of the rb_events ring buffer, written by XDP for
+ * every fast-path decision that the store must keep, drained by rackbootd.
  */
 struct rb_event {
 	__u16 type;		/* enum rb_event_type */
@@ -286,7 +293,7 @@ enum rb_xdp_counter {
 	RB_XC_MALFORMED_UDP,	/* UDP length disagrees with the frame */
 	RB_XC_MALFORMED_TOO_MANY,	/* more options than the walk allows */
 	RB_XC_DROP_FLOOD,	/* unknown device over the link's unknown-device-rate */
-	RB_XC_EVENT_LOST,	/* rb_events full: the store learns it from rb_devices */
+	RB_XC_EVENT_LOST,	/* rb_events full: the store learns a DHCPv4 lease from rb_devices */
 	RB_XC_POOL_BIND,	/* pool address from the link's queue bound to a new device */
 	RB_XC_PASS_POOL_EMPTY,	/* unknown device, and the link's pool queue is empty or missing */
 	RB_XC_POOL_RACE,	/* another CPU added the device first; its record answers */
@@ -308,6 +315,28 @@ enum rb_xdp_counter {
 	RB_XC_TX_RA,		/* Router Advertisement sent for a Router Solicitation */
 	RB_XC_PASS_RA_NO_TEMPLATE,	/* Router Solicitation on a link without an RA template */
 	RB_XC_MALFORMED_RS,	/* Router Solicitation failing the RFC 4861 6.1.1 checks */
+	RB_XC_TX_DHCP6_REPLY,	/* DHCPv6 Reply sent to a rapid-commit Solicit, a Request or a Renew */
+	RB_XC_PASS_DHCP6_UNKNOWN_DUID,	/* client DUID not in rb_devices6 */
+	RB_XC_PASS_DHCP6_MSG_TYPE,	/* Confirm, Rebind, Release, Decline, Information-request */
+	RB_XC_PASS_DHCP6_OTHER_SERVER,	/* Server Identifier missing or not ours */
+	RB_XC_PASS_DHCP6_SLOW,	/* IA_TA, IA_PD, not one IA_NA, or another address requested */
+	RB_XC_PASS_DHCP6_RELAYED,	/* Relay-forward: rackbootd unwraps it */
+	RB_XC_PASS_DHCP6_NOT_LINK_LOCAL,	/* source address is not link-local unicast */
+	RB_XC_PASS_DHCP6_IFACE_OFF,	/* ingress link not in rb_ifaces6, or DHCPv6 off on it */
+	RB_XC_PASS_DHCP6_NO_TEMPLATE,	/* device points at a missing DHCPv6 template */
+	RB_XC_PASS_DHCP6_TOO_LARGE,	/* request or reply longer than RB_DHCP6_MAX_LEN */
+	RB_XC_MALFORMED_DHCP6_UDP,	/* UDP length disagrees with the IPv6 payload or the frame */
+	RB_XC_MALFORMED_DHCP6_SHORT,	/* shorter than the DHCPv6 header */
+	RB_XC_MALFORMED_DHCP6_MSG_TYPE,	/* a server message type, or an unknown one */
+	RB_XC_MALFORMED_DHCP6_OPTION,	/* option runs past the message or its IA_NA */
+	RB_XC_MALFORMED_DHCP6_BAD_LEN,	/* known option with an invalid length */
+	RB_XC_MALFORMED_DHCP6_DUID,	/* client or server DUID shorter than 3 or longer than 130 bytes */
+	RB_XC_MALFORMED_DHCP6_DUPLICATE,	/* second Client or Server Identifier */
+	RB_XC_MALFORMED_DHCP6_TOO_MANY,	/* more options than the walk allows */
+	RB_XC_TX_DHCP6_ADVERTISE,	/* DHCPv6 Advertise sent to a Solicit that gets no rapid commit */
+	RB_XC_PASS_RA_RATE,	/* Router Solicitation over the link's RA reply rate */
+	RB_XC_PASS_RS_OPTIONS,	/* Router Solicitation with more options than the walk allows */
+	RB_XC_EVENT6_LOST,	/* rb_events full: a DHCPv6 lease misses the store until its next Reply */
 	RB_XC_COUNT,
 };
 
@@ -343,7 +372,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 46, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 68, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

@@ -324,7 +324,7 @@ static void test_rs_over_rate(void **state)
 	struct rb_ra_template limited = tmpl;
 	uint8_t in[256], out[1024];
 	uint32_t out_len;
-	uint64_t tx = counter(RB_XC_TX_RA);
+	uint64_t tx = counter(RB_XC_TX_RA), rate = counter(RB_XC_PASS_RA_RATE);
 	size_t len = rs_frame(&s, in);
 	int verdicts[3];
 
@@ -342,6 +342,43 @@ static void test_rs_over_rate(void **state)
 	assert_int_equal(verdicts[2], XDP_PASS);
 	assert_int_equal(out_len, len);
 	assert_int_equal(counter(RB_XC_TX_RA), tx + 2);
+	assert_int_equal(counter(RB_XC_PASS_RA_RATE), rate + 1);
+	(void)state;
+}
+
+/*
+ * An RS with one option more than the walk takes (RB_RS_MAX_OPTIONS, 16)
+ * is passed up unchecked and counted; one with exactly 16 gets an RA.
+ */
+static void test_rs_too_many_options(void **state)
+{
+	uint8_t options[17 * 8] = { 0 };
+	struct rs_spec s = { .src = &client_ll, .hop_limit = 255, .options = options };
+	uint8_t in[512], out[1024];
+	uint32_t out_len = sizeof(out);
+	uint64_t many = counter(RB_XC_PASS_RS_OPTIONS), tx = counter(RB_XC_TX_RA);
+	uint64_t malformed = counter(RB_XC_MALFORMED_RS);
+	size_t len;
+
+	/* Option type 200 (unknown, skipped), length 1 unit of 8 bytes, each. */
+	for (int i = 0; i < 17; i++) {
+		options[i * 8] = 200;
+		options[i * 8 + 1] = 1;
+	}
+
+	s.options_len = 16 * 8;
+	len = rs_frame(&s, in);
+	assert_int_equal(run_xdp(in, len, out, &out_len), XDP_TX);
+	assert_int_equal(counter(RB_XC_TX_RA), tx + 1);
+
+	s.options_len = 17 * 8;
+	len = rs_frame(&s, in);
+	out_len = sizeof(out);
+	assert_int_equal(run_xdp(in, len, out, &out_len), XDP_PASS);
+	assert_int_equal(out_len, len);
+	assert_int_equal(counter(RB_XC_PASS_RS_OPTIONS), many + 1);
+	assert_int_equal(counter(RB_XC_TX_RA), tx + 1);
+	assert_int_equal(counter(RB_XC_MALFORMED_RS), malformed);
 	(void)state;
 }
 
@@ -370,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_rs_malformed),
 		cmocka_unit_test(test_rs_no_template),
 		cmocka_unit_test(test_rs_over_rate),
+		cmocka_unit_test(test_rs_too_many_options),
 		cmocka_unit_test(test_neighbor_solicit_passed),
 	};
 

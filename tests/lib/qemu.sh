@@ -43,3 +43,34 @@ rb_ipxe_scripts() {
 	sed "s/^set rb_marker @MARKER@$/set rb_marker $2/" tests/data/boot.ipxe >"$1/boot.ipxe" &&
 		cp tests/data/stage2.ipxe "$1/stage2.ipxe"
 }
+
+# UEFI firmware from Debian's ovmf package (2022.11), for the IPv6 boot test.
+RB_OVMF_CODE="${RB_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}"
+RB_OVMF_VARS="${RB_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}"
+
+# rb_ovmf_available: exit 0 when qemu and both OVMF images are installed.
+rb_ovmf_available() {
+	command -v "$RB_QEMU" >/dev/null && [[ -r "$RB_OVMF_CODE" && -r "$RB_OVMF_VARS" ]]
+}
+
+# rb_qemu_ovmf6_start TAP MAC VARS SERIAL_LOG LOG: boot a UEFI VM from
+# the network over IPv6 only, on a new tap device of br0.  VARS is the
+# VM's own copy of the OVMF variable store.  The NIC is virtio-net with
+# no option ROM, so OVMF's own driver and PXE code run.  The fw_cfg
+# entry turns the firmware's PXE over IPv4 off, which leaves its "UEFI
+# PXEv6" boot option.  -nodefaults drops the DVD drive that OVMF would
+# try first.  With KVM, OVMF stops at an emulation failure on this
+# host, so the VM uses TCG.  Sets RB_SPAWNED_PID.
+rb_qemu_ovmf6_start() {
+	local tap=$1 mac=$2 vars=$3 serial=$4 log=$5
+
+	cp "$RB_OVMF_VARS" "$vars" || return 1
+	rb_topo_add_tap "$tap" || return 1
+	rb_spawn "$RB_NS_SW" "$log" "$RB_QEMU" -accel tcg -m 256 -nodefaults -nographic \
+		-monitor none -serial "file:$serial" \
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$RB_OVMF_CODE" \
+		-drive "if=pflash,format=raw,unit=1,file=$vars" \
+		-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n \
+		-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=" \
+		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no"
+}

@@ -5,6 +5,9 @@
  * rb_devices into the store at start, the restore of pool devices from
  * the store, stale and expired store leases, the slow path's calls, and
  * an ACK that takes an address over from another MAC's store lease.
+ * The DHCPv6 cases call rb_leases_write6() with an RB_EV_DHCP6_LEASE
+ * record, as the ring consumer does.  tests/bpf/test_dhcp6_xdp.c runs the
+ * same path from a real XDP Reply through rb_events.
  * Creating BPF maps needs root, so the cases skip without it.
  */
 #include <arpa/inet.h>
@@ -25,6 +28,7 @@
 #include "config/config.h"
 #include "dhcp4/template.h"
 #include "leases/leases.h"
+#include "leases/leases_internal.h"
 #include "lib/dhcp4_maps.h"
 #include "lib/store_fixture.h"
 #include "store/store.h"
@@ -36,6 +40,8 @@
 	"{\"rackboot:rackboot\": {" \
 	"\"interfaces\": {\"interface\": [{\"name\": \"rb0\"}]}," \
 	"\"boot-profiles\": {\"profile\": [{\"name\": \"linux\", \"default-boot-file\": \"pxelinux.0\"}]}," \
+	"\"dhcpv6\": {\"subnet\": [{\"name\": \"other6\", \"prefix\": \"fd00:999::/64\"}, " \
+	"{\"name\": \"lab6\", \"prefix\": \"fd00:213::/64\"}]}," \
 	"\"dhcpv4\": {\"subnet\": [{\"name\": \"lab\", \"prefix\": \"10.213.0.0/24\", " \
 	"\"interface\": \"rb0\", \"server-address\": \"10.213.0.1\", \"lease-time\": 600, " \
 	"\"pool\": {\"profile\": \"linux\", \"range\": [{\"start\": \"10.213.0.100\", " \
@@ -276,6 +282,93 @@ static void test_granted_and_ended(void **state)
 	assert_int_equal(rb_store_get_lease(f->st, MAC_INV, &out), -ENOENT);
 }
 
+static const uint8_t DUID_A[] = { 0, 3, 0, 1, 0x02, 0, 0x5e, 0, 0, 0x0a };
+static const uint8_t DUID_B[] = { 0, 3, 0, 1, 0x02, 0, 0x5e, 0, 0, 0x0b };
+
+/* The record XDP writes for a Reply that binds addr to IAID 7 of duid. */
+static struct rb_event6 event6(const uint8_t *duid, size_t duid_len, const char *addr)
+{
+	struct rb_event6 ev = { .type = RB_EV_DHCP6_LEASE, .duid_len = (uint8_t)duid_len,
+				.iaid = { 0, 0, 0, 7 }, .has_mac = 1, .preferred_lifetime = 3600,
+				.valid_lifetime = 7200, .ns = rb_boottime_ns() };
+
+	memcpy(ev.duid, duid, duid_len);
+	memcpy(ev.mac, MAC_A, 6);
+	assert_int_equal(inet_pton(AF_INET6, addr, ev.addr), 1);
+	return ev;
+}
+
+static void test_lease6_written(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_event6 ev = event6(DUID_A, sizeof(DUID_A), "fd00:213::11");
+	int64_t now = realtime_now();
+	struct rb_store_lease6 out;
+
+	start_journal(f);
+	assert_int_equal(rb_leases_write6(f->l, &ev), 0);
+	rb_leases_flush(f->l);
+
+	assert_int_equal(rb_store_get_lease6(f->st, DUID_A, sizeof(DUID_A), 7, &out), 0);
+	assert_memory_equal(&out.addr, ev.addr, 16);
+	assert_int_equal(out.state, RB_LEASE6_BOUND);
+	/* fd00:213::/64 is the second subnet6 of the config. */
+	assert_int_equal(out.subnet6, 1);
+	assert_int_equal(out.preferred_lifetime, 3600);
+	assert_int_equal(out.valid_lifetime, 7200);
+	assert_true(out.start >= now - 1 && out.start <= now + 1);
+	assert_int_equal(out.end, out.start + 7200);
+	assert_true(out.has_mac);
+	assert_memory_equal(out.mac, MAC_A, 6);
+}
+
+static void test_lease6_takes_address_over(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_event6 ev = event6(DUID_B, sizeof(DUID_B), "fd00:213::11");
+	struct rb_store_lease6 old = { .duid_len = sizeof(DUID_A), .iaid = 7,
+				       .state = RB_LEASE6_BOUND, .valid_lifetime = 7200,
+				       .subnet6 = 1, .start = realtime_now() - 100 };
+	struct rb_store_lease6 out;
+
+	memcpy(old.duid, DUID_A, sizeof(DUID_A));
+	memcpy(&old.addr, ev.addr, 16);
+	old.end = old.start + 7200;
+	assert_int_equal(rb_store_put_lease6(f->st, &old), 0);
+	start_journal(f);
+
+	assert_int_equal(rb_leases_write6(f->l, &ev), 0);
+	rb_leases_flush(f->l);
+	assert_int_equal(rb_store_get_lease6(f->st, DUID_A, sizeof(DUID_A), 7, &out), -ENOENT);
+	assert_int_equal(rb_store_get_lease6_by_addr(f->st, &old.addr, &out), 0);
+	assert_int_equal(out.duid_len, sizeof(DUID_B));
+	assert_memory_equal(out.duid, DUID_B, sizeof(DUID_B));
+}
+
+static void test_lease6_outside_subnets(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_event6 ev = event6(DUID_A, sizeof(DUID_A), "fd00:777::11");
+	struct rb_store_lease6 out;
+
+	start_journal(f);
+	assert_int_equal(rb_leases_write6(f->l, &ev), -ENOENT);
+	rb_leases_flush(f->l);
+	assert_int_equal(rb_store_get_lease6(f->st, DUID_A, sizeof(DUID_A), 7, &out), -ENOENT);
+}
+
+static void test_lease6_bad_duid_length(void **state)
+{
+	struct fixture *f = *state;
+	struct rb_event6 ev = event6(DUID_A, sizeof(DUID_A), "fd00:213::11");
+
+	start_journal(f);
+	ev.duid_len = RB_DUID_MAX + 1;
+	assert_int_equal(rb_leases_write6(f->l, &ev), -EINVAL);
+	ev.duid_len = 0;
+	assert_int_equal(rb_leases_write6(f->l, &ev), -EINVAL);
+}
+
 static void test_null_journal_ignored(void **state)
 {
 	struct rb_device rec = { 0 };
@@ -299,6 +392,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_lease_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_takes_address_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_granted_and_ended, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease6_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease6_takes_address_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease6_outside_subnets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease6_bad_duid_length, setup, teardown),
 		cmocka_unit_test(test_null_journal_ignored),
 	};
 

@@ -51,10 +51,77 @@ static int print_one(const struct rb_store_lease *lease, void *arg)
 	return 0;
 }
 
-int rb_lease_print(FILE *out, struct rb_store *st, bool json)
+static const char *state6_name(uint16_t state)
+{
+	switch (state) {
+	case RB_LEASE6_BOUND:
+		return "bound";
+	case RB_LEASE6_RELEASED:
+		return "released";
+	default:
+		return "expired";
+	}
+}
+
+static void format_duid(const struct rb_store_lease6 *lease, char *out, size_t size)
+{
+	size_t pos = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < lease->duid_len && pos + 3 < size; i++)
+		pos += (size_t)snprintf(out + pos, size - pos, i ? ":%02x" : "%02x", lease->duid[i]);
+}
+
+static int print_one6(const struct rb_store_lease6 *lease, void *arg)
+{
+	struct print_state *s = arg;
+	char duid[3 * RB_STORE_DUID_MAX + 1], mac[18] = "", addr[INET6_ADDRSTRLEN], start[32], end[32];
+
+	format_duid(lease, duid, sizeof(duid));
+	if (lease->has_mac)
+		rb_mac_format(lease->mac, mac);
+	inet_ntop(AF_INET6, &lease->addr, addr, sizeof(addr));
+	if (s->json) {
+		fprintf(s->out, "%s{\"duid\":\"%s\",\"iaid\":%u,\"ipv6\":\"%s\",\"state\":\"%s\","
+			"\"mac\":\"%s\",\"subnet6\":%u,\"start\":%" PRId64 ",\"end\":%" PRId64 "}",
+			s->n ? "," : "", duid, lease->iaid, addr, state6_name(lease->state), mac,
+			lease->subnet6, lease->start, lease->end);
+	} else {
+		format_time(lease->start, start);
+		format_time(lease->end, end);
+		fprintf(s->out, "%-39s  %-10u  %-8s  %-19s  %-19s  %s\n", addr, lease->iaid,
+			state6_name(lease->state), start, end, duid);
+	}
+	s->n++;
+	return 0;
+}
+
+/*
+ * The DHCPv6 leases after the DHCPv4 ones: a "leases6" member in JSON,
+ * a second table otherwise.
+ */
+static int print_leases6(FILE *out, struct rb_store *st, bool json)
 {
 	struct print_state s = { .out = out, .json = json };
 	int err;
+
+	if (json)
+		fputs(",\"leases6\":[", out);
+	else
+		fprintf(out, "\n%-39s  %-10s  %-8s  %-19s  %-19s  %s\n", "IPV6 ADDRESS", "IAID",
+			"STATE", "START (UTC)", "END (UTC)", "DUID");
+	err = rb_store_foreach_lease6(st, print_one6, &s);
+	if (json)
+		fputs("]", out);
+	else
+		fprintf(out, "%zu DHCPv6 leases\n", s.n);
+	return err;
+}
+
+int rb_lease_print(FILE *out, struct rb_store *st, bool json)
+{
+	struct print_state s = { .out = out, .json = json };
+	int err, err6;
 
 	if (json)
 		fputs("{\"leases\":[", out);
@@ -63,8 +130,11 @@ int rb_lease_print(FILE *out, struct rb_store *st, bool json)
 			"START (UTC)", "END (UTC)");
 	err = rb_store_foreach_lease(st, print_one, &s);
 	if (json)
-		fputs("]}\n", out);
+		fputs("]", out);
 	else
 		fprintf(out, "%zu leases\n", s.n);
-	return err;
+	err6 = print_leases6(out, st, json);
+	if (json)
+		fputs("}\n", out);
+	return err ?: err6;
 }

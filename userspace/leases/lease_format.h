@@ -9,9 +9,12 @@
 struct rb_store;
 
 /*
- * Print every lease of st to out, in MAC order.  JSON is
- * {"leases":[{"mac","ipv4","source","template_id","start","end"}, ...]}
- * with start and end in CLOCK_REALTIME seconds.  Returns 0, or a
+ * Print every lease of st to out, the DHCPv4 ones in MAC order, then the
+ * DHCPv6 ones in (DUID, IAID) order.  JSON is
+ * {"leases":[{"mac","ipv4","source","template_id","start","end"}, ...],
+ *  "leases6":[{"duid","iaid","ipv6","state","mac","subnet6","start","end"}, ...]}
+ * with start and end in CLOCK_REALTIME seconds and mac "" when unknown.
+ * Returns 0, or a
  * negative errno (-EBADMSG after printing the valid leases when some
  * records were invalid).
  */

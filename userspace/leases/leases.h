@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The lease journal: every DHCPv4 lease that rackboot grants or ends
- * goes into the store.  XDP reports its ACKs through the rb_events ring
- * buffer, which the journal drains from rackbootd's io_uring loop; the
- * slow path calls rb_leases_granted() and rb_leases_ended() directly.
+ * goes into the store.  XDP reports its ACKs, and its DHCPv6 Replies,
+ * through the rb_events ring buffer, which the journal drains from
+ * rackbootd's io_uring loop.  The DHCPv4 slow path calls
+ * rb_leases_granted() and rb_leases_ended() directly, and the DHCPv6
+ * slow path writes its leases to the store itself.
  *
  * Writes are batched: a batch is committed (durably) RB_LEASES_BATCH_MAX
  * writes after it started, or commit_interval_ms after its first write,
@@ -41,7 +43,7 @@ struct rb_config;
  * Writes per commit.  The loop thread that commits also runs the slow
  * path and TFTP, so one commit must stay short: 4096 leases dirty at
  * most a few thousand 4 KiB pages, written with one fdatasync.  A full
- * rb_events ring (262,144 events) then drains in 64 commits.
+ * rb_events ring (209,715 DHCPv4 records) then drains in 52 commits.
  */
 #define RB_LEASES_BATCH_MAX	4096
 
@@ -53,7 +55,8 @@ struct rb_config;
 
 struct rb_leases_config {
 	uint32_t commit_interval_ms;	/* most time a write waits for its commit */
-	const struct rb_config *config;	/* pools, for restoring pool devices; must outlive l */
+	/* Pools, for restoring pool devices, and the subnets6 of XDP's DHCPv6 leases; must outlive l. */
+	const struct rb_config *config;
 };
 
 /* The maps the journal reads and writes, from the XDP loader. */

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 
 #include "leases/leases.h"
+#include "rackboot/dhcp6_maps.h"
 #include "store/store.h"
 
 /* Payloads of RB_URING_OWNER_LEASES requests. */
@@ -17,8 +18,8 @@ enum rb_leases_request {
 /*
  * Milliseconds between drains of the ring.  XDP writes its events
  * without waking rackbootd, because a wake-up per event costs the XDP
- * core more than the event itself at line rate.  The ring holds 262,144
- * events, over half a second at 400,000 events a second.
+ * core more than the event itself at line rate.  The ring has room for
+ * 209,715 DHCPv4 records, over half a second at 400,000 events a second.
  */
 #define RB_LEASES_DRAIN_MS	20
 
@@ -56,6 +57,15 @@ void rb_leases_batch_commit(struct rb_leases *l);
  */
 int rb_leases_write(struct rb_leases *l, const uint8_t mac[6], uint32_t ipv4,
 		    uint32_t template_id, uint64_t ack_ns, uint32_t lease_time, uint16_t source);
+
+/*
+ * leases6.c: write the DHCPv6 lease of an RB_EV_DHCP6_LEASE record.  The
+ * Reply went on the wire, so it wins against a store lease of another
+ * (DUID, IAID) on the same address, which is deleted.  Needs
+ * cfg.config, whose subnet6 holding the address the lease records.
+ * Returns 0 or a negative errno, logged.
+ */
+int rb_leases_write6(struct rb_leases *l, const struct rb_event6 *ev);
 
 /* CLOCK_REALTIME seconds of a CLOCK_BOOTTIME time in nanoseconds. */
 int64_t rb_leases_realtime(uint64_t boot_ns);

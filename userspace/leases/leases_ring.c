@@ -6,7 +6,13 @@
  * position past each event as soon as the callback returns, before the
  * batch with its write is committed.  So a SIGKILL loses the events of
  * the open batch from the ring, and the reconcile at start writes their
- * leases from rb_devices.
+ * DHCPv4 leases from rb_devices.  NOTE: DHCPv6 leases lost that way stay
+ * out of the store until the client's next Renew reaches XDP, because
+ * rb_devices6 keeps no IAID to reconcile from.
+ *
+ * Records differ in size by kind: a DHCPv4 record is a struct rb_event,
+ * a DHCPv6 lease a struct rb_event6, and both start with the __u16 type
+ * that selects the struct.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,33 +24,63 @@
 static struct rb_log_repeat repeat_bad_event =
 	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "leases: invalid rb_events record ignored");
 
+/* Check that a record of type has the size of its struct; log it when not. */
+static bool size_fits(uint16_t type, size_t size, size_t expected)
+{
+	if (size >= expected)
+		return true;
+	rb_log_repeat(&repeat_bad_event, "leases: rb_events record of type %u and %zu bytes "
+		      "ignored: expected %zu; is the loaded XDP program from another rackboot "
+		      "release?", type, size, expected);
+	return false;
+}
+
+static void on_event4(struct rb_leases *l, const void *data)
+{
+	struct rb_event ev;
+
+	memcpy(&ev, data, sizeof(ev));
+	if (ev.type == RB_EV_DHCP4_LEASE) {
+		rb_leases_write(l, ev.mac, ev.ipv4, ev.template_id, ev.ns, ev.lease_time,
+				RB_LEASE_XDP);
+		return;
+	}
+	/* A BIND: the lease itself comes with the ACK; the handler takes the address off loan. */
+	if (l->on_bind && rb_leases_batch_write(l) == 0)
+		l->on_bind(l->on_bind_arg, &ev);
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct rb_leases *l = ctx;
-	struct rb_event ev;
+	struct rb_event6 ev6;
+	uint16_t type;
 
-	if (size < sizeof(ev)) {
+	if (size < sizeof(type)) {
 		rb_log_repeat(&repeat_bad_event, "leases: rb_events record of %zu bytes ignored: "
-			      "expected %zu; is the loaded XDP program from another rackboot "
-			      "release?", size, sizeof(ev));
+			      "too short for a type", size);
 		return 0;
 	}
-	memcpy(&ev, data, sizeof(ev));
-	l->events_seen++;
+	memcpy(&type, data, sizeof(type));
 
-	switch (ev.type) {
+	switch (type) {
 	case RB_EV_DHCP4_LEASE:
-		rb_leases_write(l, ev.mac, ev.ipv4, ev.template_id, ev.ns, ev.lease_time,
-				RB_LEASE_XDP);
-		break;
 	case RB_EV_DHCP4_BIND:
-		/* The lease itself comes with the ACK; the handler takes the address off loan. */
-		if (l->on_bind && rb_leases_batch_write(l) == 0)
-			l->on_bind(l->on_bind_arg, &ev);
+		if (!size_fits(type, size, sizeof(struct rb_event)))
+			break;
+		l->events_seen++;
+		on_event4(l, data);
+		break;
+	case RB_EV_DHCP6_LEASE:
+		if (!size_fits(type, size, sizeof(ev6)))
+			break;
+		l->events_seen++;
+		memcpy(&ev6, data, sizeof(ev6));
+		rb_leases_write6(l, &ev6);
 		break;
 	default:
 		rb_log_repeat(&repeat_bad_event, "leases: rb_events record of unknown type %u "
-			      "ignored", ev.type);
+			      "ignored", type);
 		break;
 	}
 	/* Never negative: libbpf would stop the drain with the event consumed. */

@@ -70,7 +70,7 @@ static void usage(FILE *out)
 		"           sent by XDP and by rackbootd, and the client architecture\n"
 		"           (option 93)\n"
 		"  stats    the XDP counters (summed over CPUs) and rackbootd's counters\n"
-		"  leases   the DHCPv4 leases in the store: MAC, address, who granted it\n"
+		"  leases   the DHCPv4 and DHCPv6 leases in the store: client, address, times\n"
 		"           (xdp or userspace), start and end (UTC; in JSON, Unix seconds)\n"
 		"\n"
 		"The maps stay pinned after rackbootd stops.  The values are then from its\n"

@@ -17,6 +17,7 @@
 struct rb_store;
 struct rb_leases;
 struct rb_ra_sender;
+struct rb_dhcp6_server;
 
 /* Submission queue entries; the TFTP server queues a few per transfer. */
 #define RB_DAEMON_RING_ENTRIES	1024
@@ -41,6 +42,7 @@ struct rb_daemon {
 	struct rb_tftp_server *tftp;
 	struct rb_tftp_counters tftp_mirrored;	/* TFTP counts already added to the maps */
 	struct rb_ra_sender *ra;	/* unsolicited router advertisements, NULL = none */
+	struct rb_dhcp6_server *dhcp6;	/* the DHCPv6 slow path, NULL = no dhcpv6 subnet */
 };
 
 /*
@@ -92,5 +94,17 @@ int rb_daemon_ra_start(struct rb_daemon *d);
 void rb_daemon_ra_tick(struct rb_daemon *d);
 void rb_daemon_ra_stop(struct rb_daemon *d);
 void rb_daemon_ra_free(struct rb_daemon *d);
+
+/*
+ * dhcp6_service.c: the DHCPv6 slow path, with the same steps as the
+ * services above.  dispatch returns -ENOENT for a completion that is not
+ * the DHCPv6 server's.
+ */
+int rb_daemon_dhcp6_open(struct rb_daemon *d);
+int rb_daemon_dhcp6_start(struct rb_daemon *d);
+int rb_daemon_dhcp6_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe);
+void rb_daemon_dhcp6_tick(struct rb_daemon *d);
+void rb_daemon_dhcp6_stop(struct rb_daemon *d);
+void rb_daemon_dhcp6_free(struct rb_daemon *d);
 
 #endif

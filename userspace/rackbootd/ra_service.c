@@ -8,10 +8,10 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/log.h"
 #include "ra/ra_sender.h"
+#include "rackboot/ra_wire.h"
 #include "rackbootd/daemon.h"
 #include "xdp/ra_fill.h"
 
@@ -26,8 +26,8 @@ static bool xdp_on(const struct rb_config *cfg, const char *ifname)
 }
 
 /*
- * Fill the templates through the map of the first RA interface that the
- * program is attached to.  All interfaces share one program, so one map.
+ * Fill the program's rb_ra_templates when it is attached to an RA
+ * interface.  All interfaces share one program, so one map.
  */
 static int templates_start(struct rb_daemon *d)
 {
@@ -48,11 +48,14 @@ static int templates_start(struct rb_daemon *d)
 	if (!via)
 		return 0;
 
-	err = rb_xdp_ra_map_open(via, rb_xdp_maps(d->xdp)->devices, &fd);
-	if (err)
-		return err;
+	/* The fd belongs to the loader's skeleton: not closed here. */
+	fd = rb_xdp_maps(d->xdp)->ra_templates;
+	if (fd < 0) {
+		log_err("ra: map %s of the XDP program is not open, so router solicitations on "
+			"%s get no reply from XDP; restart rackbootd", RB_MAP_RA_TEMPLATES, via);
+		return -EBADF;
+	}
 	err = rb_xdp_ra_fill(fd, cfg, &written);
-	close(fd);
 	if (!err)
 		log_info("ra: %zu router advertisement templates written for XDP", written);
 	return err;

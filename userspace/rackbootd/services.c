@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "dhcp4/pool_lend.h"
+#include "dhcp6/server.h"
 #include "leases/leases.h"
 #include "rackbootd/daemon.h"
 #include "xdp/device_state.h"
@@ -156,6 +157,7 @@ int rb_daemon_services_open(struct rb_daemon *d)
 {
 	int err = dhcp4_open(d);
 
+	err = err ?: rb_daemon_dhcp6_open(d);
 	return err ?: tftp_open(d);
 }
 
@@ -163,6 +165,7 @@ int rb_daemon_services_start(struct rb_daemon *d)
 {
 	int err = dhcp4_start(d);
 
+	err = err ?: rb_daemon_dhcp6_start(d);
 	err = err ?: tftp_start(d);
 	return err ?: rb_daemon_ra_start(d);
 }
@@ -174,6 +177,9 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 
 	if (d->dhcp4 && rb_dhcp4_owns(cqe->user_data))
 		return rb_dhcp4_server_handle_cqe(d->dhcp4, cqe);
+
+	if (d->dhcp6 && rb_dhcp6_owns(cqe->user_data))
+		return rb_daemon_dhcp6_dispatch(d, cqe);
 
 	if (d->tftp && rb_tftp_owns(cqe->user_data)) {
 		int err = rb_tftp_handle_cqe(d->tftp, cqe);
@@ -190,6 +196,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 	rb_leases_tick(d->leases);
 	if (d->dhcp4)
 		rb_dhcp4_server_tick(d->dhcp4);
+	rb_daemon_dhcp6_tick(d);
 	if (d->tftp) {
 		rb_tftp_server_tick(d->tftp, rb_tftp_now_ms());
 		tftp_mirror(d);
@@ -202,6 +209,7 @@ void rb_daemon_services_stop(struct rb_daemon *d)
 	rb_leases_stop(d->leases);
 	if (d->dhcp4)
 		rb_dhcp4_server_stop(d->dhcp4);
+	rb_daemon_dhcp6_stop(d);
 	if (d->tftp)
 		rb_tftp_server_stop(d->tftp);
 	rb_daemon_ra_stop(d);
@@ -219,6 +227,7 @@ void rb_daemon_services_free(struct rb_daemon *d)
 		tftp_mirror(d);
 	rb_tftp_server_free(d->tftp);
 	rb_dhcp4_server_free(d->dhcp4);
+	rb_daemon_dhcp6_free(d);
 	d->tftp = NULL;
 	d->dhcp4 = NULL;
 	rb_daemon_ra_free(d);

@@ -17,8 +17,8 @@
 #include "common/log.h"
 #include "store/store_internal.h"
 
-/* The four named databases; see struct rb_store. */
-#define STORE_MAX_DBS	4
+/* The seven named databases; see struct rb_store. */
+#define STORE_MAX_DBS	7
 
 #define META_SCHEMA	"schema-version"
 
@@ -55,58 +55,129 @@ const char *rb_store_dir(const struct rb_store *st)
 	return st->dir;
 }
 
-static int open_dbs(struct rb_store *st, MDB_txn *txn)
+static int open_db(struct rb_store *st, MDB_txn *txn, const char *name, MDB_dbi *dbi)
 {
-	static const char *const names[] = { "leases", "addrs", "lent", "meta" };
-	MDB_dbi *dbis[] = { &st->leases, &st->addrs, &st->lent, &st->meta };
 	unsigned int flags = st->read_only ? 0 : MDB_CREATE;
+	int rc = mdb_dbi_open(txn, name, flags, dbi);
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int rc = mdb_dbi_open(txn, names[i], flags, dbis[i]);
-
-		if (rc == MDB_NOTFOUND) {
-			log_err("store %s has no database \"%s\": it was never opened by rackbootd; "
-				"start rackbootd once to create it", st->dir, names[i]);
-			return -ENOENT;
-		}
-		if (rc) {
-			log_err("store %s: opening database \"%s\" failed: %s", st->dir, names[i],
-				mdb_strerror(rc));
-			return rb_store_errno(rc);
-		}
+	if (rc == MDB_NOTFOUND) {
+		log_err("store %s has no database \"%s\": it was never opened by rackbootd; "
+			"start rackbootd once to create it", st->dir, name);
+		return -ENOENT;
+	}
+	if (rc) {
+		log_err("store %s: opening database \"%s\" failed: %s", st->dir, name,
+			mdb_strerror(rc));
+		return rb_store_errno(rc);
 	}
 	return 0;
 }
 
-/* Write the schema version into a new store, or check the one there. */
-static int check_schema(struct rb_store *st, MDB_txn *txn)
+/* The databases of schema version 1, which every store has. */
+static int open_dbs_v1(struct rb_store *st, MDB_txn *txn)
+{
+	static const char *const names[] = { "leases", "addrs", "lent", "meta" };
+	MDB_dbi *dbis[] = { &st->leases, &st->addrs, &st->lent, &st->meta };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int err = open_db(st, txn, names[i], dbis[i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The DHCPv6 databases that schema version 2 added. */
+static int open_dbs_v6(struct rb_store *st, MDB_txn *txn)
+{
+	static const char *const names[] = { "leases6", "addrs6", "quarantine6" };
+	MDB_dbi *dbis[] = { &st->leases6, &st->addrs6, &st->quarantine6 };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int err = open_db(st, txn, names[i], dbis[i]);
+
+		if (err)
+			return err;
+	}
+	st->has_v6 = true;
+	return 0;
+}
+
+static int write_schema(struct rb_store *st, MDB_txn *txn, uint32_t version)
 {
 	MDB_val key = { .mv_size = strlen(META_SCHEMA), .mv_data = META_SCHEMA };
-	uint32_t want = RB_STORE_SCHEMA_VERSION, have;
+	MDB_val val = { .mv_size = sizeof(version), .mv_data = &version };
+	int rc = mdb_put(txn, st->meta, &key, &val, 0);
+
+	if (rc)
+		log_err("store %s: writing the schema version %u failed: %s", st->dir, version,
+			mdb_strerror(rc));
+	return rb_store_errno(rc);
+}
+
+/* Read the schema version into *have; -ENOENT when none is recorded. */
+static int read_schema(struct rb_store *st, MDB_txn *txn, uint32_t *have)
+{
+	MDB_val key = { .mv_size = strlen(META_SCHEMA), .mv_data = META_SCHEMA };
 	MDB_val val;
 	int rc;
 
 	rc = mdb_get(txn, st->meta, &key, &val);
-	if (rc == MDB_NOTFOUND && !st->read_only) {
-		val = (MDB_val){ .mv_size = sizeof(want), .mv_data = &want };
-		rc = mdb_put(txn, st->meta, &key, &val, 0);
-		if (rc)
-			log_err("store %s: writing the schema version failed: %s", st->dir,
-				mdb_strerror(rc));
-		return rb_store_errno(rc);
-	}
+	if (rc == MDB_NOTFOUND)
+		return -ENOENT;
 	if (rc) {
 		log_err("store %s: reading the schema version failed: %s", st->dir,
-			rc == MDB_NOTFOUND ? "no version recorded" : mdb_strerror(rc));
-		return rc == MDB_NOTFOUND ? -EBADMSG : rb_store_errno(rc);
+			mdb_strerror(rc));
+		return rb_store_errno(rc);
 	}
-	if (val.mv_size != sizeof(have)) {
+	if (val.mv_size != sizeof(*have)) {
 		log_err("store %s: the schema version record is %zu bytes, expected %zu; the store "
 			"is damaged: restore it from a backup or move the folder aside", st->dir,
-			val.mv_size, sizeof(have));
+			val.mv_size, sizeof(*have));
 		return -EBADMSG;
 	}
-	memcpy(&have, val.mv_data, sizeof(have));
+	memcpy(have, val.mv_data, sizeof(*have));
+	return 0;
+}
+
+/*
+ * Write the schema version into a new store, or check the one there and
+ * upgrade a version 1 store.  A writable open creates the DHCPv6
+ * databases in the same transaction.  A read-only open goes on without
+ * them, and the DHCPv6 lookups then find nothing.
+ */
+static int check_schema(struct rb_store *st, MDB_txn *txn)
+{
+	uint32_t want = RB_STORE_SCHEMA_VERSION, have = 0;
+	int err;
+
+	err = read_schema(st, txn, &have);
+	if (err == -ENOENT && !st->read_only) {
+		err = open_dbs_v6(st, txn);
+		return err ?: write_schema(st, txn, want);
+	}
+	if (err == -ENOENT) {
+		log_err("store %s: reading the schema version failed: no version recorded", st->dir);
+		return -EBADMSG;
+	}
+	if (err)
+		return err;
+
+	if (have == RB_STORE_SCHEMA_V1 && st->read_only) {
+		log_info("store %s has schema version %u, without DHCPv6 leases; rackbootd "
+			 "upgrades it to version %u at its next start", st->dir, have, want);
+		return 0;
+	}
+	if (have == RB_STORE_SCHEMA_V1) {
+		err = open_dbs_v6(st, txn);
+		if (!err)
+			err = write_schema(st, txn, want);
+		if (!err)
+			log_info("store %s: upgraded schema version %u to %u (added the DHCPv6 "
+				 "lease databases)", st->dir, have, want);
+		return err;
+	}
 	if (have != want) {
 		log_err("store %s has schema version %u, but this rackboot reads version %u: run "
 			"the rackboot release that wrote it, or move the folder aside to start with "
@@ -114,7 +185,7 @@ static int check_schema(struct rb_store *st, MDB_txn *txn)
 			"clients' renewals)", st->dir, have, want);
 		return -EPROTO;
 	}
-	return 0;
+	return open_dbs_v6(st, txn);
 }
 
 static int open_env(struct rb_store *st, size_t map_size)
@@ -199,7 +270,7 @@ int rb_store_open_sized(const char *dir, bool read_only, size_t map_size, struct
 		err = rb_store_errno(rc);
 		goto fail;
 	}
-	err = open_dbs(st, txn);
+	err = open_dbs_v1(st, txn);
 	if (!err)
 		err = check_schema(st, txn);
 	if (err) {

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 struct rb_store;
 
@@ -92,5 +93,65 @@ int rb_store_foreach_lease(struct rb_store *st,
 int rb_store_lend(struct rb_store *st, uint32_t ipv4);
 int rb_store_unlend(struct rb_store *st, uint32_t ipv4);
 int rb_store_foreach_lent(struct rb_store *st, int (*fn)(uint32_t ipv4, void *arg), void *arg);
+
+/* DUID bytes: 2 of type, at most 128 of data (RFC 8415 section 11.1). */
+#define RB_STORE_DUID_MAX	130
+
+/* State of a DHCPv6 lease. */
+enum rb_lease6_state {
+	RB_LEASE6_BOUND = 1,	/* sent in a Reply, in use until end */
+	RB_LEASE6_RELEASED,	/* the client sent a Release; kept so it gets the same address back */
+	RB_LEASE6_EXPIRED,	/* end passed without a Renew or Rebind */
+};
+
+/*
+ * One DHCPv6 lease of an IA_NA address, keyed by (DUID, IAID).  An
+ * address has at most one lease, whatever its state.
+ */
+struct rb_store_lease6 {
+	uint8_t duid[RB_STORE_DUID_MAX];
+	uint8_t duid_len;		/* 1..RB_STORE_DUID_MAX */
+	uint32_t iaid;
+	struct in6_addr addr;
+	uint16_t state;			/* enum rb_lease6_state */
+	bool has_mac;
+	uint8_t mac[6];			/* from a DUID-LL, DUID-LLT or relay option 79 */
+	uint32_t preferred_lifetime;	/* seconds, as sent in the IA Address option */
+	uint32_t valid_lifetime;	/* seconds */
+	uint32_t subnet6;		/* index of the config subnet6 that granted it */
+	int64_t start;			/* CLOCK_REALTIME seconds of the last Reply */
+	int64_t end;			/* start + valid lifetime */
+};
+
+/*
+ * Write a DHCPv6 lease.  An older lease of the same (DUID, IAID) is
+ * replaced and its old address freed.  Returns -EEXIST when the address
+ * is leased to another (DUID, IAID), -EINVAL for a DUID length or state out
+ * of range, and -ENOTSUP on a store opened read-only from schema version 1.
+ */
+int rb_store_put_lease6(struct rb_store *st, const struct rb_store_lease6 *lease);
+
+/* Remove the lease of (duid, iaid).  -ENOENT when there is none. */
+int rb_store_del_lease6(struct rb_store *st, const uint8_t *duid, size_t duid_len, uint32_t iaid);
+
+/* Look a DHCPv6 lease up by (DUID, IAID) or by address.  0, -ENOENT or another error. */
+int rb_store_get_lease6(struct rb_store *st, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+			struct rb_store_lease6 *out);
+int rb_store_get_lease6_by_addr(struct rb_store *st, const struct in6_addr *addr,
+				struct rb_store_lease6 *out);
+
+/* Call fn for every DHCPv6 lease, in key order, until it returns non-zero. */
+int rb_store_foreach_lease6(struct rb_store *st,
+			    int (*fn)(const struct rb_store_lease6 *lease, void *arg), void *arg);
+
+/*
+ * Declined addresses (RFC 8415 section 18.4.8): addr is not handed out
+ * before the CLOCK_REALTIME second until.  rb_store_get_quarantine6
+ * reads until back, or returns -ENOENT for an address never quarantined
+ * or taken out again; the caller compares until with the clock.
+ */
+int rb_store_quarantine6(struct rb_store *st, const struct in6_addr *addr, int64_t until);
+int rb_store_unquarantine6(struct rb_store *st, const struct in6_addr *addr);
+int rb_store_get_quarantine6(struct rb_store *st, const struct in6_addr *addr, int64_t *until);
 
 #endif

@@ -11,9 +11,12 @@
 
 /*
  * On-disk schema version, in the meta database.  Bump it whenever a
- * record layout or a database changes meaning.
+ * record layout or a database changes meaning.  Version 2 added the three
+ * DHCPv6 databases.  A writable open of a version 1 store creates them and
+ * records version 2, and leaves the DHCPv4 records as they are.
  */
-#define RB_STORE_SCHEMA_VERSION	1
+#define RB_STORE_SCHEMA_VERSION	2
+#define RB_STORE_SCHEMA_V1	1
 
 /*
  * A lease record as stored: the fields of struct rb_store_lease without
@@ -31,6 +34,29 @@ struct rb_store_lease_record {
 
 _Static_assert(sizeof(struct rb_store_lease_record) == 32, "lease record size");
 
+/*
+ * A DHCPv6 lease record as stored.  Its key is the DUID length (1 byte),
+ * the DUID and the IAID (4 bytes, network order), so the DUID is not
+ * repeated here.
+ */
+struct rb_store_lease6_record {
+	uint32_t iaid;
+	uint16_t state;
+	uint8_t has_mac;
+	uint8_t reserved;
+	uint8_t addr[16];
+	uint8_t mac[6];
+	uint16_t reserved2;
+	uint32_t preferred_lifetime;
+	uint32_t valid_lifetime;
+	uint32_t subnet6;
+	uint32_t reserved3;
+	int64_t start;
+	int64_t end;
+};
+
+_Static_assert(sizeof(struct rb_store_lease6_record) == 64, "lease6 record size");
+
 struct rb_store {
 	char dir[PATH_MAX];
 	MDB_env *env;
@@ -38,6 +64,10 @@ struct rb_store {
 	MDB_dbi addrs;		/* ipv4 (4 bytes, network order) -> MAC (6 bytes) */
 	MDB_dbi lent;		/* ipv4 (4 bytes, network order) -> one zero byte */
 	MDB_dbi meta;		/* name -> value */
+	MDB_dbi leases6;	/* DUID length, DUID, IAID -> struct rb_store_lease6_record */
+	MDB_dbi addrs6;		/* IPv6 address (16 bytes) -> key of its leases6 record */
+	MDB_dbi quarantine6;	/* IPv6 address (16 bytes) -> end of quarantine (int64_t) */
+	bool has_v6;		/* false for a version 1 store opened read-only */
 	MDB_txn *batch;		/* the write batch of rb_store_begin(), or NULL */
 	bool read_only;
 };

@@ -28,6 +28,7 @@
 
 #include "common/log.h"
 #include "dhcp4.skel.h"
+#include "xdp/dhcp6_fill.h"
 #include "xdp/loader_internal.h"
 
 struct rb_xdp {
@@ -36,6 +37,7 @@ struct rb_xdp {
 	struct rb_xdp_iface *ifaces;
 	size_t n_ifaces;
 	struct rb_xdp_maps maps;
+	int devices6;			/* rb_devices6, filled by dhcp6_fill.c */
 	struct rb_xdp_summary summary;
 	int lock_fd;			/* flock on the pin folder */
 };
@@ -48,7 +50,7 @@ struct pinned_map {
 	bool reused;
 };
 
-#define N_PINNED 8
+#define N_PINNED 9
 
 static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 {
@@ -73,6 +75,8 @@ static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 	out[7] = (struct pinned_map){ .name = RB_PIN_RELAY_POOLS,
 				      .map = x->skel->maps.rb_relay_pools,
 				      .fd = &x->maps.relay_pools };
+	out[8] = (struct pinned_map){ .name = RB_PIN_DEVICES6, .map = x->skel->maps.rb_devices6,
+				      .fd = &x->devices6 };
 }
 
 static int attach_all(struct rb_xdp *x)
@@ -109,6 +113,9 @@ static int open_program(struct rb_xdp *x, const struct rb_config *cfg)
 	x->skel->rodata->dhcp4_client_port = (uint16_t)(cfg->dhcp4_server_port + 1);
 	/* Relay agents listen on the server port (RFC 2131 section 4.1), as the slow path assumes. */
 	x->skel->rodata->dhcp4_relay_port = cfg->dhcp4_server_port;
+	/* DHCPv6 clients listen one port below the server: 546 for the standard 547. */
+	x->skel->rodata->dhcp6_server_port = cfg->dhcp6_server_port;
+	x->skel->rodata->dhcp6_client_port = (uint16_t)(cfg->dhcp6_server_port - 1);
 	return 0;
 }
 
@@ -169,7 +176,7 @@ static int xdp_new(const struct rb_config *cfg, struct rb_xdp **out)
 	x->maps = (struct rb_xdp_maps){ .devices = -1, .templates = -1, .ifaces = -1,
 					.xdp_counters = -1, .events = -1, .pool_queues = -1,
 					.relay_reservations = -1, .relay_pools = -1,
-					.us_counters = -1 };
+					.us_counters = -1, .ra_templates = -1 };
 	*out = x;
 	return 0;
 }
@@ -219,6 +226,7 @@ int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out)
 	err = pin_new(x, cfg->bpffs_pin_path, maps);
 	if (err)
 		goto fail;
+	x->maps.ra_templates = bpf_map__fd(x->skel->maps.rb_ra_templates);
 	err = rb_us_counters_open(cfg->bpffs_pin_path, &x->maps.us_counters, &x->maps.us,
 				  &us_reused);
 	if (err)
@@ -226,6 +234,9 @@ int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out)
 	x->summary.maps_reused += us_reused;
 
 	err = rb_xdp_maps_fill(cfg, &x->maps, x->ifaces, x->n_ifaces, &x->summary);
+	if (err)
+		goto fail;
+	err = rb_xdp_dhcp6_start(cfg, x->skel, x->ifaces, x->n_ifaces);
 	if (err)
 		goto fail;
 

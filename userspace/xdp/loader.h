@@ -32,6 +32,7 @@ struct rb_xdp_maps {
 	int relay_reservations;	/* rb_relay_reservations: reservations by option 82 */
 	int relay_pools;	/* rb_relay_pools: pools of relayed unknown devices */
 	int us_counters;	/* rb_us_counters */
+	int ra_templates;	/* rb_ra_templates, not pinned: Router Advertisement templates */
 	uint64_t *us;		/* the RB_UC_COUNT values of rb_us_counters, mapped */
 };
 

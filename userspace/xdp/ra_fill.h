@@ -8,14 +8,6 @@
 #include "config/config.h"
 
 /*
- * Open the rb_ra_templates map of the DHCPv4 XDP program attached to
- * ifname whose maps include the map devices_fd (rb_devices of this
- * rackbootd).  Returns 0 with *fd open, or a negative errno after
- * logging: -ENOENT when no such program or map is found.
- */
-int rb_xdp_ra_map_open(const char *ifname, int devices_fd, int *fd);
-
-/*
  * Write one template for each interface of cfg->ras and delete the
  * templates of other interfaces.  An interface without a link-local
  * address gets no template (XDP then passes its solicitations up) and a

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DHCPv6 slow path in rackbootd.  open binds [::]:server-port and
+ * joins ff02::1:2 before the XDP program is loaded, so that a port in use
+ * fails the start before any interface is touched.  start queues the
+ * receives on the daemon's ring.  Without dhcpv6 subnets in the config,
+ * every step does nothing.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "dhcp6/server.h"
+#include "rackbootd/daemon.h"
+
+int rb_daemon_dhcp6_open(struct rb_daemon *d)
+{
+	struct rb_dhcp6_server_config cfg = {
+		.server_port = d->cfg->dhcp6_server_port,
+		.client_port = (uint16_t)(d->cfg->dhcp6_server_port - 1),
+		.config = d->cfg,
+		.store = d->store,
+	};
+
+	if (d->cfg->n_subnets6 == 0) {
+		log_info("dhcpv6: no dhcpv6 subnet configured; DHCPv6 is off");
+		return 0;
+	}
+	if (!d->store) {
+		log_err("dhcpv6: the lease store is not open; DHCPv6 needs it to keep its leases");
+		return -EINVAL;
+	}
+	memcpy(cfg.server_duid, d->cfg->server_duid, d->cfg->server_duid_len);
+	cfg.server_duid_len = d->cfg->server_duid_len;
+	return rb_dhcp6_server_new(&d->ring, &cfg, &d->dhcp6);
+}
+
+int rb_daemon_dhcp6_start(struct rb_daemon *d)
+{
+	int err;
+
+	if (!d->dhcp6)
+		return 0;
+	err = rb_dhcp6_server_start(d->dhcp6);
+	if (err)
+		return err;
+	log_info("dhcpv6: slow path listening on [::]:%u", rb_dhcp6_server_port(d->dhcp6));
+	return 0;
+}
+
+int rb_daemon_dhcp6_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe)
+{
+	if (!d->dhcp6 || !rb_dhcp6_owns(cqe->user_data))
+		return -ENOENT;
+	return rb_dhcp6_server_handle_cqe(d->dhcp6, cqe);
+}
+
+void rb_daemon_dhcp6_tick(struct rb_daemon *d)
+{
+	if (d->dhcp6)
+		rb_dhcp6_server_tick(d->dhcp6);
+}
+
+void rb_daemon_dhcp6_stop(struct rb_daemon *d)
+{
+	if (d->dhcp6)
+		rb_dhcp6_server_stop(d->dhcp6);
+}
+
+void rb_daemon_dhcp6_free(struct rb_daemon *d)
+{
+	rb_dhcp6_server_free(d->dhcp6);
+	d->dhcp6 = NULL;
+}
