@@ -150,6 +150,21 @@ $(BENCH_BUILD)/rb-dhcp4-gen: bench/dhcp4/gen.c bench/dhcp4/gen_frames.c $(wildca
 bench-dhcp4: all $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/dhcp4.sh
 
+# make bench-dhcp6: Solicit-to-Reply exchanges/s of rackboot and Kea over
+# one veth pair, written to bench/results/dhcp6.json (bench/dhcp6/README.md).
+# Needs root.  The reflector is the DHCPv4 bench's.
+BENCH6_BUILD := $(BENCH_BUILD)/dhcp6
+$(BENCH6_BUILD)/gen6.bpf.o: bench/dhcp6/gen6.bpf.c bench/dhcp6/gen6.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ibench/dhcp6 -c $< -o $@
+$(BENCH6_BUILD)/gen6.skel.h: $(BENCH6_BUILD)/gen6.bpf.o
+	$(BPFTOOL) gen skeleton $< name gen6_bpf > $@
+$(BENCH_BUILD)/rb-dhcp6-gen: bench/dhcp6/gen6.c bench/dhcp6/gen6_frames.c $(wildcard bench/dhcp6/*.h) $(BENCH6_BUILD)/gen6.skel.h
+	$(CC) $(CFLAGS) -I$(BENCH6_BUILD) -Ibench/dhcp6 -o $@ $(filter %.c,$^) $(LDLIBS)
+.PHONY: bench-dhcp6
+bench-dhcp6: all $(BENCH_BUILD)/rb-dhcp6-gen $(BENCH_BUILD)/reflect.bpf.o
+	bash bench/dhcp6.sh
+
 # make bench-xdp-cost: ns per packet of the DHCPv4 XDP program on each
 # path, under BPF_PROG_TEST_RUN (tests/tools/rb_xdp_cost.c).  Needs root.
 all: $(BUILD)/tests/rb-xdp-cost

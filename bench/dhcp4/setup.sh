@@ -10,6 +10,8 @@ BENCH_CLIENTS=${BENCH_CLIENTS:-131072}
 BENCH_SERVER_CPU=${BENCH_SERVER_CPU:-0}
 BENCH_GEN_CPU=${BENCH_GEN_CPU:-1}
 BENCH_NAPI_PRIORITY=${BENCH_NAPI_PRIORITY:-50}
+# Prefix of the messages of the shared helpers; bench/dhcp6.sh sets bench-dhcp6.
+BENCH_LOG_NAME=${BENCH_LOG_NAME:-bench-dhcp4}
 
 BENCH_GEN=build/bench/rb-dhcp4-gen
 BENCH_REFLECT_OBJ=build/bench/reflect.bpf.o
@@ -83,7 +85,7 @@ bench_topology() {
 bench_xdp_attach() {
 	ip -n "$1" link set dev "$2" xdpdrv off 2>/dev/null
 	if ! ip -n "$1" link set dev "$2" xdpdrv obj "$BENCH_REFLECT_OBJ" program "$3"; then
-		echo "bench-dhcp4: attaching $3 to $2 in $1 failed" >&2
+		echo "${BENCH_LOG_NAME}: attaching $3 to $2 in $1 failed" >&2
 		return 1
 	fi
 }
@@ -101,7 +103,7 @@ bench_pin_napi() {
 	local netns=$1 ifname=$2 cpu=$3 pid found=0
 
 	if ! ip netns exec "$netns" sh -c "echo 1 > /sys/class/net/$ifname/threaded"; then
-		echo "bench-dhcp4: threaded NAPI on $ifname failed; its XDP runs on the sending CPU" >&2
+		echo "${BENCH_LOG_NAME}: threaded NAPI on $ifname failed; its XDP runs on the sending CPU" >&2
 		return 1
 	fi
 	for pid in $(ps -e -o pid=,comm= | awk -v name="napi/$ifname-" \
@@ -109,7 +111,7 @@ bench_pin_napi() {
 		taskset -pc "$cpu" "$pid" >/dev/null && chrt -f -p "$BENCH_NAPI_PRIORITY" "$pid" && found=1
 	done
 	if ((!found)); then
-		echo "bench-dhcp4: no NAPI thread of $ifname found to pin to CPU $cpu" >&2
+		echo "${BENCH_LOG_NAME}: no NAPI thread of $ifname found to pin to CPU $cpu" >&2
 		return 1
 	fi
 }
@@ -182,5 +184,5 @@ bench_idle_poll_start() {
 	((BENCH_IDLE_POLL)) || return 0
 	rb_spawn "" "$RB_RUN_DIR/idle-poll.log" chrt -i 0 taskset -c "$BENCH_SERVER_CPU" \
 		sh -c 'while :; do :; done'
-	echo "bench-dhcp4: idle polling on CPU $BENCH_SERVER_CPU (pid $RB_SPAWNED_PID)"
+	echo "${BENCH_LOG_NAME}: idle polling on CPU $BENCH_SERVER_CPU (pid $RB_SPAWNED_PID)"
 }
