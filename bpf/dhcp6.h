@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
  * DHCPv6 handler of the XDP program: reply to inventory devices, found by
- * their client DUID in rb_devices6, with XDP_TX from the templates that
+ * their client DUID in rb_devices6 or by the MAC in a DUID-LLT or
+ * DUID-LL (dhcp6_find_device()), with XDP_TX from the templates that
  * rackbootd pre-encodes (rackboot/dhcp6_reply.h):
  * - a Solicit with Rapid Commit, on a subnet that allows it, gets a
  *   Reply with Rapid Commit (RFC 8415 section 18.3.1);
@@ -139,7 +140,8 @@ struct dhcp6_reply_to {
 /*
  * Rewrite the frame into the reply: resize it, write Ethernet, IPv6 and
  * UDP headers, copy the payload and set the UDP checksum, which IPv6
- * requires (RFC 8200 section 8.1).  Returns 0 or -1.
+ * requires (RFC 8200 section 8.1).  Returns 0, -1 when the frame cannot
+ * grow to the reply's size, or -2 on another failure.
  */
 static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct dhcp6_reply_to *to,
 					     struct rb_dhcp6_buf *reply, __u32 len)
@@ -154,7 +156,7 @@ static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct dh
 	__u16 check;
 
 	if (len > RB_DHCP6_MAX_LEN)
-		return -1;
+		return -2;
 	if (resize_frame(ctx, (int)(RB_ETH_IP6_UDP_LEN + len) - (int)(data_end - data)))
 		return -1;
 
@@ -164,7 +166,7 @@ static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct dh
 	ip6 = (void *)(eth + 1);
 	udp = (void *)(ip6 + 1);
 	if ((void *)(udp + 1) > data_end)
-		return -1;
+		return -2;
 
 	__builtin_memcpy(eth->h_dest, to->h_dest, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, to->h_source, ETH_ALEN);
@@ -195,8 +197,8 @@ static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct dh
 	copy = len;
 	asm volatile("%0 &= 0x7ff" : "+r"(copy));
 	if (copy == 0)
-		return -1;
-	return bpf_xdp_store_bytes(ctx, RB_ETH_IP6_UDP_LEN, reply->b, copy) ? -1 : 0;
+		return -2;
+	return bpf_xdp_store_bytes(ctx, RB_ETH_IP6_UDP_LEN, reply->b, copy) ? -2 : 0;
 }
 
 /*
@@ -302,6 +304,34 @@ static __always_inline __u32 dhcp6_load(struct xdp_md *ctx, struct rb_dhcp6_work
 	return 0;
 }
 
+/*
+ * Find the rb_devices6 record of the request's client, with key set to
+ * the client DUID on entry and again on return, because the lease event
+ * carries that DUID.  The exact DUID wins.  Else a DUID-LLT or DUID-LL
+ * of an Ethernet MAC finds the record keyed by the DUID-LL of that MAC,
+ * since the inventory cannot know the time in a DUID-LLT.  That record
+ * must have RB_D6_DEV_F_MAC_KEY: a device with a configured DUID is
+ * found by that DUID only, as in the userspace slow path.
+ */
+static __always_inline struct rb_device6 *dhcp6_find_device(const struct rb_dhcp6_work *w,
+							     struct rb_duid_key *key)
+{
+	struct rb_device6 *dev;
+
+	dev = bpf_map_lookup_elem(&rb_devices6, key);
+	if (dev)
+		return dev;
+	if (rb_dhcp6_client_mac_key(w, key))
+		return NULL;
+
+	dev = bpf_map_lookup_elem(&rb_devices6, key);
+	if (rb_dhcp6_client_key(w, key) || !dev)
+		return NULL;
+	if (dev->flags & RB_D6_DEV_F_MAC_KEY)
+		return dev;
+	return NULL;
+}
+
 /* Check for a link-local unicast address, fe80::/10. */
 static __always_inline int dhcp6_is_link_local(const struct in6_addr *a)
 {
@@ -352,7 +382,7 @@ static __noinline int rb_dhcp6_request(struct xdp_md *ctx)
 
 	if (rb_dhcp6_client_key(w, &key))
 		return pass(RB_XC_PASS_DHCP6_UNKNOWN_DUID);
-	dev = bpf_map_lookup_elem(&rb_devices6, &key);
+	dev = dhcp6_find_device(w, &key);
 	if (!dev)
 		return pass(RB_XC_PASS_DHCP6_UNKNOWN_DUID);
 	tmpl = bpf_map_lookup_elem(&rb_dhcp6_templates, &dev->template_id);
@@ -368,7 +398,10 @@ static __noinline int rb_dhcp6_request(struct xdp_md *ctx)
 
 	__builtin_memcpy(to.h_source, iface->mac, ETH_ALEN);
 	__builtin_memcpy(&to.saddr, iface->link_local, sizeof(to.saddr));
-	if (dhcp6_write_reply(ctx, &to, &w->out, (__u32)err))
+	err = dhcp6_write_reply(ctx, &to, &w->out, (__u32)err);
+	if (err == -1)
+		return pass(RB_XC_PASS_DHCP6_NO_ROOM);
+	if (err)
 		return pass(RB_XC_PASS_TX_FAILED);
 
 	dhcp6_reply_sent(dev, &key, w);

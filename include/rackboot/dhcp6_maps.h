@@ -36,6 +36,15 @@ struct rb_duid_key {
 	__u8 pad;			/* zero */
 };
 
+/* rb_device6.flags. */
+/*
+ * The record is keyed by the DUID-LL of mac because the device has no
+ * configured DUID.  Only such a record is found by the MAC in a
+ * client's DUID-LLT, so a device with a configured DUID is found by
+ * that DUID alone, as in the userspace slow path.
+ */
+#define RB_D6_DEV_F_MAC_KEY	0x01
+
 /*
  * Value of rb_devices6: one inventory device with a DHCPv6 address,
  * written by rackbootd from the config.  XDP updates xdp_replies and
@@ -52,6 +61,7 @@ struct rb_device6 {
 	__u8 mac[6];			/* key of the device's rb_devices record */
 	__u8 has_mac;			/* 1 when mac names an rb_devices record */
 	__u8 pad;			/* zero */
+	__u32 flags;			/* RB_D6_DEV_F_* */
 	__u64 xdp_replies;		/* Advertises and Replies sent by XDP */
 	__u64 lease_ns;			/* CLOCK_BOOTTIME of the last XDP Reply, 0 = none */
 };
@@ -150,6 +160,8 @@ struct rb_dhcp6_template {
 
 _Static_assert(sizeof(struct rb_duid_key) == 132, "rb_duid_key size");
 _Static_assert(sizeof(struct rb_device6) == 64, "rb_device6 size");
+_Static_assert(__builtin_offsetof(struct rb_device6, xdp_replies) == 48,
+	       "rb_device6 xdp_replies offset");
 _Static_assert(sizeof(struct rb_iface6) == 32, "rb_iface6 size");
 _Static_assert(sizeof(struct rb_event6) == 192, "rb_event6 size");
 _Static_assert(__builtin_offsetof(struct rb_event6, ns) == 48, "rb_event6 ns offset");

@@ -339,4 +339,49 @@ RB_DHCP6_INLINE int rb_dhcp6_client_key(const struct rb_dhcp6_work *w, struct rb
 	return 0;
 }
 
+/* DUID types (RFC 8415 section 11.1) and the Ethernet hardware type (RFC 826). */
+#define RB_DUID_TYPE_LLT	1
+#define RB_DUID_TYPE_LL		3
+#define RB_DUID_HWTYPE_ETHERNET	1
+#define RB_DUID_LLT_ETH_LEN	14	/* type, hardware type, 4-byte time, MAC */
+#define RB_DUID_LL_ETH_LEN	10	/* type, hardware type, MAC */
+
+/*
+ * Fill key with the DUID-LL (RFC 8415 section 11.4) of the MAC in the
+ * request's client DUID.  That DUID must be a DUID-LLT (section 11.2)
+ * or DUID-LL of hardware type 1 (Ethernet) with a 6-byte address, the
+ * same DUIDs from which the userspace slow path takes a MAC.  Returns
+ * 0, or -1 for any other DUID.
+ */
+RB_DHCP6_INLINE int rb_dhcp6_client_mac_key(const struct rb_dhcp6_work *w,
+					    struct rb_duid_key *key)
+{
+	__u32 len, off, type, hwtype, mac_off, i;
+
+	if (!w || !key)
+		return -1;
+	len = w->req.client_id_len;
+	off = w->req.client_id_off;
+	if (len < 4)
+		return -1;
+	type = rb_dhcp6_get16(&w->in, off);
+	hwtype = rb_dhcp6_get16(&w->in, off + 2);
+	if (hwtype != RB_DUID_HWTYPE_ETHERNET)
+		return -1;
+	if (type == RB_DUID_TYPE_LLT && len == RB_DUID_LLT_ETH_LEN)
+		mac_off = off + 8;
+	else if (type == RB_DUID_TYPE_LL && len == RB_DUID_LL_ETH_LEN)
+		mac_off = off + 4;
+	else
+		return -1;
+
+	__builtin_memset(key, 0, sizeof(*key));
+	key->len = RB_DUID_LL_ETH_LEN;
+	key->duid[1] = RB_DUID_TYPE_LL;
+	key->duid[3] = RB_DUID_HWTYPE_ETHERNET;
+	for (i = 0; i < 6; i++)
+		key->duid[4 + i] = w->in.b[rb_d6_idx(mac_off + i)];
+	return 0;
+}
+
 #endif

@@ -49,8 +49,16 @@ static const uint8_t client_global[16] = { 0xfd, 0, 2, 0x13, [15] = 0x50 };
 #define DUID_KNOWN 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x21, 0x30, 0x01
 #define DUID_NORC 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x21, 0x30, 0x02
 #define DUID_UNKNOWN 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x99, 0x99, 0x99
+/* The configured DUID of a device whose record has no RB_D6_DEV_F_MAC_KEY. */
+#define DUID_CONFIGURED 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x21, 0x30, 0x05
+/* DUID-LLT (type 1, Ethernet, a time, the MAC) of the known, unknown and configured MACs. */
+#define LLT_TIME 0x2a, 0x11, 0x22, 0x33
+#define DUID_LLT_KNOWN 0, 1, 0, 1, LLT_TIME, 0x52, 0x54, 0x00, 0x21, 0x30, 0x01
+#define DUID_LLT_UNKNOWN 0, 1, 0, 1, LLT_TIME, 0x52, 0x54, 0x00, 0x99, 0x99, 0x99
+#define DUID_LLT_CONFIGURED 0, 1, 0, 1, LLT_TIME, 0x52, 0x54, 0x00, 0x21, 0x30, 0x05
 #define DUID_SERVER 0, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
 #define OPT_CLIENTID(...) 0, 1, 0, 10, __VA_ARGS__
+#define OPT_CLIENTID_LLT(...) 0, 1, 0, 14, __VA_ARGS__
 #define OPT_SERVERID 0, 2, 0, 18, DUID_SERVER
 #define HDR(type) (type), 0xab, 0xcd, 0xef
 #define ADDR_11 0xfd, 0x00, 0x02, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11
@@ -72,7 +80,7 @@ static const uint8_t client_global[16] = { 0xfd, 0, 2, 0x13, [15] = 0x50 };
 
 static struct dhcp4_bpf *skel;
 static struct rb_dhcp6_template tmpl, norc_tmpl;	/* template ids 0 and 1 */
-static struct rb_device6 device, norc_device;
+static struct rb_device6 device, norc_device, configured_device;
 
 static const uint8_t server_duid[] = { DUID_SERVER };
 
@@ -105,8 +113,9 @@ static void make_templates(void)
 						  &norc_tmpl), 0);
 }
 
+/* Add a record with flags (RB_D6_DEV_F_*) under duid, as rb_xdp_dhcp6_fill() writes it. */
 static void add_device(const uint8_t *duid, size_t duid_len, uint32_t id,
-		       const struct rb_dhcp6_template *t, struct rb_device6 *rec)
+		       const struct rb_dhcp6_template *t, uint32_t flags, struct rb_device6 *rec)
 {
 	struct rb_duid_key key;
 	struct rb_cfg_subnet6 sn = { .preferred_lifetime = 3600, .valid_lifetime = 7200,
@@ -117,6 +126,7 @@ static void add_device(const uint8_t *duid, size_t duid_len, uint32_t id,
 	memcpy(cd.mac, client_mac, 6);
 	memset(rec, 0, sizeof(*rec));
 	rb_dhcp6_device_fill(&cd, &sn, id, rec);
+	rec->flags = flags;
 	assert_int_equal(rb_dhcp6_duid_key(duid, duid_len, &key), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_dhcp6_templates), &id, t, 0), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices6), &key, rec, 0), 0);
@@ -125,6 +135,7 @@ static void add_device(const uint8_t *duid, size_t duid_len, uint32_t id,
 static int setup(void **state)
 {
 	static const uint8_t known[] = { DUID_KNOWN }, norc[] = { DUID_NORC };
+	static const uint8_t configured[] = { DUID_CONFIGURED };
 	struct rb_iface6 iface = { .mtu = 1500, .enabled = 1 };
 	struct rb_device rec4 = { 0 };
 	struct rb_mac_key mac = { 0 };
@@ -139,8 +150,9 @@ static int setup(void **state)
 	}
 
 	make_templates();
-	add_device(known, sizeof(known), 0, &tmpl, &device);
-	add_device(norc, sizeof(norc), 1, &norc_tmpl, &norc_device);
+	add_device(known, sizeof(known), 0, &tmpl, RB_D6_DEV_F_MAC_KEY, &device);
+	add_device(norc, sizeof(norc), 1, &norc_tmpl, RB_D6_DEV_F_MAC_KEY, &norc_device);
+	add_device(configured, sizeof(configured), 0, &tmpl, 0, &configured_device);
 
 	memcpy(mac.addr, client_mac, 6);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices), &mac, &rec4, 0), 0);
@@ -358,6 +370,68 @@ static const struct xdp6_case cases[] = {
 		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_NOT_LINK_LOCAL,
 	},
 	{
+		.name = "DUID-LLT of an inventory MAC gets a Reply",
+		.msg = BYTES(HDR(1), OPT_CLIENTID_LLT(DUID_LLT_KNOWN), 0, 8, 0, 2, 0, 0, RAPID_COMMIT,
+			     OPT_ORO_DNS_BOOT, OPT_ARCH7, OPT_IA_NA_EMPTY),
+		.verdict = XDP_TX, .counter = RB_XC_TX_DHCP6_REPLY,
+		.expect = BYTES(HDR(7), OPT_CLIENTID_LLT(DUID_LLT_KNOWN), OPT_SERVERID, RAPID_COMMIT,
+				REPLY_TAIL),
+	},
+	{
+		.name = "DUID-LLT of an inventory MAC gets an Advertise",
+		.msg = BYTES(HDR(1), OPT_CLIENTID_LLT(DUID_LLT_KNOWN), OPT_ORO_DNS_BOOT, OPT_ARCH7,
+			     OPT_IA_NA_EMPTY),
+		.verdict = XDP_TX, .counter = RB_XC_TX_DHCP6_ADVERTISE,
+		.expect = BYTES(HDR(2), OPT_CLIENTID_LLT(DUID_LLT_KNOWN), OPT_SERVERID, REPLY_TAIL),
+	},
+	{
+		.name = "DUID-LLT Request gets a Reply",
+		.msg = BYTES(HDR(3), OPT_CLIENTID_LLT(DUID_LLT_KNOWN), OPT_SERVERID, OPT_ORO_DNS_BOOT,
+			     OPT_ARCH7, OPT_IA_NA(ADDR_11)),
+		.verdict = XDP_TX, .counter = RB_XC_TX_DHCP6_REPLY,
+		.expect = BYTES(HDR(7), OPT_CLIENTID_LLT(DUID_LLT_KNOWN), OPT_SERVERID, REPLY_TAIL),
+	},
+	{
+		.name = "DUID-LLT of an unknown MAC passed",
+		.msg = BYTES(HDR(1), OPT_CLIENTID_LLT(DUID_LLT_UNKNOWN), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
+		.name = "DUID-LLT of hardware type 6 passed",
+		.msg = BYTES(HDR(1), 0, 1, 0, 14, 0, 1, 0, 6, LLT_TIME, 0x52, 0x54, 0x00, 0x21, 0x30, 0x01,
+			     RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
+		.name = "DUID-LLT with a 4-byte address passed",
+		.msg = BYTES(HDR(1), 0, 1, 0, 12, 0, 1, 0, 1, LLT_TIME, 0x52, 0x54, 0x00, 0x21,
+			     RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
+		.name = "DUID-LLT with an 8-byte address passed",
+		.msg = BYTES(HDR(1), 0, 1, 0, 16, 0, 1, 0, 1, LLT_TIME, 0x52, 0x54, 0x00, 0x21, 0x30,
+			     0x01, 0, 0, RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
+		.name = "DUID-LL of hardware type 6 passed",
+		.msg = BYTES(HDR(1), OPT_CLIENTID(0, 3, 0, 6, 0x52, 0x54, 0x00, 0x21, 0x30, 0x01),
+			     RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
+		.name = "configured DUID gets a Reply",
+		.msg = BYTES(HDR(1), OPT_CLIENTID(DUID_CONFIGURED), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_TX, .counter = RB_XC_TX_DHCP6_REPLY,
+	},
+	{
+		.name = "DUID-LLT of a configured-DUID device passed",
+		.msg = BYTES(HDR(1), OPT_CLIENTID_LLT(DUID_LLT_CONFIGURED), RAPID_COMMIT,
+			     OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
 		.name = "truncated option passed and counted",
 		.msg = BYTES(HDR(1), OPT_CLIENTID(DUID_KNOWN), 0, 8, 0),
 		.verdict = XDP_PASS, .counter = RB_XC_MALFORMED_DHCP6_OPTION,
@@ -440,6 +514,7 @@ static void test_cases(void **state)
 static int run_userspace(const uint8_t *msg, size_t len, uint8_t *out)
 {
 	static struct rb_dhcp6_work work;
+	static const uint8_t norc[] = { DUID_NORC };
 	struct rb_dhcp6_build_args *a = &work.args;
 	struct rb_duid_key key;
 	const struct rb_dhcp6_template *t;
@@ -453,7 +528,11 @@ static int run_userspace(const uint8_t *msg, size_t len, uint8_t *out)
 		return -1;
 	if (rb_dhcp6_client_key(&work, &key))
 		return -1;
-	dev = key.duid[9] == 0x01 ? &device : &norc_device;
+	/* Every other DUID answered in XDP has template 0 and address fd00:213::11. */
+	if (key.len == sizeof(norc) && memcmp(key.duid, norc, sizeof(norc)) == 0)
+		dev = &norc_device;
+	else
+		dev = &device;
 	t = dev == &device ? &tmpl : &norc_tmpl;
 	subnet_rapid = dev == &device;
 
@@ -660,6 +739,39 @@ static void test_reply_event(void **state)
 }
 
 /*
+ * A Reply to a DUID-LLT client, found by its MAC, echoes that DUID-LLT,
+ * and its lease event carries it, because the store keys the lease by
+ * the client's own DUID.
+ */
+static void test_llt_reply_event(void **state)
+{
+	static const uint8_t llt[] = { DUID_LLT_KNOWN };
+	static const uint8_t request[] = { HDR(3), OPT_CLIENTID_LLT(DUID_LLT_KNOWN), OPT_SERVERID,
+					   OPT_IA_NA(ADDR_11) };
+	uint8_t in[1024], out[4096];
+	uint32_t out_len = sizeof(out);
+	struct seen_events seen;
+	size_t in_len;
+	int cid;
+
+	consume_events(&seen);
+	in_len = build_frame(in, client_ll, request, sizeof(request), 0);
+	assert_int_equal(run_xdp(in, in_len, out, &out_len), XDP_TX);
+	cid = find_option(out + ETH_IP6_UDP, out_len - ETH_IP6_UDP, RB_D6_OPT_CLIENTID);
+	assert_true(cid > 0);
+	assert_int_equal(out[ETH_IP6_UDP + cid + 3], sizeof(llt));
+	assert_memory_equal(out + ETH_IP6_UDP + cid + 4, llt, sizeof(llt));
+
+	consume_events(&seen);
+	assert_int_equal(seen.n6, 1);
+	assert_int_equal(seen.last6.duid_len, sizeof(llt));
+	assert_memory_equal(seen.last6.duid, llt, sizeof(llt));
+	assert_int_equal(seen.last6.duid[sizeof(llt)], 0);
+	assert_memory_equal(seen.last6.mac, client_mac, 6);
+	(void)state;
+}
+
+/*
  * The lease journal on the program's rb_events and a real store: the
  * DHCPv6 lease of an XDP Reply reaches the store under (DUID, IAID),
  * with the index of the subnet6 that contains the address.
@@ -838,10 +950,12 @@ static void test_fill_maps(void **state)
 	assert_int_equal(rec.preferred_lifetime, 100);
 	assert_int_equal(rec.t2, 80);
 	assert_int_equal(rec.template_id, 0);
+	assert_int_equal(rec.flags, 0);
 	assert_int_equal(rb_dhcp6_duid_key(duid_ll_other, sizeof(duid_ll_other), &key), 0);
 	assert_int_equal(bpf_map_lookup_elem(maps.devices6, &key, &rec), 0);
 	assert_int_equal(rec.addr[15], 0x12);
 	assert_int_equal(rec.xdp_replies, 0);
+	assert_int_equal(rec.flags, RB_D6_DEV_F_MAC_KEY);
 
 	/* One template for the pair, and the other slots zeroed. */
 	assert_int_equal(bpf_map_lookup_elem(maps.templates6, &id, &t), 0);
@@ -863,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_four_message_exchange),
 		cmocka_unit_test(test_reply_event),
+		cmocka_unit_test(test_llt_reply_event),
 		cmocka_unit_test(test_journal_writes_lease6),
 		cmocka_unit_test(test_device_state),
 		cmocka_unit_test(test_iface_off),

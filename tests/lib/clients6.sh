@@ -32,14 +32,28 @@ rb_dhclient6_config() {
 	CONF
 }
 
-# rb_dhclient6_start NETNS NAME: run 'dhclient -6 -1 -d' with a DUID-LL
-# on eth0 in NETNS.  The lease's variables land in $RB_RUN_DIR/NAME.env.
-# dhclient keeps running and renewing; stop it with rb_stop_pid.  Sets
-# RB_SPAWNED_PID.
+# rb_dhclient6_plain_config FILE: a dhclient.conf that requests only the
+# DNS servers and the domain search list, as an operating system does.
+rb_dhclient6_plain_config() {
+	cat >"$1" <<-'CONF'
+		also request dhcp6.name-servers, dhcp6.domain-search;
+		timeout 30;
+	CONF
+}
+
+# rb_dhclient6_start NETNS NAME [plain]: run 'dhclient -6 -1 -d' with a
+# DUID-LL on eth0 in NETNS, requesting the options of rb_dhclient6_config,
+# or with "plain" those of rb_dhclient6_plain_config.  The lease's
+# variables land in $RB_RUN_DIR/NAME.env.  dhclient keeps running and
+# renewing; stop it with rb_stop_pid.  Sets RB_SPAWNED_PID.
 rb_dhclient6_start() {
 	local netns=$1 base="$RB_RUN_DIR/$2"
 
-	rb_dhclient6_config "$base.conf"
+	if [[ "${3:-}" == plain ]]; then
+		rb_dhclient6_plain_config "$base.conf"
+	else
+		rb_dhclient6_config "$base.conf"
+	fi
 	rb_spawn "$netns" "$base.log" dhclient -6 -1 -d -v -D LL \
 		-cf "$base.conf" -lf "$base.leases" -pf "$base.pid" \
 		-sf "$PWD/$RB_LIB_DIR/dhclient6-hook.sh" -e "RB_DUMP=$base.env" eth0

@@ -138,6 +138,19 @@ static long configured_keys(const struct rb_config *cfg, const struct rb_dhcp6_t
 	return (long)n;
 }
 
+/*
+ * Check whether key, the DUID-LL of a device without a configured DUID,
+ * is the configured DUID of a device with an IPv6 address.  The slow
+ * path looks up the exact DUID before the MAC, so that device owns the
+ * key, and the record must be its own.
+ */
+static bool duid_ll_configured(const struct rb_config *cfg, const struct rb_duid_key *key)
+{
+	const struct rb_cfg_device *owner = rb_config_device_by_duid(cfg, key->duid, key->len);
+
+	return owner && owner->has_ipv6;
+}
+
 static int devices6_write(int fd, const struct rb_config *cfg, const struct rb_dhcp6_templates *t)
 {
 	for (size_t i = 0; i < cfg->n_devices; i++) {
@@ -148,9 +161,17 @@ static int devices6_write(int fd, const struct rb_config *cfg, const struct rb_d
 
 		if (t->device_template[i] == RB_DHCP6_NO_TEMPLATE || device_key(dev, &key))
 			continue;
+		if (dev->duid_len == 0 && duid_ll_configured(cfg, &key)) {
+			log_warn("device %s: the DUID-LL of its MAC is another device's configured "
+				 "DUID, so DHCPv6 clients with that DUID get the other device's address; "
+				 "set a duid for %s or change the other device's duid",
+				 rb_mac_format(dev->mac, mac), mac);
+			continue;
+		}
 		if (bpf_map_lookup_elem(fd, &key, &rec))
 			memset(&rec, 0, sizeof(rec));
 		rb_dhcp6_device_fill(dev, &cfg->subnets6[dev->subnet6], t->device_template[i], &rec);
+		rec.flags = dev->duid_len ? 0 : RB_D6_DEV_F_MAC_KEY;
 		if (bpf_map_update_elem(fd, &key, &rec, BPF_ANY)) {
 			int err = -errno;
 

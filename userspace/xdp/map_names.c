@@ -86,6 +86,7 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_RA_RATE] = "pass_ra_rate",
 	[RB_XC_PASS_RS_OPTIONS] = "pass_rs_options",
 	[RB_XC_EVENT6_LOST] = "event6_lost",
+	[RB_XC_PASS_DHCP6_NO_ROOM] = "pass_dhcp6_no_room",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 
