@@ -138,14 +138,17 @@ clean:
 
 # make bench-dhcp4: DORA/s of rackboot, Kea and dnsmasq over one veth
 # pair, written to bench/results/dhcp4.json (bench/README.md).  Needs root.
+# bench/common holds what the DHCPv4 and DHCPv6 generators share.
 BENCH_BUILD := $(BUILD)/bench
-$(BENCH_BUILD)/%.bpf.o: bench/dhcp4/%.bpf.c bench/dhcp4/gen.h
+BENCH_COMMON_SRC := bench/common/gen_ladder.c
+BENCH_COMMON_H := $(wildcard bench/common/*.h)
+$(BENCH_BUILD)/%.bpf.o: bench/dhcp4/%.bpf.c bench/dhcp4/gen.h $(BENCH_COMMON_H)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BPF_CFLAGS) -Ibench/dhcp4 -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) -Ibench/dhcp4 -Ibench/common -c $< -o $@
 $(BENCH_BUILD)/gen.skel.h: $(BENCH_BUILD)/gen.bpf.o
 	$(BPFTOOL) gen skeleton $< name gen_bpf > $@
-$(BENCH_BUILD)/rb-dhcp4-gen: bench/dhcp4/gen.c bench/dhcp4/gen_frames.c $(wildcard bench/dhcp4/*.h) $(BENCH_BUILD)/gen.skel.h
-	$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Ibench/dhcp4 -o $@ $(filter %.c,$^) $(LDLIBS)
+$(BENCH_BUILD)/rb-dhcp4-gen: bench/dhcp4/gen.c bench/dhcp4/gen_frames.c $(BENCH_COMMON_SRC) $(wildcard bench/dhcp4/*.h) $(BENCH_COMMON_H) $(BENCH_BUILD)/gen.skel.h
+	$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Ibench/dhcp4 -Ibench/common -o $@ $(filter %.c,$^) $(LDLIBS)
 .PHONY: bench-dhcp4
 bench-dhcp4: all $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/dhcp4.sh
@@ -154,13 +157,13 @@ bench-dhcp4: all $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
 # one veth pair, written to bench/results/dhcp6.json (bench/dhcp6/README.md).
 # Needs root.  The reflector is the DHCPv4 bench's.
 BENCH6_BUILD := $(BENCH_BUILD)/dhcp6
-$(BENCH6_BUILD)/gen6.bpf.o: bench/dhcp6/gen6.bpf.c bench/dhcp6/gen6.h
+$(BENCH6_BUILD)/gen6.bpf.o: bench/dhcp6/gen6.bpf.c bench/dhcp6/gen6.h $(BENCH_COMMON_H)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BPF_CFLAGS) -Ibench/dhcp6 -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) -Ibench/dhcp6 -Ibench/common -c $< -o $@
 $(BENCH6_BUILD)/gen6.skel.h: $(BENCH6_BUILD)/gen6.bpf.o
 	$(BPFTOOL) gen skeleton $< name gen6_bpf > $@
-$(BENCH_BUILD)/rb-dhcp6-gen: bench/dhcp6/gen6.c bench/dhcp6/gen6_frames.c $(wildcard bench/dhcp6/*.h) $(BENCH6_BUILD)/gen6.skel.h
-	$(CC) $(CFLAGS) -I$(BENCH6_BUILD) -Ibench/dhcp6 -o $@ $(filter %.c,$^) $(LDLIBS)
+$(BENCH_BUILD)/rb-dhcp6-gen: bench/dhcp6/gen6.c bench/dhcp6/gen6_frames.c $(BENCH_COMMON_SRC) $(wildcard bench/dhcp6/*.h) $(BENCH_COMMON_H) $(BENCH6_BUILD)/gen6.skel.h
+	$(CC) $(CFLAGS) -I$(BENCH6_BUILD) -Ibench/dhcp6 -Ibench/common -o $@ $(filter %.c,$^) $(LDLIBS)
 .PHONY: bench-dhcp6
 bench-dhcp6: all $(BENCH_BUILD)/rb-dhcp6-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/dhcp6.sh

@@ -26,6 +26,9 @@ cd "$(dirname "$0")/.." || exit 1
 RB_RUN_ID="rbb$$"
 # shellcheck source=tests/lib/cleanup.sh
 source tests/lib/cleanup.sh
+BENCH_LOG_NAME=bench-dhcp4
+# shellcheck source=bench/common/lib.sh
+source bench/common/lib.sh
 for part in setup servers report; do
 	# shellcheck source=/dev/null
 	source "bench/dhcp4/$part.sh"

@@ -29,12 +29,11 @@ cd "$(dirname "$0")/.." || exit 1
 RB_RUN_ID="rbb6$$"
 # shellcheck source=tests/lib/cleanup.sh
 source tests/lib/cleanup.sh
-# Set before bench/dhcp4/setup.sh, which defaults both for the DHCPv4 bench.
 BENCH_SERVERS=${BENCH_SERVERS:-"reflector rackboot kea"}
 BENCH_CLIENTS=${BENCH_CLIENTS:-65536}
 BENCH_LOG_NAME=bench-dhcp6
-# shellcheck source=bench/dhcp4/setup.sh
-source bench/dhcp4/setup.sh
+# shellcheck source=bench/common/lib.sh
+source bench/common/lib.sh
 for part in setup servers report; do
 	# shellcheck source=/dev/null
 	source "bench/dhcp6/$part.sh"

@@ -1,28 +1,10 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # bench/results/dhcp4.json and the table printed at the end of
-# bench/dhcp4.sh.  Requires servers.sh.
+# bench/dhcp4.sh.  Requires servers.sh and bench/common/lib.sh.
 
 BENCH_RESULTS=bench/results/dhcp4.json
 BENCH_ALL_SERVERS="reflector rackboot kea dnsmasq perfdhcp"
-
-bench_machine() {
-	local cpu
-
-	cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-	printf '%s, %s cores, %s MiB RAM, Linux %s, Debian %s' "${cpu:-unknown CPU}" "$(nproc)" \
-		"$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -r)" \
-		"$(cat /etc/debian_version 2>/dev/null || echo unknown)"
-}
-
-# bench_number VALUE: VALUE, or null when the scenario did not run.
-bench_number() {
-	if [[ "$1" =~ ^[0-9.]+$ ]]; then
-		echo "$1"
-	else
-		echo null
-	fi
-}
 
 # bench_write_results: the JSON file.  A run of only some scenarios
 # (BENCH_SERVERS) writes it into the run folder, so that it never

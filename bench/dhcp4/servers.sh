@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 # One function per scenario of bench/dhcp4.sh: start the server under
 # test on SERVER_CPU, run the generator (or perfdhcp) against it, stop
-# it and store the figure in BENCH_RESULT.  Requires setup.sh.
+# it and store the figure in BENCH_RESULT.  Requires setup.sh and
+# bench/common/lib.sh.
 
 # Offered DISCOVERs per second, one generator step each, ascending.  The
 # generator stops after the first step with 1 % drops or more in two runs.
@@ -10,20 +11,12 @@ BENCH_RATES_RACKBOOT=${BENCH_RATES_RACKBOOT:-5000,20000,50000,100000,150000,2000
 BENCH_RATES_KEA=${BENCH_RATES_KEA:-1000,2000,3000,4000,4500,5000,5500,6000,6500,7000,7500,8000,9000,10000,12000}
 BENCH_RATES_DNSMASQ=${BENCH_RATES_DNSMASQ:-25,50,100,150,200,250,300,350,400,450,500,600,800}
 BENCH_RATES_REFLECTOR=${BENCH_RATES_REFLECTOR:-500000,1000000,1500000,2000000,2500000,3000000,3500000,4000000,4500000,5000000,6000000,7000000}
-BENCH_REFLECTOR_RUNS=${BENCH_REFLECTOR_RUNS:-3}
-BENCH_IDLE_POLL=${BENCH_IDLE_POLL:-1}
-BENCH_REFLECTOR_MAX_BURST=${BENCH_REFLECTOR_MAX_BURST:-4096}
 BENCH_PERFDHCP_SECONDS=${BENCH_PERFDHCP_SECONDS:-10}
 BENCH_PERFDHCP_CLIENTS=${BENCH_PERFDHCP_CLIENTS:-100000}
 BENCH_RACKBOOT_CONFIG=${BENCH_RACKBOOT_CONFIG:-bench/dhcp4/rackboot.json}
 
 declare -A BENCH_RESULT=()
 BENCH_RACKBOOT_RUNS=0
-
-# bench_summary NAME: the generator's sustained DORA/s for NAME.
-bench_summary() {
-	jq -r 'select(.summary) | .sustained_per_s' "$RB_RUN_DIR/$1.jsonl"
-}
 
 # bench_udp67_bound PROCESS: exit 0 once PROCESS has a UDP socket on port 67.
 bench_udp67_bound() {
@@ -39,21 +32,8 @@ bench_udp67_bound() {
 # than the 128 used against servers, so the ceiling is the highest rate
 # the setup sustains.
 bench_run_reflector() {
-	local pps=() run status=0
-
-	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
-	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
-	for ((run = 1; run <= BENCH_REFLECTOR_RUNS; run++)); do
-		bench_gen "reflector-$run" --reflect --max-burst "$BENCH_REFLECTOR_MAX_BURST" \
-			--rates "$BENCH_RATES_REFLECTOR" ||
-			{ status=1; break; }
-		pps+=("$(bench_summary "reflector-$run")")
-	done
-	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
-	((status == 0)) || return 1
-
-	BENCH_RESULT[reflector_pps]=$(printf '%s\n' "${pps[@]}" | sort -n |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	bench_reflector_ladder bench_gen || return 1
+	BENCH_RESULT[reflector_pps]=$BENCH_REFLECTOR_PPS
 	BENCH_RESULT[ceiling]=$((BENCH_RESULT[reflector_pps] / 2))
 }
 

@@ -26,6 +26,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "gen_csum.bpf.h"
 #include "gen6.h"
 
 #define DHCP6_CLIENT_PORT	546
@@ -97,29 +98,6 @@ static __always_inline void count_add(__u32 idx, __u64 n)
 
 	if (v)
 		*v += n;
-}
-
-static __always_inline __u16 csum_fold(__u64 sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
-
-/* Sum of the two 16-bit words of a 32-bit value as it lies in memory. */
-static __always_inline __u64 words32(__u32 v)
-{
-	return (v & 0xffff) + (v >> 16);
-}
-
-/* UDP checksum field value: over IPv6, 0 is sent as 0xffff (RFC 8200 section 8.1). */
-static __always_inline __u16 udp_check(__u64 sum)
-{
-	__u16 check = csum_fold(sum);
-
-	return check ? check : 0xffff;
 }
 
 /* Client idx's MAC (prefix, then the index big-endian) at p. */

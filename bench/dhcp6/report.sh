@@ -1,28 +1,10 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # bench/results/dhcp6.json and the table printed at the end of
-# bench/dhcp6.sh.  Requires servers.sh.
+# bench/dhcp6.sh.  Requires servers.sh and bench/common/lib.sh.
 
 BENCH6_RESULTS=bench/results/dhcp6.json
 BENCH6_ALL_SERVERS="reflector rackboot kea"
-
-bench6_machine() {
-	local cpu
-
-	cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-	printf '%s, %s cores, %s MiB RAM, Linux %s, Debian %s' "${cpu:-unknown CPU}" "$(nproc)" \
-		"$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -r)" \
-		"$(cat /etc/debian_version 2>/dev/null || echo unknown)"
-}
-
-# bench6_number VALUE: VALUE, or null when the scenario did not run.
-bench6_number() {
-	if [[ "$1" =~ ^[0-9.]+$ ]]; then
-		echo "$1"
-	else
-		echo null
-	fi
-}
 
 # bench6_write_results: the JSON file.  A run of only some scenarios
 # (BENCH_SERVERS), or one with BENCH6_RESULTS_TO_RUN_DIR=1, writes it
@@ -39,11 +21,11 @@ bench6_write_results() {
 	fi
 	mkdir -p "$(dirname "$BENCH6_RESULTS")"
 	jq -n \
-		--arg machine "$(bench6_machine)" \
+		--arg machine "$(bench_machine)" \
 		--arg name "reserved clients, sustained Solicit-Advertise-Request-Reply exchanges/s under 1 % drops (rb-dhcp6-gen, $BENCH_CLIENTS DUID-LLs, ${BENCH_DURATION} s steps)" \
-		--argjson rackboot "$(bench6_number "${BENCH6_RESULT[rackboot]:-}")" \
-		--argjson kea "$(bench6_number "${BENCH6_RESULT[kea]:-}")" \
-		--argjson ceiling "$(bench6_number "${BENCH6_RESULT[ceiling]:-}")" \
+		--argjson rackboot "$(bench_number "${BENCH6_RESULT[rackboot]:-}")" \
+		--argjson kea "$(bench_number "${BENCH6_RESULT[kea]:-}")" \
+		--argjson ceiling "$(bench_number "${BENCH6_RESULT[ceiling]:-}")" \
 		'{benchmark: "dhcp6", unit: "exchanges/s", command: "make bench-dhcp6",
 		  machine: $machine,
 		  scenarios: [

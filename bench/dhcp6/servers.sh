@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 # One function per scenario of bench/dhcp6.sh: start the server under
 # test on SERVER_CPU, run the generator against it, stop it and store
-# the figure in BENCH6_RESULT.  Requires setup.sh.
+# the figure in BENCH6_RESULT.  Requires setup.sh and bench/common/lib.sh.
 
 # Offered Solicits per second, one generator step each, ascending.  The
 # generator stops after the first step with 1 % drops or more in two runs.
@@ -11,17 +11,10 @@
 BENCH_RATES_RACKBOOT=${BENCH_RATES_RACKBOOT:-1000,2500,5000,20000,50000,100000,150000,200000,250000,300000,350000,400000,450000,500000,550000,600000,700000,1000000}
 BENCH_RATES_KEA=${BENCH_RATES_KEA:-500,1000,1500,2000,2500,3000,3500,4000,4500,5000,6000,7000,8000,10000,12000,14000,16000,18000,20000,24000,28000,32000,40000,50000}
 BENCH_RATES_REFLECTOR=${BENCH_RATES_REFLECTOR:-100000,250000,500000,750000,1000000,1250000,1500000,2000000,2500000,3000000,3500000,4000000,5000000,6000000,7000000}
-BENCH_REFLECTOR_RUNS=${BENCH_REFLECTOR_RUNS:-3}
-BENCH_REFLECTOR_MAX_BURST=${BENCH_REFLECTOR_MAX_BURST:-4096}
 BENCH_RACKBOOT_CONFIG=${BENCH_RACKBOOT_CONFIG:-bench/dhcp6/rackboot.json}
 
 declare -A BENCH6_RESULT=()
 BENCH6_RACKBOOT_RUNS=0
-
-# bench6_summary NAME: the generator's sustained rate for NAME.
-bench6_summary() {
-	jq -r 'select(.summary) | .sustained_per_s' "$RB_RUN_DIR/$1.jsonl"
-}
 
 # bench6_udp547_bound PROCESS: exit 0 once PROCESS has a UDP socket on port 547.
 bench6_udp547_bound() {
@@ -36,21 +29,8 @@ bench6_udp547_bound() {
 # 108-byte Solicits.  Each exchange takes two frames from the server, so
 # the ceiling in exchanges per second is half the packet rate.
 bench6_run_reflector() {
-	local pps=() run status=0
-
-	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
-	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
-	for ((run = 1; run <= BENCH_REFLECTOR_RUNS; run++)); do
-		bench6_gen "reflector-$run" --reflect --max-burst "$BENCH_REFLECTOR_MAX_BURST" \
-			--rates "$BENCH_RATES_REFLECTOR" ||
-			{ status=1; break; }
-		pps+=("$(bench6_summary "reflector-$run")")
-	done
-	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
-	((status == 0)) || return 1
-
-	BENCH6_RESULT[reflector_pps]=$(printf '%s\n' "${pps[@]}" | sort -n |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	bench_reflector_ladder bench6_gen || return 1
+	BENCH6_RESULT[reflector_pps]=$BENCH_REFLECTOR_PPS
 	BENCH6_RESULT[ceiling]=$((BENCH6_RESULT[reflector_pps] / 2))
 }
 
@@ -142,7 +122,7 @@ bench6_run_rackboot() {
 	bench6_rackboot_stop
 	bench6_print_counters "$RB_RUN_DIR/rackboot-$BENCH6_RACKBOOT_RUNS.stats.json"
 	((status == 0)) || return 1
-	BENCH6_RESULT[rackboot]=$(bench6_summary rackboot)
+	BENCH6_RESULT[rackboot]=$(bench_summary rackboot)
 }
 
 # bench6_kea_config: the bench config with this run's paths and one host
@@ -181,5 +161,5 @@ bench6_run_kea() {
 	bench_stop "$pid"
 	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
 	((status == 0)) || return 1
-	BENCH6_RESULT[kea]=$(bench6_summary kea)
+	BENCH6_RESULT[kea]=$(bench_summary kea)
 }

@@ -2,10 +2,7 @@
 # shellcheck shell=bash
 # Packages, build outputs, namespaces, client list and the generator run
 # for bench/dhcp6.sh.  Requires tests/lib/cleanup.sh and
-# bench/dhcp4/setup.sh, whose XDP attachment, NAPI pinning, process stop
-# and idle polling functions this bench shares.
-
-BENCH_IDLE_POLL=${BENCH_IDLE_POLL:-1}
+# bench/common/lib.sh.
 
 BENCH6_GEN=build/bench/rb-dhcp6-gen
 BENCH6_PACKAGES=(kea-dhcp6-server jq iproute2 procps util-linux)
@@ -17,32 +14,12 @@ BENCH6_SRV_ADDR4=10.200.0.1
 BENCH6_MAX_CLIENTS=65536
 
 bench6_install_packages() {
-	local pkg missing=()
-
-	for pkg in "${BENCH6_PACKAGES[@]}"; do
-		if [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null)" != ii* ]]; then
-			missing+=("$pkg")
-		fi
-	done
-	((${#missing[@]} == 0)) && return 0
-
-	echo "bench-dhcp6: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	if ! apt-get update -q || ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
-		echo "bench-dhcp6: installing ${missing[*]} failed; check the apt sources" >&2
-		return 1
-	fi
+	bench_install_missing "${BENCH6_PACKAGES[@]}"
 }
 
 bench6_check_files() {
-	local file
-
-	for file in build/rackbootd build/rackbootctl "$BENCH6_GEN" "$BENCH_REFLECT_OBJ"; do
-		if [[ ! -e "$file" ]]; then
-			echo "bench-dhcp6: $file is missing; run 'make bench-dhcp6', which builds it" >&2
-			return 1
-		fi
-	done
+	bench_require_files build/rackbootd build/rackbootctl "$BENCH6_GEN" "$BENCH_REFLECT_OBJ" ||
+		return 1
 	if ! [[ "$BENCH_CLIENTS" =~ ^[0-9]+$ ]] || ((BENCH_CLIENTS < 1 ||
 		BENCH_CLIENTS > BENCH6_MAX_CLIENTS)); then
 		echo "bench-dhcp6: invalid BENCH_CLIENTS '$BENCH_CLIENTS'; give 1 to" \
@@ -61,18 +38,11 @@ bench6_ipv6_on() {
 		"net.ipv6.conf.$2.accept_ra=0" "net.ipv6.conf.$2.disable_ipv6=0"
 }
 
-# bench6_topology: the two namespaces, the veth pair between them and a
-# spare veth in the client namespace, to which the generator attaches
-# gen_solicit (see --hold-ifname in gen6.c).  IPv6 is on only on the
-# server end, because the generator's XDP program replies for the clients.
+# bench6_topology: the namespaces and veth pair of bench_veth_pair, with
+# IPv6 on only on the server end, because the generator's XDP program
+# replies for the clients.
 bench6_topology() {
-	rb_netns_add "$BENCH_NS_SRV" || return 1
-	rb_netns_add "$BENCH_NS_CLI" || return 1
-
-	ip -n "$BENCH_NS_CLI" link add "$BENCH_CLI_IF" type veth peer name "$BENCH_SRV_IF" \
-		netns "$BENCH_NS_SRV" || return 1
-	ip -n "$BENCH_NS_CLI" link add "$BENCH_HOLD_IF" type veth peer name "${BENCH_HOLD_IF}p" ||
-		return 1
+	bench_veth_pair || return 1
 	bench6_ipv6_on "$BENCH_NS_SRV" "$BENCH_SRV_IF" || return 1
 	ip -n "$BENCH_NS_SRV" link set "$BENCH_SRV_IF" up || return 1
 	ip -n "$BENCH_NS_SRV" addr add "$BENCH6_SRV_ADDR/64" dev "$BENCH_SRV_IF" nodad || return 1
@@ -130,36 +100,12 @@ bench6_add_neighbors() {
 	fi
 }
 
-# bench6_gen NAME [GEN_ARG...]: run rb-dhcp6-gen in the client namespace
-# on GEN_CPU and pin the client veth's NAPI thread to the same CPU while
-# the generator settles.  Then wait for the generator to end, bounded by
-# its steps and durations.  Its JSON lines go to RUN_DIR/NAME.jsonl.
+# bench6_gen NAME [GEN_ARG...]: run rb-dhcp6-gen with bench_run_gen.
 bench6_gen() {
-	local name=$1 out="$RB_RUN_DIR/$1.jsonl" pid limit
+	local name=$1
 	shift
 
-	rb_spawn "$BENCH_NS_CLI" "$RB_RUN_DIR/$name.gen.log" taskset -c "$BENCH_GEN_CPU" \
-		"$BENCH6_GEN" --ifname "$BENCH_CLI_IF" --hold-ifname "$BENCH_HOLD_IF" \
-		--clients "$BENCH_CLIENTS" --duration "$BENCH_DURATION" --grace "$BENCH_GRACE" \
-		--settle 2 "$@"
-	pid=$RB_SPAWNED_PID
-	if rb_wait_for 2 bench_link_has_xdp "$BENCH_NS_CLI" "$BENCH_CLI_IF"; then
-		bench_pin_napi "$BENCH_NS_CLI" "$BENCH_CLI_IF" "$BENCH_GEN_CPU"
-	fi
-
-	# 32 steps at most, each run up to twice (duration + grace), plus
-	# loading and settling.
-	limit=$(awk -v d="$BENCH_DURATION" -v g="$BENCH_GRACE" 'BEGIN { print int(64 * (d + g) + 30) }')
-	if ! rb_wait_for "$limit" rb_pid_gone "$pid"; then
-		echo "bench-dhcp6: rb-dhcp6-gen ran longer than $limit s; stopping it" >&2
-	fi
-	bench_stop "$pid"
-	grep '^{' "$RB_RUN_DIR/$name.gen.log" >"$out"
-	if ! grep -q '"summary"' "$out"; then
-		echo "bench-dhcp6: rb-dhcp6-gen printed no summary for $name:" >&2
-		tail -n 5 "$RB_RUN_DIR/$name.gen.log" >&2
-		return 1
-	fi
-	jq -r '"  offered \(.offered_per_s)/s: \(.replies) exchanges in \(.seconds) s = \(.exchanges_per_s)/s, drops \(.drop_pct) %, no address \(.no_address), request failed \(.request_failed), reflected \(.reflected_per_s)/s"' \
-		<(grep -v summary "$out")
+	bench_run_gen "$BENCH6_GEN" "$name" \
+		'"  offered \(.offered_per_s)/s: \(.replies) exchanges in \(.seconds) s = \(.exchanges_per_s)/s, drops \(.drop_pct) %, no address \(.no_address), request failed \(.request_failed), reflected \(.reflected_per_s)/s"' \
+		"$@"
 }

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Rate ladder, pacing and live-frames test runs of the load generators
+ * (gen_ladder.h).  Messages start with the generator's name.
+ */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "gen_ladder.h"
+
+#define BURST_MAX	64		/* least frames per paced call, at high rates */
+#define BURST_NS	100000		/* paced calls send at least this much time's worth */
+#define IDLE_SLEEP_NS	20000		/* wait when the paced schedule is ahead */
+#define MAX_COUNTERS	32
+
+volatile sig_atomic_t gen_stop_requested;
+
+static void on_signal(int sig)
+{
+	gen_stop_requested = 1;
+}
+
+void gen_catch_signals(void)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void gen_sleep_s(double seconds)
+{
+	struct timespec ts = { .tv_sec = (time_t)seconds,
+			       .tv_nsec = (long)((seconds - (time_t)seconds) * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+void gen_options_init(struct gen_options *opt, uint32_t clients)
+{
+	*opt = (struct gen_options){ .clients = clients, .duration = 2, .grace = 1,
+				     .max_drop = 1, .retries = 1, .n_rates = 1,
+				     .max_burst = GEN_CATCHUP_MAX };
+}
+
+/* A whole number for option name in [min, max], or 0. */
+uint32_t gen_parse_count(const char *tool, const char *name, const char *arg,
+			 uint32_t min, uint32_t max)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*arg == '\0' || *end || v < min || v > max) {
+		fprintf(stderr, "%s: invalid %s '%s'; give %u to %u\n", tool, name, arg,
+			min, max);
+		return 0;
+	}
+	return (uint32_t)v;
+}
+
+static int parse_rates(struct gen_options *opt, const char *tool, char *list)
+{
+	char *tok, *save = NULL, *end;
+
+	opt->n_rates = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (opt->n_rates == GEN_MAX_STEPS) {
+			fprintf(stderr, "%s: --rates has more than %d steps\n", tool,
+				GEN_MAX_STEPS);
+			return -EINVAL;
+		}
+		if (strcmp(tok, "max") == 0) {
+			opt->rates[opt->n_rates++] = 0;
+			continue;
+		}
+		opt->rates[opt->n_rates] = strtod(tok, &end);
+		if (*end || opt->rates[opt->n_rates] <= 0) {
+			fprintf(stderr, "%s: invalid rate '%s' in --rates; "
+				"use positive numbers or 'max'\n", tool, tok);
+			return -EINVAL;
+		}
+		opt->n_rates++;
+	}
+	return opt->n_rates ? 0 : -EINVAL;
+}
+
+/*
+ * Store option c of GEN_COMMON_LONGOPTS in opt.  Returns 0 when it
+ * stored it, 1 when c is not a common option, and -EINVAL when the
+ * value is invalid.
+ */
+int gen_parse_common_option(struct gen_options *opt, const char *tool, int c, char *arg)
+{
+	switch (c) {
+	case 'i': opt->ifname = arg; break;
+	case 'H': opt->hold_ifname = arg; break;
+	case 'd': opt->duration = strtod(arg, NULL); break;
+	case 'g': opt->grace = strtod(arg, NULL); break;
+	case 'm': opt->max_drop = strtod(arg, NULL); break;
+	case 'r': return parse_rates(opt, tool, arg);
+	case 'R': opt->reflect = 1; break;
+	case 'B':
+		opt->max_burst = gen_parse_count(tool, "--max-burst", arg, 1, GEN_CHUNK_MAX);
+		return opt->max_burst ? 0 : -EINVAL;
+	case 'S': opt->settle = strtod(arg, NULL); break;
+	case 'T': opt->retries = atoi(arg); break;
+	default: return 1;
+	}
+	return 0;
+}
+
+int gen_check_options(const struct gen_options *opt, const char *tool)
+{
+	if (opt->duration <= 0 || opt->duration > 600 || opt->grace < 0 || opt->grace > 60 ||
+	    opt->settle < 0 || opt->settle > 60 || opt->retries < 0 || opt->retries > 5) {
+		fprintf(stderr, "%s: --duration must be in (0, 600], --grace and "
+			"--settle in [0, 60] seconds, --retries in [0, 5]\n", tool);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Fill in sender for the client veth opt->ifname.  prog_fd is set by
+ * the caller once its skeleton is loaded.
+ */
+int gen_sender_init(struct gen_sender *sender, const char *tool, const char *prog_name,
+		    const struct gen_options *opt, const void *frame, uint32_t frame_len)
+{
+	*sender = (struct gen_sender){ .tool = tool, .prog_name = prog_name, .prog_fd = -1,
+				       .max_burst = opt->max_burst, .frame = frame,
+				       .frame_len = frame_len };
+	sender->ifindex = if_nametoindex(opt->ifname);
+	if (!sender->ifindex) {
+		fprintf(stderr, "%s: interface %s not found in this namespace; run the "
+			"generator in the namespace of the client veth (ip netns exec)\n",
+			tool, opt->ifname);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/*
+ * Attach the live-frames program to a spare interface that carries no
+ * traffic.  Each test run of an XDP program adds it to the kernel's XDP
+ * dispatcher and removes it again, and each change waits for an RCU
+ * grace period (milliseconds, far longer than the run of a few thousand
+ * frames).  A program that is attached to an interface stays in the
+ * dispatcher, so the test runs skip both changes.
+ */
+static int hold_attach(struct gen_sender *sender, const char *ifname)
+{
+	int err;
+
+	sender->hold_ifindex = if_nametoindex(ifname);
+	if (!sender->hold_ifindex) {
+		fprintf(stderr, "%s: --hold-ifname %s not found in this namespace\n",
+			sender->tool, ifname);
+		return -ENODEV;
+	}
+	err = bpf_xdp_attach(sender->hold_ifindex, sender->prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (err) {
+		fprintf(stderr, "%s: attaching %s to %s failed: %s\n", sender->tool,
+			sender->prog_name, ifname, strerror(-err));
+		return err;
+	}
+	sender->hold_attached = 1;
+	return 0;
+}
+
+/*
+ * Attach the client program client_fd (gen_client) to the client veth in
+ * native mode, and the live-frames program to opt->hold_ifname if given.
+ */
+int gen_sender_attach(struct gen_sender *sender, int client_fd,
+		      const struct gen_options *opt)
+{
+	int err;
+
+	err = bpf_xdp_attach(sender->ifindex, client_fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (err) {
+		fprintf(stderr, "%s: attaching gen_client to %s in native mode "
+			"failed: %s; is another XDP program attached?\n", sender->tool,
+			opt->ifname, strerror(-err));
+		return err;
+	}
+	sender->client_attached = 1;
+
+	if (opt->hold_ifname)
+		return hold_attach(sender, opt->hold_ifname);
+	return 0;
+}
+
+/* Detach what gen_sender_attach attached. */
+void gen_sender_detach(struct gen_sender *sender)
+{
+	if (sender->client_attached)
+		bpf_xdp_detach(sender->ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	if (sender->hold_attached)
+		bpf_xdp_detach(sender->hold_ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	sender->client_attached = 0;
+	sender->hold_attached = 0;
+}
+
+/* Per-CPU counters of counters_fd, summed over the CPUs. */
+static int read_counters(int counters_fd, uint32_t n_counters, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t values[ncpu > 0 ? ncpu : 1];
+	uint32_t key;
+	int cpu;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	for (key = 0; key < n_counters; key++) {
+		if (bpf_map_lookup_elem(counters_fd, &key, values))
+			return -errno;
+		out[key] = 0;
+		for (cpu = 0; cpu < ncpu; cpu++)
+			out[key] += values[cpu];
+	}
+	return 0;
+}
+
+/* Send n requests with one live-frames test run. */
+static int inject(const struct gen_sender *sender, uint32_t n)
+{
+	struct xdp_md ctx = { .data_end = sender->frame_len,
+			      .ingress_ifindex = sender->ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = sender->frame,
+		.data_size_in = sender->frame_len,
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = n,
+		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+	);
+
+	return bpf_prog_test_run_opts(sender->prog_fd, &opts) ? -errno : 0;
+}
+
+/*
+ * Send requests at rate per second (0: as fast as possible) for
+ * duration seconds.  Stores the frames sent and the seconds it took.
+ */
+static int send_paced(const struct gen_sender *sender, double rate, double duration,
+		      uint64_t *sent, double *seconds)
+{
+	const struct timespec idle = { .tv_nsec = IDLE_SLEEP_NS };
+	uint64_t total = rate > 0 ? (uint64_t)(rate * duration) : UINT64_MAX;
+	uint64_t burst = (uint64_t)(rate * BURST_NS / 1e9);
+	uint64_t due, iter, max_iter = (uint64_t)(duration * 1e9 / IDLE_SLEEP_NS) + 1000;
+	double start = now_s(), schedule = start, elapsed = 0;
+	uint32_t n;
+	int err;
+
+	/*
+	 * Each test run call costs an estimated tens of microseconds of
+	 * setup (a page pool for the live frames), so at high rates a call
+	 * waits until BURST_MAX frames are due.  A call sends at most
+	 * max_burst frames (default GEN_CATCHUP_MAX), because a veth ring
+	 * has room for 256.
+	 */
+	if (burst < 1)
+		burst = 1;
+	if (burst > BURST_MAX)
+		burst = BURST_MAX;
+
+	*sent = 0;
+	for (iter = 0; iter < max_iter && !gen_stop_requested && *sent < total; iter++) {
+		elapsed = now_s() - start;
+		if (elapsed >= duration)
+			break;
+		due = rate > 0 ? (uint64_t)(rate * (now_s() - schedule)) + 1 : *sent + GEN_CHUNK_MAX;
+
+		/*
+		 * Behind schedule (this process was preempted by the NAPI thread
+		 * on its core): give up the backlog beyond max_burst frames
+		 * rather than send it in one burst, which would overflow the
+		 * server veth's ring of 256 frames.  The step's offered rate
+		 * then reports the shortfall.
+		 */
+		if (rate > 0 && due > *sent + sender->max_burst) {
+			schedule += (double)(due - *sent - sender->max_burst) / rate;
+			due = *sent + sender->max_burst;
+		}
+		if (due > total)
+			due = total;
+		if (due < *sent + burst && due < total) {
+			nanosleep(&idle, NULL);
+			continue;
+		}
+		n = due - *sent > GEN_CHUNK_MAX ? GEN_CHUNK_MAX : (uint32_t)(due - *sent);
+		if (rate > 0 && n > sender->max_burst)
+			n = sender->max_burst;
+		err = inject(sender, n);
+		if (err) {
+			fprintf(stderr, "%s: live-frames test run failed: %s\n", sender->tool,
+				strerror(-err));
+			return err;
+		}
+		*sent += n;
+	}
+	elapsed = now_s() - start;
+	*seconds = elapsed < duration ? duration : elapsed;
+	return 0;
+}
+
+/*
+ * Send at rate for opt->duration seconds, then wait out opt->grace.
+ * Stores the step's totals and, in diff, how much each of the first
+ * n_counters counters of counters_fd grew.
+ */
+int gen_run_counted(const struct gen_sender *sender, const struct gen_options *opt,
+		    int counters_fd, uint32_t n_counters, double rate,
+		    struct gen_step *step, uint64_t *diff)
+{
+	uint64_t before[MAX_COUNTERS], after[MAX_COUNTERS];
+	uint32_t i;
+	int err;
+
+	if (n_counters > MAX_COUNTERS) {
+		fprintf(stderr, "%s: %u counters exceed the %d that gen_ladder.c reads; "
+			"raise MAX_COUNTERS\n", sender->tool, n_counters, MAX_COUNTERS);
+		return -EINVAL;
+	}
+	step->rate = rate;
+	err = read_counters(counters_fd, n_counters, before);
+	if (!err)
+		err = send_paced(sender, rate, opt->duration, &step->sent, &step->seconds);
+	if (err)
+		return err;
+	gen_sleep_s(opt->grace);
+	err = read_counters(counters_fd, n_counters, after);
+	if (err)
+		return err;
+	for (i = 0; i < n_counters; i++)
+		diff[i] = after[i] - before[i];
+	return 0;
+}
+
+/*
+ * Store the completed exchanges per second and the percentage of the
+ * frames sent that did not complete, with completed capped at the
+ * frames sent.
+ */
+void gen_complete(const struct gen_step *step, uint64_t completed,
+		  double *completed_per_s, double *drop_pct)
+{
+	if (completed > step->sent)
+		completed = step->sent;
+	*completed_per_s = completed / step->seconds;
+	*drop_pct = step->sent ?
+		100.0 * (double)(step->sent - completed) / (double)step->sent : 100.0;
+}
+
+/*
+ * Run one step per rate of opt until a step stays at opt->max_drop or
+ * more.  A failed step is run again up to opt->retries times before it
+ * counts.  Stores the highest completed rate under max_drop and the
+ * offered rate of its step.
+ */
+int gen_run_ladder(const struct gen_options *opt, gen_step_fn run_step, void *ctx,
+		   double *best, double *best_rate)
+{
+	double completed_per_s = 0, drop = 100;
+	int i, try, err = 0;
+
+	*best = 0;
+	*best_rate = 0;
+	for (i = 0; !err && i < opt->n_rates && !gen_stop_requested; i++) {
+		for (try = 0; try <= opt->retries && !gen_stop_requested; try++) {
+			err = run_step(ctx, opt->rates[i], &completed_per_s, &drop);
+			if (err || drop < opt->max_drop)
+				break;
+		}
+		if (err || drop >= opt->max_drop)
+			break;
+		if (completed_per_s > *best) {
+			*best = completed_per_s;
+			*best_rate = opt->rates[i];
+		}
+	}
+	return err;
+}

@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# Settings and functions that bench/dhcp4.sh and bench/dhcp6.sh share:
+# packages, the namespaces and veth pair, XDP attachment of the
+# reflector, NAPI pinning, process stop, idle polling, the generator run
+# and the JSON report helpers.  Requires tests/lib/cleanup.sh.  Each
+# bench sets BENCH_LOG_NAME, the prefix of its messages and the name of
+# its make target, before it calls these functions.
+
+BENCH_DURATION=${BENCH_DURATION:-2}
+BENCH_GRACE=${BENCH_GRACE:-1}
+BENCH_SERVER_CPU=${BENCH_SERVER_CPU:-0}
+BENCH_GEN_CPU=${BENCH_GEN_CPU:-1}
+BENCH_NAPI_PRIORITY=${BENCH_NAPI_PRIORITY:-50}
+BENCH_IDLE_POLL=${BENCH_IDLE_POLL:-1}
+BENCH_REFLECTOR_RUNS=${BENCH_REFLECTOR_RUNS:-3}
+BENCH_REFLECTOR_MAX_BURST=${BENCH_REFLECTOR_MAX_BURST:-4096}
+
+BENCH_REFLECT_OBJ=build/bench/reflect.bpf.o
+
+BENCH_NS_SRV="${RB_PREFIX}srv"
+BENCH_NS_CLI="${RB_PREFIX}cli"
+BENCH_SRV_IF=rbbsrv
+BENCH_CLI_IF=rbbcli
+BENCH_HOLD_IF=rbbhold
+
+# bench_install_missing PACKAGE...: apt-get install the packages that are
+# missing.
+bench_install_missing() {
+	local pkg missing=()
+
+	for pkg in "$@"; do
+		if [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null)" != ii* ]]; then
+			missing+=("$pkg")
+		fi
+	done
+	((${#missing[@]} == 0)) && return 0
+
+	echo "${BENCH_LOG_NAME}: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get update -q || ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+		echo "${BENCH_LOG_NAME}: installing ${missing[*]} failed; check the apt sources" >&2
+		return 1
+	fi
+}
+
+# bench_require_files FILE...: exit 1 with a message when a build output
+# is missing.
+bench_require_files() {
+	local file
+
+	for file in "$@"; do
+		if [[ ! -e "$file" ]]; then
+			echo "${BENCH_LOG_NAME}: $file is missing; run 'make ${BENCH_LOG_NAME}', which builds it" >&2
+			return 1
+		fi
+	done
+}
+
+# bench_veth_pair: the two namespaces, the veth pair between them and a
+# spare veth in the client namespace, to which the generator attaches
+# its live-frames program (see --hold-ifname in gen_ladder.c).  The
+# interfaces stay down and without addresses.
+bench_veth_pair() {
+	rb_netns_add "$BENCH_NS_SRV" || return 1
+	rb_netns_add "$BENCH_NS_CLI" || return 1
+
+	ip -n "$BENCH_NS_CLI" link add "$BENCH_CLI_IF" type veth peer name "$BENCH_SRV_IF" \
+		netns "$BENCH_NS_SRV" || return 1
+	ip -n "$BENCH_NS_CLI" link add "$BENCH_HOLD_IF" type veth peer name "${BENCH_HOLD_IF}p" ||
+		return 1
+}
+
+# bench_xdp_attach NETNS IFNAME PROGRAM: attach a program of reflect.bpf.o
+# in native mode, replacing any other.
+bench_xdp_attach() {
+	ip -n "$1" link set dev "$2" xdpdrv off 2>/dev/null
+	if ! ip -n "$1" link set dev "$2" xdpdrv obj "$BENCH_REFLECT_OBJ" program "$3"; then
+		echo "${BENCH_LOG_NAME}: attaching $3 to $2 in $1 failed" >&2
+		return 1
+	fi
+}
+
+bench_xdp_detach() {
+	ip -n "$1" link set dev "$2" xdpdrv off 2>/dev/null || true
+}
+
+# bench_pin_napi NETNS IFNAME CPU: move the interface's receive processing
+# into a NAPI kernel thread and pin that thread to CPU.  veth keeps NAPI
+# (and this thread) only while an XDP program is attached, so call it
+# after each attach.  Without it, the veth's XDP program runs in the
+# softirq of whichever CPU sent the frame.
+bench_pin_napi() {
+	local netns=$1 ifname=$2 cpu=$3 pid found=0
+
+	if ! ip netns exec "$netns" sh -c "echo 1 > /sys/class/net/$ifname/threaded"; then
+		echo "${BENCH_LOG_NAME}: threaded NAPI on $ifname failed; its XDP runs on the sending CPU" >&2
+		return 1
+	fi
+	for pid in $(ps -e -o pid=,comm= | awk -v name="napi/$ifname-" \
+		'index($2, name) == 1 { print $1 }'); do
+		taskset -pc "$cpu" "$pid" >/dev/null && chrt -f -p "$BENCH_NAPI_PRIORITY" "$pid" && found=1
+	done
+	if ((!found)); then
+		echo "${BENCH_LOG_NAME}: no NAPI thread of $ifname found to pin to CPU $cpu" >&2
+		return 1
+	fi
+}
+
+# bench_link_has_xdp NETNS IFNAME: exit 0 when an XDP program is attached.
+bench_link_has_xdp() {
+	ip -n "$1" -d link show dev "$2" 2>/dev/null | grep -q 'prog/xdp'
+}
+
+# bench_forget_pid PID: drop a stopped PID from the cleanup list, so that
+# the cleanup never signals a later process that got the same PID.
+bench_forget_pid() {
+	local i
+
+	for i in "${!RB_CLEANUP_PIDS[@]}"; do
+		if [[ "${RB_CLEANUP_PIDS[i]}" == "$1" ]]; then
+			unset 'RB_CLEANUP_PIDS[i]'
+		fi
+	done
+	RB_CLEANUP_PIDS=("${RB_CLEANUP_PIDS[@]}")
+}
+
+# bench_stop PID: SIGTERM, SIGKILL after 10 s, and forget the PID.
+bench_stop() {
+	rb_stop_pid "$1" 10 || true
+	bench_forget_pid "$1"
+}
+
+# bench_run_gen GEN NAME STEP_FILTER [GEN_ARG...]: run the generator GEN
+# (rb-dhcp4-gen or rb-dhcp6-gen) in the client namespace on GEN_CPU and
+# pin the client veth's NAPI thread to the same CPU while the generator
+# settles.  Then wait for the generator to end, bounded by its steps and
+# durations.  Its JSON lines go to RUN_DIR/NAME.jsonl, and the jq filter
+# STEP_FILTER prints one line per step.
+bench_run_gen() {
+	local gen=$1 name=$2 filter=$3 out="$RB_RUN_DIR/$2.jsonl" pid limit
+	shift 3
+
+	rb_spawn "$BENCH_NS_CLI" "$RB_RUN_DIR/$name.gen.log" taskset -c "$BENCH_GEN_CPU" \
+		"$gen" --ifname "$BENCH_CLI_IF" --hold-ifname "$BENCH_HOLD_IF" \
+		--clients "$BENCH_CLIENTS" --duration "$BENCH_DURATION" --grace "$BENCH_GRACE" \
+		--settle 2 "$@"
+	pid=$RB_SPAWNED_PID
+	if rb_wait_for 2 bench_link_has_xdp "$BENCH_NS_CLI" "$BENCH_CLI_IF"; then
+		bench_pin_napi "$BENCH_NS_CLI" "$BENCH_CLI_IF" "$BENCH_GEN_CPU"
+	fi
+
+	# 32 steps at most, each run up to twice (duration + grace), plus
+	# loading and settling.
+	limit=$(awk -v d="$BENCH_DURATION" -v g="$BENCH_GRACE" 'BEGIN { print int(64 * (d + g) + 30) }')
+	if ! rb_wait_for "$limit" rb_pid_gone "$pid"; then
+		echo "${BENCH_LOG_NAME}: ${gen##*/} ran longer than $limit s; stopping it" >&2
+	fi
+	bench_stop "$pid"
+	grep '^{' "$RB_RUN_DIR/$name.gen.log" >"$out"
+	if ! grep -q '"summary"' "$out"; then
+		echo "${BENCH_LOG_NAME}: ${gen##*/} printed no summary for $name:" >&2
+		tail -n 5 "$RB_RUN_DIR/$name.gen.log" >&2
+		return 1
+	fi
+	jq -r "$filter" <(grep -v summary "$out")
+}
+
+# bench_summary NAME: the generator's sustained rate for NAME.
+bench_summary() {
+	jq -r 'select(.summary) | .sustained_per_s' "$RB_RUN_DIR/$1.jsonl"
+}
+
+# bench_reflector_ladder GEN_FUNCTION: attach the reflector to the server
+# end, run its ladder BENCH_REFLECTOR_RUNS times with GEN_FUNCTION (the
+# bench's wrapper of bench_run_gen) and store the median of the
+# sustained packet rates in BENCH_REFLECTOR_PPS.  The reflector empties
+# its ring fast enough for test runs of up to 4,096 frames
+# (BENCH_REFLECTOR_MAX_BURST).
+bench_reflector_ladder() {
+	local gen_function=$1 pps=() run status=0
+
+	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	for ((run = 1; run <= BENCH_REFLECTOR_RUNS; run++)); do
+		"$gen_function" "reflector-$run" --reflect --max-burst "$BENCH_REFLECTOR_MAX_BURST" \
+			--rates "$BENCH_RATES_REFLECTOR" ||
+			{ status=1; break; }
+		pps+=("$(bench_summary "reflector-$run")")
+	done
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+	((status == 0)) || return 1
+
+	BENCH_REFLECTOR_PPS=$(printf '%s\n' "${pps[@]}" | sort -n |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+}
+
+# bench_idle_poll_start: keep the server core from halting between
+# packets, for every scenario alike, as idle=poll or disabled deep
+# C-states would on bare metal.  A halted virtual CPU takes long to wake
+# for the NAPI thread's next batch, so burst arrivals overflow the veth
+# ring.  The busy loop runs at SCHED_IDLE, so anything else on the core
+# preempts it at once.  BENCH_IDLE_POLL=0 turns it off.
+bench_idle_poll_start() {
+	((BENCH_IDLE_POLL)) || return 0
+	rb_spawn "" "$RB_RUN_DIR/idle-poll.log" chrt -i 0 taskset -c "$BENCH_SERVER_CPU" \
+		sh -c 'while :; do :; done'
+	echo "${BENCH_LOG_NAME}: idle polling on CPU $BENCH_SERVER_CPU (pid $RB_SPAWNED_PID)"
+}
+
+bench_machine() {
+	local cpu
+
+	cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	printf '%s, %s cores, %s MiB RAM, Linux %s, Debian %s' "${cpu:-unknown CPU}" "$(nproc)" \
+		"$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -r)" \
+		"$(cat /etc/debian_version 2>/dev/null || echo unknown)"
+}
+
+# bench_number VALUE: VALUE, or null when the scenario did not run.
+bench_number() {
+	if [[ "$1" =~ ^[0-9.]+$ ]]; then
+		echo "$1"
+	else
+		echo null
+	fi
+}
