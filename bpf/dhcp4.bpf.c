@@ -37,6 +37,7 @@
 
 #include "rackboot/maps.h"
 #include "rackboot/dhcp4_wire.h"
+#include "csum.h"
 #include "dhcp4_relay.h"
 
 #define ETH_IP_UDP_LEN	(sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr))
@@ -146,38 +147,6 @@ static __always_inline __u32 malformed_counter(int err)
 	default:
 		return RB_XC_MALFORMED_BAD_LEN;
 	}
-}
-
-static __always_inline __u16 csum_fold(__u64 sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
-/*
- * Sum the reply payload for the UDP checksum.  bpf_csum_diff() takes at
- * most 512 bytes in multiples of 4: rb_dhcp4_build() leaves zeros after
- * the message up to the next multiple of 4, and the sum goes in 512-byte
- * slices.
- */
-static __always_inline __u64 payload_sum(struct rb_dhcp4_buf *reply, __u32 len)
-{
-	__u64 rounded = (len + 3) & ~3ULL;
-	__u64 sum = 0, off, chunk;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		off = i * 512;
-		if (off >= rounded)
-			break;
-		chunk = rounded - off;
-		if (chunk > 512)
-			chunk = 512;
-		sum = bpf_csum_diff(0, 0, (__be32 *)&reply->b[off], chunk, sum);
-	}
-	return sum;
 }
 
 /*
@@ -310,7 +279,8 @@ static __always_inline int write_reply(struct xdp_md *ctx, const struct reply_to
 	udp->check = 0;
 
 	/* UDP checksum: pseudo header, UDP header, payload (RFC 768). */
-	sum = payload_sum(reply, len);
+	/* rb_dhcp4_build() leaves zeros up to the next multiple of 4, as payload_sum() needs. */
+	sum = payload_sum(reply->b, len);
 	sum += (saddr & 0xffff) + (saddr >> 16) + (daddr & 0xffff) + (daddr >> 16);
 	sum += bpf_htons(IPPROTO_UDP) + udp->len;
 	sum += udp->source + udp->dest + udp->len;

@@ -18,13 +18,14 @@
  * messages, unknown DUIDs, other message types, requests naming another
  * server or other addresses, and malformed messages.
  *
- * Included by ipv6.h, after count(), pass(), csum_fold(), set_phase()
- * and resize_frame() of dhcp4.bpf.c.
+ * Included by ipv6.h, after count(), pass(), set_phase() and
+ * resize_frame() of dhcp4.bpf.c.
  */
 #ifndef RB_BPF_DHCP6_H
 #define RB_BPF_DHCP6_H
 
 #include "rackboot/dhcp6_wire.h"
+#include "csum.h"
 
 /* UDP ports; rackbootd sets them before load, clients on the server port - 1. */
 const volatile __u16 dhcp6_server_port = 547;
@@ -106,29 +107,6 @@ struct dhcp6_pseudo_header {
 	__be32 next_header;
 };
 
-/*
- * Sum the reply payload for the UDP checksum in 512-byte slices, the
- * most bpf_csum_diff() takes.  rb_dhcp6_build() leaves 8 zero bytes
- * after the message, so the length can round up to a multiple of 4.
- */
-static __always_inline __u64 dhcp6_payload_sum(struct rb_dhcp6_buf *reply, __u32 len)
-{
-	__u64 rounded = (len + 3) & ~3ULL;
-	__u64 sum = 0, off, chunk;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		off = i * 512;
-		if (off >= rounded)
-			break;
-		chunk = rounded - off;
-		if (chunk > 512)
-			chunk = 512;
-		sum = bpf_csum_diff(0, 0, (__be32 *)&reply->b[off], chunk, sum);
-	}
-	return sum;
-}
-
 /* Destination and source addresses of a reply: the request's source, and the link's own. */
 struct dhcp6_reply_to {
 	__u8 h_dest[ETH_ALEN];
@@ -187,7 +165,8 @@ static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct dh
 	ph.src = to->saddr;
 	ph.dst = to->daddr;
 	ph.len = bpf_htonl(sizeof(*udp) + len);
-	sum = dhcp6_payload_sum(reply, len);
+	/* rb_dhcp6_build() leaves 8 zero bytes after the message, as payload_sum() needs. */
+	sum = payload_sum(reply->b, len);
 	sum = bpf_csum_diff(0, 0, (__be32 *)&ph, sizeof(ph), sum);
 	sum += udp->source + udp->dest + udp->len;
 	check = csum_fold(sum);

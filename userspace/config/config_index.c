@@ -51,18 +51,18 @@ int rb_cfg_index_devices(struct rb_config *cfg)
 	return 0;
 }
 
-const struct rb_cfg_device *rb_config_device_by_mac(const struct rb_config *cfg,
-						    const uint8_t mac[6])
+const struct rb_cfg_device *rb_cfg_index_search(const struct rb_config *cfg,
+						const uint32_t *index, size_t n,
+						int (*compare)(const struct rb_cfg_device *device,
+							       const void *key),
+						const void *key)
 {
-	size_t low = 0, high = cfg->n_devices;
-
-	if (!cfg->devices_by_mac)
-		return NULL;
+	size_t low = 0, high = n;
 
 	while (low < high) {
 		size_t mid = low + (high - low) / 2;
-		const struct rb_cfg_device *device = &cfg->devices[cfg->devices_by_mac[mid]];
-		int diff = memcmp(device->mac, mac, sizeof(device->mac));
+		const struct rb_cfg_device *device = &cfg->devices[index[mid]];
+		int diff = compare(device, key);
 
 		if (diff == 0)
 			return device;
@@ -74,23 +74,32 @@ const struct rb_cfg_device *rb_config_device_by_mac(const struct rb_config *cfg,
 	return NULL;
 }
 
+static int order_by_mac(const struct rb_cfg_device *device, const void *mac)
+{
+	return memcmp(device->mac, mac, sizeof(device->mac));
+}
+
+static int order_by_ipv4(const struct rb_cfg_device *device, const void *key)
+{
+	uint32_t ipv4;
+
+	memcpy(&ipv4, key, sizeof(ipv4));
+	if (device->ipv4 == ipv4)
+		return 0;
+	return device->ipv4 < ipv4 ? -1 : 1;
+}
+
+const struct rb_cfg_device *rb_config_device_by_mac(const struct rb_config *cfg,
+						    const uint8_t mac[6])
+{
+	if (!cfg->devices_by_mac)
+		return NULL;
+	return rb_cfg_index_search(cfg, cfg->devices_by_mac, cfg->n_devices, order_by_mac, mac);
+}
+
 const struct rb_cfg_device *rb_config_device_by_ipv4(const struct rb_config *cfg, uint32_t ipv4)
 {
-	size_t low = 0, high = cfg->n_devices;
-
 	if (!cfg->devices_by_ipv4)
 		return NULL;
-
-	while (low < high) {
-		size_t mid = low + (high - low) / 2;
-		const struct rb_cfg_device *device = &cfg->devices[cfg->devices_by_ipv4[mid]];
-
-		if (device->ipv4 == ipv4)
-			return device;
-		if (device->ipv4 < ipv4)
-			low = mid + 1;
-		else
-			high = mid;
-	}
-	return NULL;
+	return rb_cfg_index_search(cfg, cfg->devices_by_ipv4, cfg->n_devices, order_by_ipv4, &ipv4);
 }

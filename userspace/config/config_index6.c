@@ -59,51 +59,42 @@ int rb_cfg_index_devices6(struct rb_config *cfg)
 	return 0;
 }
 
+struct duid_key {
+	const uint8_t *duid;
+	size_t len;
+};
+
+/* The order of compare_duid(): shorter DUIDs first, then by bytes. */
+static int order_by_duid(const struct rb_cfg_device *device, const void *arg)
+{
+	const struct duid_key *key = arg;
+
+	if (device->duid_len != key->len)
+		return device->duid_len < key->len ? -1 : 1;
+	return memcmp(device->duid, key->duid, key->len);
+}
+
+static int order_by_ipv6(const struct rb_cfg_device *device, const void *addr)
+{
+	return memcmp(&device->ipv6, addr, sizeof(device->ipv6));
+}
+
 const struct rb_cfg_device *rb_config_device_by_duid(const struct rb_config *cfg,
 						     const uint8_t *duid, size_t duid_len)
 {
-	size_t low = 0, high = cfg->n_devices_by_duid;
+	const struct duid_key key = { .duid = duid, .len = duid_len };
 
 	if (!duid || duid_len == 0 || duid_len > RB_CFG_DUID_MAX)
 		return NULL;
-
-	while (low < high) {
-		size_t mid = low + (high - low) / 2;
-		const struct rb_cfg_device *device = &cfg->devices[cfg->devices_by_duid[mid]];
-		int diff;
-
-		if (device->duid_len != duid_len)
-			diff = device->duid_len < duid_len ? -1 : 1;
-		else
-			diff = memcmp(device->duid, duid, duid_len);
-		if (diff == 0)
-			return device;
-		if (diff < 0)
-			low = mid + 1;
-		else
-			high = mid;
-	}
-	return NULL;
+	return rb_cfg_index_search(cfg, cfg->devices_by_duid, cfg->n_devices_by_duid, order_by_duid,
+				   &key);
 }
 
 const struct rb_cfg_device *rb_config_device_by_ipv6(const struct rb_config *cfg,
 						     const struct in6_addr *addr)
 {
-	size_t low = 0, high = cfg->n_devices_by_ipv6;
-
-	while (low < high) {
-		size_t mid = low + (high - low) / 2;
-		const struct rb_cfg_device *device = &cfg->devices[cfg->devices_by_ipv6[mid]];
-		int diff = memcmp(&device->ipv6, addr, sizeof(*addr));
-
-		if (diff == 0)
-			return device;
-		if (diff < 0)
-			low = mid + 1;
-		else
-			high = mid;
-	}
-	return NULL;
+	return rb_cfg_index_search(cfg, cfg->devices_by_ipv6, cfg->n_devices_by_ipv6, order_by_ipv6,
+				   addr);
 }
 
 /* NOTE: linear searches, because configs have few subnets6 and interfaces. */

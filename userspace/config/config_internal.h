@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <netinet/in.h>
 
@@ -309,9 +310,44 @@ void rb_cfg_check_relay(const struct rb_config *cfg, const struct rb_cfg_sources
 void rb_cfg_check_relay6(const struct rb_config *cfg, const struct rb_cfg_sources *src,
 			 struct rb_cfg_errors *errs);
 
+/* config_relay.c and config_relay6.c */
+
+static inline bool rb_cfg_same_id(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+	return a_len == b_len && memcmp(a, b, a_len) == 0;
+}
+
+/*
+ * Match one relay agent id that a device may name against the id of a
+ * request.  Returns true when the device names none (device_len 0) or
+ * names exactly that id, and then increments *fields if it names one.
+ */
+static inline bool rb_cfg_relay_id_matches(const uint8_t *device_id, size_t device_len,
+					   const uint8_t *id, size_t len, int *fields)
+{
+	if (device_len == 0)
+		return true;
+	if (!rb_cfg_same_id(device_id, device_len, id, len))
+		return false;
+	(*fields)++;
+	return true;
+}
+
 /* config_index.c and config_index6.c */
 
 int rb_cfg_index_devices(struct rb_config *cfg);
 int rb_cfg_index_devices6(struct rb_config *cfg);
+
+/*
+ * Find key by binary search in index, n device numbers sorted by the
+ * order of compare.  compare returns less than, equal to or greater than
+ * 0 when device sorts before key, matches it or sorts after it.  Returns
+ * the device, or NULL when none matches.
+ */
+const struct rb_cfg_device *rb_cfg_index_search(const struct rb_config *cfg,
+						const uint32_t *index, size_t n,
+						int (*compare)(const struct rb_cfg_device *device,
+							       const void *key),
+						const void *key);
 
 #endif

@@ -14,16 +14,12 @@ static bool has_relay(const struct rb_cfg_device *device)
 	return device->circuit_id_len || device->remote_id_len;
 }
 
-static bool same_id(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-	return a_len == b_len && memcmp(a, b, a_len) == 0;
-}
-
 static bool same_relay(const struct rb_cfg_device *a, const struct rb_cfg_device *b)
 {
 	return a->relay_giaddr == b->relay_giaddr &&
-	       same_id(a->circuit_id, a->circuit_id_len, b->circuit_id, b->circuit_id_len) &&
-	       same_id(a->remote_id, a->remote_id_len, b->remote_id, b->remote_id_len);
+	       rb_cfg_same_id(a->circuit_id, a->circuit_id_len, b->circuit_id,
+			      b->circuit_id_len) &&
+	       rb_cfg_same_id(a->remote_id, a->remote_id_len, b->remote_id, b->remote_id_len);
 }
 
 static int compare_key(const void *a, const void *b, void *arg)
@@ -105,16 +101,11 @@ static int match_fields(const struct rb_cfg_device *device, uint32_t giaddr,
 			return 0;
 		fields++;
 	}
-	if (device->circuit_id_len) {
-		if (!same_id(device->circuit_id, device->circuit_id_len, circuit_id, circuit_len))
-			return 0;
-		fields++;
-	}
-	if (device->remote_id_len) {
-		if (!same_id(device->remote_id, device->remote_id_len, remote_id, remote_len))
-			return 0;
-		fields++;
-	}
+	if (!rb_cfg_relay_id_matches(device->circuit_id, device->circuit_id_len, circuit_id,
+				     circuit_len, &fields) ||
+	    !rb_cfg_relay_id_matches(device->remote_id, device->remote_id_len, remote_id,
+				     remote_len, &fields))
+		return 0;
 	return fields;
 }
 

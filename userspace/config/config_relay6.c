@@ -15,11 +15,6 @@ static bool has_relay6(const struct rb_cfg_device *device)
 	return device->interface_id_len || device->remote_id_len;
 }
 
-static bool same_id(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-	return a_len == b_len && memcmp(a, b, a_len) == 0;
-}
-
 static int compare_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 {
 	if (a_len != b_len)
@@ -74,9 +69,9 @@ void rb_cfg_check_relay6(const struct rb_config *cfg, const struct rb_cfg_source
 		const struct rb_cfg_device *a = &cfg->devices[order[i - 1]];
 		const struct rb_cfg_device *b = &cfg->devices[order[i]];
 
-		if (!same_id(a->interface_id, a->interface_id_len, b->interface_id,
-			     b->interface_id_len) ||
-		    !same_id(a->remote_id, a->remote_id_len, b->remote_id, b->remote_id_len))
+		if (!rb_cfg_same_id(a->interface_id, a->interface_id_len, b->interface_id,
+				    b->interface_id_len) ||
+		    !rb_cfg_same_id(a->remote_id, a->remote_id_len, b->remote_id, b->remote_id_len))
 			continue;
 		rb_cfg_err_add(errs, rb_cfg_child_path(src->devices[order[i]], "relay-agent", path,
 						       sizeof(path)), NULL,
@@ -95,17 +90,11 @@ static int match_fields6(const struct rb_cfg_device *device, const uint8_t *inte
 
 	if (!has_relay6(device))
 		return 0;
-	if (device->interface_id_len) {
-		if (!same_id(device->interface_id, device->interface_id_len, interface_id,
-			     interface_id_len))
-			return 0;
-		fields++;
-	}
-	if (device->remote_id_len) {
-		if (!same_id(device->remote_id, device->remote_id_len, remote_id, remote_id_len))
-			return 0;
-		fields++;
-	}
+	if (!rb_cfg_relay_id_matches(device->interface_id, device->interface_id_len, interface_id,
+				     interface_id_len, &fields) ||
+	    !rb_cfg_relay_id_matches(device->remote_id, device->remote_id_len, remote_id,
+				     remote_id_len, &fields))
+		return 0;
 	return fields;
 }
 

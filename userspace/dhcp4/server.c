@@ -15,6 +15,7 @@
 
 #include "common/bind_retry.h"
 #include "common/log.h"
+#include "common/uring_recv.h"
 #include "dhcp4/server_internal.h"
 #include "xdp/device_state.h"
 
@@ -147,29 +148,20 @@ uint16_t rb_dhcp4_server_port(const struct rb_dhcp4_server *srv)
 static bool recv_queue(struct rb_dhcp4_server *srv, unsigned int slot)
 {
 	struct rb_dhcp4_recv *r = &srv->recv[slot];
-	struct io_uring_sqe *sqe;
+	const struct rb_uring_recv_buffers b = {
+		.msg = &r->msg,
+		.iov = &r->iov,
+		.data = r->data,
+		.data_len = sizeof(r->data),
+		.peer = &r->peer,
+		.peer_len = sizeof(r->peer),
+		.control = r->control.buf,
+		.control_len = sizeof(r->control.buf),
+	};
 
-	sqe = io_uring_get_sqe(srv->ring);
-	if (!sqe) {
-		io_uring_submit(srv->ring);
-		sqe = io_uring_get_sqe(srv->ring);
-		if (!sqe)
-			return false;
-	}
-
-	memset(&r->msg, 0, sizeof(r->msg));
-	memset(&r->control, 0, sizeof(r->control));
-	r->iov = (struct iovec){ .iov_base = r->data, .iov_len = sizeof(r->data) };
-	r->msg.msg_name = &r->peer;
-	r->msg.msg_namelen = sizeof(r->peer);
-	r->msg.msg_iov = &r->iov;
-	r->msg.msg_iovlen = 1;
-	r->msg.msg_control = r->control.buf;
-	r->msg.msg_controllen = sizeof(r->control.buf);
-
-	/* MSG_TRUNC makes the result the datagram's full length, to spot long ones. */
-	io_uring_prep_recvmsg(sqe, srv->udp_fd, &r->msg, MSG_TRUNC);
-	io_uring_sqe_set_data64(sqe, rb_uring_tag(RB_URING_OWNER_DHCP4, slot));
+	if (!rb_uring_queue_recvmsg(srv->ring, srv->udp_fd, &b,
+				    rb_uring_tag(RB_URING_OWNER_DHCP4, slot)))
+		return false;
 	r->queued = true;
 	return true;
 }

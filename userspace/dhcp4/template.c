@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/template_pair.h"
 #include "dhcp4/template.h"
 #include "rackboot/dhcp4_wire.h"
 
@@ -192,22 +193,6 @@ int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
 	return 0;
 }
 
-/* Return the template id of a (subnet, profile) pair, adding it if new. */
-static int template_id(struct rb_dhcp4_templates *t, size_t *pairs, size_t n_profiles,
-		       size_t subnet, size_t profile)
-{
-	size_t key = subnet * n_profiles + profile;
-
-	for (size_t i = 0; i < t->count; i++) {
-		if (pairs[i] == key)
-			return (int)i;
-	}
-	if (t->count >= RB_MAX_TEMPLATES)
-		return -ENOSPC;
-	pairs[t->count] = key;
-	return (int)t->count++;
-}
-
 int rb_dhcp4_templates_build(const struct rb_config *cfg, struct rb_dhcp4_templates *out)
 {
 	size_t *pairs = NULL;
@@ -226,7 +211,8 @@ int rb_dhcp4_templates_build(const struct rb_config *cfg, struct rb_dhcp4_templa
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct rb_cfg_device *dev = &cfg->devices[i];
 		size_t before = out->count;
-		int id = template_id(out, pairs, cfg->n_profiles, dev->subnet, dev->profile);
+		int id = rb_template_pair_id(pairs, &out->count, cfg->n_profiles, dev->subnet,
+					     dev->profile);
 
 		if (id < 0) {
 			log_err("more than %d (subnet, boot profile) pairs in the inventory: "
@@ -252,7 +238,8 @@ int rb_dhcp4_templates_build(const struct rb_config *cfg, struct rb_dhcp4_templa
 
 		if (subnet->n_pool_ranges == 0)
 			continue;
-		id = template_id(out, pairs, cfg->n_profiles, s, subnet->pool_profile);
+		id = rb_template_pair_id(pairs, &out->count, cfg->n_profiles, s,
+					 subnet->pool_profile);
 		if (id < 0) {
 			log_err("more than %d (subnet, boot profile) pairs in the inventory and "
 				"pools: merge profiles or subnets", RB_MAX_TEMPLATES);

@@ -17,6 +17,7 @@
 
 #include "common/bind_retry.h"
 #include "common/log.h"
+#include "common/uring_recv.h"
 #include "dhcp6/server_internal.h"
 
 #define MACHINE_ID_PATH	"/etc/machine-id"
@@ -230,29 +231,20 @@ const uint8_t *rb_dhcp6_server_get_duid(const struct rb_dhcp6_server *srv, size_
 static bool recv_queue(struct rb_dhcp6_server *srv, unsigned int slot)
 {
 	struct rb_dhcp6_recv *r = &srv->recv[slot];
-	struct io_uring_sqe *sqe;
+	const struct rb_uring_recv_buffers b = {
+		.msg = &r->msg,
+		.iov = &r->iov,
+		.data = r->data,
+		.data_len = sizeof(r->data),
+		.peer = &r->peer,
+		.peer_len = sizeof(r->peer),
+		.control = r->control.buf,
+		.control_len = sizeof(r->control.buf),
+	};
 
-	sqe = io_uring_get_sqe(srv->ring);
-	if (!sqe) {
-		io_uring_submit(srv->ring);
-		sqe = io_uring_get_sqe(srv->ring);
-		if (!sqe)
-			return false;
-	}
-
-	memset(&r->msg, 0, sizeof(r->msg));
-	memset(&r->control, 0, sizeof(r->control));
-	r->iov = (struct iovec){ .iov_base = r->data, .iov_len = sizeof(r->data) };
-	r->msg.msg_name = &r->peer;
-	r->msg.msg_namelen = sizeof(r->peer);
-	r->msg.msg_iov = &r->iov;
-	r->msg.msg_iovlen = 1;
-	r->msg.msg_control = r->control.buf;
-	r->msg.msg_controllen = sizeof(r->control.buf);
-
-	/* MSG_TRUNC makes the result the datagram's full length, to spot long ones. */
-	io_uring_prep_recvmsg(sqe, srv->udp_fd, &r->msg, MSG_TRUNC);
-	io_uring_sqe_set_data64(sqe, rb_uring_tag(RB_URING_OWNER_DHCP6, slot));
+	if (!rb_uring_queue_recvmsg(srv->ring, srv->udp_fd, &b,
+				    rb_uring_tag(RB_URING_OWNER_DHCP6, slot)))
+		return false;
 	r->queued = true;
 	return true;
 }

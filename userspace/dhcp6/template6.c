@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/template_pair.h"
 #include "dhcp6/template6.h"
 #include "rackboot/dhcp6_wire.h"
 
@@ -312,28 +313,12 @@ int rb_dhcp6_template_encode(const struct rb_cfg_subnet6 *subnet, const struct r
 	return encode_bootfiles(out, profile);
 }
 
-/* Return the template id of a (subnet6, profile) pair, adding it if new. */
-static int template_id(struct rb_dhcp6_templates *t, size_t *pairs, size_t n_profiles,
-		       size_t subnet, size_t profile)
-{
-	size_t key = subnet * n_profiles + profile;
-
-	for (size_t i = 0; i < t->count; i++) {
-		if (pairs[i] == key)
-			return (int)i;
-	}
-	if (t->count >= RB_MAX_TEMPLATES)
-		return -ENOSPC;
-	pairs[t->count] = key;
-	return (int)t->count++;
-}
-
 /* Find or encode the template of (subnet6 s, profile p); returns its id or a negative errno. */
 static int template_for(const struct rb_config *cfg, const uint8_t *duid, size_t duid_len,
 			struct rb_dhcp6_templates *out, size_t *pairs, size_t s, size_t p)
 {
 	size_t before = out->count;
-	int id = template_id(out, pairs, cfg->n_profiles, s, p);
+	int id = rb_template_pair_id(pairs, &out->count, cfg->n_profiles, s, p);
 	int err;
 
 	if (id < 0) {

@@ -379,3 +379,67 @@ int rb_store_op_end(struct rb_store *st, MDB_txn *txn, int err)
 		log_err("store %s: committing failed: %s", st->dir, mdb_strerror(rc));
 	return rb_store_errno(rc);
 }
+
+int rb_store_walk(struct rb_store *st, MDB_dbi dbi,
+		  int (*visit)(struct rb_store *st, const MDB_val *key, const MDB_val *val,
+			       void *ctx),
+		  void *ctx)
+{
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int err, rc, bad = 0, stop = 0;
+
+	err = rb_store_op_begin(st, false, &txn);
+	if (err)
+		return err;
+	rc = mdb_cursor_open(txn, dbi, &cur);
+	if (rc) {
+		rb_store_op_end(st, txn, -1);
+		return rb_store_errno(rc);
+	}
+
+	/* Bounded by the entries of the database, which LMDB counts. */
+	for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+		stop = visit(st, &key, &val, ctx);
+		if (stop == RB_STORE_SKIP) {
+			bad = -EBADMSG;
+			stop = 0;
+		}
+		if (stop)
+			break;
+	}
+	mdb_cursor_close(cur);
+	rb_store_op_end(st, txn, -1);
+
+	if (stop)
+		return stop;
+	if (rc != MDB_NOTFOUND && rc != 0)
+		return rb_store_errno(rc);
+	return bad;
+}
+
+int rb_store_put_one(struct rb_store *st, MDB_dbi dbi, MDB_val *key, MDB_val *val)
+{
+	MDB_txn *txn;
+	int err;
+
+	err = rb_store_op_begin(st, true, &txn);
+	if (err)
+		return err;
+	err = rb_store_errno(mdb_put(txn, dbi, key, val, 0));
+	return rb_store_op_end(st, txn, err);
+}
+
+int rb_store_del_one(struct rb_store *st, MDB_dbi dbi, MDB_val *key)
+{
+	MDB_txn *txn;
+	int err;
+
+	err = rb_store_op_begin(st, true, &txn);
+	if (err)
+		return err;
+	err = rb_store_errno(mdb_del(txn, dbi, key, NULL));
+	return rb_store_op_end(st, txn, err);
+}

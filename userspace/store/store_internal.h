@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The LMDB handles behind struct rb_store, shared by store.c and store_lease.c. */
+/* The LMDB handles behind struct rb_store, shared by the store*.c files. */
 #ifndef RB_STORE_INTERNAL_H
 #define RB_STORE_INTERNAL_H
 
@@ -82,5 +82,21 @@ int rb_store_errno(int rc);
  */
 int rb_store_op_begin(struct rb_store *st, bool write, MDB_txn **txn);
 int rb_store_op_end(struct rb_store *st, MDB_txn *txn, int err);
+
+/* Put key -> val in dbi, or delete key from it, in one write operation. */
+int rb_store_put_one(struct rb_store *st, MDB_dbi dbi, MDB_val *key, MDB_val *val);
+int rb_store_del_one(struct rb_store *st, MDB_dbi dbi, MDB_val *key);
+
+/*
+ * Walk one database in key order.  visit returns non-zero to stop (that
+ * value is returned), or RB_STORE_SKIP after it logged a bad record: the
+ * walk goes on and returns -EBADMSG at the end.
+ */
+#define RB_STORE_SKIP	INT_MIN
+
+int rb_store_walk(struct rb_store *st, MDB_dbi dbi,
+		  int (*visit)(struct rb_store *st, const MDB_val *key, const MDB_val *val,
+			       void *ctx),
+		  void *ctx);
 
 #endif

@@ -221,52 +221,6 @@ int rb_store_get_lease_by_addr(struct rb_store *st, uint32_t ipv4, struct rb_sto
 	return err;
 }
 
-/*
- * Walk one database in key order.  visit returns non-zero to stop (that
- * value is returned), or RB_STORE_SKIP after it logged a bad record: the
- * walk goes on and returns -EBADMSG at the end.
- */
-#define RB_STORE_SKIP	INT_MIN
-
-static int walk(struct rb_store *st, MDB_dbi dbi,
-		int (*visit)(struct rb_store *st, const MDB_val *key, const MDB_val *val, void *ctx),
-		void *ctx)
-{
-	MDB_txn *txn;
-	MDB_cursor *cur;
-	MDB_val key, val;
-	int err, rc, bad = 0, stop = 0;
-
-	err = rb_store_op_begin(st, false, &txn);
-	if (err)
-		return err;
-	rc = mdb_cursor_open(txn, dbi, &cur);
-	if (rc) {
-		rb_store_op_end(st, txn, -1);
-		return rb_store_errno(rc);
-	}
-
-	/* Bounded by the entries of the database, which LMDB counts. */
-	for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-		stop = visit(st, &key, &val, ctx);
-		if (stop == RB_STORE_SKIP) {
-			bad = -EBADMSG;
-			stop = 0;
-		}
-		if (stop)
-			break;
-	}
-	mdb_cursor_close(cur);
-	rb_store_op_end(st, txn, -1);
-
-	if (stop)
-		return stop;
-	if (rc != MDB_NOTFOUND && rc != 0)
-		return rb_store_errno(rc);
-	return bad;
-}
-
 struct lease_walk {
 	int (*fn)(const struct rb_store_lease *lease, void *arg);
 	void *arg;
@@ -287,7 +241,7 @@ int rb_store_foreach_lease(struct rb_store *st,
 {
 	struct lease_walk w = { .fn = fn, .arg = arg };
 
-	return walk(st, st->leases, visit_lease, &w);
+	return rb_store_walk(st, st->leases, visit_lease, &w);
 }
 
 int rb_store_lend(struct rb_store *st, uint32_t ipv4)
@@ -295,27 +249,15 @@ int rb_store_lend(struct rb_store *st, uint32_t ipv4)
 	uint8_t zero = 0;
 	MDB_val key = { .mv_size = sizeof(ipv4), .mv_data = &ipv4 };
 	MDB_val val = { .mv_size = sizeof(zero), .mv_data = &zero };
-	MDB_txn *txn;
-	int err;
 
-	err = rb_store_op_begin(st, true, &txn);
-	if (err)
-		return err;
-	err = rb_store_errno(mdb_put(txn, st->lent, &key, &val, 0));
-	return rb_store_op_end(st, txn, err);
+	return rb_store_put_one(st, st->lent, &key, &val);
 }
 
 int rb_store_unlend(struct rb_store *st, uint32_t ipv4)
 {
 	MDB_val key = { .mv_size = sizeof(ipv4), .mv_data = &ipv4 };
-	MDB_txn *txn;
-	int err;
 
-	err = rb_store_op_begin(st, true, &txn);
-	if (err)
-		return err;
-	err = rb_store_errno(mdb_del(txn, st->lent, &key, NULL));
-	return rb_store_op_end(st, txn, err);
+	return rb_store_del_one(st, st->lent, &key);
 }
 
 struct lent_walk {
@@ -341,5 +283,5 @@ int rb_store_foreach_lent(struct rb_store *st, int (*fn)(uint32_t ipv4, void *ar
 {
 	struct lent_walk w = { .fn = fn, .arg = arg };
 
-	return walk(st, st->lent, visit_lent, &w);
+	return rb_store_walk(st, st->lent, visit_lent, &w);
 }

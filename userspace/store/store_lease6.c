@@ -284,76 +284,48 @@ int rb_store_get_lease6_by_addr(struct rb_store *st, const struct in6_addr *addr
 	return err;
 }
 
+struct lease6_walk {
+	int (*fn)(const struct rb_store_lease6 *lease, void *arg);
+	void *arg;
+};
+
+static int visit_lease6(struct rb_store *st, const MDB_val *key, const MDB_val *val, void *ctx)
+{
+	struct lease6_walk *w = ctx;
+	struct rb_store_lease6 lease;
+
+	if (decode_lease6(st, key, val, &lease))
+		return RB_STORE_SKIP;
+	return w->fn(&lease, w->arg);
+}
+
 int rb_store_foreach_lease6(struct rb_store *st,
 			    int (*fn)(const struct rb_store_lease6 *lease, void *arg), void *arg)
 {
-	struct rb_store_lease6 lease;
-	MDB_cursor *cur;
-	MDB_val key, val;
-	MDB_txn *txn;
-	int err, rc, bad = 0, stop = 0;
+	struct lease6_walk w = { .fn = fn, .arg = arg };
 
 	if (!st->has_v6)
 		return 0;
-	err = rb_store_op_begin(st, false, &txn);
-	if (err)
-		return err;
-	rc = mdb_cursor_open(txn, st->leases6, &cur);
-	if (rc) {
-		rb_store_op_end(st, txn, -1);
-		return rb_store_errno(rc);
-	}
-
-	/* Bounded by the entries of the database; a bad record is skipped and reported at the end. */
-	for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-		if (decode_lease6(st, &key, &val, &lease)) {
-			bad = -EBADMSG;
-			continue;
-		}
-		stop = fn(&lease, arg);
-		if (stop)
-			break;
-	}
-	mdb_cursor_close(cur);
-	rb_store_op_end(st, txn, -1);
-
-	if (stop)
-		return stop;
-	if (rc != MDB_NOTFOUND && rc != 0)
-		return rb_store_errno(rc);
-	return bad;
+	return rb_store_walk(st, st->leases6, visit_lease6, &w);
 }
 
 int rb_store_quarantine6(struct rb_store *st, const struct in6_addr *addr, int64_t until)
 {
 	MDB_val key = { .mv_size = sizeof(*addr), .mv_data = (void *)addr };
 	MDB_val val = { .mv_size = sizeof(until), .mv_data = &until };
-	MDB_txn *txn;
-	int err;
 
 	if (!st->has_v6)
 		return -ENOTSUP;
-	err = rb_store_op_begin(st, true, &txn);
-	if (err)
-		return err;
-	err = rb_store_errno(mdb_put(txn, st->quarantine6, &key, &val, 0));
-	return rb_store_op_end(st, txn, err);
+	return rb_store_put_one(st, st->quarantine6, &key, &val);
 }
 
 int rb_store_unquarantine6(struct rb_store *st, const struct in6_addr *addr)
 {
 	MDB_val key = { .mv_size = sizeof(*addr), .mv_data = (void *)addr };
-	MDB_txn *txn;
-	int err;
 
 	if (!st->has_v6)
 		return -ENOENT;
-	err = rb_store_op_begin(st, true, &txn);
-	if (err)
-		return err;
-	err = rb_store_errno(mdb_del(txn, st->quarantine6, &key, NULL));
-	return rb_store_op_end(st, txn, err);
+	return rb_store_del_one(st, st->quarantine6, &key);
 }
 
 int rb_store_get_quarantine6(struct rb_store *st, const struct in6_addr *addr, int64_t *until)
