@@ -14,12 +14,20 @@
  * client port.  Each Reply puts an RB_EV_DHCP6_LEASE record (struct
  * rb_event6) in rb_events, from which rackbootd writes the store.
  *
- * Everything else passes to rackbootd, with a counter each: relayed
- * messages, unknown DUIDs, other message types, requests naming another
- * server or other addresses, and malformed messages.
+ * XDP replies to a device only on the link of its subnet6
+ * (rb_device6.ifindex), as the userspace slow path does.  On another
+ * link, or when its subnet6 is served only behind relays, the request
+ * passes to rackbootd.
  *
- * Included by ipv6.h, after count(), pass(), set_phase() and
- * resize_frame() of dhcp4.bpf.c.
+ * Messages from unknown DUIDs take a token from the link's unknown-device
+ * bucket in rb_ifaces, the one that DHCPv4 unknowns use (flood_admit()),
+ * and are dropped over the rate.  Everything else passes to rackbootd,
+ * with a counter each: relayed messages, unknown DUIDs under the rate,
+ * other message types, requests naming another server or other
+ * addresses, and malformed messages.
+ *
+ * Included by ipv6.h, after count(), pass(), clock_read(), set_phase(),
+ * flood_admit() and resize_frame() of dhcp4.bpf.c.
  */
 #ifndef RB_BPF_DHCP6_H
 #define RB_BPF_DHCP6_H
@@ -311,6 +319,28 @@ static __always_inline struct rb_device6 *dhcp6_find_device(const struct rb_dhcp
 	return NULL;
 }
 
+/*
+ * Limit a message that goes up because its client DUID is unknown: it
+ * takes a token from the DHCPv4 unknown-device bucket of the link, so
+ * unknown clients of both protocols share one budget per link.  A link
+ * without an rb_ifaces entry has no limit.  Returns XDP_DROP, counted,
+ * or XDP_PASS, counted as an unknown DUID.
+ *
+ * NOTE: a Relay-forward passes before its client DUID is known
+ * (pass_dhcp6_relayed), so relayed unknown clients are not limited here.
+ */
+static __always_inline int dhcp6_unknown(__u32 ifindex)
+{
+	struct rb_iface *link = bpf_map_lookup_elem(&rb_ifaces, &ifindex);
+	__u64 now = 0;
+
+	if (link && !flood_admit(link, clock_read(&now))) {
+		count(RB_XC_DROP_DHCP6_FLOOD);
+		return XDP_DROP;
+	}
+	return pass(RB_XC_PASS_DHCP6_UNKNOWN_DUID);
+}
+
 /* Check for a link-local unicast address, fe80::/10. */
 static __always_inline int dhcp6_is_link_local(const struct in6_addr *a)
 {
@@ -360,10 +390,12 @@ static __noinline int rb_dhcp6_request(struct xdp_md *ctx)
 		return pass(dhcp6_malformed_counter(err));
 
 	if (rb_dhcp6_client_key(w, &key))
-		return pass(RB_XC_PASS_DHCP6_UNKNOWN_DUID);
+		return dhcp6_unknown(ifindex);
 	dev = dhcp6_find_device(w, &key);
 	if (!dev)
-		return pass(RB_XC_PASS_DHCP6_UNKNOWN_DUID);
+		return dhcp6_unknown(ifindex);
+	if (dev->ifindex == 0 || dev->ifindex != ifindex)
+		return pass(RB_XC_PASS_DHCP6_WRONG_LINK);
 	tmpl = bpf_map_lookup_elem(&rb_dhcp6_templates, &dev->template_id);
 	if (!tmpl || tmpl->server_duid_len == 0)
 		return pass(RB_XC_PASS_DHCP6_NO_TEMPLATE);

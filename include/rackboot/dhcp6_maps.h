@@ -49,7 +49,9 @@ struct rb_duid_key {
  * Value of rb_devices6: one inventory device with a DHCPv6 address,
  * written by rackbootd from the config.  XDP updates xdp_replies and
  * lease_ns, and the phase and counters of the device's DHCPv4 record in
- * rb_devices (found by mac) when has_mac is set.
+ * rb_devices (found by mac) when has_mac is set.  XDP replies to the
+ * device only on the link of ifindex, because the slow path, too, serves a
+ * device only from the subnet6 of the link its request arrived on.
  */
 struct rb_device6 {
 	__u8 addr[16];			/* reserved address for IA_NA */
@@ -62,6 +64,8 @@ struct rb_device6 {
 	__u8 has_mac;			/* 1 when mac names an rb_devices record */
 	__u8 pad;			/* zero */
 	__u32 flags;			/* RB_D6_DEV_F_* */
+	__u32 ifindex;			/* link of the device's subnet6, 0 = relayed only */
+	__u32 pad2;			/* zero */
 	__u64 xdp_replies;		/* Advertises and Replies sent by XDP */
 	__u64 lease_ns;			/* CLOCK_BOOTTIME of the last XDP Reply, 0 = none */
 };
@@ -159,8 +163,9 @@ struct rb_dhcp6_template {
 };
 
 _Static_assert(sizeof(struct rb_duid_key) == 132, "rb_duid_key size");
-_Static_assert(sizeof(struct rb_device6) == 64, "rb_device6 size");
-_Static_assert(__builtin_offsetof(struct rb_device6, xdp_replies) == 48,
+_Static_assert(sizeof(struct rb_device6) == 72, "rb_device6 size");
+_Static_assert(__builtin_offsetof(struct rb_device6, ifindex) == 48, "rb_device6 ifindex offset");
+_Static_assert(__builtin_offsetof(struct rb_device6, xdp_replies) == 56,
 	       "rb_device6 xdp_replies offset");
 _Static_assert(sizeof(struct rb_iface6) == 32, "rb_iface6 size");
 _Static_assert(sizeof(struct rb_event6) == 192, "rb_event6 size");

@@ -338,6 +338,8 @@ enum rb_xdp_counter {
 	RB_XC_PASS_RS_OPTIONS,	/* Router Solicitation with more options than the walk allows */
 	RB_XC_EVENT6_LOST,	/* rb_events full: a DHCPv6 lease misses the store until its next Reply */
 	RB_XC_PASS_DHCP6_NO_ROOM,	/* the frame has no room to grow to the DHCPv6 reply's size */
+	RB_XC_PASS_DHCP6_WRONG_LINK,	/* device whose subnet6 is on another link, or relayed only */
+	RB_XC_DROP_DHCP6_FLOOD,	/* unknown DUID over the link's unknown-device-rate */
 	RB_XC_COUNT,
 };
 
@@ -373,7 +375,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 69, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 71, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

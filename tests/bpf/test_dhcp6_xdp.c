@@ -29,6 +29,7 @@
 #include "dhcp4.skel.h"
 #include "dhcp6/template6.h"
 #include "leases/leases.h"
+#include "lib/dhcp4_pkt.h"
 #include "lib/store_fixture.h"
 #include "lib/xdp_run.h"
 #include "store/store.h"
@@ -51,6 +52,11 @@ static const uint8_t client_global[16] = { 0xfd, 0, 2, 0x13, [15] = 0x50 };
 #define DUID_UNKNOWN 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x99, 0x99, 0x99
 /* The configured DUID of a device whose record has no RB_D6_DEV_F_MAC_KEY. */
 #define DUID_CONFIGURED 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x21, 0x30, 0x05
+/* Configured DUIDs of a device whose subnet6 is on another link, and of one only behind relays. */
+#define DUID_OTHER_LINK 0, 2, 0, 0, 0x12, 0x34, 'o', 't', 'h', 'e', 'r'
+#define DUID_RELAY_ONLY 0, 2, 0, 0, 0x12, 0x34, 'r', 'e', 'l', 'a', 'y'
+/* The ifindex recorded for the other link.  The tests run the program on lo only. */
+#define OTHER_IFINDEX 7
 /* DUID-LLT (type 1, Ethernet, a time, the MAC) of the known, unknown and configured MACs. */
 #define LLT_TIME 0x2a, 0x11, 0x22, 0x33
 #define DUID_LLT_KNOWN 0, 1, 0, 1, LLT_TIME, 0x52, 0x54, 0x00, 0x21, 0x30, 0x01
@@ -59,6 +65,7 @@ static const uint8_t client_global[16] = { 0xfd, 0, 2, 0x13, [15] = 0x50 };
 #define DUID_SERVER 0, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
 #define OPT_CLIENTID(...) 0, 1, 0, 10, __VA_ARGS__
 #define OPT_CLIENTID_LLT(...) 0, 1, 0, 14, __VA_ARGS__
+#define OPT_CLIENTID_EN(...) 0, 1, 0, 11, __VA_ARGS__
 #define OPT_SERVERID 0, 2, 0, 18, DUID_SERVER
 #define HDR(type) (type), 0xab, 0xcd, 0xef
 #define ADDR_11 0xfd, 0x00, 0x02, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11
@@ -80,7 +87,8 @@ static const uint8_t client_global[16] = { 0xfd, 0, 2, 0x13, [15] = 0x50 };
 
 static struct dhcp4_bpf *skel;
 static struct rb_dhcp6_template tmpl, norc_tmpl;	/* template ids 0 and 1 */
-static struct rb_device6 device, norc_device, configured_device;
+static struct rb_device6 device, norc_device, configured_device, other_link_device,
+	relay_only_device;
 
 static const uint8_t server_duid[] = { DUID_SERVER };
 
@@ -113,9 +121,13 @@ static void make_templates(void)
 						  &norc_tmpl), 0);
 }
 
-/* Add a record with flags (RB_D6_DEV_F_*) under duid, as rb_xdp_dhcp6_fill() writes it. */
+/*
+ * Add a record with flags (RB_D6_DEV_F_*) and the ifindex of its subnet6's
+ * link under duid, as rb_xdp_dhcp6_fill() writes it.
+ */
 static void add_device(const uint8_t *duid, size_t duid_len, uint32_t id,
-		       const struct rb_dhcp6_template *t, uint32_t flags, struct rb_device6 *rec)
+		       const struct rb_dhcp6_template *t, uint32_t flags, uint32_t ifindex,
+		       struct rb_device6 *rec)
 {
 	struct rb_duid_key key;
 	struct rb_cfg_subnet6 sn = { .preferred_lifetime = 3600, .valid_lifetime = 7200,
@@ -127,6 +139,7 @@ static void add_device(const uint8_t *duid, size_t duid_len, uint32_t id,
 	memset(rec, 0, sizeof(*rec));
 	rb_dhcp6_device_fill(&cd, &sn, id, rec);
 	rec->flags = flags;
+	rec->ifindex = ifindex;
 	assert_int_equal(rb_dhcp6_duid_key(duid, duid_len, &key), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_dhcp6_templates), &id, t, 0), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices6), &key, rec, 0), 0);
@@ -136,6 +149,7 @@ static int setup(void **state)
 {
 	static const uint8_t known[] = { DUID_KNOWN }, norc[] = { DUID_NORC };
 	static const uint8_t configured[] = { DUID_CONFIGURED };
+	static const uint8_t other_link[] = { DUID_OTHER_LINK }, relay_only[] = { DUID_RELAY_ONLY };
 	struct rb_iface6 iface = { .mtu = 1500, .enabled = 1 };
 	struct rb_device rec4 = { 0 };
 	struct rb_mac_key mac = { 0 };
@@ -150,9 +164,11 @@ static int setup(void **state)
 	}
 
 	make_templates();
-	add_device(known, sizeof(known), 0, &tmpl, RB_D6_DEV_F_MAC_KEY, &device);
-	add_device(norc, sizeof(norc), 1, &norc_tmpl, RB_D6_DEV_F_MAC_KEY, &norc_device);
-	add_device(configured, sizeof(configured), 0, &tmpl, 0, &configured_device);
+	add_device(known, sizeof(known), 0, &tmpl, RB_D6_DEV_F_MAC_KEY, LO_IFINDEX, &device);
+	add_device(norc, sizeof(norc), 1, &norc_tmpl, RB_D6_DEV_F_MAC_KEY, LO_IFINDEX, &norc_device);
+	add_device(configured, sizeof(configured), 0, &tmpl, 0, LO_IFINDEX, &configured_device);
+	add_device(other_link, sizeof(other_link), 0, &tmpl, 0, OTHER_IFINDEX, &other_link_device);
+	add_device(relay_only, sizeof(relay_only), 0, &tmpl, 0, 0, &relay_only_device);
 
 	memcpy(mac.addr, client_mac, 6);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices), &mac, &rec4, 0), 0);
@@ -430,6 +446,27 @@ static const struct xdp6_case cases[] = {
 		.msg = BYTES(HDR(1), OPT_CLIENTID_LLT(DUID_LLT_CONFIGURED), RAPID_COMMIT,
 			     OPT_IA_NA_EMPTY),
 		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
+		.name = "device on its subnet's link gets a Reply",
+		.msg = BYTES(HDR(3), OPT_CLIENTID(DUID_KNOWN), OPT_SERVERID, OPT_IA_NA(ADDR_11)),
+		.verdict = XDP_TX, .counter = RB_XC_TX_DHCP6_REPLY,
+	},
+	{
+		.name = "Solicit on another link passed and counted",
+		.msg = BYTES(HDR(1), OPT_CLIENTID_EN(DUID_OTHER_LINK), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_WRONG_LINK,
+	},
+	{
+		.name = "Request on another link passed and counted",
+		.msg = BYTES(HDR(3), OPT_CLIENTID_EN(DUID_OTHER_LINK), OPT_SERVERID,
+			     OPT_IA_NA(ADDR_11)),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_WRONG_LINK,
+	},
+	{
+		.name = "relay-only subnet passed and counted",
+		.msg = BYTES(HDR(1), OPT_CLIENTID_EN(DUID_RELAY_ONLY), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_WRONG_LINK,
 	},
 	{
 		.name = "truncated option passed and counted",
@@ -875,6 +912,118 @@ static void test_iface_off(void **state)
 	(void)state;
 }
 
+/* One frame of the flood test and what it must get. */
+struct flood_step {
+	const char *name;
+	bool dhcp4;			/* a DHCPv4 DISCOVER from an unknown MAC, else msg */
+	const uint8_t *msg;
+	size_t msg_len;
+	int verdict;
+	enum rb_xdp_counter counter;	/* must grow by one */
+};
+
+/*
+ * Bucket of 2 requests at 1 per second, so the steps run long before a
+ * token comes back.  Each step's counter grows by one.
+ */
+static const struct flood_step flood_steps[] = {
+	{
+		.name = "unknown DUID under the rate passed",
+		.msg = BYTES(HDR(1), OPT_CLIENTID(DUID_UNKNOWN), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_UNKNOWN_DUID,
+	},
+	{
+		.name = "DHCPv4 unknown takes the last token of the shared bucket",
+		.dhcp4 = true,
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_UNKNOWN_MAC,
+	},
+	{
+		.name = "unknown DUID over the rate dropped",
+		.msg = BYTES(HDR(1), OPT_CLIENTID(DUID_UNKNOWN), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_DROP, .counter = RB_XC_DROP_DHCP6_FLOOD,
+	},
+	{
+		.name = "unknown DUID-LLT Request over the rate dropped",
+		.msg = BYTES(HDR(3), OPT_CLIENTID_LLT(DUID_LLT_UNKNOWN), OPT_SERVERID,
+			     OPT_IA_NA(ADDR_11)),
+		.verdict = XDP_DROP, .counter = RB_XC_DROP_DHCP6_FLOOD,
+	},
+	{
+		.name = "inventory device gets a Reply with the bucket empty",
+		.msg = BYTES(HDR(1), OPT_CLIENTID(DUID_KNOWN), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_TX, .counter = RB_XC_TX_DHCP6_REPLY,
+	},
+	{
+		.name = "device on another link passed with the bucket empty",
+		.msg = BYTES(HDR(1), OPT_CLIENTID_EN(DUID_OTHER_LINK), RAPID_COMMIT, OPT_IA_NA_EMPTY),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_WRONG_LINK,
+	},
+	{
+		.name = "Relay-forward of an unknown client passed",
+		.msg = BYTES(12, 0, [2 ... 33] = 0, 0, 9, 0, 18, HDR(1), OPT_CLIENTID(DUID_UNKNOWN)),
+		.verdict = XDP_PASS, .counter = RB_XC_PASS_DHCP6_RELAYED,
+	},
+};
+
+/* A DHCPv4 DISCOVER from a MAC that rb_devices does not contain. */
+static size_t build_discover4(uint8_t *f, size_t size)
+{
+	static const uint8_t opts[] = { 53, 1, 1, 255 };
+	struct test_dhcp4_req r = { .xid = 0x6f6c, .opts = opts, .opts_len = sizeof(opts),
+				    .mac = { 0x52, 0x54, 0x00, 0x99, 0x99, 0x98 } };
+	size_t len = test_dhcp4_frame(&r, f, size);
+
+	assert_int_not_equal(len, 0);
+	return len;
+}
+
+/*
+ * Messages of unknown DUIDs take tokens from the link's unknown-device
+ * bucket in rb_ifaces, the one DHCPv4 unknowns take from, and are
+ * dropped when it is empty.  Inventory devices are not limited.
+ */
+static void test_unknown_flood(void **state)
+{
+	struct rb_iface link = { .enabled = 1, .mtu = 1500, .unknown_rate = 1, .unknown_burst = 2 };
+	int fd = bpf_map__fd(skel->maps.rb_ifaces);
+	uint32_t ifindex = LO_IFINDEX;
+	uint64_t drops = counter(RB_XC_DROP_DHCP6_FLOOD);
+
+	assert_int_equal(bpf_map_update_elem(fd, &ifindex, &link, 0), 0);
+	for (size_t i = 0; i < sizeof(flood_steps) / sizeof(flood_steps[0]); i++) {
+		const struct flood_step *c = &flood_steps[i];
+		uint8_t in[2048], out[4096];
+		uint32_t out_len = sizeof(out);
+		uint64_t before = counter(c->counter);
+		size_t in_len;
+		int verdict;
+
+		print_message("# flood: %s\n", c->name);
+		if (c->dhcp4)
+			in_len = build_discover4(in, sizeof(in));
+		else
+			in_len = build_frame(in, client_ll, c->msg, c->msg_len, 0);
+		verdict = run_xdp(in, in_len, out, &out_len);
+		if (verdict != c->verdict)
+			fail_msg("step \"%s\": verdict %d, expected %d", c->name, verdict, c->verdict);
+		if (counter(c->counter) != before + 1)
+			fail_msg("step \"%s\": counter %d did not grow by one", c->name, c->counter);
+	}
+	assert_int_equal(counter(RB_XC_DROP_DHCP6_FLOOD), drops + 2);
+
+	/* Without an rb_ifaces entry the link has no limit. */
+	assert_int_equal(bpf_map_delete_elem(fd, &ifindex), 0);
+	for (int i = 0; i < 3; i++) {
+		uint8_t in[512], out[2048];
+		uint32_t out_len = sizeof(out);
+		size_t in_len = build_frame(in, client_ll, flood_steps[0].msg, flood_steps[0].msg_len, 0);
+
+		assert_int_equal(run_xdp(in, in_len, out, &out_len), XDP_PASS);
+	}
+	assert_int_equal(counter(RB_XC_DROP_DHCP6_FLOOD), drops + 2);
+	(void)state;
+}
+
 /* Count the records of rb_devices6. */
 static size_t devices6_count(int fd)
 {
@@ -893,7 +1042,9 @@ static size_t devices6_count(int fd)
  * its record and counters, and a device without one gets the DUID-LL of
  * its MAC.  A device without an IPv6 address gets no record, and the
  * record of a device no longer configured is removed.  lo serves the
- * subnet but has no link-local address, so it stays disabled.
+ * first subnet but has no link-local address, so it stays disabled.  A
+ * record carries the ifindex of its subnet's link, 0 for the second
+ * subnet, which is served only behind relays.
  */
 static void test_fill_maps(void **state)
 {
@@ -904,8 +1055,12 @@ static void test_fill_maps(void **state)
 		.templates6 = bpf_map__fd(skel->maps.rb_dhcp6_templates),
 		.ifaces6 = bpf_map__fd(skel->maps.rb_ifaces6),
 	};
-	struct rb_cfg_subnet6 subnet = { .preferred_lifetime = 100, .valid_lifetime = 200,
-					 .renewal_time = 50, .rebinding_time = 80 };
+	struct rb_cfg_subnet6 subnets[2] = {
+		{ .preferred_lifetime = 100, .valid_lifetime = 200, .renewal_time = 50,
+		  .rebinding_time = 80 },
+		{ .preferred_lifetime = 300, .valid_lifetime = 400, .renewal_time = 150,
+		  .rebinding_time = 240 },
+	};
 	struct rb_cfg_profile profile = { .name = "p" };
 	struct rb_cfg_device devices[3] = { 0 };
 	struct rb_config cfg = { 0 };
@@ -916,9 +1071,9 @@ static void test_fill_maps(void **state)
 	struct rb_dhcp6_template t;
 	uint32_t ifindex = LO_IFINDEX, id = 0;
 
-	strcpy(subnet.interface, "lo");
-	cfg.subnets6 = &subnet;
-	cfg.n_subnets6 = 1;
+	strcpy(subnets[0].interface, "lo");
+	cfg.subnets6 = subnets;
+	cfg.n_subnets6 = 2;
 	cfg.profiles = &profile;
 	cfg.n_profiles = 1;
 	cfg.devices = devices;
@@ -931,6 +1086,7 @@ static void test_fill_maps(void **state)
 	devices[1].has_ipv6 = true;
 	inet_pton(AF_INET6, "fd00:213::12", &devices[1].ipv6);
 	memcpy(devices[1].mac, duid_ll_other + 4, 6);
+	devices[1].subnet6 = 1;
 	memcpy(devices[2].mac, client_mac, 6);
 
 	assert_int_equal(rb_dhcp6_duid_key(known, sizeof(known), &key), 0);
@@ -951,16 +1107,23 @@ static void test_fill_maps(void **state)
 	assert_int_equal(rec.t2, 80);
 	assert_int_equal(rec.template_id, 0);
 	assert_int_equal(rec.flags, 0);
+	assert_int_equal(rec.ifindex, LO_IFINDEX);
 	assert_int_equal(rb_dhcp6_duid_key(duid_ll_other, sizeof(duid_ll_other), &key), 0);
 	assert_int_equal(bpf_map_lookup_elem(maps.devices6, &key, &rec), 0);
 	assert_int_equal(rec.addr[15], 0x12);
 	assert_int_equal(rec.xdp_replies, 0);
 	assert_int_equal(rec.flags, RB_D6_DEV_F_MAC_KEY);
+	assert_int_equal(rec.preferred_lifetime, 300);
+	assert_int_equal(rec.ifindex, 0);
+	assert_int_equal(rec.template_id, 1);
 
-	/* One template for the pair, and the other slots zeroed. */
+	/* One template for each (subnet6, profile) pair, and the other slots zeroed. */
 	assert_int_equal(bpf_map_lookup_elem(maps.templates6, &id, &t), 0);
 	assert_int_equal(t.server_duid_len, sizeof(server_duid));
 	id = 1;
+	assert_int_equal(bpf_map_lookup_elem(maps.templates6, &id, &t), 0);
+	assert_int_equal(t.server_duid_len, sizeof(server_duid));
+	id = 2;
 	assert_int_equal(bpf_map_lookup_elem(maps.templates6, &id, &t), 0);
 	assert_int_equal(t.server_duid_len, 0);
 
@@ -981,6 +1144,7 @@ int main(void)
 		cmocka_unit_test(test_journal_writes_lease6),
 		cmocka_unit_test(test_device_state),
 		cmocka_unit_test(test_iface_off),
+		cmocka_unit_test(test_unknown_flood),
 		cmocka_unit_test(test_fill_maps),
 	};
 

@@ -403,6 +403,9 @@ void rb_dhcp6_device_fill(const struct rb_cfg_device *dev, const struct rb_cfg_s
 	memcpy(rec->mac, dev->mac, sizeof(rec->mac));
 	rec->has_mac = 1;
 	rec->pad = 0;
+	/* The caller sets ifindex from its interfaces.  With 0, XDP passes the device's requests. */
+	rec->ifindex = 0;
+	rec->pad2 = 0;
 }
 
 int rb_dhcp6_duid_key(const uint8_t *duid, size_t len, struct rb_duid_key *key)

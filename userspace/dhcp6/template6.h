@@ -48,7 +48,8 @@ int rb_dhcp6_template_encode(const struct rb_cfg_subnet6 *subnet, const struct r
  * Fill the config part of a device's rb_devices6 record: address,
  * template, the subnet's lifetimes, T1 and T2, and the MAC of its
  * rb_devices record.  xdp_replies and lease_ns are left as they are, so
- * that a reload keeps them.
+ * that a reload keeps them.  ifindex is set to 0, and the caller sets it to
+ * the ifindex of the subnet6's XDP interface.
  */
 void rb_dhcp6_device_fill(const struct rb_cfg_device *dev, const struct rb_cfg_subnet6 *subnet,
 			  uint32_t template_id, struct rb_device6 *rec);

@@ -151,7 +151,25 @@ static bool duid_ll_configured(const struct rb_config *cfg, const struct rb_duid
 	return owner && owner->has_ipv6;
 }
 
-static int devices6_write(int fd, const struct rb_config *cfg, const struct rb_dhcp6_templates *t)
+/*
+ * Return the ifindex of the XDP interface that serves subnet, or 0 when
+ * the subnet is served only behind relays or on an interface without
+ * the XDP program.  XDP replies to a device on that link alone.
+ */
+static __u32 subnet_ifindex(const struct rb_cfg_subnet6 *subnet, const struct rb_xdp_iface *ifaces,
+			    size_t n)
+{
+	if (subnet->interface[0] == '\0')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(ifaces[i].name, subnet->interface) == 0)
+			return (__u32)ifaces[i].ifindex;
+	}
+	return 0;
+}
+
+static int devices6_write(int fd, const struct rb_config *cfg, const struct rb_dhcp6_templates *t,
+			  const struct rb_xdp_iface *ifaces, size_t n_ifaces)
 {
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct rb_cfg_device *dev = &cfg->devices[i];
@@ -172,6 +190,7 @@ static int devices6_write(int fd, const struct rb_config *cfg, const struct rb_d
 			memset(&rec, 0, sizeof(rec));
 		rb_dhcp6_device_fill(dev, &cfg->subnets6[dev->subnet6], t->device_template[i], &rec);
 		rec.flags = dev->duid_len ? 0 : RB_D6_DEV_F_MAC_KEY;
+		rec.ifindex = subnet_ifindex(&cfg->subnets6[dev->subnet6], ifaces, n_ifaces);
 		if (bpf_map_update_elem(fd, &key, &rec, BPF_ANY)) {
 			int err = -errno;
 
@@ -245,7 +264,7 @@ int rb_xdp_dhcp6_fill(const struct rb_config *cfg, const struct rb_xdp_dhcp6_map
 	if (!err)
 		err = ifaces6_fill(maps->ifaces6, cfg, ifaces, n_ifaces);
 	if (!err)
-		err = devices6_write(maps->devices6, cfg, &t);
+		err = devices6_write(maps->devices6, cfg, &t, ifaces, n_ifaces);
 	if (!err)
 		err = devices6_prune(maps->devices6, cfg, &t);
 	rb_dhcp6_templates_free(&t);

@@ -87,6 +87,8 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_RS_OPTIONS] = "pass_rs_options",
 	[RB_XC_EVENT6_LOST] = "event6_lost",
 	[RB_XC_PASS_DHCP6_NO_ROOM] = "pass_dhcp6_no_room",
+	[RB_XC_PASS_DHCP6_WRONG_LINK] = "pass_dhcp6_wrong_link",
+	[RB_XC_DROP_DHCP6_FLOOD] = "drop_dhcp6_flood",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 
