@@ -357,6 +357,19 @@ enum rb_us_counter {
 	RB_UC_TFTP_DONE,	/* transfers finished */
 	RB_UC_TFTP_ERROR,	/* transfers ended with an error packet */
 	RB_UC_TFTP_TIMEOUT,	/* transfers abandoned after retries */
+	/* The DHCPv6 slow path, in the order of enum rb_dhcp6_counter. */
+	RB_UC_DHCP6_RX,		/* messages read from the socket */
+	RB_UC_DHCP6_TX_ADVERTISE,
+	RB_UC_DHCP6_TX_REPLY,
+	RB_UC_DHCP6_MALFORMED,	/* rejected by the parser or the relay unwrapping */
+	RB_UC_DHCP6_DISCARDED,	/* discarded by the rules of RFC 8415 section 16 */
+	RB_UC_DHCP6_OTHER_SERVER,	/* a Server Identifier of another server */
+	RB_UC_DHCP6_NO_SUBNET,	/* no subnet6 for the arrival interface or link-address */
+	RB_UC_DHCP6_NO_ADDRS,	/* IA_NA answered with NoAddrsAvail */
+	RB_UC_DHCP6_RELEASED,	/* addresses released */
+	RB_UC_DHCP6_DECLINED,	/* addresses declined and quarantined */
+	RB_UC_DHCP6_STORE_FAILED,	/* lease writes that failed; the Reply was not sent */
+	RB_UC_DHCP6_SEND_FAILED,
 	RB_UC_COUNT,
 };
 

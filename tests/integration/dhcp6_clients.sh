@@ -311,10 +311,11 @@ eth0_has() {
 }
 
 test_dhcpcd() {
-	local netns name=dhcpcd addr unknown0
+	local netns name=dhcpcd addr unknown0 us_reply0
 
 	netns=$(rb_dev_netns "$UNKNOWN_INDEX")
 	unknown0=$(xdp_stat pass_dhcp6_unknown_duid)
+	us_reply0=$(us_stat dhcp6_tx_reply)
 	rb_dhcpcd6_start "$netns" "$name"
 	if ! tap_check "$name: lease within 40 s" rb_wait_for 40 rb_lease_ready "$name"; then
 		tap_diag "$(tail -n 40 "$RB_RUN_DIR/$name.log")"
@@ -336,6 +337,16 @@ sys.exit(0 if i.IPv6Address("fd00:213::1000") <= a <= i.IPv6Address("fd00:213::1
 	check_rose pass_dhcp6_unknown_duid "$unknown0" 1 "XDP: passed dhcpcd's requests to rackbootd"
 	tap_is "$(rb_device "$PIN" "$UNKNOWN_MAC" xdp_replies)" "" \
 		"XDP: no device record for dhcpcd's MAC $UNKNOWN_MAC"
+	tap_check "rackbootd: dhcp6_tx_reply in rackbootctl stats rose ($us_reply0 -> $(us_stat dhcp6_tx_reply))" \
+		test "$(us_stat dhcp6_tx_reply)" -gt "$us_reply0"
+}
+
+# us_stat NAME: one userspace counter of rackbootctl stats, 0 when missing.
+us_stat() {
+	local value
+
+	value=$(rb_stat "$PIN" userspace "$1")
+	echo "${value:-0}"
 }
 
 # leases6 STORE: "ADDRESS DUID IAID" per DHCPv6 lease in the store, sorted.

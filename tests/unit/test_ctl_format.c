@@ -215,7 +215,9 @@ static void stats_json_shape(void **state)
 		snprintf(key, sizeof(key), "\"%s\":%zu", rb_xdp_counter_names[i], 100 + i);
 		assert_non_null(strstr(out, key));
 	}
-	snprintf(key, sizeof(key), "\"tftp_timeout\":%d}}\n", 200 + RB_UC_TFTP_TIMEOUT);
+	snprintf(key, sizeof(key), "\"tftp_timeout\":%d,", 200 + RB_UC_TFTP_TIMEOUT);
+	assert_non_null(strstr(out, key));
+	snprintf(key, sizeof(key), "\"dhcp6_send_failed\":%d}}\n", 200 + RB_UC_DHCP6_SEND_FAILED);
 	assert_non_null(strstr(out, key));
 	free(out);
 }

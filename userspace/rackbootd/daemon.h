@@ -43,6 +43,7 @@ struct rb_daemon {
 	struct rb_tftp_counters tftp_mirrored;	/* TFTP counts already added to the maps */
 	struct rb_ra_sender *ra;	/* unsolicited router advertisements, NULL = none */
 	struct rb_dhcp6_server *dhcp6;	/* the DHCPv6 slow path, NULL = no dhcpv6 subnet */
+	uint64_t dhcp6_mirrored[RB_UC_DHCP6_SEND_FAILED - RB_UC_DHCP6_RX + 1];	/* DHCPv6 counts already added to the maps */
 };
 
 /*

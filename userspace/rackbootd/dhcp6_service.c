@@ -12,6 +12,25 @@
 #include "common/log.h"
 #include "dhcp6/server.h"
 #include "rackbootd/daemon.h"
+#include "xdp/loader.h"
+
+_Static_assert(RB_UC_DHCP6_SEND_FAILED - RB_UC_DHCP6_RX + 1 == RB_D6C_COUNT,
+	       "the DHCPv6 counters of rb_us_counters follow enum rb_dhcp6_counter");
+
+/* Add what the server counted since the last call to rb_us_counters, for rackbootctl stats. */
+static void dhcp6_mirror(struct rb_daemon *d)
+{
+	const uint64_t *now = rb_dhcp6_server_counters(d->dhcp6);
+	uint64_t *us = rb_xdp_maps(d->xdp)->us;
+	size_t i;
+
+	if (!us)
+		return;
+	for (i = 0; i < RB_D6C_COUNT; i++) {
+		us[RB_UC_DHCP6_RX + i] += now[i] - d->dhcp6_mirrored[i];
+		d->dhcp6_mirrored[i] = now[i];
+	}
+}
 
 int rb_daemon_dhcp6_open(struct rb_daemon *d)
 {
@@ -50,9 +69,13 @@ int rb_daemon_dhcp6_start(struct rb_daemon *d)
 
 int rb_daemon_dhcp6_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe)
 {
+	int err;
+
 	if (!d->dhcp6 || !rb_dhcp6_owns(cqe->user_data))
 		return -ENOENT;
-	return rb_dhcp6_server_handle_cqe(d->dhcp6, cqe);
+	err = rb_dhcp6_server_handle_cqe(d->dhcp6, cqe);
+	dhcp6_mirror(d);
+	return err;
 }
 
 void rb_daemon_dhcp6_tick(struct rb_daemon *d)
@@ -69,6 +92,8 @@ void rb_daemon_dhcp6_stop(struct rb_daemon *d)
 
 void rb_daemon_dhcp6_free(struct rb_daemon *d)
 {
+	if (d->dhcp6 && d->xdp)
+		dhcp6_mirror(d);
 	rb_dhcp6_server_free(d->dhcp6);
 	d->dhcp6 = NULL;
 }

@@ -105,6 +105,18 @@ const char *const rb_us_counter_names[] = {
 	[RB_UC_TFTP_DONE] = "tftp_done",
 	[RB_UC_TFTP_ERROR] = "tftp_error",
 	[RB_UC_TFTP_TIMEOUT] = "tftp_timeout",
+	[RB_UC_DHCP6_RX] = "dhcp6_rx",
+	[RB_UC_DHCP6_TX_ADVERTISE] = "dhcp6_tx_advertise",
+	[RB_UC_DHCP6_TX_REPLY] = "dhcp6_tx_reply",
+	[RB_UC_DHCP6_MALFORMED] = "dhcp6_malformed",
+	[RB_UC_DHCP6_DISCARDED] = "dhcp6_discarded",
+	[RB_UC_DHCP6_OTHER_SERVER] = "dhcp6_other_server",
+	[RB_UC_DHCP6_NO_SUBNET] = "dhcp6_no_subnet",
+	[RB_UC_DHCP6_NO_ADDRS] = "dhcp6_no_addrs",
+	[RB_UC_DHCP6_RELEASED] = "dhcp6_released",
+	[RB_UC_DHCP6_DECLINED] = "dhcp6_declined",
+	[RB_UC_DHCP6_STORE_FAILED] = "dhcp6_store_failed",
+	[RB_UC_DHCP6_SEND_FAILED] = "dhcp6_send_failed",
 };
 _Static_assert(RB_ARRAY_LEN(rb_us_counter_names) == RB_UC_COUNT, "a userspace counter has no name");
 
