@@ -15,7 +15,8 @@
 # dnsmasq perfdhcp"), BENCH_DURATION and BENCH_GRACE (seconds of sending
 # and of waiting for late replies per step), BENCH_CLIENTS (distinct
 # MACs), BENCH_RATES_<SERVER> (comma-separated DISCOVERs per second),
-# BENCH_PERFDHCP_SECONDS, BENCH_RACKBOOT_CONFIG (another rackbootd
+# BENCH_PERFDHCP_SECONDS, BENCH_PERFDHCP_RCVBUF (net.core.rmem_default in
+# bytes while perfdhcp runs, default 32 MiB), BENCH_RACKBOOT_CONFIG (another rackbootd
 # config with the same interface and subnet), BENCH_SERVER_CPU,
 # BENCH_GEN_CPU and BENCH_IDLE_POLL (0: let the server core halt).
 set -uo pipefail
