@@ -176,7 +176,10 @@ bench_run_perfdhcp() {
 	# (UDP RcvbufErrors in the client namespace), which perfdhcp counts
 	# as server drops.  So the client link keeps softirq NAPI here, and
 	# the host-wide default buffer, the only one that reaches perfdhcp's
-	# socket, is raised while it runs.
+	# socket, is raised while it runs.  An earlier scenario may have left
+	# the link in threaded NAPI at real-time priority, so it is reset.
+	ip netns exec "$BENCH_NS_CLI" sh -c "echo 0 > /sys/class/net/$BENCH_CLI_IF/threaded" ||
+		echo "bench-dhcp4: turning threaded NAPI off on $BENCH_CLI_IF failed" >&2
 	rmem_default=$(sysctl -n net.core.rmem_default)
 	rb_on_cleanup "sysctl -qw net.core.rmem_default=$rmem_default"
 	sysctl -qw net.core.rmem_default="$BENCH_PERFDHCP_RCVBUF"
