@@ -40,6 +40,9 @@ int rb_daemon_dhcp6_open(struct rb_daemon *d)
 		.config = d->cfg,
 		.store = d->store,
 	};
+	const uint8_t *duid;
+	size_t duid_len;
+	int err;
 
 	if (d->cfg->n_subnets6 == 0) {
 		log_info("dhcpv6: no dhcpv6 subnet configured; DHCPv6 is off");
@@ -51,7 +54,15 @@ int rb_daemon_dhcp6_open(struct rb_daemon *d)
 	}
 	memcpy(cfg.server_duid, d->cfg->server_duid, d->cfg->server_duid_len);
 	cfg.server_duid_len = d->cfg->server_duid_len;
-	return rb_dhcp6_server_new(&d->ring, &cfg, &d->dhcp6);
+	err = rb_dhcp6_server_new(&d->ring, &cfg, &d->dhcp6);
+	if (err)
+		return err;
+
+	/* XDP, loaded next, must sign its replies with the same server DUID. */
+	duid = rb_dhcp6_server_get_duid(d->dhcp6, &duid_len);
+	memcpy(d->cfg->server_duid, duid, duid_len);
+	d->cfg->server_duid_len = (uint8_t)duid_len;
+	return 0;
 }
 
 int rb_daemon_dhcp6_start(struct rb_daemon *d)

@@ -283,8 +283,15 @@ int rb_xdp_dhcp6_start(const struct rb_config *cfg, struct dhcp4_bpf *skel,
 	size_t duid_len = 0;
 	int err;
 
-	/* Without a subnet6 no template is encoded, so no DUID is needed. */
-	if (cfg->n_subnets6) {
+	/*
+	 * rackbootd puts the DHCPv6 server's DUID into the config before XDP
+	 * is loaded. Without a subnet6 no template is encoded, so no DUID is
+	 * needed.
+	 */
+	if (cfg->server_duid_len) {
+		memcpy(duid, cfg->server_duid, cfg->server_duid_len);
+		duid_len = cfg->server_duid_len;
+	} else if (cfg->n_subnets6) {
 		err = rb_dhcp6_server_duid(cfg, MACHINE_ID_PATH, duid, &duid_len);
 		if (err)
 			return err;
