@@ -65,7 +65,7 @@ static inline int rb_dhcp6_addr_equal(const __u8 *a, const __u8 *b)
  * Request or Renew with RB_D6_IA_BIND_ZERO_OTHERS, which writes the same
  * bytes here, because no other address passes the check above.
  * Everything else goes to rackbootd, which also writes the status codes.
- * Returns an enum rb_dhcp6_verdict, and args.reply_type tells an
+ * Returns an enum rb_dhcp6_verdict, and args.reply_type distinguishes an
  * Advertise from a Reply.
  */
 RB_DHCP6_INLINE int rb_dhcp6_fast_prepare(struct rb_dhcp6_work *w,
@@ -225,7 +225,7 @@ static inline __u32 rb_dhcp6_put_iaaddr(struct rb_dhcp6_buf *m, __u32 pos, const
  * Append the IA_NA for w->req.ia[idx] as w->args.ia_action[idx] selects
  * (RFC 8415 section 21.4).  A bound IA carries args.addr with the args'
  * lifetimes, T1 and T2; with RB_D6_IA_BIND_ZERO_OTHERS also each other
- * address the client named, with lifetimes 0, which tells it to stop
+ * address the client named, with lifetimes 0, which instructs it to stop
  * using them (section 18.3.4).  An IA with a status has T1 and T2 of 0.
  */
 RB_DHCP6_FN int rb_dhcp6_put_ia(struct rb_dhcp6_work *w, __u32 pos, __u32 idx)

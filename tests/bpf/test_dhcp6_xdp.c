@@ -565,7 +565,7 @@ static int run_userspace(const uint8_t *msg, size_t len, uint8_t *out)
 		return -1;
 	if (rb_dhcp6_client_key(&work, &key))
 		return -1;
-	/* Every other DUID answered in XDP has template 0 and address fd00:213::11. */
+	/* Every other DUID that XDP replies to has template 0 and address fd00:213::11. */
 	if (key.len == sizeof(norc) && memcmp(key.duid, norc, sizeof(norc)) == 0)
 		dev = &norc_device;
 	else
