@@ -145,6 +145,9 @@ BENCH_COMMON_H := $(wildcard bench/common/*.h)
 $(BENCH_BUILD)/%.bpf.o: bench/dhcp4/%.bpf.c bench/dhcp4/gen.h $(BENCH_COMMON_H)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -Ibench/dhcp4 -Ibench/common -c $< -o $@
+$(BENCH_BUILD)/reflect.bpf.o: bench/common/reflect.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 $(BENCH_BUILD)/gen.skel.h: $(BENCH_BUILD)/gen.bpf.o
 	$(BPFTOOL) gen skeleton $< name gen_bpf > $@
 $(BENCH_BUILD)/rb-dhcp4-gen: bench/dhcp4/gen.c bench/dhcp4/gen_frames.c $(BENCH_COMMON_SRC) $(wildcard bench/dhcp4/*.h) $(BENCH_COMMON_H) $(BENCH_BUILD)/gen.skel.h
@@ -167,6 +170,21 @@ $(BENCH_BUILD)/rb-dhcp6-gen: bench/dhcp6/gen6.c bench/dhcp6/gen6_frames.c $(BENC
 .PHONY: bench-dhcp6
 bench-dhcp6: all $(BENCH_BUILD)/rb-dhcp6-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/dhcp6.sh
+
+# make bench-tftp: payload MiB/s of rackboot, tftp-hpa and dnsmasq serving
+# many clients over one veth pair, written to bench/results/tftp.json
+# (bench/README.md).  Needs root.  The reflector is bench/common's.
+BENCHT_BUILD := $(BENCH_BUILD)/tftp
+$(BENCHT_BUILD)/tftpgen.bpf.o: bench/tftp/tftpgen.bpf.c bench/tftp/tftpgen.h $(BENCH_COMMON_H)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ibench/tftp -Ibench/common -c $< -o $@
+$(BENCHT_BUILD)/tftpgen.skel.h: $(BENCHT_BUILD)/tftpgen.bpf.o
+	$(BPFTOOL) gen skeleton $< name tftpgen_bpf > $@
+$(BENCH_BUILD)/rb-tftp-gen: $(wildcard bench/tftp/*.c) $(BENCH_COMMON_SRC) $(wildcard bench/tftp/*.h) $(BENCH_COMMON_H) $(BENCHT_BUILD)/tftpgen.skel.h
+	$(CC) $(CFLAGS) -I$(BENCHT_BUILD) -Ibench/tftp -Ibench/common -o $@ $(filter-out %.bpf.c,$(filter %.c,$^)) $(LDLIBS)
+.PHONY: bench-tftp
+bench-tftp: all $(BENCH_BUILD)/rb-tftp-gen $(BENCH_BUILD)/reflect.bpf.o
+	bash bench/tftp.sh
 
 # make bench-xdp-cost: ns per packet of the DHCPv4 XDP program on each
 # path, under BPF_PROG_TEST_RUN (tests/tools/rb_xdp_cost.c).  Needs root.

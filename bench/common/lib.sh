@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
-# Settings and functions that bench/dhcp4.sh and bench/dhcp6.sh share:
-# packages, the namespaces and veth pair, XDP attachment of the
-# reflector, NAPI pinning, process stop, idle polling, the generator run
-# and the JSON report helpers.  Requires tests/lib/cleanup.sh.  Each
+# Settings and functions that bench/dhcp4.sh, bench/dhcp6.sh and
+# bench/tftp.sh share: packages, the namespaces and veth pair, XDP
+# attachment of the reflector, NAPI pinning, process stop, idle polling,
+# the generator run, rackbootd's start and stop, and the JSON report
+# helpers.  Requires tests/lib/cleanup.sh.  Each
 # bench sets BENCH_LOG_NAME, the prefix of its messages and the name of
 # its make target, before it calls these functions.
 
@@ -206,6 +207,55 @@ bench_idle_poll_start() {
 	rb_spawn "" "$RB_RUN_DIR/idle-poll.log" chrt -i 0 taskset -c "$BENCH_SERVER_CPU" \
 		sh -c 'while :; do :; done'
 	echo "${BENCH_LOG_NAME}: idle polling on CPU $BENCH_SERVER_CPU (pid $RB_SPAWNED_PID)"
+}
+
+BENCH_RACKBOOT_RUNS=0
+
+# bench_rackboot_spawn CONFIG READY: rackbootd with CONFIG, a fresh private
+# bpffs, TFTP root RUN_DIR/tftp and store, on SERVER_CPU, then wait until
+# the function READY exits 0.  Sets BENCH_RACKBOOT_PID, BENCH_RACKBOOT_PIN
+# and BENCH_RACKBOOT_LOG.
+bench_rackboot_spawn() {
+	local base_config=$1 ready=$2 run=$((++BENCH_RACKBOOT_RUNS)) config log bpffs
+
+	bpffs="$RB_RUN_DIR/bpffs-$run"
+	BENCH_RACKBOOT_PIN="$bpffs/rackboot"
+	config="$RB_RUN_DIR/rackboot-$run.json"
+	log="$RB_RUN_DIR/rackbootd-$run.log"
+	mkdir -p "$RB_RUN_DIR/tftp"
+	rb_bpffs_mount "$bpffs" || return 1
+	jq --arg pin "$BENCH_RACKBOOT_PIN" --arg root "$RB_RUN_DIR/tftp" \
+		--arg store "$RB_RUN_DIR/store-$run" \
+		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .tftp.root = $root |
+			.store.path = $store)' \
+		"$base_config" >"$config" || return 1
+
+	rb_spawn "$BENCH_NS_SRV" "$log" taskset -c "$BENCH_SERVER_CPU" build/rackbootd --config "$config" \
+		--log-level info
+	BENCH_RACKBOOT_LOG=$log
+	BENCH_RACKBOOT_PID=$RB_SPAWNED_PID
+	if ! rb_wait_for 20 "$ready"; then
+		echo "${BENCH_LOG_NAME}: rackbootd (pid $BENCH_RACKBOOT_PID) not serving after 20 s; log $log:" >&2
+		tail -n 20 "$log" >&2
+		return 1
+	fi
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+}
+
+# bench_rackboot_stop: save rackbootd's counters, stop it and detach its
+# XDP program.
+bench_rackboot_stop() {
+	build/rackbootctl --pin-path "$BENCH_RACKBOOT_PIN" stats --json \
+		>"$RB_RUN_DIR/rackboot-$BENCH_RACKBOOT_RUNS.stats.json" 2>&1
+	bench_stop "$BENCH_RACKBOOT_PID"
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+}
+
+# bench_print_counters STATS_JSON WHAT: the non-zero rackboot counters of
+# a scenario, so that drops can be traced to a verdict.
+bench_print_counters() {
+	jq -r '(.xdp // {}), (.userspace // {}) | to_entries[] | select(.value != 0) |
+		"\(.key)=\(.value)"' "$1" 2>/dev/null | paste -sd ' ' | sed "s/^/  $2: rackboot counters: /"
 }
 
 bench_machine() {

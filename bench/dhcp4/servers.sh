@@ -17,7 +17,6 @@ BENCH_PERFDHCP_RCVBUF=${BENCH_PERFDHCP_RCVBUF:-33554432}	# bytes, net.core.rmem_
 BENCH_RACKBOOT_CONFIG=${BENCH_RACKBOOT_CONFIG:-bench/dhcp4/rackboot.json}
 
 declare -A BENCH_RESULT=()
-BENCH_RACKBOOT_RUNS=0
 
 # bench_udp67_bound PROCESS: exit 0 once PROCESS has a UDP socket on port 67.
 bench_udp67_bound() {
@@ -38,33 +37,10 @@ bench_run_reflector() {
 	BENCH_RESULT[ceiling]=$((BENCH_RESULT[reflector_pps] / 2))
 }
 
-# bench_rackboot_start: rackbootd with a fresh private bpffs and store
-# (so an empty pool), on SERVER_CPU.  Sets BENCH_RACKBOOT_PID and BENCH_RACKBOOT_PIN.
+# bench_rackboot_start: rackbootd with BENCH_RACKBOOT_CONFIG, a fresh
+# private bpffs and store (so an empty pool), on SERVER_CPU.
 bench_rackboot_start() {
-	local run=$((++BENCH_RACKBOOT_RUNS)) config log bpffs
-
-	bpffs="$RB_RUN_DIR/bpffs-$run"
-	BENCH_RACKBOOT_PIN="$bpffs/rackboot"
-	config="$RB_RUN_DIR/rackboot-$run.json"
-	log="$RB_RUN_DIR/rackbootd-$run.log"
-	mkdir -p "$RB_RUN_DIR/tftp"
-	rb_bpffs_mount "$bpffs" || return 1
-	jq --arg pin "$BENCH_RACKBOOT_PIN" --arg root "$RB_RUN_DIR/tftp" \
-		--arg store "$RB_RUN_DIR/store-$run" \
-		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .tftp.root = $root |
-			.store.path = $store)' \
-		"$BENCH_RACKBOOT_CONFIG" >"$config" || return 1
-
-	rb_spawn "$BENCH_NS_SRV" "$log" taskset -c "$BENCH_SERVER_CPU" build/rackbootd --config "$config" \
-		--log-level info
-	BENCH_RACKBOOT_LOG=$log
-	BENCH_RACKBOOT_PID=$RB_SPAWNED_PID
-	if ! rb_wait_for 20 bench_rackboot_ready; then
-		echo "bench-dhcp4: rackbootd (pid $BENCH_RACKBOOT_PID) not serving after 20 s; log $log:" >&2
-		tail -n 20 "$log" >&2
-		return 1
-	fi
-	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	bench_rackboot_spawn "$BENCH_RACKBOOT_CONFIG" bench_rackboot_ready
 }
 
 # bench_rackboot_ready: maps pinned, XDP on the server veth, UDP 67
@@ -77,20 +53,6 @@ bench_rackboot_ready() {
 		bench_link_has_xdp "$BENCH_NS_SRV" "$BENCH_SRV_IF" &&
 		bench_udp67_bound rackbootd &&
 		grep -q 'started with config' "$BENCH_RACKBOOT_LOG"
-}
-
-bench_rackboot_stop() {
-	build/rackbootctl --pin-path "$BENCH_RACKBOOT_PIN" stats --json \
-		>"$RB_RUN_DIR/rackboot-$BENCH_RACKBOOT_RUNS.stats.json" 2>&1
-	bench_stop "$BENCH_RACKBOOT_PID"
-	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
-}
-
-# bench_print_counters STATS_JSON WHAT: the non-zero rackboot counters of
-# a scenario, so that drops can be traced to a verdict.
-bench_print_counters() {
-	jq -r '(.xdp // {}), (.userspace // {}) | to_entries[] | select(.value != 0) |
-		"\(.key)=\(.value)"' "$1" 2>/dev/null | paste -sd ' ' | sed "s/^/  $2: rackboot counters: /"
 }
 
 bench_run_rackboot() {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Two trivial XDP programs for the DHCPv4 benchmark's server end.
+ * Two trivial XDP programs for the server end of the benchmarks.
  *
  * reflect sends every frame back where it came from with the Ethernet
  * addresses swapped: the least work a server can do per packet, so its
  * packet rate is the ceiling of the veth setup.  pass hands every frame
  * to the network stack.  A veth end needs some XDP program attached for
  * frames that its peer sends with XDP_TX to arrive, so the socket-based
- * servers (Kea, dnsmasq) and perfdhcp's client end run behind this one.
+ * servers (Kea, dnsmasq, tftp-hpa) and perfdhcp's client end run behind
+ * this one.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
