@@ -182,6 +182,8 @@ $(BENCHT_BUILD)/tftpgen.skel.h: $(BENCHT_BUILD)/tftpgen.bpf.o
 	$(BPFTOOL) gen skeleton $< name tftpgen_bpf > $@
 $(BENCH_BUILD)/rb-tftp-gen: $(wildcard bench/tftp/*.c) $(BENCH_COMMON_SRC) $(wildcard bench/tftp/*.h) $(BENCH_COMMON_H) $(BENCHT_BUILD)/tftpgen.skel.h
 	$(CC) $(CFLAGS) -I$(BENCHT_BUILD) -Ibench/tftp -Ibench/common -o $@ $(filter-out %.bpf.c,$(filter %.c,$^)) $(LDLIBS)
+# Built by 'make', because tests/integration/tftp_loadgen.sh tests it.
+all: $(BENCH_BUILD)/rb-tftp-gen
 .PHONY: bench-tftp
 bench-tftp: all $(BENCH_BUILD)/rb-tftp-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/tftp.sh

@@ -10,9 +10,11 @@
 BENCH_RATES_REFLECTOR=${BENCH_RATES_REFLECTOR:-250000,500000,750000,1000000,1500000,2000000,2500000,3000000,4000000,5000000}
 BENCH_RACKBOOT_CONFIG=${BENCH_RACKBOOT_CONFIG:-bench/tftp/rackboot.json}
 
-# Open files of every server: a socket per transfer, and rackbootd's
-# TFTP server needs two descriptors per transfer slot.
-BENCH_SERVER_NOFILE=65536
+# Open files of the socket-based servers, which take a socket per
+# transfer: the hard limit of this shell, which an unprivileged
+# container may not raise.
+BENCH_SERVER_NOFILE=$(ulimit -Hn)
+[[ "$BENCH_SERVER_NOFILE" == unlimited ]] && BENCH_SERVER_NOFILE=65536
 
 declare -A BENCH_RESULT=()
 declare -A BENCH_TRANSFERS=()
@@ -71,7 +73,7 @@ bench_peer_start() {
 
 	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" pass || return 1
 	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
-	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/$name.out" prlimit --nofile="$BENCH_SERVER_NOFILE" \
+	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/$name.out" prlimit --nofile="$BENCH_SERVER_NOFILE:$BENCH_SERVER_NOFILE" \
 		taskset -c "$BENCH_SERVER_CPU" "$@"
 	BENCH_PEER_PID=$RB_SPAWNED_PID
 	if ! rb_wait_for 20 bench_udp69_bound "$process"; then

@@ -15,6 +15,9 @@ BENCH_WARMUP=${BENCH_WARMUP:-1}		# seconds before the measured window
 BENCH_WINDOW=${BENCH_WINDOW:-10}	# seconds of the measured window
 BENCH_DRAIN=${BENCH_DRAIN:-10}		# seconds for the last transfers to finish
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-5}	# seconds without progress that fail a transfer
+# Transfer slots of the generator in the reflector run, which uses none;
+# bench_transfers sets it per scenario.
+BENCH_CLIENTS=1
 
 BENCH_GEN=build/bench/rb-tftp-gen
 BENCH_PACKAGES=(tftpd-hpa dnsmasq-base jq iproute2 procps util-linux)

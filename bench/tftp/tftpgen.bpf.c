@@ -242,12 +242,13 @@ static __always_inline int handle_data(struct xdp_md *ctx, struct tftpgen_slot *
  * Take the server's transfer port from the first reply of a transfer: an
  * OACK, or DATA 1 from a server that ignored the options.  A DATA 1
  * from the previous transfer's port is a late retransmission of that
- * transfer, so it is not taken.
+ * transfer, so it is not taken.  An ERROR that rejects the RRQ may come
+ * from the request port (rb-tftpd) or from a new one (tftp-hpa).
  */
 static __always_inline int learn_port(struct tftpgen_slot *s, __u16 opcode, __u16 block_be,
 				      __u16 port)
 {
-	if (opcode == TFTPGEN_OP_OACK ||
+	if (opcode == TFTPGEN_OP_OACK || opcode == TFTPGEN_OP_ERROR ||
 	    (opcode == TFTPGEN_OP_DATA && block_be == bpf_htons(1) && port != s->prev_server_port)) {
 		s->server_port = port;
 		return 1;

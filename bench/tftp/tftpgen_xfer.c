@@ -46,6 +46,15 @@
 #define RRQ_MAX			512
 #define ERROR_NOT_DEFINED	0		/* TFTP error code 0 (RFC 1350) */
 
+/*
+ * Nanoseconds from then to now.  XDP may store a time later than the now
+ * that userspace read just before, so the difference is signed.
+ */
+static int64_t ns_since(uint64_t now, uint64_t then)
+{
+	return (int64_t)(now - then);
+}
+
 /* Userspace side of one slot. */
 struct xfer_slot {
 	int sock;
@@ -221,6 +230,8 @@ static void transfer_ended(struct runner *r, uint32_t i, uint32_t status, uint64
 {
 	if (status >= TFTPGEN_STATUS_COUNT)
 		status = 0;
+	if (status == TFTPGEN_BAD_CONTENT || status == TFTPGEN_BAD_LENGTH)
+		send_error(r, i, "content check failed");
 	r->totals.ended[status]++;
 	if (status == TFTPGEN_OK)
 		r->totals.elapsed_ns_ok += elapsed_ns;
@@ -260,7 +271,7 @@ static void give_up(struct runner *r, uint32_t i, const char *message)
  */
 static void scan_slots(struct runner *r, uint64_t now)
 {
-	uint64_t timeout_ns = (uint64_t)(r->opt->timeout * NS_PER_S);
+	int64_t timeout_ns = (int64_t)(r->opt->timeout * NS_PER_S);
 	struct tftpgen_slot *s;
 	uint32_t i, state;
 
@@ -271,16 +282,17 @@ static void scan_slots(struct runner *r, uint64_t now)
 		state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 		if (state == TFTPGEN_SLOT_DONE || state == TFTPGEN_SLOT_FAILED) {
 			/* The event comes within microseconds unless it was lost. */
-			if (now - __atomic_load_n(&s->progress_ns, __ATOMIC_RELAXED) > NS_PER_S)
+			if (ns_since(now, __atomic_load_n(&s->progress_ns, __ATOMIC_RELAXED)) >
+			    (int64_t)NS_PER_S)
 				transfer_ended(r, i, s->status, 0);
 			continue;
 		}
 		if (!s->server_port && r->user[i].rrq_sends < RRQ_MAX_SENDS &&
-		    now - r->user[i].rrq_ns > RRQ_RETRY_NS) {
+		    ns_since(now, r->user[i].rrq_ns) > (int64_t)RRQ_RETRY_NS) {
 			send_rrq(r, i, now);
 			continue;
 		}
-		if (now - __atomic_load_n(&s->progress_ns, __ATOMIC_RELAXED) > timeout_ns) {
+		if (ns_since(now, __atomic_load_n(&s->progress_ns, __ATOMIC_RELAXED)) > timeout_ns) {
 			give_up(r, i, "client timed out");
 			transfer_ended(r, i, TFTPGEN_TIMED_OUT, 0);
 		}
