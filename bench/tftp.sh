@@ -12,18 +12,22 @@
 #   <prefix>cli  rbbcli 10.200.0.2/14: rb-tftp-gen, whose XDP program
 #                ACKs every DATA block, and its NAPI thread on GEN_CPU
 #
-# Settings (environment): BENCH_SERVERS (default "reflector rackboot
-# tftp-hpa dnsmasq"), BENCH_SCENARIOS (default "many big"),
-# BENCH_MANY_CLIENTS and BENCH_MANY_SIZE (default 1000 transfers of
-# 1 MiB), BENCH_BIG_CLIENTS and BENCH_BIG_SIZE (default 8 of 30 MiB, in
-# bytes), BENCH_BLKSIZE (default 1468), BENCH_WARMUP, BENCH_WINDOW,
-# BENCH_DRAIN and BENCH_TIMEOUT (seconds: before the measured window,
-# of the window, to let the last transfers finish, and without progress
-# before a transfer fails), BENCH_DURATION and BENCH_GRACE (seconds per
-# step of the reflector), BENCH_RATES_REFLECTOR, BENCH_RACKBOOT_CONFIG,
-# BENCH_SERVER_CPU, BENCH_GEN_CPU and BENCH_IDLE_POLL (0: let the server
-# core halt).  Runs with other settings write their JSON into the run
-# folder.
+# Settings (environment):
+#   BENCH_SERVERS       default "reflector rackboot tftp-hpa dnsmasq"
+#   BENCH_SCENARIOS     default "many big"
+#   BENCH_MANY_CLIENTS, BENCH_MANY_SIZE   default 1000 transfers of 1 MiB
+#   BENCH_BIG_CLIENTS, BENCH_BIG_SIZE     default 8 transfers of 30 MiB
+#                       (sizes in bytes)
+#   BENCH_BLKSIZE       default 1468
+#   BENCH_WARMUP, BENCH_WINDOW, BENCH_DRAIN, BENCH_TIMEOUT   seconds before
+#                       the measured window, of the window, to let the last
+#                       transfers finish, and without progress before a
+#                       transfer fails
+#   BENCH_DURATION, BENCH_GRACE   seconds per step of the reflector
+#   BENCH_RATES_REFLECTOR, BENCH_REFLECTOR_RUNS, BENCH_RACKBOOT_CONFIG,
+#   BENCH_SERVER_CPU, BENCH_GEN_CPU, BENCH_IDLE_POLL (0: let the server
+#   core halt)
+# A run with other settings writes its JSON into the run folder.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1

@@ -12,7 +12,18 @@ bench_is_full_run() {
 	[[ "$BENCH_SERVERS" == "$BENCH_ALL_SERVERS" && "$BENCH_SCENARIOS" == "many big" &&
 		"$BENCH_MANY_CLIENTS" == 1000 && "$BENCH_MANY_SIZE" == 1048576 &&
 		"$BENCH_BIG_CLIENTS" == 8 && "$BENCH_BIG_SIZE" == 31457280 &&
-		"$BENCH_BLKSIZE" == 1468 && "$BENCH_WINDOW" == 10 ]]
+		"$BENCH_BLKSIZE" == 1468 && "$BENCH_WINDOW" == 10 && "$BENCH_REFLECTOR_RUNS" == 3 ]]
+}
+
+# bench_settings_json: the BENCH_ settings of this run, as an object.
+bench_settings_json() {
+	jq -n --arg servers "$BENCH_SERVERS" --arg scenarios "$BENCH_SCENARIOS" \
+		--argjson warmup "$BENCH_WARMUP" --argjson window "$BENCH_WINDOW" \
+		--argjson drain "$BENCH_DRAIN" --argjson timeout "$BENCH_TIMEOUT" \
+		--argjson reflector_runs "$BENCH_REFLECTOR_RUNS" --arg rates "$BENCH_RATES_REFLECTOR" \
+		'{servers: $servers, scenarios: $scenarios, warmup_s: $warmup, window_s: $window,
+		  drain_s: $drain, timeout_s: $timeout, reflector_runs: $reflector_runs,
+		  reflector_rates: $rates}'
 }
 
 # bench_scenario_json SCENARIO: one entry of "scenarios".
@@ -56,8 +67,9 @@ bench_write_results() {
 		--arg machine "$(bench_machine)" \
 		--argjson pps "$(bench_number "${BENCH_RESULT[reflector_pps]:-}")" \
 		--argjson full "$(bench_is_full_run && echo true || echo false)" \
+		--argjson settings "$(bench_settings_json)" \
 		'{benchmark: "tftp", unit: "MiB/s", command: "make bench-tftp", machine: $machine,
-		  full_run: $full,
+		  full_run: $full, settings: $settings,
 		  ceiling_note: "XDP_TX reflector of 1,514-byte frames: \($pps) packets/s, times 1468 payload bytes",
 		  scenarios: .}' >"$BENCH_RESULTS.tmp" && mv "$BENCH_RESULTS.tmp" "$BENCH_RESULTS"
 	if [[ "$BENCH_RESULTS" == "$RB_RUN_DIR"/* ]]; then

@@ -13,8 +13,11 @@ BENCH_BIG_SIZE=${BENCH_BIG_SIZE:-31457280}		# bytes: 30 MiB
 BENCH_BLKSIZE=${BENCH_BLKSIZE:-1468}
 BENCH_WARMUP=${BENCH_WARMUP:-1}		# seconds before the measured window
 BENCH_WINDOW=${BENCH_WINDOW:-10}	# seconds of the measured window
-BENCH_DRAIN=${BENCH_DRAIN:-10}		# seconds for the last transfers to finish
-BENCH_TIMEOUT=${BENCH_TIMEOUT:-5}	# seconds without progress that fail a transfer
+BENCH_DRAIN=${BENCH_DRAIN:-20}		# seconds for the last transfers to finish
+# Seconds without progress that fail a transfer: a choice, longer than
+# rackboot's 5 retransmissions 1 s apart, so that a transfer fails when
+# its server gave up on it or left it waiting that long.
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-15}
 # Transfer slots of the generator in the reflector run, which uses none;
 # bench_transfers sets it per scenario.
 BENCH_CLIENTS=1
@@ -104,5 +107,5 @@ bench_transfers() {
 	BENCH_RESULT[$name]=$(jq -r '.mib_per_s' <<<"$summary")
 	BENCH_TRANSFERS[$name]=$(jq -c '{completed, failed, unfinished, bad_content, bad_length,
 		server_error, timed_out, window_completed, mean_transfer_ms}' <<<"$summary")
-	jq -r '"  \(.mib_per_s) MiB/s; transfers: \(.completed) completed (\(.window_completed) in the window), \(.failed) failed (content \(.bad_content), length \(.bad_length), server error \(.server_error), timed out \(.timed_out)), \(.unfinished) unfinished; duplicate DATA \(.dup_data), stale \(.stale)"' <<<"$summary"
+	jq -r '"  \(.mib_per_s) MiB/s; transfers: \(.completed) completed (\(.window_completed) in the window), \(.failed) failed (content \(.bad_content), length \(.bad_length), server error \(.server_error), timed out \(.timed_out)), \(.unfinished) unfinished; duplicate DATA \(.dup_data), ACKs resent \(.ack_resends), stale \(.stale)"' <<<"$summary"
 }

@@ -4,8 +4,8 @@
  *
  * tftpgen_client is attached to the client end of the veth pair and
  * plays the client part of every transfer after the RRQ, which
- * userspace sends: an OACK becomes ACK 0, DATA n becomes ACK n, both
- * sent back with XDP_TX in the frame they arrived in.  A DATA block
+ * userspace sends.  An OACK becomes ACK 0 and DATA n becomes ACK n, each
+ * sent back with XDP_TX in the frame it arrived in.  A DATA block
  * shorter than blksize ends the transfer.  Each in-order block is
  * checked cheaply against the files' pattern (its first and last 8
  * bytes) and counted, and the total must equal the file size.  A DATA

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * rb-tftp-gen: TFTP load generator for the benchmark.  One process
- * drives every transfer: the XDP program of tftpgen.bpf.c, attached to
- * the client end of the veth pair, answers each DATA block with its ACK,
- * and userspace only sends the RRQs and counts the ends.
+ * drives every transfer.  The XDP program of tftpgen.bpf.c, attached to
+ * the client end of the veth pair, sends the ACK of each DATA block, and
+ * userspace only sends the RRQs and counts the ends.
  *
  * Three modes:
  *   default        download --file with --clients transfers in flight
@@ -70,7 +70,7 @@ static void usage(FILE *out)
 		"                    step with --reflect (default 2)\n"
 		"  --grace S         seconds to let transfers finish after the window, or\n"
 		"                    of waiting for late frames with --reflect (default 1)\n"
-		"  --timeout S       seconds without progress that fail a transfer (default 5)\n"
+		"  --timeout S       seconds without progress that fail a transfer (default 15)\n"
 		"  --hold-ifname IF  spare interface that tftpgen_frame is attached to,\n"
 		"                    which saves an RCU grace period per test run\n"
 		"  --settle S        seconds to wait after attaching, before the first RRQ\n"
@@ -151,7 +151,7 @@ static int parse_own_option(struct options *opt, int c, char *arg)
 	return 1;
 }
 
-/* Checks of the transfer mode; the file writer needs only --size. */
+/* Check the options of the transfer and reflector modes. */
 static int check_transfer_options(struct options *opt)
 {
 	struct tftpgen_xfer_options *x = &opt->xfer;
@@ -165,8 +165,8 @@ static int check_transfer_options(struct options *opt)
 		return -EINVAL;
 	}
 	if ((uint32_t)x->base_port + opt->common.clients > 65536) {
-		fprintf(stderr, "%s: --base-port %u plus --clients %u passes port 65535\n", TOOL,
-			x->base_port, opt->common.clients);
+		fprintf(stderr, "%s: --base-port %u plus --clients %u exceeds port 65535; "
+			"lower --base-port\n", TOOL, x->base_port, opt->common.clients);
 		return -EINVAL;
 	}
 	x->clients = opt->common.clients;
@@ -195,7 +195,7 @@ static int parse_options(struct options *opt, int argc, char **argv)
 
 	*opt = (struct options){ .xfer = { .server_port = 69, .base_port = 20000,
 					   .blksize = TFTPGEN_BLKSIZE_MAX, .warmup = 1,
-					   .timeout = 5 } };
+					   .timeout = 15 } };
 	gen_options_init(&opt->common, 1000);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h') {
@@ -212,7 +212,7 @@ static int parse_options(struct options *opt, int argc, char **argv)
 	}
 	if (opt->write_file) {
 		if (!opt->xfer.size) {
-			fprintf(stderr, "%s: --write-file needs --size\n", TOOL);
+			fprintf(stderr, "%s: --write-file requires --size\n", TOOL);
 			return -EINVAL;
 		}
 		return 0;
@@ -221,8 +221,8 @@ static int parse_options(struct options *opt, int argc, char **argv)
 }
 
 /*
- * The local address that routes to the server, for the source of the
- * reflector frames; a UDP connect sends nothing.
+ * Find the local address that routes to the server, the source of the
+ * reflector frames.  Connecting a UDP socket sends nothing.
  */
 static int find_client_addr(struct options *opt)
 {

@@ -49,7 +49,7 @@ enum tftpgen_slot_state {
 	TFTPGEN_SLOT_FAILED,		/* ended without success; packets are dropped */
 };
 
-/* Why a transfer ended, in the slot and in its event. */
+/* End status of a transfer, in the slot and in its event. */
 enum tftpgen_status {
 	TFTPGEN_OK = 1,			/* every byte arrived and matched the pattern */
 	TFTPGEN_BAD_CONTENT,		/* a block's first or last 8 bytes are wrong */

@@ -2,13 +2,14 @@
 /*
  * Transfer mode of rb-tftp-gen (tftpgen_xfer.h).
  *
- * Userspace sends each RRQ from a UDP socket bound to the slot's client
- * port, resets the slot in the XDP program's memory-mapped .bss first,
- * and learns from the ring buffer when a transfer ended, so that it
- * starts the next one in that slot.  Everything between the RRQ and the
+ * Userspace resets the slot in the XDP program's memory-mapped .bss and
+ * sends the RRQ from a UDP socket bound to the slot's client port.  The
+ * ring buffer reports when a transfer ended, and userspace then starts
+ * the next one in that slot.  Everything between the RRQ and the
  * end happens in tftpgen.bpf.c.  A scan every SCAN_INTERVAL_NS sends an
- * RRQ again when no reply came, fails transfers that made no progress
- * for --timeout seconds, and catches ends whose event was lost.
+ * RRQ again when no reply came and the latest ACK again when no DATA
+ * followed for a second, fails transfers that made no progress for
+ * --timeout seconds, and catches ends whose event was lost.
  *
  * The window starts --warmup seconds after the first RRQs, so that the
  * start-up burst is not measured, and lasts --duration seconds.  Its
@@ -41,6 +42,7 @@
 #define NS_PER_S		1000000000ull
 #define SCAN_INTERVAL_NS	(10 * 1000000ull)
 #define RRQ_RETRY_NS		NS_PER_S	/* RRQ sent again after 1 s without reply */
+#define ACK_RETRY_NS		NS_PER_S	/* last ACK sent again after 1 s without DATA */
 #define RRQ_MAX_SENDS		3
 #define POLL_TIMEOUT_MS		1
 #define RRQ_MAX			512
@@ -61,9 +63,10 @@ struct xfer_slot {
 	bool running;		/* a transfer started and its end not yet handled */
 	unsigned rrq_sends;
 	uint64_t rrq_ns;
+	uint64_t ack_resend_ns;	/* latest ACK that userspace sent again */
 };
 
-/* Transfer counts; the window's are differences of two snapshots. */
+/* Transfer counts since the start.  The window's counts are differences of two snapshots. */
 struct xfer_totals {
 	uint64_t started;
 	uint64_t ended[TFTPGEN_STATUS_COUNT];	/* by enum tftpgen_status */
@@ -82,6 +85,7 @@ struct runner {
 	bool starting;				/* replace transfers that end */
 	uint32_t running;
 	uint64_t late_events;
+	uint64_t ack_resends;
 	struct xfer_totals totals;
 };
 
@@ -111,7 +115,7 @@ static int build_rrq(struct runner *r)
 	return 0;
 }
 
-/* Room for a socket per slot, on top of what the process holds already. */
+/* Raise the open-files limit by a socket per slot. */
 static int raise_nofile(uint32_t clients)
 {
 	struct rlimit lim;
@@ -220,6 +224,7 @@ static void start_transfer(struct runner *r, uint32_t i)
 
 	r->user[i].running = true;
 	r->user[i].rrq_sends = 0;
+	r->user[i].ack_resend_ns = now;
 	r->running++;
 	r->totals.started++;
 	send_rrq(r, i, now);
@@ -255,6 +260,26 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Send the latest ACK of slot i again from its socket, as a TFTP client
+ * does when no DATA follows (RFC 1350 section 2).  The ACK that XDP sent
+ * may have been lost, and the server may wait longer before it sends the
+ * DATA again.
+ */
+static void resend_ack(struct runner *r, uint32_t i, uint64_t now)
+{
+	const struct tftpgen_slot *s = &r->slots[i];
+	struct sockaddr_in to = r->server;
+	uint16_t block = htons((uint16_t)(s->next_block - 1));
+	uint8_t pkt[4] = { 0, TFTPGEN_OP_ACK };
+
+	memcpy(pkt + 2, &block, 2);
+	to.sin_port = s->server_port;
+	sendto(r->user[i].sock, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to));
+	r->user[i].ack_resend_ns = now;
+	r->ack_resends++;
+}
+
 /* Stop slot i's transfer on the client side and tell the server. */
 static void give_up(struct runner *r, uint32_t i, const char *message)
 {
@@ -266,14 +291,15 @@ static void give_up(struct runner *r, uint32_t i, const char *message)
 }
 
 /*
- * Resend RRQs without reply, fail transfers without progress, and count
- * ends whose ring buffer event was lost.
+ * Resend RRQs without reply and ACKs without DATA, fail transfers
+ * without progress, and count ends whose ring buffer event was lost.
  */
 static void scan_slots(struct runner *r, uint64_t now)
 {
 	int64_t timeout_ns = (int64_t)(r->opt->timeout * NS_PER_S);
 	struct tftpgen_slot *s;
 	uint32_t i, state;
+	int64_t since;
 
 	for (i = 0; i < r->opt->clients; i++) {
 		if (!r->user[i].running)
@@ -292,9 +318,13 @@ static void scan_slots(struct runner *r, uint64_t now)
 			send_rrq(r, i, now);
 			continue;
 		}
-		if (ns_since(now, __atomic_load_n(&s->progress_ns, __ATOMIC_RELAXED)) > timeout_ns) {
+		since = ns_since(now, __atomic_load_n(&s->progress_ns, __ATOMIC_RELAXED));
+		if (since > timeout_ns) {
 			give_up(r, i, "client timed out");
 			transfer_ended(r, i, TFTPGEN_TIMED_OUT, 0);
+		} else if (s->server_port && since > (int64_t)ACK_RETRY_NS &&
+			   ns_since(now, r->user[i].ack_resend_ns) > (int64_t)ACK_RETRY_NS) {
+			resend_ack(r, i, now);
 		}
 	}
 }
@@ -367,7 +397,7 @@ static void print_summary(const struct runner *r, const struct snapshot *a,
 	       "\"bad_content\": %llu, \"bad_length\": %llu, \"server_error\": %llu, "
 	       "\"timed_out\": %llu, \"unfinished\": %u, \"mean_transfer_ms\": %.1f, "
 	       "\"dup_data\": %llu, \"dup_oack\": %llu, \"stale\": %llu, \"ack_failed\": %llu, "
-	       "\"events_lost\": %llu, \"late_events\": %llu}\n",
+	       "\"ack_resends\": %llu, \"events_lost\": %llu, \"late_events\": %llu}\n",
 	       bytes / 1048576.0 / seconds, seconds, (unsigned long long)bytes,
 	       (unsigned long long)(b->totals.ended[TFTPGEN_OK] - a->totals.ended[TFTPGEN_OK]),
 	       r->opt->clients, (unsigned long long)r->opt->size, r->opt->blksize,
@@ -381,6 +411,7 @@ static void print_summary(const struct runner *r, const struct snapshot *a,
 	       (unsigned long long)counters[TFTPGEN_DUP_OACK],
 	       (unsigned long long)counters[TFTPGEN_STALE],
 	       (unsigned long long)counters[TFTPGEN_ACK_FAILED],
+	       (unsigned long long)r->ack_resends,
 	       (unsigned long long)counters[TFTPGEN_EVENT_LOST],
 	       (unsigned long long)r->late_events);
 	fflush(stdout);

@@ -6,7 +6,7 @@
 # The generator's XDP program must complete correct downloads and count
 # no failure, and must fail a download whose content differs from the
 # pattern in one byte, one whose size differs from --size, and one that
-# the server answers with an ERROR.
+# the server rejects with an ERROR.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
