@@ -260,8 +260,9 @@ static int generator_load(struct generator *gen, const struct options *opt)
 
 	gen->skel = tftpgen_bpf__open();
 	if (!gen->skel) {
-		fprintf(stderr, "%s: opening the BPF skeleton failed: %s\n", TOOL, strerror(errno));
-		return -errno;
+		err = -errno;
+		fprintf(stderr, "%s: opening the BPF skeleton failed: %s\n", TOOL, strerror(-err));
+		return err;
 	}
 	gen->skel->rodata->server_addr = opt->xfer.server_addr;
 	gen->skel->rodata->base_port = opt->xfer.base_port;

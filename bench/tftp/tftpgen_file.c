@@ -18,8 +18,10 @@ int tftpgen_write_file(const char *path, uint64_t size)
 	FILE *f = fopen(path, "wb");
 
 	if (!f) {
-		fprintf(stderr, "rb-tftp-gen: creating %s failed: %s\n", path, strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		fprintf(stderr, "rb-tftp-gen: creating %s failed: %s\n", path, strerror(-err));
+		return err;
 	}
 	while (left) {
 		for (i = 0; i < WRITE_WORDS; i++)

@@ -129,10 +129,12 @@ static int raise_nofile(uint32_t clients)
 	if (lim.rlim_max < need)
 		lim.rlim_max = need;
 	if (setrlimit(RLIMIT_NOFILE, &lim)) {
+		int err = -errno;
+
 		fprintf(stderr, "%s: raising the open-files limit to %llu failed: %s; "
 			"run as root or lower --clients\n", TOOL, (unsigned long long)need,
-			strerror(errno));
-		return -errno;
+			strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -148,15 +150,17 @@ static int open_sockets(struct runner *r)
 	for (i = 0; i < r->opt->clients; i++) {
 		r->user[i].sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (r->user[i].sock < 0) {
+			err = -errno;
 			fprintf(stderr, "%s: socket for slot %u failed: %s\n", TOOL, i,
-				strerror(errno));
-			return -errno;
+				strerror(-err));
+			return err;
 		}
 		local.sin_port = htons(r->opt->base_port + i);
 		if (bind(r->user[i].sock, (struct sockaddr *)&local, sizeof(local))) {
+			err = -errno;
 			fprintf(stderr, "%s: binding UDP port %u failed: %s; choose another "
-				"--base-port\n", TOOL, r->opt->base_port + i, strerror(errno));
-			return -errno;
+				"--base-port\n", TOOL, r->opt->base_port + i, strerror(-err));
+			return err;
 		}
 	}
 	return 0;
