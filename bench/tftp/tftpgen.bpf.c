@@ -266,6 +266,18 @@ static __always_inline int handle_tftp(struct xdp_md *ctx, __u32 slot, struct ud
 
 	if (s->state != TFTPGEN_SLOT_ACTIVE && s->state != TFTPGEN_SLOT_DONE)
 		goto stale;
+
+	/*
+	 * The previous transfer in this slot ended, but the server did not
+	 * get its final ACK and sent the final DATA again.
+	 */
+	if (udp->source == s->prev_server_port && udp->source != s->server_port &&
+	    opcode == TFTPGEN_OP_DATA && s->prev_last_block &&
+	    tftp[1] == bpf_htons(s->prev_last_block)) {
+		count_add(TFTPGEN_DUP_DATA, 1);
+		return send_ack(ctx, tftp[1]);
+	}
+
 	if (!s->server_port) {
 		if (!learn_port(s, opcode, tftp[1], udp->source))
 			goto stale;

@@ -74,7 +74,10 @@ struct tftpgen_slot {
 	__u64 started_ns;		/* CLOCK_MONOTONIC time of the RRQ */
 	__u64 progress_ns;		/* time of the latest in-order DATA or OACK */
 	__u16 error_code;		/* of a TFTPGEN_SERVER_ERROR */
-	__u16 pad[3];
+	__u16 prev_last_block;		/* final block of the previous transfer if it
+					 * ended TFTPGEN_OK, else 0: ACKed again when
+					 * it comes again from prev_server_port */
+	__u16 pad[2];
 };
 
 _Static_assert(sizeof(struct tftpgen_slot) == 56, "struct tftpgen_slot has no holes");

@@ -212,8 +212,9 @@ static void start_transfer(struct runner *r, uint32_t i)
 {
 	struct tftpgen_slot *s = &r->slots[i];
 	uint64_t now = now_ns();
+	uint32_t prev_state = __atomic_exchange_n(&s->state, TFTPGEN_SLOT_IDLE, __ATOMIC_ACQ_REL);
 
-	__atomic_store_n(&s->state, TFTPGEN_SLOT_IDLE, __ATOMIC_RELEASE);
+	s->prev_last_block = prev_state == TFTPGEN_SLOT_DONE ? (uint16_t)(s->next_block - 1) : 0;
 	if (s->server_port)
 		s->prev_server_port = s->server_port;
 	s->server_port = 0;
