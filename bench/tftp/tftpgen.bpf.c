@@ -103,12 +103,15 @@ static __always_inline __u64 ip_header_sum(const __u16 *words)
 }
 
 /*
- * Turn the frame in ctx into ACK block_be (network order) from the client
- * port back to the server port, and return XDP_TX.  Returns XDP_DROP when
- * the frame cannot be resized: a frame that a socket sent arrives
- * through the veth's skb path, which may leave no room to grow it.
+ * Turn the frame in ctx into a TFTP packet from the client port back to
+ * the server port and return XDP_TX: ACK value_be (a block number in
+ * network order) when frame_len is TFTPGEN_ACK_FRAME_LEN, ERROR value_be
+ * with an empty message when it is TFTPGEN_ERROR_FRAME_LEN.  Returns
+ * XDP_DROP when the frame cannot be resized: a frame that a socket sent
+ * arrives through the veth's skb path, which may leave no room to grow it.
  */
-static __always_inline int send_ack(struct xdp_md *ctx, __u16 block_be)
+static __always_inline int send_reply(struct xdp_md *ctx, __u16 opcode, __u16 value_be,
+				      const int frame_len)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -121,12 +124,12 @@ static __always_inline int send_ack(struct xdp_md *ctx, __u16 block_be)
 	__u16 port;
 	int delta;
 
-	delta = TFTPGEN_ACK_FRAME_LEN - (int)(data_end - data);
+	delta = frame_len - (int)(data_end - data);
 	if (delta && bpf_xdp_adjust_tail(ctx, delta))
 		goto failed;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	if (data + TFTPGEN_ACK_FRAME_LEN > data_end)
+	if (data + frame_len > data_end)
 		goto failed;
 	eth = data;
 	ip = data + TFTPGEN_IP_OFF;
@@ -141,7 +144,7 @@ static __always_inline int send_ack(struct xdp_md *ctx, __u16 block_be)
 	ip->saddr = ip->daddr;
 	ip->daddr = addr;
 	ip->tos = 0;
-	ip->tot_len = bpf_htons(TFTPGEN_ACK_FRAME_LEN - TFTPGEN_IP_OFF);
+	ip->tot_len = bpf_htons(frame_len - TFTPGEN_IP_OFF);
 	ip->id = 0;
 	ip->frag_off = bpf_htons(IP_DF);
 	ip->ttl = 64;
@@ -151,21 +154,54 @@ static __always_inline int send_ack(struct xdp_md *ctx, __u16 block_be)
 	port = udp->source;
 	udp->source = udp->dest;
 	udp->dest = port;
-	udp->len = bpf_htons(TFTPGEN_ACK_FRAME_LEN - TFTPGEN_UDP_OFF);
-	tftp[0] = bpf_htons(TFTPGEN_OP_ACK);
-	tftp[1] = block_be;
+	udp->len = bpf_htons(frame_len - TFTPGEN_UDP_OFF);
+	tftp[0] = bpf_htons(opcode);
+	tftp[1] = value_be;
+	if (frame_len == TFTPGEN_ERROR_FRAME_LEN)
+		*((__u8 *)data + TFTPGEN_PAYLOAD_OFF) = 0;
 
-	/* Pseudo-header (RFC 768), then the UDP header and the ACK. */
+	/*
+	 * Pseudo-header (RFC 768), then the UDP header and the packet.  The
+	 * NUL that ends an ERROR's message adds a zero word.
+	 */
 	udp->check = 0;
 	udp->check = udp_check(words32(ip->saddr) + words32(ip->daddr) +
 			       bpf_htons(IPPROTO_UDP) + udp->len + udp->source + udp->dest +
 			       udp->len + tftp[0] + tftp[1]);
-	count_add(TFTPGEN_TX_ACK, 1);
 	return XDP_TX;
 
 failed:
 	count_add(TFTPGEN_ACK_FAILED, 1);
 	return XDP_DROP;
+}
+
+static __always_inline int send_ack(struct xdp_md *ctx, __u16 block_be)
+{
+	int verdict = send_reply(ctx, TFTPGEN_OP_ACK, block_be, TFTPGEN_ACK_FRAME_LEN);
+
+	if (verdict == XDP_TX)
+		count_add(TFTPGEN_TX_ACK, 1);
+	return verdict;
+}
+
+/*
+ * Reply with ERROR 5 to a DATA or OACK from a port that is not the
+ * transfer's, as RFC 1350 asks, so that the server ends that transfer
+ * (for example the second one that a repeated RRQ started).  An ERROR
+ * from such a port is dropped, because ERRORs are not acknowledged.
+ */
+static __always_inline int reject_stray(struct xdp_md *ctx, __u16 opcode)
+{
+	int verdict;
+
+	count_add(TFTPGEN_STALE, 1);
+	if (opcode != TFTPGEN_OP_DATA && opcode != TFTPGEN_OP_OACK)
+		return XDP_DROP;
+	verdict = send_reply(ctx, TFTPGEN_OP_ERROR, bpf_htons(TFTPGEN_ERR_UNKNOWN_TID),
+			     TFTPGEN_ERROR_FRAME_LEN);
+	if (verdict == XDP_TX)
+		count_add(TFTPGEN_TX_UNKNOWN_TID, 1);
+	return verdict;
 }
 
 /*
@@ -280,11 +316,11 @@ static __always_inline int handle_tftp(struct xdp_md *ctx, __u32 slot, struct ud
 
 	if (!s->server_port) {
 		if (!learn_port(s, opcode, tftp[1], udp->source))
-			goto stale;
+			return reject_stray(ctx, opcode);
 		first = 1;
 	}
 	if (udp->source != s->server_port)
-		goto stale;
+		return reject_stray(ctx, opcode);
 
 	if (opcode == TFTPGEN_OP_DATA)
 		return handle_data(ctx, s, slot, tftp[1], payload_len);

@@ -24,6 +24,7 @@
 #define TFTPGEN_TFTP_OFF	(TFTPGEN_UDP_OFF + 8)
 #define TFTPGEN_PAYLOAD_OFF	(TFTPGEN_TFTP_OFF + 4)	/* data of a DATA packet */
 #define TFTPGEN_ACK_FRAME_LEN	TFTPGEN_PAYLOAD_OFF	/* Ethernet, IPv4, UDP, ACK */
+#define TFTPGEN_ERROR_FRAME_LEN	(TFTPGEN_PAYLOAD_OFF + 1)	/* ERROR, empty message */
 
 /* Most concurrent transfers: the size of the slot array in .bss. */
 #define TFTPGEN_MAX_CLIENTS	4096
@@ -41,6 +42,8 @@
 #define TFTPGEN_OP_ACK		4
 #define TFTPGEN_OP_ERROR	5
 #define TFTPGEN_OP_OACK		6
+
+#define TFTPGEN_ERR_UNKNOWN_TID	5	/* ERROR code: unknown transfer ID */
 
 enum tftpgen_slot_state {
 	TFTPGEN_SLOT_IDLE = 0,		/* no transfer; userspace is resetting it */
@@ -102,10 +105,11 @@ enum tftpgen_counter {
 	TFTPGEN_DUP_OACK,		/* OACK repeated before DATA 1: ACK 0 sent again */
 	TFTPGEN_RX_ERROR,		/* ERROR packets */
 	TFTPGEN_STALE,			/* for no active transfer, another port or block */
+	TFTPGEN_TX_UNKNOWN_TID,		/* ERROR 5 sent to a DATA or OACK from a stray port */
 	TFTPGEN_DONE,			/* transfers that ended with TFTPGEN_OK */
 	TFTPGEN_BAD_CONTENT_COUNT,	/* transfers ended by TFTPGEN_BAD_CONTENT */
 	TFTPGEN_BAD_LENGTH_COUNT,	/* transfers ended by TFTPGEN_BAD_LENGTH */
-	TFTPGEN_ACK_FAILED,		/* frames that could not be resized into an ACK */
+	TFTPGEN_ACK_FAILED,		/* frames that could not be resized into an ACK or ERROR */
 	TFTPGEN_EVENT_LOST,		/* events that did not fit the ring buffer */
 	TFTPGEN_REFLECTED,		/* reflector frames that came back */
 	TFTPGEN_OTHER,			/* other frames, passed to the stack */

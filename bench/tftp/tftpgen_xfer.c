@@ -267,7 +267,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 /*
  * Send the latest ACK of slot i again from its socket, as a TFTP client
- * does when no DATA follows (RFC 1350 section 2).  The ACK that XDP sent
+ * does when no DATA follows (RFC 1350).  The ACK that XDP sent
  * may have been lost, and the server may wait longer before it sends the
  * DATA again.
  */
@@ -401,7 +401,8 @@ static void print_summary(const struct runner *r, const struct snapshot *a,
 	       "\"started\": %llu, \"completed\": %llu, \"failed\": %llu, "
 	       "\"bad_content\": %llu, \"bad_length\": %llu, \"server_error\": %llu, "
 	       "\"timed_out\": %llu, \"unfinished\": %u, \"mean_transfer_ms\": %.1f, "
-	       "\"dup_data\": %llu, \"dup_oack\": %llu, \"stale\": %llu, \"ack_failed\": %llu, "
+	       "\"dup_data\": %llu, \"dup_oack\": %llu, \"stale\": %llu, "
+	       "\"unknown_tid_sent\": %llu, \"ack_failed\": %llu, "
 	       "\"ack_resends\": %llu, \"events_lost\": %llu, \"late_events\": %llu}\n",
 	       bytes / 1048576.0 / seconds, seconds, (unsigned long long)bytes,
 	       (unsigned long long)(b->totals.ended[TFTPGEN_OK] - a->totals.ended[TFTPGEN_OK]),
@@ -415,6 +416,7 @@ static void print_summary(const struct runner *r, const struct snapshot *a,
 	       (unsigned long long)counters[TFTPGEN_DUP_DATA],
 	       (unsigned long long)counters[TFTPGEN_DUP_OACK],
 	       (unsigned long long)counters[TFTPGEN_STALE],
+	       (unsigned long long)counters[TFTPGEN_TX_UNKNOWN_TID],
 	       (unsigned long long)counters[TFTPGEN_ACK_FAILED],
 	       (unsigned long long)r->ack_resends,
 	       (unsigned long long)counters[TFTPGEN_EVENT_LOST],
