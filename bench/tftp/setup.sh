@@ -60,6 +60,8 @@ bench_write_files() {
 	local root="$RB_RUN_DIR/tftp" scenario size
 
 	mkdir -p "$root" && chmod 755 "$root" || return 1
+	# A run folder that stays keeps its logs and JSON, not these files.
+	rb_on_cleanup "rm -f '$root'/bench-*.bin"
 	for scenario in $BENCH_SCENARIOS; do
 		size=$(bench_scenario_size "$scenario")
 		"$BENCH_GEN" --write-file "$root/$(bench_file_name "$scenario")" --size "$size" ||
