@@ -28,6 +28,11 @@ bench_udp69_bound() {
 # of 1468 bytes, so one reflected frame stands for one DATA and its ACK.
 bench_run_reflector() {
 	bench_reflector_ladder bench_gen || return 1
+	if [[ "$BENCH_REFLECTOR_PPS" == 0 ]]; then
+		echo "${BENCH_LOG_NAME}: no step of the reflector ladder stayed under 1 % loss," \
+			"so there is no ceiling; is another process loading the machine?" >&2
+		return 1
+	fi
 	BENCH_RESULT[reflector_pps]=$BENCH_REFLECTOR_PPS
 	BENCH_RESULT[ceiling]=$(awk -v pps="$BENCH_REFLECTOR_PPS" -v b="$BENCH_BLKSIZE" \
 		'BEGIN { printf "%.1f", pps * b / 1048576 }')

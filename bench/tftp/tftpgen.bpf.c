@@ -104,11 +104,12 @@ static __always_inline __u64 ip_header_sum(const __u16 *words)
 
 /*
  * Turn the frame in ctx into a TFTP packet from the client port back to
- * the server port and return XDP_TX: ACK value_be (a block number in
- * network order) when frame_len is TFTPGEN_ACK_FRAME_LEN, ERROR value_be
- * with an empty message when it is TFTPGEN_ERROR_FRAME_LEN.  Returns
- * XDP_DROP when the frame cannot be resized: a frame that a socket sent
- * arrives through the veth's skb path, which may leave no room to grow it.
+ * the server port and return XDP_TX.  With frame_len
+ * TFTPGEN_ACK_FRAME_LEN the packet is ACK value_be (a block number in
+ * network order), with TFTPGEN_ERROR_FRAME_LEN it is ERROR value_be with
+ * an empty message.  Returns XDP_DROP when the frame cannot be resized,
+ * because a frame that a socket sent arrives through the veth's skb
+ * path, which may leave no room to grow it.
  */
 static __always_inline int send_reply(struct xdp_md *ctx, __u16 opcode, __u16 value_be,
 				      const int frame_len)
@@ -186,7 +187,7 @@ static __always_inline int send_ack(struct xdp_md *ctx, __u16 block_be)
 
 /*
  * Reply with ERROR 5 to a DATA or OACK from a port that is not the
- * transfer's, as RFC 1350 asks, so that the server ends that transfer
+ * transfer's, as RFC 1350 recommends, so that the server ends that transfer
  * (for example the second one that a repeated RRQ started).  An ERROR
  * from such a port is dropped, because ERRORs are not acknowledged.
  */

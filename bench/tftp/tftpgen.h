@@ -26,10 +26,10 @@
 #define TFTPGEN_ACK_FRAME_LEN	TFTPGEN_PAYLOAD_OFF	/* Ethernet, IPv4, UDP, ACK */
 #define TFTPGEN_ERROR_FRAME_LEN	(TFTPGEN_PAYLOAD_OFF + 1)	/* ERROR, empty message */
 
-/* Most concurrent transfers: the size of the slot array in .bss. */
+/* Maximum concurrent transfers: the size of the slot array in .bss. */
 #define TFTPGEN_MAX_CLIENTS	4096
 
-/* Largest blksize the client asks for: one 1,500-byte IPv4 packet. */
+/* Maximum blksize in the RRQs: a DATA packet fills a 1,500-byte IPv4 packet. */
 #define TFTPGEN_BLKSIZE_MAX	1468
 
 /* Reflector frames: a 1468-byte DATA block to this UDP port, 1,514 bytes. */

@@ -3,8 +3,8 @@
 # rb-tftp-gen, the load generator of 'make bench-tftp', against rb-tftpd
 # over a veth pair between two private network namespaces.
 #
-# The generator's XDP program must complete correct downloads and count
-# no failure, and must fail a download whose content differs from the
+# The generator's XDP program must complete correct downloads without
+# failures.  It must fail a download whose content differs from the
 # pattern in one byte, one whose size differs from --size, and one that
 # the server rejects with an ERROR.
 set -uo pipefail
