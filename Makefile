@@ -183,7 +183,10 @@ $(BENCHT_BUILD)/tftpgen.skel.h: $(BENCHT_BUILD)/tftpgen.bpf.o
 $(BENCH_BUILD)/rb-tftp-gen: $(wildcard bench/tftp/*.c) $(BENCH_COMMON_SRC) $(wildcard bench/tftp/*.h) $(BENCH_COMMON_H) $(BENCHT_BUILD)/tftpgen.skel.h
 	$(CC) $(CFLAGS) -I$(BENCHT_BUILD) -Ibench/tftp -Ibench/common -o $@ $(filter-out %.bpf.c,$(filter %.c,$^)) $(LDLIBS)
 # Built by 'make', because tests/integration/tftp_loadgen.sh tests it.
+# tests/bpf/test_tftpgen_xdp.c runs its XDP program.
 all: $(BENCH_BUILD)/rb-tftp-gen
+$(BUILD)/tests/bpf/test_tftpgen_xdp.o: CFLAGS += -Ibench/tftp -I$(BENCHT_BUILD)
+$(BUILD)/tests/bpf/test_tftpgen_xdp.o: $(BENCHT_BUILD)/tftpgen.skel.h bench/tftp/tftpgen.h
 .PHONY: bench-tftp
 bench-tftp: all $(BENCH_BUILD)/rb-tftp-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/tftp.sh
