@@ -54,6 +54,8 @@ main() {
 	bench_install_packages || exit 1
 	bench_check_files || exit 1
 
+	bench_raise_nofile
+
 	rb_cleanup_install
 	rb_run_dir || { echo "bench-tftp: creating a temporary folder failed" >&2; exit 1; }
 	bench_write_files || { echo "bench-tftp: writing the benchmark files failed" >&2; exit 1; }

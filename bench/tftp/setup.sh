@@ -33,6 +33,21 @@ bench_install_packages() {
 	bench_install_missing "${BENCH_PACKAGES[@]}"
 }
 
+# bench_raise_nofile: raise the open-files limit of this shell, and so of
+# every server and the generator, to its hard limit.  Each transfer takes
+# a socket in every server, and rackbootd's TFTP server two descriptors
+# per transfer slot (1,024 by default), more than the usual soft limit of
+# 1,024 allows.
+bench_raise_nofile() {
+	local hard
+
+	hard=$(ulimit -Hn)
+	[[ "$hard" == unlimited ]] && hard=1048576
+	ulimit -Sn "$hard" 2>/dev/null ||
+		echo "${BENCH_LOG_NAME}: raising the open-files limit to $hard failed;" \
+			"servers may reject transfers at $(ulimit -Sn) open files" >&2
+}
+
 bench_check_files() {
 	bench_require_files build/rackbootd build/rackbootctl "$BENCH_GEN" "$BENCH_REFLECT_OBJ"
 }
