@@ -70,7 +70,7 @@ bench_write_results() {
 		--argjson settings "$(bench_settings_json)" \
 		'{benchmark: "tftp", unit: "MiB/s", command: "make bench-tftp", machine: $machine,
 		  full_run: $full, settings: $settings,
-		  ceiling_note: (if $pps == null then "no ceiling: the reflector did not run or failed"
+		  ceiling_note: (if $pps == null then "none: the reflector did not run or failed"
 			else "XDP_TX reflector of 1,514-byte frames: \($pps) packets/s, times 1468 payload bytes" end),
 		  scenarios: .}' >"$BENCH_RESULTS.tmp" && mv "$BENCH_RESULTS.tmp" "$BENCH_RESULTS"
 	if [[ "$BENCH_RESULTS" == "$RB_RUN_DIR"/* ]]; then
