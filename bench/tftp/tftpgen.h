@@ -65,6 +65,10 @@ enum tftpgen_status {
 /*
  * One transfer.  XDP owns every field while the state is ACTIVE or
  * DONE; userspace writes the fields only in IDLE, and then sets ACTIVE.
+ * The exception is a timeout, on which userspace sets FAILED and status.
+ * NOTE: a packet that XDP handles at that moment may still update the
+ * slot, and a restart right after then starts from those fields; with a
+ * timeout of seconds and no packet for that long, the window is small.
  */
 struct tftpgen_slot {
 	__u32 state;			/* enum tftpgen_slot_state */
