@@ -102,6 +102,13 @@ $(BUILD)/tests/rb-tftpd: $(BUILD)/tests/tools/rb_tftpd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# rb-tftp-probe: a TFTP client that loses blocks, repeats ACKs or aborts
+# after the OACK on purpose, for tests/integration/tftp_edge.sh.
+all: $(BUILD)/tests/rb-tftp-probe
+$(BUILD)/tests/rb-tftp-probe: $(BUILD)/tests/tools/rb_tftp_probe.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
 # libFuzzer harnesses of the decoders.  make fuzz builds them and runs
 # each for FUZZ_SECONDS (scripts/fuzz.sh); make fuzz-build only builds.
 # tests/integration/fuzz.sh runs each for a bounded number of inputs as

@@ -264,9 +264,9 @@ enum tftp_window_result {
 	TFTP_WINDOW_READ_FAILED,	/* reading the file failed */
 };
 
-/* Point each window slot at its buffer in slot_mem; windowsize and pkt_size set. */
+/* Point each window slot at its buffer in slot_mem and empty the window.  Needs windowsize and pkt_size. */
 void tftp_window_init(struct tftp_xfer *x);
-/* Load DATA 1 into its slot and send it, for a request answered without an OACK. */
+/* Load DATA 1 into its slot and send it, for a request that gets no OACK. */
 enum tftp_window_result tftp_window_start_data(struct rb_tftp_server *srv,
 					       struct tftp_xfer *x, uint64_t now_ms);
 /* Encode the OACK into window slot 0 and send it. */

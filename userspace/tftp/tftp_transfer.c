@@ -160,7 +160,7 @@ static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	xfer_close(srv, x);
 }
 
-/* Finish or fail the transfer when a window step says so. */
+/* Finish the transfer, or fail it with an ERROR, as the window step's result requires. */
 static void xfer_window_step(struct rb_tftp_server *srv, struct tftp_xfer *x,
 			     enum tftp_window_result result)
 {

@@ -83,8 +83,8 @@ static int window_load(struct tftp_xfer *x, uint64_t block)
  * Read and send new blocks until windowsize blocks are in flight or the
  * final block is out.  Each pass adds one block in flight, so the loop
  * runs at most windowsize times.  The slot of the next block belongs to
- * an acknowledged block; when that block's send is still in flight, the
- * fill stops and send completion resumes it.
+ * an acknowledged block.  When that block's send is still in flight, the
+ * fill stops, and the send completion resumes it.
  */
 static enum tftp_window_result window_fill(struct rb_tftp_server *srv, struct tftp_xfer *x)
 {
