@@ -109,6 +109,13 @@ $(BUILD)/tests/rb-tftp-probe: $(BUILD)/tests/tools/rb_tftp_probe.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^
 
+# loss.bpf.o: drops a share of UDP packets on a veth, for
+# tests/integration/tftp_loss.sh (this kernel has no netem qdisc).
+all: $(BUILD)/tests/loss.bpf.o
+$(BUILD)/tests/loss.bpf.o: tests/bpf/loss.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 # libFuzzer harnesses of the decoders.  make fuzz builds them and runs
 # each for FUZZ_SECONDS (scripts/fuzz.sh); make fuzz-build only builds.
 # tests/integration/fuzz.sh runs each for a bounded number of inputs as

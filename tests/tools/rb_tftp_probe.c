@@ -10,6 +10,8 @@
  *
  * It follows RFC 7440 as a client: it ACKs the last block of each window,
  * and on a gap it ACKs the last block it received in order, once per gap.
+ * A block it already accepted means that its last ACK was lost, so it
+ * sends that ACK again, once until the next new block.
  * Block numbers are counted in 64 bits and compared modulo 2^16.
  *
  * On success it prints one line of key=value pairs and exits 0:
@@ -81,6 +83,7 @@ struct probe {
 	uint64_t expected;		/* next block to accept */
 	uint32_t in_window;		/* blocks accepted since the last ACK */
 	bool gap_acked;			/* the ACK for the current gap was sent */
+	bool repeat_acked;		/* the last ACK was sent again for a duplicate */
 	bool dropped[DROPS_MAX];
 
 	uint64_t blocks, bytes, last_len, duplicates, n_dropped, after_abort;
@@ -207,14 +210,18 @@ static int take_data(struct probe *p, const struct probe_args *a, const uint8_t 
 
 	if (ahead != 0) {
 		/* A block already accepted, or one past a gap: ACK the last in-order block once. */
-		if (ahead > 0x8000)
+		if (ahead > 0x8000) {
 			p->duplicates++;
-		else if (!p->gap_acked) {
+			if (p->repeat_acked)
+				return 0;
+			p->repeat_acked = true;
+		} else {
+			if (p->gap_acked)
+				return 0;
 			p->gap_acked = true;
-			p->in_window = 0;
-			return send_ack(p, a, p->expected - 1);
 		}
-		return 0;
+		p->in_window = 0;
+		return send_ack(p, a, p->expected - 1);
 	}
 	if (drop_now(p, a, p->expected))
 		return 0;
@@ -230,6 +237,7 @@ static int take_data(struct probe *p, const struct probe_args *a, const uint8_t 
 	p->bytes += payload;
 	p->last_len = payload;
 	p->gap_acked = false;
+	p->repeat_acked = false;
 	p->in_window++;
 	if (payload < p->blksize) {
 		if (send_ack(p, a, p->expected) < 0)

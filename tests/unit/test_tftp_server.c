@@ -1112,6 +1112,31 @@ static void test_tsize_only_when_requested(void **state)
 	assert_memory_equal(p.data, with_tsize, sizeof(with_tsize));
 }
 
+/* Each retransmission waits twice as long as the one before, up to 2 s. */
+static void test_retransmit_backoff(void **state)
+{
+	struct fixture *f = *state;
+	struct packet p;
+	uint64_t start = rb_tftp_now_ms();
+
+	write_pattern(f, "img", 2000);
+	send_request(f, f->client, RB_TFTP_RRQ, "img", "octet", NULL);
+	expect_data(f, f->client, &p, 1, 512);
+
+	/* 1 s after the send: first retransmission, the next one 2 s later. */
+	rb_tftp_server_tick(f->srv, start + 1100);
+	expect_data(f, f->client, &p, 1, 512);
+	rb_tftp_server_tick(f->srv, start + 2900);
+	expect_quiet(f, f->client);
+	rb_tftp_server_tick(f->srv, start + 3200);
+	expect_data(f, f->client, &p, 1, 512);
+
+	/* The cap: 2 s again, not 4 s. */
+	rb_tftp_server_tick(f->srv, start + 5300);
+	expect_data(f, f->client, &p, 1, 512);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 3);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 #define TEST_WITH(fn, variant)                                                        \
 	cmocka_unit_test_prestate_setup_teardown(fn, fixture_setup, fixture_teardown, \
@@ -1150,6 +1175,7 @@ int main(void)
 		TEST(test_window_exact_multiple),
 		TEST(test_window_block_rollover),
 		TEST(test_tsize_only_when_requested),
+		TEST(test_retransmit_backoff),
 	};
 
 	/* Transfer logs would drown the test output; errors still show. */

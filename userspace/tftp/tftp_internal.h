@@ -63,6 +63,14 @@ struct tftp_user_data tftp_user_data_decode(uint64_t user_data);
 /* Payload room of a transfer's receive buffer: ACK and ERROR packets. */
 #define TFTP_XFER_RECV_MAX	(RB_TFTP_HEADER_LEN + RB_TFTP_REQUEST_MAX)
 
+/*
+ * Longest wait between two retransmissions of a window, unless the
+ * timeout itself is longer.  2 s is a choice: longer than the 1 s client
+ * timer of atftp in tests/integration/tftp_loss.sh, and short enough that
+ * the default 5 retries abandon a silent client within 11 s.
+ */
+#define TFTP_BACKOFF_CAP_MS	2000
+
 /* Slots for ERRORs sent from the server socket; more at once are dropped. */
 #define TFTP_REPLIES		16
 
@@ -281,7 +289,10 @@ enum tftp_window_result tftp_window_ack(struct rb_tftp_server *srv, struct tftp_
 /* Send the blocks that waited for a busy slot, after a send completed. */
 enum tftp_window_result tftp_window_resume(struct rb_tftp_server *srv, struct tftp_xfer *x,
 					   uint64_t now_ms);
-/* Send the window again after a timeout; returns the packets queued. */
+/*
+ * Send the window again after a timeout, and set the next deadline with
+ * exponential backoff by x->retries.  Returns the packets queued.
+ */
 unsigned tftp_window_retransmit(struct rb_tftp_server *srv, struct tftp_xfer *x,
 				uint64_t now_ms);
 /* A window slot whose send is not in flight, for a final ERROR, or NULL. */

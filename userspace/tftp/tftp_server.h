@@ -83,7 +83,8 @@ struct rb_tftp_config {
 	uint32_t blksize_max;		/* largest blksize granted to IPv4 clients; default 1468 */
 	uint32_t windowsize_max;	/* largest windowsize granted, blocks; default 16 */
 	unsigned retries;		/* retransmissions before a transfer is abandoned; default 5 */
-	unsigned timeout_ms;		/* retransmission timeout without the timeout option; default 1000 */
+	unsigned timeout_ms;		/* first retransmission timeout without the timeout
+					 * option, doubled per retry up to 2 s; default 1000 */
 	unsigned max_transfers;		/* concurrent transfers; default 1024 */
 	uint16_t buf_group;		/* provided buffer group ID, unique in the ring; default 0x7401 */
 	rb_tftp_complete_fn on_complete;	/* may be NULL */

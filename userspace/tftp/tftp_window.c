@@ -184,12 +184,30 @@ enum tftp_window_result tftp_window_resume(struct rb_tftp_server *srv, struct tf
 	return window_fill(srv, x);
 }
 
+/*
+ * The wait before the next retransmission: timeout_ms doubled per retry
+ * so far (RFC 1123 4.2.3.2 asks TFTP for an adaptive timeout), up to
+ * TFTP_BACKOFF_CAP_MS or timeout_ms when that is longer.  A client that
+ * ignores a duplicate DATA and repeats its lost ACK only from its own
+ * timer gets a gap to send it in.  Without the backoff, busybox 1.35 and
+ * atftp 0.8 in lock-step failed tests/integration/tftp_loss.sh.
+ */
+static uint64_t retransmit_interval_ms(const struct tftp_xfer *x)
+{
+	uint64_t cap = x->timeout_ms > TFTP_BACKOFF_CAP_MS ? x->timeout_ms : TFTP_BACKOFF_CAP_MS;
+	uint64_t interval = x->timeout_ms;
+
+	for (unsigned i = 0; i < x->retries && interval < cap; i++)
+		interval *= 2;
+	return interval < cap ? interval : cap;
+}
+
 unsigned tftp_window_retransmit(struct rb_tftp_server *srv, struct tftp_xfer *x,
 				uint64_t now_ms)
 {
 	unsigned queued = 0;
 
-	x->deadline_ms = now_ms + x->timeout_ms;
+	x->deadline_ms = now_ms + retransmit_interval_ms(x);
 	if (x->oack_pending)
 		return window_send(srv, x, 0);
 
