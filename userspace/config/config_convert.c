@@ -27,6 +27,8 @@ static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 
 	port = rb_cfg_child_value(tftp, "port");
 	cfg->tftp_port = port ? port->uint16 : 0;
+	port = rb_cfg_child_value(tftp, "windowsize-max");
+	cfg->tftp_windowsize_max = port ? port->uint16 : 16;
 	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "server-port");
 	cfg->dhcp4_server_port = port ? port->uint16 : 0;
 	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "decline-quarantine");

@@ -134,6 +134,7 @@ static int tftp_open(struct rb_daemon *d)
 	rb_tftp_config_defaults(&cfg);
 	cfg.root = d->cfg->tftp_root;
 	cfg.port = d->cfg->tftp_port;
+	cfg.windowsize_max = d->cfg->tftp_windowsize_max;
 	cfg.on_complete = tftp_complete;
 	cfg.on_complete_arg = d;
 
