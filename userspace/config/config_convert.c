@@ -19,7 +19,7 @@
 static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 {
 	const struct lyd_node *tftp = rb_cfg_child(root, "tftp");
-	const struct lyd_value *port;
+	const struct lyd_value *port, *windowsize;
 
 	rb_cfg_copy_str(cfg->bpffs_pin_path, sizeof(cfg->bpffs_pin_path), rb_cfg_child_str(root, "bpffs-pin-path"));
 	rb_cfg_copy_str(cfg->log_level, sizeof(cfg->log_level), rb_cfg_child_str(root, "log-level"));
@@ -27,8 +27,8 @@ static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 
 	port = rb_cfg_child_value(tftp, "port");
 	cfg->tftp_port = port ? port->uint16 : 0;
-	port = rb_cfg_child_value(tftp, "windowsize-max");
-	cfg->tftp_windowsize_max = port ? port->uint16 : 16;
+	windowsize = rb_cfg_child_value(tftp, "windowsize-max");
+	cfg->tftp_windowsize_max = windowsize ? windowsize->uint16 : 16;
 	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "server-port");
 	cfg->dhcp4_server_port = port ? port->uint16 : 0;
 	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "decline-quarantine");
