@@ -440,6 +440,9 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 	}
 	if (!a->server || !a->file || a->ack_copies < 1 || a->ack_copies > ACK_COPIES_MAX)
 		return -1;
+	/* The name, "octet" and three NUL bytes must fit the request. */
+	if (strlen(a->file) + sizeof("octet") + 3 > REQUEST_MAX)
+		return -1;
 	return 0;
 }
 
