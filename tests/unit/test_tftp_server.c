@@ -1137,6 +1137,55 @@ static void test_retransmit_backoff(void **state)
 	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 3);
 }
 
+/* netascii in a window: each block is converted once, pairs split across blocks stay intact. */
+static void test_window_netascii(void **state)
+{
+	static const char *const options[] = { "blksize", "8", "windowsize", "4", NULL };
+	static const char text[] = "ab\ncd\r\nef\n\n\ngh\rij\nklmnopq\nrs\n";
+	char expected[2 * sizeof(text)], received[2 * sizeof(text)];
+	size_t expected_len = 0, received_len = 0;
+	struct fixture *f = *state;
+	struct sockaddr_in tid;
+	struct packet p;
+	uint16_t block = 0;
+
+	for (size_t i = 0; i < sizeof(text) - 1; i++) {
+		if (text[i] == '\n' || text[i] == '\r')
+			expected[expected_len++] = '\r';
+		expected[expected_len++] = text[i] == '\r' ? '\0' : text[i];
+	}
+
+	write_text(f, "t.txt", text);
+	send_request(f, f->client, RB_TFTP_RRQ, "t.txt", "netascii", options);
+	recv_packet(f, f->client, &p, WAIT_MS);
+	assert_int_equal(pkt_u16(&p, 0), RB_TFTP_OACK);
+	tid = p.from;
+	send_ack(f->client, &tid, 0);
+
+	/* Read windows of 4 blocks until a block shorter than 8 bytes. */
+	for (unsigned windows = 0; windows < 16; windows++) {
+		bool last = false;
+
+		for (unsigned i = 0; i < 4 && !last; i++) {
+			recv_packet(f, f->client, &p, WAIT_MS);
+			assert_true(p.len >= RB_TFTP_HEADER_LEN);
+			assert_int_equal(pkt_u16(&p, 2), ++block);
+			assert_true(received_len + (size_t)p.len - RB_TFTP_HEADER_LEN <= sizeof(received));
+			memcpy(received + received_len, p.data + RB_TFTP_HEADER_LEN,
+			       (size_t)p.len - RB_TFTP_HEADER_LEN);
+			received_len += (size_t)p.len - RB_TFTP_HEADER_LEN;
+			last = p.len < RB_TFTP_HEADER_LEN + 8;
+		}
+		send_ack(f->client, &tid, block);
+		if (last)
+			break;
+	}
+	wait_idle(f);
+	assert_int_equal(f->completions, 1);
+	assert_int_equal(received_len, expected_len);
+	assert_memory_equal(received, expected, expected_len);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 #define TEST_WITH(fn, variant)                                                        \
 	cmocka_unit_test_prestate_setup_teardown(fn, fixture_setup, fixture_teardown, \
@@ -1176,6 +1225,7 @@ int main(void)
 		TEST(test_window_block_rollover),
 		TEST(test_tsize_only_when_requested),
 		TEST(test_retransmit_backoff),
+		TEST(test_window_netascii),
 	};
 
 	/* Transfer logs would drown the test output; errors still show. */
