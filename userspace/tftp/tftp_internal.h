@@ -54,6 +54,8 @@ struct tftp_user_data {
 #define TFTP_UD_SLOT_SHIFT	24
 #define TFTP_UD_SLOT_MASK	0xffu
 #define TFTP_UD_GEN_MASK	0xffffffu
+_Static_assert(RB_TFTP_WINDOWSIZE_MAX_LIMIT <= TFTP_UD_SLOT_MASK + 1,
+	       "every window slot number must fit its user_data bits");
 
 uint64_t tftp_user_data_encode(enum tftp_op op, uint32_t index, uint32_t gen);
 /* user_data of a send from window slot window_slot of a transfer. */
@@ -64,7 +66,7 @@ struct tftp_user_data tftp_user_data_decode(uint64_t user_data);
 #define TFTP_XFER_RECV_MAX	(RB_TFTP_HEADER_LEN + RB_TFTP_REQUEST_MAX)
 
 /*
- * Longest wait between two retransmissions of a window, unless the
+ * Maximum wait between two retransmissions of a window, unless the
  * timeout itself is longer.  2 s is a choice: longer than the 1 s client
  * timer of atftp in tests/integration/tftp_loss.sh, and short enough that
  * the default 5 retries abandon a silent client within 11 s.

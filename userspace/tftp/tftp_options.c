@@ -33,7 +33,7 @@ bool rb_tftp_negotiate(const struct rb_tftp_request *req, const struct rb_tftp_l
 		accepted->tsize = file_size;
 	}
 
-	/* RFC 7440 lets the server answer with a smaller window than requested. */
+	/* RFC 7440 allows the server to reply with a smaller window than requested. */
 	if (requested->has_windowsize) {
 		accepted->has_windowsize = true;
 		accepted->windowsize = clamp_u32(requested->windowsize, limits->windowsize_max);

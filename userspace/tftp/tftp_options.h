@@ -21,7 +21,7 @@ struct rb_tftp_limits {
  *   blksize     clamped to limits->blksize_max (the decoder already dropped < 8);
  *   timeout     taken as sent (the decoder already dropped values outside 1..255);
  *   tsize       set to file_size in octet mode, whatever value the client
- *               sent (0 asks for the size).  In netascii mode the size on
+ *               sent (0 requests the size).  In netascii mode the size on
  *               the wire differs from the file size, so tsize is not
  *               taken.  Nor is it for an empty file, because curl rejects
  *               tsize 0.

@@ -99,9 +99,10 @@ struct rb_tftp_config {
 #define RB_TFTP_DEFAULT_PORT		69
 #define RB_TFTP_DEFAULT_BLKSIZE_MAX	1468
 /*
- * A window holds windowsize packets of 4 + blksize bytes per transfer
- * (23 KiB at 16 x 1468).  The limit of 64 keeps the slot number within
- * the 8 bits it has in a request's user_data.
+ * A transfer's window contains windowsize packets of 4 + blksize bytes
+ * (23 KiB at 16 x 1468).  The limit of 64 is a choice that bounds that
+ * memory.  It may not exceed 256, because a window slot number has 8
+ * bits in a request's user_data.
  */
 #define RB_TFTP_DEFAULT_WINDOWSIZE_MAX	16
 #define RB_TFTP_WINDOWSIZE_MAX_LIMIT	64

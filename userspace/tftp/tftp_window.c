@@ -186,7 +186,7 @@ enum tftp_window_result tftp_window_resume(struct rb_tftp_server *srv, struct tf
 
 /*
  * The wait before the next retransmission: timeout_ms doubled per retry
- * so far (RFC 1123 4.2.3.2 asks TFTP for an adaptive timeout), up to
+ * so far (RFC 1123 4.2.3.2 requires an adaptive timeout of TFTP), up to
  * TFTP_BACKOFF_CAP_MS or timeout_ms when that is longer.  A client that
  * ignores a duplicate DATA and repeats its lost ACK only from its own
  * timer gets a gap to send it in.  Without the backoff, busybox 1.35 and
