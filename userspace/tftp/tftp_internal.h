@@ -142,7 +142,6 @@ struct tftp_xfer {
 	uint64_t block_acked;		/* last block acknowledged; 0 before DATA 1 is */
 	uint64_t block_sent;		/* highest block sent; 0 while only the OACK was */
 	uint64_t block_final;		/* the file's last block once read, else UINT64_MAX */
-	uint64_t block_resent;		/* highest block sent again for a partial ACK */
 	bool oack_pending;		/* the OACK in window slot 0 waits for ACK 0 */
 	bool fill_pending;		/* the next block waits for its slot's send to complete */
 	bool got_ack;			/* the client acknowledged a packet */
