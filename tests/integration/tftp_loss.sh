@@ -103,9 +103,9 @@ server_ready() {
 
 # atftp_download OUT FILE [ARG...]: one atftp download, tried a second
 # time when atftp aborted on a repeated OACK.  atftp 0.8.0 aborts when its
-# ACK of the OACK is lost and the server sends the OACK again, as RFC 2347
-# servers must.  The server cannot tell that case apart, so the retry
-# belongs to the client side.
+# ACK of the OACK is lost and the server sends the OACK again after its
+# timeout.  The server cannot tell a lost ACK from a lost OACK, so the
+# retry belongs to the client side.
 atftp_download() {
 	local out=$1 file=$2 try
 
