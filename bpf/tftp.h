@@ -51,7 +51,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RB_MAX_TFTP_FILES);
 	__type(key, __u32);
-	__type(value, struct rb_tftp_file);
+	__type(value, struct rb_tftp_cached_file);
 } rb_tftp_files SEC(".maps");
 
 /* Mappable, so that rackbootd writes the blocks without a syscall per slot. */
@@ -102,7 +102,7 @@ static __always_inline int tftp_dup(struct rb_tftp_xfer *x)
 static __always_inline int tftp_take_ack(struct xdp_md *ctx, struct rb_tftp_xfer *x, __u16 ack,
 					 __u32 ip_len, struct tftp_data *out)
 {
-	struct rb_tftp_file *file;
+	struct rb_tftp_cached_file *file;
 	struct rb_iface *iface;
 	__u32 ifindex = ctx->ingress_ifindex, slot;
 	__u64 sent = x->sent, next, now;

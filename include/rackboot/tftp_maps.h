@@ -76,7 +76,7 @@ struct rb_tftp_xfer {
 	__u64 dup_acks;		/* ACKs dropped because they were not for block sent */
 	__u64 xdp_data;		/* DATA packets sent by XDP */
 	__u32 file_id;		/* index into rb_tftp_files */
-	__u32 file_gen;		/* rb_tftp_file.gen at hand-off; another generation is passed up */
+	__u32 file_gen;		/* rb_tftp_cached_file.gen at hand-off; another generation is passed up */
 	__u32 owner;		/* rackbootd's transfer slot, echoed in the done event */
 	__u32 owner_gen;	/* generation of that slot */
 	__u64 state;		/* enum rb_tftp_xfer_state; 64 bits for the BPF compare-and-swap */
@@ -90,7 +90,7 @@ struct rb_tftp_xfer {
  * bytes of a slot after its block are zero, so that a checksum over the
  * block rounded up to 4 bytes is right.
  */
-struct rb_tftp_file {
+struct rb_tftp_cached_file {
 	__u64 size;		/* file bytes */
 	__u64 n_blocks;		/* size / blksize + 1 */
 	__u32 first_slot;	/* index into rb_tftp_blocks */
@@ -120,7 +120,7 @@ struct rb_tftp_event {
 
 _Static_assert(sizeof(struct rb_tftp_xfer_key) == 24, "rb_tftp_xfer_key size");
 _Static_assert(sizeof(struct rb_tftp_xfer) == 72, "rb_tftp_xfer size");
-_Static_assert(sizeof(struct rb_tftp_file) == 32, "rb_tftp_file size");
+_Static_assert(sizeof(struct rb_tftp_cached_file) == 32, "rb_tftp_cached_file size");
 _Static_assert(sizeof(struct rb_tftp_block) % 8 == 0, "rb_tftp_block is not 8-byte aligned");
 _Static_assert(RB_TFTP_XDP_BLKSIZE_MAX <= RB_TFTP_SLOT_SIZE, "blocks larger than a slot");
 _Static_assert(sizeof(struct rb_tftp_event) == 32, "rb_tftp_event size");

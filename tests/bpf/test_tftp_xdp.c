@@ -72,7 +72,7 @@ static void slot_put(uint32_t slot, uint64_t len)
 static void file_put(uint32_t id, uint32_t first_slot, uint64_t size, uint32_t blksize,
 		     uint32_t gen)
 {
-	struct rb_tftp_file f = { .size = size, .n_blocks = size / blksize + 1,
+	struct rb_tftp_cached_file f = { .size = size, .n_blocks = size / blksize + 1,
 				  .first_slot = first_slot, .gen = gen, .blksize = blksize };
 
 	for (uint64_t b = 0; b < f.n_blocks && b < 3 && first_slot < RB_TFTP_SLOTS_BUILTIN; b++)

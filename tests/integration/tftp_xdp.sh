@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The TFTP data path in XDP, end to end: rackbootd on rb0, a client
+# namespace on the other end of the veth pair, with the inventory address
+# of device 1.
+#
+# 1. atftp and curl download files.  Their ACKs come from a socket, and
+#    veth copies such frames into buffers without room to grow into DATA,
+#    so XDP passes them up (pass_tftp_no_room) and rackbootd sends the
+#    DATA.  The files must arrive intact.
+# 2. rb-tftp-xdp-client downloads with its ACKs sent by an XDP program on
+#    the client's veth (XDP_TX).  These reach rb0 as XDP frames with a
+#    whole page, so rackbootd's XDP program answers them: the file must
+#    arrive intact and tx_tftp_data must count its DATA blocks.
+# 3. A second download of the same file reuses the cached copy, and a
+#    changed file is loaded again.
+# The counters of each run are printed as diagnostics.
+set -uo pipefail
+
+cd "$(dirname "$0")/../.." || exit 1
+for lib in tap cleanup netns rackboot clients; do
+	# shellcheck source=/dev/null
+	source "tests/lib/$lib.sh"
+done
+
+CLIENT_TOOL="$RB_BIN/tests/rb-tftp-xdp-client"
+NS_CLIENT="${RB_PREFIX}cl"
+CLIENT_IF=eth0
+BLKSIZE=1468
+
+# xdp_stat NAME: one XDP counter.
+xdp_stat() {
+	rb_stat "$PIN" xdp "$1"
+}
+
+# stat_delta NAME BEFORE: how much an XDP counter grew since BEFORE.
+stat_delta() {
+	echo $(($(xdp_stat "$1") - $2))
+}
+
+setup() {
+	rb_suite_setup "$CLIENT_TOOL"
+	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" || tap_bail "writing the test config failed"
+	CLIENT_ADDR=$(rb_cfg '.inventory.device[0]."ipv4-address"' "$CONFIG")
+	CLIENT_MAC=$(rb_cfg '.inventory.device[0].mac' "$CONFIG")
+
+	# 300 KiB and 64 KiB of random bytes; the second is a multiple of 512 and of nothing larger used here.
+	head -c 307200 /dev/urandom >"$TFTP_ROOT/image.bin" || tap_bail "writing image.bin failed"
+	head -c 65536 /dev/urandom >"$TFTP_ROOT/small.bin" || tap_bail "writing small.bin failed"
+
+	rb_netns_add "$RB_NS_SRV" || tap_bail "creating the server namespace failed"
+	rb_netns_add "$NS_CLIENT" || tap_bail "creating the client namespace failed"
+	ip -n "$RB_NS_SRV" link add "$RB_SRV_IF" type veth peer name "$CLIENT_IF" netns "$NS_CLIENT" ||
+		tap_bail "creating the veth pair failed"
+	ip -n "$NS_CLIENT" link set "$CLIENT_IF" address "$CLIENT_MAC" || tap_bail "setting the MAC failed"
+	ip -n "$RB_NS_SRV" addr add "$RB_SRV_ADDR/$RB_SRV_PREFIXLEN" dev "$RB_SRV_IF" || tap_bail "rb0 address"
+	ip -n "$NS_CLIENT" addr add "$CLIENT_ADDR/$RB_SRV_PREFIXLEN" dev "$CLIENT_IF" ||
+		tap_bail "client address"
+	# XDP_TX on rb0 reaches the client only when it runs an XDP program too.
+	rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_bail "attaching xdp_pass failed"
+	ip -n "$RB_NS_SRV" link set "$RB_SRV_IF" up || tap_bail "rb0 up"
+	ip -n "$NS_CLIENT" link set "$CLIENT_IF" up || tap_bail "eth0 up"
+	rb_on_cleanup 'rb_daemon_log_on_failure'
+}
+
+# same_file A B: exit 0 when both files have the same SHA-256.
+same_file() {
+	[[ -s "$1" && "$(sha256sum <"$1")" == "$(sha256sum <"$2")" ]]
+}
+
+# test_real_client TOOL FILE: download with atftp or curl through the pass fallback.
+test_real_client() {
+	local tool=$1 file=$2 out="$RB_RUN_DIR/$1-$2" room0 data0 done0
+
+	room0=$(xdp_stat pass_tftp_no_room)
+	data0=$(xdp_stat tx_tftp_data)
+	done0=$(xdp_stat tftp_done)
+	rb_tftp_get "$NS_CLIENT" "$tool" "$RB_SRV_ADDR" "$file" "$out"
+	tap_check "$tool: $file arrived intact" same_file "$out" "$TFTP_ROOT/$file"
+	tap_diag "$tool $file: pass_tftp_no_room +$(stat_delta pass_tftp_no_room "$room0")," \
+		"tx_tftp_data +$(stat_delta tx_tftp_data "$data0"), tftp_done +$(stat_delta tftp_done "$done0")"
+	tap_is "$(stat_delta tftp_done "$done0")" 1 "$tool: XDP saw the final ACK of $file"
+}
+
+# test_xdp_client FILE: download with ACKs from XDP_TX.
+test_xdp_client() {
+	local file=$1 out="$RB_RUN_DIR/xdp-$1" size blocks data0 room0 done0 line
+
+	size=$(stat -c %s "$TFTP_ROOT/$file")
+	blocks=$((size / BLKSIZE + 1))
+	data0=$(xdp_stat tx_tftp_data)
+	room0=$(xdp_stat pass_tftp_no_room)
+	done0=$(xdp_stat tftp_done)
+
+	line=$(ip netns exec "$NS_CLIENT" "$CLIENT_TOOL" "$CLIENT_IF" "$RB_SRV_ADDR" "$file" \
+		"$BLKSIZE" "$out")
+	tap_is "$?" 0 "rb-tftp-xdp-client: download of $file finished"
+	tap_diag "rb-tftp-xdp-client $file: $line"
+	tap_check "rb-tftp-xdp-client: $file arrived intact" same_file "$out" "$TFTP_ROOT/$file"
+	tap_diag "xdp client $file: tx_tftp_data +$(stat_delta tx_tftp_data "$data0")," \
+		"pass_tftp_no_room +$(stat_delta pass_tftp_no_room "$room0")," \
+		"tftp_done +$(stat_delta tftp_done "$done0")"
+	# Block 1 answers ACK 0, which a socket sent: rackbootd sends it.
+	tap_ge "$(stat_delta tx_tftp_data "$data0")" $((blocks - 1)) \
+		"XDP sent DATA blocks 2..$blocks of $file"
+	tap_is "$(stat_delta tftp_done "$done0")" 1 "XDP marked the transfer of $file done"
+	rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_not_ok "re-attaching xdp_pass"
+}
+
+# The transfers are removed from rb_tftp_xfers and counted as done by rackbootd.
+test_userspace_state() {
+	tap_check "rackbootd counted every download as done" \
+		rb_wait_for 5 test "$(rb_stat "$PIN" userspace tftp_done)" -ge "$1"
+	tap_is "$(rb_stat "$PIN" userspace tftp_timeout)" 0 "no transfer timed out"
+	tap_check "device 1 reached phase bootfile" rb_device_phase_is "$PIN" "$CLIENT_MAC" bootfile
+	tap_check "the XDP counters are in rackbootctl stats" rb_stat_names_present "$PIN" xdp \
+		tx_tftp_data drop_tftp_dup tftp_done pass_tftp_no_room pass_tftp_mtu \
+		pass_tftp_opcode pass_tftp_no_block malformed_tftp tftp_event_lost
+}
+
+test_changed_file() {
+	local out="$RB_RUN_DIR/xdp-changed"
+
+	head -c 100000 /dev/urandom >"$TFTP_ROOT/small.bin"
+	ip netns exec "$NS_CLIENT" "$CLIENT_TOOL" "$CLIENT_IF" "$RB_SRV_ADDR" small.bin \
+		"$BLKSIZE" "$out" >/dev/null
+	tap_check "a changed file is loaded again" same_file "$out" "$TFTP_ROOT/small.bin"
+	rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_not_ok "re-attaching xdp_pass"
+}
+
+main() {
+	setup
+	rb_daemon_start "$CONFIG" "$PIN" "$RB_RUN_DIR/rackbootd.log" ||
+		tap_bail "rackbootd did not start"
+	tap_ok "rackbootd serves on $RB_SRV_IF"
+	tap_file_contains "$RB_RUN_DIR/rackbootd.log" "XDP serves octet transfers" \
+		"rackbootd hands transfers to XDP"
+
+	test_real_client atftp image.bin
+	test_real_client curl image.bin
+	test_real_client atftp small.bin
+	test_xdp_client image.bin
+	test_xdp_client image.bin
+	test_xdp_client small.bin
+	test_changed_file
+	test_userspace_state 7
+	tap_diag "$(rb_stats_summary "$PIN" 2>/dev/null | tr '\n' ' ')"
+
+	rb_stop_pid "$RB_DAEMON_PID" 10
+	tap_check "rackbootd stopped on SIGTERM" rb_pid_gone "$RB_DAEMON_PID"
+	tap_finish
+}
+
+main "$@"
