@@ -13,6 +13,9 @@
  * circuit (flood_admit(), relay_circuit_admit()).  Every verdict has a
  * per-CPU counter.
  *
+ * Other UDP goes to the TFTP data path (tftp.h), which sends DATA for
+ * the ACKs of transfers that rackbootd recorded and passes the rest.
+ *
  * A relayed request (giaddr set) sent to one of this host's addresses is
  * answered here for a device in rb_devices, found by chaddr or by a
  * reservation of its relay agent information (bpf/dhcp4_relay.h), when

@@ -10,15 +10,17 @@
 #    DATA.  The files must arrive intact.
 # 2. rb-tftp-xdp-client downloads with its ACKs sent by an XDP program on
 #    the client's veth (XDP_TX).  These reach rb0 as XDP frames with a
-#    whole page, so rackbootd's XDP program answers them: the file must
-#    arrive intact and tx_tftp_data must count its DATA blocks.
+#    whole page, so rackbootd's XDP program sends the DATA for them: the
+#    file must arrive intact and tx_tftp_data must count its DATA blocks.
 # 3. A second download of the same file reuses the cached copy, and a
 #    changed file is loaded again.
+# 4. curl over IPv6: its ACKs must reach the IPv6 handler of the XDP
+#    program (pass_tftp_no_room grows, as on IPv4).
 # The counters of each run are printed as diagnostics.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot clients; do
+for lib in tap cleanup netns rackboot clients ipv6; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done
@@ -27,6 +29,7 @@ CLIENT_TOOL="$RB_BIN/tests/rb-tftp-xdp-client"
 NS_CLIENT="${RB_PREFIX}cl"
 CLIENT_IF=eth0
 BLKSIZE=1468
+SRV_ADDR6=fd00:213::1
 
 # xdp_stat NAME: one XDP counter.
 xdp_stat() {
@@ -44,7 +47,7 @@ setup() {
 	CLIENT_ADDR=$(rb_cfg '.inventory.device[0]."ipv4-address"' "$CONFIG")
 	CLIENT_MAC=$(rb_cfg '.inventory.device[0].mac' "$CONFIG")
 
-	# 300 KiB and 64 KiB of random bytes; the second is a multiple of 512 and of nothing larger used here.
+	# 300 KiB and 64 KiB: with atftp's 512-byte blocks both end with an empty DATA block.
 	head -c 307200 /dev/urandom >"$TFTP_ROOT/image.bin" || tap_bail "writing image.bin failed"
 	head -c 65536 /dev/urandom >"$TFTP_ROOT/small.bin" || tap_bail "writing small.bin failed"
 
@@ -56,6 +59,11 @@ setup() {
 	ip -n "$RB_NS_SRV" addr add "$RB_SRV_ADDR/$RB_SRV_PREFIXLEN" dev "$RB_SRV_IF" || tap_bail "rb0 address"
 	ip -n "$NS_CLIENT" addr add "$CLIENT_ADDR/$RB_SRV_PREFIXLEN" dev "$CLIENT_IF" ||
 		tap_bail "client address"
+	rb_netns_ipv6_on "$RB_NS_SRV" || tap_bail "turning IPv6 on in the server namespace failed"
+	rb_netns_ipv6_on "$NS_CLIENT" || tap_bail "turning IPv6 on in the client namespace failed"
+	CLIENT_ADDR6=$(rb_cfg '.inventory.device[0]."ipv6-address"' "$CONFIG")
+	rb_ipv6_addr_add "$RB_NS_SRV" "$RB_SRV_IF" "$SRV_ADDR6/64" || tap_bail "rb0 IPv6 address"
+	rb_ipv6_addr_add "$NS_CLIENT" "$CLIENT_IF" "$CLIENT_ADDR6/64" || tap_bail "client IPv6 address"
 	# XDP_TX on rb0 reaches the client only when it runs an XDP program too.
 	rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_bail "attaching xdp_pass failed"
 	ip -n "$RB_NS_SRV" link set "$RB_SRV_IF" up || tap_bail "rb0 up"
@@ -100,7 +108,7 @@ test_xdp_client() {
 	tap_diag "xdp client $file: tx_tftp_data +$(stat_delta tx_tftp_data "$data0")," \
 		"pass_tftp_no_room +$(stat_delta pass_tftp_no_room "$room0")," \
 		"tftp_done +$(stat_delta tftp_done "$done0")"
-	# Block 1 answers ACK 0, which a socket sent: rackbootd sends it.
+	# ACK 0 came from the client's socket, so rackbootd sends DATA 1 itself.
 	tap_ge "$(stat_delta tx_tftp_data "$data0")" $((blocks - 1)) \
 		"XDP sent DATA blocks 2..$blocks of $file"
 	tap_is "$(stat_delta tftp_done "$done0")" 1 "XDP marked the transfer of $file done"
@@ -128,6 +136,23 @@ test_changed_file() {
 	rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_not_ok "re-attaching xdp_pass"
 }
 
+# curl over IPv6: the ACKs come from a socket, so XDP passes them up for lack of room.
+test_ipv6_client() {
+	local out="$RB_RUN_DIR/curl6-small.bin" room0 done0 data0
+
+	room0=$(xdp_stat pass_tftp_no_room)
+	done0=$(xdp_stat tftp_done)
+	data0=$(xdp_stat tx_tftp_data)
+	ip netns exec "$NS_CLIENT" timeout 30 curl -sS --max-time 25 -o "$out" \
+		"tftp://[$SRV_ADDR6]/small.bin"
+	tap_check "curl over IPv6: small.bin arrived intact" same_file "$out" "$TFTP_ROOT/small.bin"
+	tap_diag "curl IPv6 small.bin: pass_tftp_no_room +$(stat_delta pass_tftp_no_room "$room0")," \
+		"tx_tftp_data +$(stat_delta tx_tftp_data "$data0"), tftp_done +$(stat_delta tftp_done "$done0")"
+	tap_ge "$(stat_delta pass_tftp_no_room "$room0")" 1 \
+		"curl over IPv6: the XDP program found the transfer"
+	tap_is "$(stat_delta tftp_done "$done0")" 1 "curl over IPv6: XDP saw the final ACK"
+}
+
 main() {
 	setup
 	rb_daemon_start "$CONFIG" "$PIN" "$RB_RUN_DIR/rackbootd.log" ||
@@ -143,7 +168,8 @@ main() {
 	test_xdp_client image.bin
 	test_xdp_client small.bin
 	test_changed_file
-	test_userspace_state 7
+	test_ipv6_client
+	test_userspace_state 8
 	tap_diag "$(rb_stats_summary "$PIN" 2>/dev/null | tr '\n' ' ')"
 
 	rb_stop_pid "$RB_DAEMON_PID" 10

@@ -7,7 +7,7 @@
  *   rb-tftp-xdp-client IFNAME SERVER FILE BLKSIZE OUT
  *
  * The read request and ACK 0 go out from a socket.  From then on the XDP
- * program answers each DATA with its ACK, so the server's veth receives
+ * program turns each DATA into its ACK, so the server's veth receives
  * XDP frames with a whole page of room.  The program replaces any XDP
  * program on IFNAME and is detached at the end.  Writes the file to OUT
  * and one line "blocks N bytes N repeats N unexpected N".  Exits 0 when

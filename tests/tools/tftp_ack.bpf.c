@@ -2,8 +2,8 @@
 /*
  * TFTP client data path for tests/tools/rb_tftp_xdp_client.c: turn each
  * DATA to the client's port into its ACK with XDP_TX, and keep the
- * payload in rb_ack_blocks, so that the server's next DATA answers a
- * frame that XDP sent.  Such a frame reaches the server's veth peer as
+ * payload in rb_ack_blocks, so that the server's XDP program receives
+ * each ACK as a frame that XDP sent.  Such a frame reaches the server's veth peer as
  * an XDP frame with a whole page, which the server's XDP program can grow
  * into DATA.  A DATA for the block before the expected one (a
  * retransmission) is acknowledged again.  Every other frame passes.

@@ -4,8 +4,8 @@
  *
  * Once rb_tftp_server_set_xdp() gave the server the maps, each eligible
  * transfer is cached in the block store (tftp_cache.h) and recorded in
- * rb_tftp_xfers before its first packet leaves.  XDP then answers its
- * ACKs.  The server keeps the transfer's socket and slot: it sends what
+ * rb_tftp_xfers before its first packet leaves.  XDP then sends the
+ * DATA for each of its ACKs.  The server keeps the transfer's socket and slot: it sends what
  * XDP passes up, retransmits on timeout, and ends the transfer when XDP
  * reports the final ACK (RB_EV_TFTP_DONE) or its timer finds it done.
  */
