@@ -5,9 +5,9 @@
 # of device 1.
 #
 # 1. atftp and curl download files.  Their ACKs come from a socket, and
-#    veth copies such frames into buffers without room to grow into DATA,
-#    so XDP passes them up (pass_tftp_no_room) and rackbootd sends the
-#    DATA.  The files must arrive intact.
+#    veth copies most such frames into buffers without room to grow
+#    into DATA, so XDP passes them up (pass_tftp_no_room) and rackbootd
+#    sends the DATA.  The files must arrive intact.
 # 2. rb-tftp-xdp-client downloads with its ACKs sent by an XDP program on
 #    the client's veth (XDP_TX).  These reach rb0 as XDP frames with a
 #    whole page, so rackbootd's XDP program sends the DATA for them: the
@@ -16,6 +16,9 @@
 #    changed file is loaded again.
 # 4. curl over IPv6: its ACKs must reach the IPv6 handler of the XDP
 #    program (pass_tftp_no_room grows, as on IPv4).
+# 5. A client that stops after ACK 0, sent twice: XDP drops the
+#    duplicate, rackbootd retransmits DATA 1 from its socket until the
+#    retry limit, then abandons the transfer and removes its entry.
 # The counters of each run are printed as diagnostics.
 set -uo pipefail
 
@@ -115,7 +118,7 @@ test_xdp_client() {
 	rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_not_ok "re-attaching xdp_pass"
 }
 
-# The transfers are removed from rb_tftp_xfers and counted as done by rackbootd.
+# rackbootd counts every download as done and records the device's boot file fetch.
 test_userspace_state() {
 	tap_check "rackbootd counted every download as done" \
 		rb_wait_for 5 test "$(rb_stat "$PIN" userspace tftp_done)" -ge "$1"
@@ -136,7 +139,7 @@ test_changed_file() {
 	rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_not_ok "re-attaching xdp_pass"
 }
 
-# curl over IPv6: the ACKs come from a socket, so XDP passes them up for lack of room.
+# curl over IPv6: the ACKs come from a socket, so XDP passes most of them up for lack of room.
 test_ipv6_client() {
 	local out="$RB_RUN_DIR/curl6-small.bin" room0 done0 data0
 
@@ -151,6 +154,50 @@ test_ipv6_client() {
 	tap_ge "$(stat_delta pass_tftp_no_room "$room0")" 1 \
 		"curl over IPv6: the XDP program found the transfer"
 	tap_is "$(stat_delta tftp_done "$done0")" 1 "curl over IPv6: XDP saw the final ACK"
+}
+
+# write_stalled_client PATH: a Python client that sends a read request
+# with timeout 1 for argv[2] to argv[1], ACK 0 twice, and then only
+# counts the DATA 1 packets until 4 s pass without one.
+write_stalled_client() {
+	cat >"$1" <<'EOF'
+import socket, sys
+
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+request = b"\0\1" + sys.argv[2].encode() + b"\0octet\0blksize\0" + b"1468\0timeout\0" + b"1\0"
+s.sendto(request, (sys.argv[1], 69))
+oack, peer = s.recvfrom(2048)
+s.sendto(b"\0\4\0\0", peer)
+s.sendto(b"\0\4\0\0", peer)
+s.settimeout(4)
+count = 0
+try:
+    while True:
+        pkt, _ = s.recvfrom(2048)
+        if pkt[:4] == b"\0\3\0\1":
+            count += 1
+except socket.timeout:
+    pass
+print(count)
+EOF
+}
+
+test_stalled_client() {
+	local dup0 timeout0 data1 entries
+
+	dup0=$(xdp_stat drop_tftp_dup)
+	timeout0=$(rb_stat "$PIN" userspace tftp_timeout)
+	write_stalled_client "$RB_RUN_DIR/stalled.py"
+	data1=$(ip netns exec "$NS_CLIENT" timeout 30 python3 "$RB_RUN_DIR/stalled.py" \
+		"$RB_SRV_ADDR" image.bin)
+	# The retry limit of rackbootd's TFTP server is 5.
+	tap_is "$data1" 6 "stalled client: DATA 1 sent once and retransmitted 5 times"
+	tap_ge "$(stat_delta drop_tftp_dup "$dup0")" 1 "stalled client: XDP dropped the duplicate ACK 0"
+	tap_is "$(($(rb_stat "$PIN" userspace tftp_timeout) - timeout0))" 1 \
+		"stalled client: the transfer was abandoned"
+	entries=$(bpftool -j map dump pinned "$PIN/rb_tftp_xfers" | jq length)
+	tap_is "$entries" 0 "rb_tftp_xfers is empty after every transfer ended"
 }
 
 main() {
@@ -170,6 +217,7 @@ main() {
 	test_changed_file
 	test_ipv6_client
 	test_userspace_state 8
+	test_stalled_client
 	tap_diag "$(rb_stats_summary "$PIN" 2>/dev/null | tr '\n' ' ')"
 
 	rb_stop_pid "$RB_DAEMON_PID" 10
