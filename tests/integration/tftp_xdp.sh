@@ -19,6 +19,7 @@
 # 5. A client that stops after ACK 0, sent twice: XDP drops the
 #    duplicate, rackbootd retransmits DATA 1 from its socket until the
 #    retry limit, then abandons the transfer and removes its entry.
+# 6. With tftp/xdp-block-store 0, rackbootd serves atftp alone.
 # The counters of each run are printed as diagnostics.
 set -uo pipefail
 
@@ -200,6 +201,24 @@ test_stalled_client() {
 	tap_is "$entries" 0 "rb_tftp_xfers is empty after every transfer ended"
 }
 
+# Restart rackbootd with the block store off: XDP must not see the transfer.
+test_store_off() {
+	local out="$RB_RUN_DIR/off-small.bin" room0 data0 config_off="$RB_RUN_DIR/off.json"
+
+	rb_stop_pid "$RB_DAEMON_PID" 10
+	jq '."rackboot:rackboot".tftp."xdp-block-store" = 0' "$CONFIG" >"$config_off"
+	rb_daemon_start "$config_off" "$PIN" "$RB_RUN_DIR/rackbootd-off.log" ||
+		tap_bail "rackbootd did not start with xdp-block-store 0"
+	tap_file_contains "$RB_RUN_DIR/rackbootd-off.log" "every transfer is served from userspace" \
+		"xdp-block-store 0: rackbootd keeps the transfers"
+	room0=$(xdp_stat pass_tftp_no_room)
+	data0=$(xdp_stat tx_tftp_data)
+	rb_tftp_get "$NS_CLIENT" atftp "$RB_SRV_ADDR" small.bin "$out"
+	tap_check "xdp-block-store 0: atftp got small.bin intact" same_file "$out" "$TFTP_ROOT/small.bin"
+	tap_is "$(stat_delta pass_tftp_no_room "$room0")/$(stat_delta tx_tftp_data "$data0")" 0/0 \
+		"xdp-block-store 0: XDP neither passed up nor sent DATA for an ACK"
+}
+
 main() {
 	setup
 	rb_daemon_start "$CONFIG" "$PIN" "$RB_RUN_DIR/rackbootd.log" ||
@@ -218,6 +237,7 @@ main() {
 	test_ipv6_client
 	test_userspace_state 8
 	test_stalled_client
+	test_store_off
 	tap_diag "$(rb_stats_summary "$PIN" 2>/dev/null | tr '\n' ' ')"
 
 	rb_stop_pid "$RB_DAEMON_PID" 10

@@ -309,6 +309,11 @@ bool tftp_xdp_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t b
 		xdp_finish(srv, x);
 		return true;
 	}
+	/*
+	 * NOTE: this writes the whole entry back, so a duplicate ACK that XDP
+	 * counts in between is lost from dup_acks.  sent and state cannot
+	 * move meanwhile, because the client waits for this DATA.
+	 */
 	e.sent++;
 	e.ack_ns = boottime_ns();
 	if (bpf_map_update_elem(srv->xdp->maps.xfers_fd, &x->xdp.key, &e, BPF_EXIST) < 0) {
