@@ -7,6 +7,7 @@
  *   tftp_transfer.c  one transfer: start, receive, send completions, end
  *   tftp_window.c    one transfer's send window: DATA, ACK, retransmission
  *   tftp_uring.c     SQE preparation and the user_data layout
+ *   tftp_xdp.c       hand-off of transfers to the XDP data path
  */
 #ifndef RB_TFTP_INTERNAL_H
 #define RB_TFTP_INTERNAL_H
@@ -23,6 +24,7 @@
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_server.h"
 #include "tftp/tftp_source.h"
+#include "tftp/tftp_xdp.h"
 
 /*
  * user_data below the owner tag (userspace/common/uring_tag.h):
@@ -163,6 +165,8 @@ struct tftp_xfer {
 	struct msghdr stray_msg;
 	struct iovec stray_iov;
 	union tftp_addr stray_to;
+
+	struct tftp_xdp_xfer xdp;	/* XDP hand-off (tftp_xdp.c) */
 };
 
 /* An ERROR sent from the server socket, from the address the request reached. */
@@ -213,6 +217,8 @@ struct rb_tftp_server {
 
 	struct rb_tftp_counters counters;
 	struct tftp_summary summary;
+
+	struct tftp_xdp *xdp;		/* XDP data path, NULL = every transfer in userspace */
 };
 
 /* tftp_uring.c */
@@ -298,6 +304,30 @@ unsigned tftp_window_retransmit(struct rb_tftp_server *srv, struct tftp_xfer *x,
 				uint64_t now_ms);
 /* A window slot whose send is not in flight, for a final ERROR, or NULL. */
 struct tftp_window_slot *tftp_window_idle_slot(struct tftp_xfer *x);
+
+/*
+ * tftp_transfer.c: count a transfer whose final block was acknowledged,
+ * report it and end it.
+ */
+void tftp_xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x);
+
+/*
+ * tftp_xdp.c, called by the transfer code for transfers with
+ * x->xdp.active.  begin hands x to XDP when it is eligible, before its
+ * first packet (the OACK, or DATA 1) is queued.  on_ack takes an ACK
+ * that reached the transfer's socket.  timer brings the window state up
+ * to XDP's progress when the deadline passed, and returns true when
+ * window slot 0 holds the block the client waits for, so the caller
+ * retransmits it.  resume sends a block that waited for slot 0's send
+ * to complete.  end removes the transfer from XDP.
+ */
+void tftp_xdp_begin(struct rb_tftp_server *srv, struct tftp_xfer *x, bool oack);
+void tftp_xdp_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t block,
+		     uint64_t now_ms);
+bool tftp_xdp_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms);
+void tftp_xdp_resume(struct rb_tftp_server *srv, struct tftp_xfer *x);
+void tftp_xdp_end(struct rb_tftp_server *srv, struct tftp_xfer *x);
+void tftp_xdp_free(struct rb_tftp_server *srv);
 
 /* tftp_server.c */
 void tftp_check_drained(struct rb_tftp_server *srv);

@@ -118,6 +118,7 @@ static void xfer_close(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	uint64_t recv_data = tftp_user_data_encode(TFTP_OP_XFER_RECV, x->index, x->gen);
 
 	x->state = TFTP_XFER_CLOSING;
+	tftp_xdp_end(srv, x);
 	if (x->recv_armed && tftp_cancel(srv, recv_data) < 0) {
 		/* No SQE for the cancel: shutting the socket down ends the receive too. */
 		shutdown(x->sock, SHUT_RD);
@@ -160,6 +161,11 @@ static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	xfer_close(srv, x);
 }
 
+void tftp_xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	xfer_finish(srv, x);
+}
+
 /* Finish the transfer, or fail it with an ERROR, as the window step's result requires. */
 static void xfer_window_step(struct rb_tftp_server *srv, struct tftp_xfer *x,
 			     enum tftp_window_result result)
@@ -179,6 +185,10 @@ static void xfer_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t 
 	if (rb_tftp_decode_ack(x->recv_buf, len, &block, &error) < 0) {
 		rb_log_repeat(&bad_ack_log, "tftp %s: ignored ACK: %s", xfer_names(x, &n)->peer,
 			      error);
+		return;
+	}
+	if (x->xdp.active) {
+		tftp_xdp_on_ack(srv, x, block, rb_tftp_now_ms());
 		return;
 	}
 	xfer_window_step(srv, x, tftp_window_ack(srv, x, block, rb_tftp_now_ms()));
@@ -291,7 +301,10 @@ void tftp_xfer_send_complete(struct rb_tftp_server *srv, struct tftp_xfer *x,
 		return;
 	}
 
-	xfer_window_step(srv, x, tftp_window_resume(srv, x, rb_tftp_now_ms()));
+	if (x->xdp.active)
+		tftp_xdp_resume(srv, x);
+	else
+		xfer_window_step(srv, x, tftp_window_resume(srv, x, rb_tftp_now_ms()));
 }
 
 void tftp_xfer_stray_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res)
@@ -309,12 +322,16 @@ void tftp_xfer_stray_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, i
  */
 void tftp_xfer_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
 {
-	uint64_t waiting = x->oack_pending ? 0 : x->block_acked + 1;
 	struct xfer_names n;
+	uint64_t waiting;
 	unsigned queued;
 
 	if (x->state != TFTP_XFER_WAIT_ACK || now_ms < x->deadline_ms)
 		return;
+	/* XDP may have moved the transfer on since the last ACK that reached this socket. */
+	if (x->xdp.active && !tftp_xdp_timer(srv, x, now_ms))
+		return;
+	waiting = x->oack_pending ? 0 : x->block_acked + 1;
 
 	if (x->retries >= srv->cfg.retries) {
 		srv->counters.timeout++;
@@ -484,6 +501,7 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
 
 	/* Without an accepted option there is no OACK, and DATA 1 is the reply. */
 	log_start(x, &accepted, start->req->ignored_options);
+	tftp_xdp_begin(srv, x, oack);
 	if (oack) {
 		tftp_window_start_oack(srv, x, &accepted, x->started_ms);
 	} else if (tftp_window_start_data(srv, x, x->started_ms) == TFTP_WINDOW_READ_FAILED) {
