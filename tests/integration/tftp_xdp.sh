@@ -20,6 +20,13 @@
 #    duplicate, rackbootd retransmits DATA 1 from its socket until the
 #    retry limit, then abandons the transfer and removes its entry.
 # 6. With tftp/xdp-block-store 0, rackbootd serves atftp alone.
+# 7. atftp with windowsize 8 stays in rackbootd's window code (XDP sends
+#    one DATA per ACK, so it takes only windowsize 1), and atftp with
+#    windowsize 1 goes to XDP.  Both files must arrive intact.
+# 8. rb-tftp-xdp-client over a lossy link: its XDP program drops 3 % of
+#    the DATA and of its ACKs, so rackbootd's timer must retransmit for
+#    transfers that XDP owns.  Every file must arrive intact, with DATA
+#    from XDP (tx_tftp_data) and the final ACK taken by XDP.
 # The counters of each run are printed as diagnostics.
 set -uo pipefail
 
@@ -33,6 +40,7 @@ CLIENT_TOOL="$RB_BIN/tests/rb-tftp-xdp-client"
 NS_CLIENT="${RB_PREFIX}cl"
 CLIENT_IF=eth0
 BLKSIZE=1468
+LOSS_PER_MILLION=30000	# 3 % of the DATA and of the ACKs, for test_lossy_xdp_client
 SRV_ADDR6=fd00:213::1
 
 # xdp_stat NAME: one XDP counter.
@@ -73,6 +81,11 @@ setup() {
 	ip -n "$RB_NS_SRV" link set "$RB_SRV_IF" up || tap_bail "rb0 up"
 	ip -n "$NS_CLIENT" link set "$CLIENT_IF" up || tap_bail "eth0 up"
 	rb_on_cleanup 'rb_daemon_log_on_failure'
+}
+
+# userspace_done_at_least N: exit 0 when rackbootd counted N finished downloads.
+userspace_done_at_least() {
+	(($(rb_stat "$PIN" userspace tftp_done) >= $1))
 }
 
 # same_file A B: exit 0 when both files have the same SHA-256.
@@ -122,7 +135,7 @@ test_xdp_client() {
 # rackbootd counts every download as done and records the device's boot file fetch.
 test_userspace_state() {
 	tap_check "rackbootd counted every download as done" \
-		rb_wait_for 5 test "$(rb_stat "$PIN" userspace tftp_done)" -ge "$1"
+		rb_wait_for 5 userspace_done_at_least "$1"
 	tap_is "$(rb_stat "$PIN" userspace tftp_timeout)" 0 "no transfer timed out"
 	tap_check "device 1 reached phase bootfile" rb_device_phase_is "$PIN" "$CLIENT_MAC" bootfile
 	tap_check "the XDP counters are in rackbootctl stats" rb_stat_names_present "$PIN" xdp \
@@ -155,6 +168,61 @@ test_ipv6_client() {
 	tap_ge "$(stat_delta pass_tftp_no_room "$room0")" 1 \
 		"curl over IPv6: the XDP program found the transfer"
 	tap_is "$(stat_delta tftp_done "$done0")" 1 "curl over IPv6: XDP saw the final ACK"
+}
+
+# test_window_client WINDOWSIZE XDP_DONE: atftp with that windowsize, and
+# XDP_DONE the final ACKs that XDP must take (1 when XDP owns the transfer).
+test_window_client() {
+	local window=$1 want_done=$2 out="$RB_RUN_DIR/atftp-window-$1" done0 data0 room0 user0
+
+	done0=$(xdp_stat tftp_done)
+	data0=$(xdp_stat tx_tftp_data)
+	room0=$(xdp_stat pass_tftp_no_room)
+	user0=$(rb_stat "$PIN" userspace tftp_done)
+	ip netns exec "$NS_CLIENT" timeout 30 atftp --tftp-timeout 2 --option "windowsize $window" \
+		--option "blksize $BLKSIZE" -g -r image.bin -l "$out" "$RB_SRV_ADDR" >/dev/null
+	tap_check "atftp windowsize $window: image.bin arrived intact" \
+		same_file "$out" "$TFTP_ROOT/image.bin"
+	tap_diag "atftp windowsize $window: pass_tftp_no_room +$(stat_delta pass_tftp_no_room "$room0")," \
+		"tx_tftp_data +$(stat_delta tx_tftp_data "$data0"), tftp_done +$(stat_delta tftp_done "$done0")"
+	tap_is "$(stat_delta tftp_done "$done0")" "$want_done" \
+		"atftp windowsize $window: XDP took $want_done final ACK"
+	if ((want_done == 0)); then
+		tap_is "$(stat_delta pass_tftp_no_room "$room0")/$(stat_delta tx_tftp_data "$data0")" 0/0 \
+			"atftp windowsize $window: XDP neither passed up nor sent DATA for an ACK"
+	fi
+	tap_check "atftp windowsize $window: rackbootd counted the download as done" \
+		rb_wait_for 5 userspace_done_at_least $((user0 + 1))
+}
+
+# test_lossy_xdp_client FILE...: download each FILE with ACKs from XDP_TX
+# over a link that loses DATA and ACKs.
+test_lossy_xdp_client() {
+	local file out line lost=0 data0 done0 user0 timeout0 count=$#
+
+	data0=$(xdp_stat tx_tftp_data)
+	done0=$(xdp_stat tftp_done)
+	user0=$(rb_stat "$PIN" userspace tftp_done)
+	timeout0=$(rb_stat "$PIN" userspace tftp_timeout)
+	for file in "$@"; do
+		out="$RB_RUN_DIR/lossy-$file"
+		line=$(ip netns exec "$NS_CLIENT" "$CLIENT_TOOL" "$CLIENT_IF" "$RB_SRV_ADDR" "$file" \
+			"$BLKSIZE" "$out" "$LOSS_PER_MILLION")
+		tap_is "$?" 0 "lossy link: rb-tftp-xdp-client finished $file"
+		tap_diag "lossy link $file: $line"
+		tap_check "lossy link: $file arrived intact" same_file "$out" "$TFTP_ROOT/$file"
+		lost=$((lost + $(awk '{print $10 + $12}' <<<"$line")))
+		rb_xdp_pass_attach "$NS_CLIENT" "$CLIENT_IF" || tap_not_ok "re-attaching xdp_pass"
+	done
+	tap_diag "lossy link: tx_tftp_data +$(stat_delta tx_tftp_data "$data0")," \
+		"tftp_done +$(stat_delta tftp_done "$done0"), DATA and ACKs lost: $lost"
+	tap_ge "$lost" 1 "lossy link: the client's XDP program lost DATA or ACKs"
+	tap_ge "$(stat_delta tx_tftp_data "$data0")" 1 "lossy link: XDP sent DATA"
+	tap_is "$(stat_delta tftp_done "$done0")" "$count" "lossy link: XDP took every final ACK"
+	tap_check "lossy link: rackbootd counted every download as done" \
+		rb_wait_for 5 userspace_done_at_least $((user0 + count))
+	tap_is "$(($(rb_stat "$PIN" userspace tftp_timeout) - timeout0))" 0 \
+		"lossy link: no transfer timed out"
 }
 
 # write_stalled_client PATH: a Python client that sends a read request
@@ -236,6 +304,9 @@ main() {
 	test_changed_file
 	test_ipv6_client
 	test_userspace_state 8
+	test_window_client 8 0
+	test_window_client 1 1
+	test_lossy_xdp_client image.bin small.bin
 	test_stalled_client
 	test_store_off
 	tap_diag "$(rb_stats_summary "$PIN" 2>/dev/null | tr '\n' ' ')"

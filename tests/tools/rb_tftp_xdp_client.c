@@ -4,14 +4,20 @@
  * an XDP program (tftp_ack.bpf.c) on the client's interface, for
  * tests/integration/tftp_xdp.sh.
  *
- *   rb-tftp-xdp-client IFNAME SERVER FILE BLKSIZE OUT
+ *   rb-tftp-xdp-client IFNAME SERVER FILE BLKSIZE OUT [LOSS_PER_MILLION]
  *
  * The read request and ACK 0 go out from a socket.  From then on the XDP
  * program turns each DATA into its ACK, so the server's veth receives
  * XDP frames with a whole page of room.  The program replaces any XDP
  * program on IFNAME and is detached at the end.  Writes the file to OUT
- * and one line "blocks N bytes N repeats N unexpected N".  Exits 0 when
- * the download finished within 30 s, 1 otherwise.
+ * and one line "blocks N bytes N repeats N unexpected N lost_data N
+ * lost_acks N".  Exits 0 when the download finished within 30 s, 1
+ * otherwise.
+ *
+ * LOSS_PER_MILLION (default 0) makes the XDP program drop that share of
+ * the DATA frames and of its ACKs.  Then the program stays attached for
+ * LINGER_MS after the final block, so that a retransmission of that
+ * block, sent because its ACK was lost, is acknowledged again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +38,8 @@
 #define TIMEOUT_MS	30000
 #define POLL_MS		10
 #define SLOT_SIZE	1536	/* ACK_SLOT_SIZE of tftp_ack.bpf.c */
+/* Longer than rackbootd's first two retransmission intervals together: 1 s, then 2 s. */
+#define LINGER_MS	3500
 
 struct ack_state {
 	uint64_t expected;
@@ -39,6 +47,8 @@ struct ack_state {
 	uint64_t repeats;
 	uint64_t unexpected;
 	uint64_t done;
+	uint64_t lost_data;
+	uint64_t lost_acks;
 };
 
 static int send_request(int sock, const struct sockaddr_in *server, const char *file,
@@ -124,11 +134,13 @@ int main(int argc, char **argv)
 	struct ack_state st = { .expected = 1 };
 	struct tftp_ack_bpf *skel;
 	unsigned blksize, ifindex;
+	unsigned long loss = 0;
 	uint32_t zero = 0;
 	int sock, ret = 1;
 
-	if (argc != 6 || inet_pton(AF_INET, argv[2], &server.sin_addr) != 1) {
-		fprintf(stderr, "usage: rb-tftp-xdp-client IFNAME SERVER FILE BLKSIZE OUT\n");
+	if ((argc != 6 && argc != 7) || inet_pton(AF_INET, argv[2], &server.sin_addr) != 1) {
+		fprintf(stderr, "usage: rb-tftp-xdp-client IFNAME SERVER FILE BLKSIZE OUT "
+			"[LOSS_PER_MILLION]\n");
 		return 2;
 	}
 	ifindex = if_nametoindex(argv[1]);
@@ -137,6 +149,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rb-tftp-xdp-client: invalid interface %s or blksize %s\n", argv[1],
 			argv[4]);
 		return 2;
+	}
+	if (argc == 7) {
+		char *end;
+
+		loss = strtoul(argv[6], &end, 10);
+		if (*argv[6] == '\0' || *end != '\0' || loss >= 1000000) {
+			fprintf(stderr, "rb-tftp-xdp-client: invalid LOSS_PER_MILLION %s: "
+				"expected 0..999999\n", argv[6]);
+			return 2;
+		}
 	}
 
 	sock = socket(AF_INET, SOCK_DGRAM, 0);
@@ -151,6 +173,7 @@ int main(int argc, char **argv)
 		return 1;
 	skel->rodata->client_port = ntohs(local.sin_port);
 	skel->rodata->blksize = blksize;
+	skel->rodata->loss_per_million = (uint32_t)loss;
 	if (tftp_ack_bpf__load(skel) ||
 	    bpf_xdp_attach((int)ifindex, bpf_program__fd(skel->progs.rb_tftp_ack),
 			   XDP_FLAGS_DRV_MODE, NULL)) {
@@ -170,9 +193,14 @@ int main(int argc, char **argv)
 		else
 			ret = 0;
 	}
-	printf("blocks %llu bytes %llu repeats %llu unexpected %llu\n",
+	if (ret == 0 && loss > 0) {
+		usleep(LINGER_MS * 1000);
+		bpf_map_lookup_elem(bpf_map__fd(skel->maps.rb_ack_state), &zero, &st);
+	}
+	printf("blocks %llu bytes %llu repeats %llu unexpected %llu lost_data %llu lost_acks %llu\n",
 	       (unsigned long long)(st.expected - 1), (unsigned long long)st.bytes,
-	       (unsigned long long)st.repeats, (unsigned long long)st.unexpected);
+	       (unsigned long long)st.repeats, (unsigned long long)st.unexpected,
+	       (unsigned long long)st.lost_data, (unsigned long long)st.lost_acks);
 
 	bpf_xdp_detach((int)ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	tftp_ack_bpf__destroy(skel);

@@ -7,6 +7,10 @@
  * an XDP frame with a whole page, which the server's XDP program can grow
  * into DATA.  A DATA for the block before the expected one (a
  * retransmission) is acknowledged again.  Every other frame passes.
+ *
+ * With loss_per_million set, the program also acts as a lossy link: it
+ * drops that share of the DATA frames before it looks at them, and of
+ * the ACKs it would send, at random.  The server must then retransmit.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -22,6 +26,7 @@
 
 const volatile __u16 client_port;	/* host order */
 const volatile __u32 blksize;
+const volatile __u32 loss_per_million;	/* DATA and ACKs dropped per million, 0 = none */
 
 /* Progress of the download; rb_tftp_xdp_client.c reads it. */
 struct ack_state {
@@ -30,6 +35,8 @@ struct ack_state {
 	__u64 repeats;		/* DATA of the previous block, acknowledged again */
 	__u64 unexpected;	/* DATA of another block, dropped */
 	__u64 done;		/* 1 after the short final block */
+	__u64 lost_data;	/* DATA frames dropped for loss_per_million */
+	__u64 lost_acks;	/* ACKs dropped for loss_per_million */
 };
 
 struct ack_block {
@@ -73,6 +80,12 @@ static __always_inline int store(struct xdp_md *ctx, __u64 counter, __u32 len)
 	if (copy == 0 || copy > ACK_SLOT_SIZE)
 		return -1;
 	return bpf_xdp_load_bytes(ctx, ACK_HDR_OFF + 4, blk->data, copy) ? -1 : 0;
+}
+
+/* True for a frame that the lossy link drops, at random per loss_per_million. */
+static __always_inline int lost(void)
+{
+	return loss_per_million && bpf_get_prandom_u32() % 1000000 < loss_per_million;
 }
 
 /* Rewrite the DATA frame into ACK wire, back to its sender. */
@@ -153,6 +166,10 @@ int rb_tftp_ack(struct xdp_md *ctx)
 	st = bpf_map_lookup_elem(&rb_ack_state, &zero);
 	if (!st)
 		return XDP_PASS;
+	if (lost()) {
+		st->lost_data++;
+		return XDP_DROP;
+	}
 
 	len = bpf_ntohs(udp->len);
 	if (len < sizeof(*udp) + 4 || (void *)udp + len > data_end)
@@ -171,6 +188,10 @@ int rb_tftp_ack(struct xdp_md *ctx)
 		st->repeats++;
 	} else {
 		st->unexpected++;
+		return XDP_DROP;
+	}
+	if (lost()) {
+		st->lost_acks++;
 		return XDP_DROP;
 	}
 	return ack(ctx, wire);
