@@ -3,7 +3,14 @@
  * Hand-off of transfers to the XDP data path, and the server's part in
  * them afterwards (tftp_xdp.h).  The transfer code calls the tftp_xdp_*
  * hooks of tftp_internal.h at start, on each ACK that reaches the
- * transfer's socket, on its timer and at its end.
+ * transfer's socket, on its timer, after a send and at its end.
+ *
+ * Only transfers with windowsize 1 are handed over, so the window
+ * (tftp_window.c) has one slot.  The ACK and timer hooks first copy the
+ * entry's progress into block_acked and block_sent, then send from that
+ * slot.
+ * A retransmission after a timeout goes through tftp_window_retransmit
+ * like any other, with the same backoff.
  *
  * An ACK reaches the socket in three cases.  XDP moved the transfer on
  * but the frame had no room for the DATA (us_block is set): the server
@@ -250,8 +257,8 @@ static void xdp_count_acked(struct rb_tftp_server *srv, struct tftp_xfer *x, uin
 /*
  * Bring the window state up to the XDP entry e, in which block e->sent
  * is the last one sent and block e->sent - 1 the last one acknowledged.
- * The window of an XDP transfer has one block, so block_sent is always
- * block_acked + 1, or 0 while the OACK waits for its ACK.
+ * The window of an XDP transfer has one block, so until the end
+ * block_sent is block_acked + 1, or 0 while the OACK waits for its ACK.
  */
 static void xdp_sync(struct rb_tftp_server *srv, struct tftp_xfer *x, const struct rb_tftp_xfer *e)
 {
@@ -278,8 +285,8 @@ static void xdp_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 
 /*
  * Put block into window slot 0, the only slot of an XDP transfer: DATA
- * from the cached copy, or nothing to do when the slot holds it already
- * (the OACK is block 0).  Returns false when a send in flight still
+ * from the cached copy, or nothing to do when the slot contains it
+ * already (the OACK is block 0).  Returns false when a send in flight still
  * reads the slot or the copy has no such block.
  */
 static bool xdp_load_slot(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t block)
