@@ -8,9 +8,8 @@
  * Only transfers with windowsize 1 are handed over, so the window
  * (tftp_window.c) has one slot.  The ACK and timer hooks first copy the
  * entry's progress into block_acked and block_sent, then send from that
- * slot.
- * A retransmission after a timeout goes through tftp_window_retransmit
- * like any other, with the same backoff.
+ * slot.  A retransmission after a timeout goes through
+ * tftp_window_retransmit like any other, with the same backoff.
  *
  * An ACK reaches the socket in three cases.  XDP moved the transfer on
  * but the frame had no room for the DATA (us_block is set): the server
