@@ -15,7 +15,7 @@ PACKAGES=(
 	libcmocka-dev
 	# tests and the lab
 	iproute2 procps util-linux coreutils jq
-	isc-dhcp-client isc-dhcp-relay udhcpc busybox atftp curl
+	isc-dhcp-client isc-dhcp-relay udhcpc busybox atftp curl tftp-hpa
 	ndisc6 wide-dhcpv6-client dhcpcd-base ovmf
 	qemu-system-x86 ipxe-qemu ipxe
 	tcpdump valgrind

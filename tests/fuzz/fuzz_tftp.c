@@ -28,6 +28,8 @@ static int has_dotdot_component(const char *path)
 
 static void check_request(const struct rb_tftp_request *req)
 {
+	static const struct rb_tftp_limits limits = { .blksize_max = RB_TFTP_BLKSIZE_MAX,
+						      .windowsize_max = 64 };
 	struct rb_tftp_options accepted;
 	uint8_t oack[RB_TFTP_OACK_MAX];
 	char path[RB_TFTP_REQUEST_MAX];
@@ -40,10 +42,15 @@ static void check_request(const struct rb_tftp_request *req)
 	if (req->options.has_timeout && (req->options.timeout < RB_TFTP_TIMEOUT_MIN ||
 					 req->options.timeout > RB_TFTP_TIMEOUT_MAX))
 		__builtin_trap();
+	if (req->options.has_windowsize && (req->options.windowsize < RB_TFTP_WINDOWSIZE_MIN ||
+					    req->options.windowsize > RB_TFTP_WINDOWSIZE_MAX))
+		__builtin_trap();
 
 	/* The largest file size, so that tsize takes the most digits. */
-	if (rb_tftp_negotiate(req, RB_TFTP_BLKSIZE_MAX, UINT64_MAX, &accepted)) {
+	if (rb_tftp_negotiate(req, &limits, UINT64_MAX, &accepted)) {
 		if (accepted.has_blksize && accepted.blksize > RB_TFTP_BLKSIZE_MAX)
+			__builtin_trap();
+		if (accepted.has_windowsize && accepted.windowsize > limits.windowsize_max)
 			__builtin_trap();
 		if (rb_tftp_encode_oack(oack, sizeof(oack), &accepted) < 0)
 			__builtin_trap();

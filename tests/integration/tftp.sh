@@ -16,6 +16,8 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 # shellcheck source=tests/lib/cleanup.sh
 source tests/lib/cleanup.sh
+# shellcheck source=tests/lib/tftpd.sh
+source tests/lib/tftpd.sh
 
 TFTPD="${RB_BIN:-build}/tests/rb-tftpd"
 NS="${RB_PREFIX}tftp"
@@ -41,6 +43,7 @@ rb_run_dir || tap_bail "cannot create a temporary folder"
 ROOT="$RB_RUN_DIR/root"
 OUT="$RB_RUN_DIR/out"
 LOG="$RB_RUN_DIR/rb-tftpd.log"
+TFTPD_LOG=$LOG
 mkdir -p "$ROOT/boot/efi" "$OUT" || tap_bail "cannot create $ROOT"
 
 # Show the end of the server log when a check failed (expanded at cleanup).
@@ -229,29 +232,9 @@ escaped_log() {
 		"control byte escaped in the log"
 }
 
-# counter NAME: one value from the last counters line rb-tftpd logged
-# (on exit, or on SIGUSR1).
-counter() {
-	grep -o "tftp counters: .*" "$LOG" | tail -n 1 | grep -Eo "\b$1=[0-9]+" | cut -d= -f2
-}
-
-# counters_now: make rb-tftpd log its counters, and wait until it did.
-counters_now() {
-	local before
-
-	before=$(grep -c "tftp counters: " "$LOG")
-	kill -USR1 "$TFTPD_PID" || return 1
-	rb_wait_for 5 counters_logged_after "$before"
-}
-
-# shellcheck disable=SC2317  # called through rb_wait_for
-counters_logged_after() {
-	(($(grep -c "tftp counters: " "$LOG") > $1))
-}
-
 # shellcheck disable=SC2317  # called through rb_wait_for
 rrq_reached() {
-	counters_now && (($(counter rrq) >= $1))
+	tftpd_counters_now && (($(tftpd_counter rrq) >= $1))
 }
 
 # send_missing_requests FIRST COUNT: RRQs for missing-FIRST.efi onwards,
@@ -269,22 +252,22 @@ flood_log() {
 
 	# Summaries of the earlier checks come at the next flush, within 1 s.
 	sleep 1.2
-	counters_now || tap_bail "rb-tftpd did not log its counters on SIGUSR1"
-	rrq=$(counter rrq)
-	error=$(counter error)
+	tftpd_counters_now || tap_bail "rb-tftpd did not log its counters on SIGUSR1"
+	rrq=$(tftpd_counter rrq)
+	error=$(tftpd_counter error)
 	lines=$(wc -l <"$LOG")
 
 	for ((sent = 0; sent < FLOOD; sent += FLOOD_BATCH)); do
 		send_missing_requests "$sent" "$FLOOD_BATCH"
 		rb_wait_for 5 rrq_reached $((rrq + sent + FLOOD_BATCH)) ||
-			tap_diag "rrq stayed at $(counter rrq) after $((sent + FLOOD_BATCH)) requests"
+			tap_diag "rrq stayed at $(tftpd_counter rrq) after $((sent + FLOOD_BATCH)) requests"
 	done
 	# rb-tftpd logs the summaries of repeated lines once a second.
 	sleep 1.5
-	counters_now || tap_bail "rb-tftpd did not log its counters on SIGUSR1"
+	tftpd_counters_now || tap_bail "rb-tftpd did not log its counters on SIGUSR1"
 
-	tap_is "$(counter rrq)" $((rrq + FLOOD)) "flood: every request counted"
-	tap_is "$(counter error)" $((error + FLOOD)) "flood: every ERROR counted"
+	tap_is "$(tftpd_counter rrq)" $((rrq + FLOOD)) "flood: every request counted"
+	tap_is "$(tftpd_counter error)" $((error + FLOOD)) "flood: every ERROR counted"
 	tail -n +$((lines + 1)) "$LOG" | grep -v "tftp counters: " >"$OUT/flood.log"
 	if (($(wc -l <"$OUT/flood.log") <= FLOOD_LOG_MAX)); then
 		tap_ok "flood: at most $FLOOD_LOG_MAX log lines"
@@ -319,10 +302,10 @@ main() {
 
 	rb_stop_pid "$TFTPD_PID" 10
 	tap_is "$RB_STOP_STATUS" 0 "rb-tftpd stopped cleanly on SIGTERM"
-	tap_is "$(counter timeout)" 0 "no transfer timed out"
-	tap_is "$(counter active)" 0 "no transfer left active"
+	tap_is "$(tftpd_counter timeout)" 0 "no transfer timed out"
+	tap_is "$(tftpd_counter active)" 0 "no transfer left active"
 	# 6 files by 7 client runs, 2 paths, netascii, parallel.
-	tap_ge "$(counter "done")" $((6 * 7 + 2 + 1 + PARALLEL)) "done counter covers every download"
+	tap_ge "$(tftpd_counter "done")" $((6 * 7 + 2 + 1 + PARALLEL)) "done counter covers every download"
 	tap_finish
 }
 

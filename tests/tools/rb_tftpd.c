@@ -4,7 +4,7 @@
  * tests and manual runs without the rest of rackbootd.
  *
  *   rb-tftpd --root DIR [--address 127.0.0.1] [--port 69] [--port-file FILE]
- *            [--blksize-max 1468] [--retries 5] [--timeout-ms 1000]
+ *            [--blksize-max 1468] [--windowsize-max 16] [--retries 5] [--timeout-ms 1000]
  *            [--max-transfers 1024] [--log-level info]
  *
  * SIGTERM or SIGINT stops it: transfers end, the ring drains, and the
@@ -48,6 +48,7 @@ static void usage(FILE *out)
 		"  --port N              UDP port (default 69, 0 = any free port)\n"
 		"  --port-file FILE      write the bound port to FILE once serving\n"
 		"  --blksize-max N       largest blksize granted, bytes (default 1468)\n"
+		"  --windowsize-max N    largest windowsize granted, blocks per ACK (default 16, at most 64)\n"
 		"  --retries N           retransmissions before a transfer is abandoned (default 5)\n"
 		"  --timeout-ms N        retransmission timeout, ms (default 1000)\n"
 		"  --max-transfers N     concurrent transfers (default 1024)\n"
@@ -81,6 +82,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "port", required_argument, NULL, 'p' },
 		{ "port-file", required_argument, NULL, 'f' },
 		{ "blksize-max", required_argument, NULL, 'b' },
+		{ "windowsize-max", required_argument, NULL, 'w' },
 		{ "retries", required_argument, NULL, 'R' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "max-transfers", required_argument, NULL, 'm' },
@@ -102,6 +104,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'p': ret = parse_uint(optarg, 65535, &v); o->cfg.port = (uint16_t)v; break;
 		case 'f': o->port_file = optarg; break;
 		case 'b': ret = parse_uint(optarg, UINT32_MAX, &o->cfg.blksize_max); break;
+		case 'w': ret = parse_uint(optarg, UINT32_MAX, &o->cfg.windowsize_max); break;
 		case 'R': ret = parse_uint(optarg, 1000, &o->cfg.retries); break;
 		case 't': ret = parse_uint(optarg, UINT32_MAX, &o->cfg.timeout_ms); break;
 		case 'm': ret = parse_uint(optarg, UINT32_MAX, &o->cfg.max_transfers); break;

@@ -53,7 +53,16 @@ static const struct request_case request_cases[] = {
 	  RB_TFTP_RRQ, "f", RB_TFTP_MODE_MAIL, { 0 }, 0 },
 	{ "UEFI option set", PKT("\0\1snponly.efi\0octet\0tsize\0" "0\0blksize\0" "1468\0windowsize\0" "4\0"),
 	  RB_TFTP_RRQ, "snponly.efi", RB_TFTP_MODE_OCTET,
-	  { .has_blksize = true, .blksize = 1468, .has_tsize = true, .tsize = 0 }, 1 },
+	  { .has_blksize = true, .blksize = 1468, .has_tsize = true, .tsize = 0,
+	    .has_windowsize = true, .windowsize = 4 }, 0 },
+	{ "windowsize 65535 taken", PKT("\0\1f\0octet\0WindowSize\0" "65535\0"),
+	  RB_TFTP_RRQ, "f", RB_TFTP_MODE_OCTET, { .has_windowsize = true, .windowsize = 65535 }, 0 },
+	{ "windowsize 0 ignored", PKT("\0\1f\0octet\0windowsize\0" "0\0"),
+	  RB_TFTP_RRQ, "f", RB_TFTP_MODE_OCTET, { 0 }, 1 },
+	{ "windowsize 65536 ignored", PKT("\0\1f\0octet\0windowsize\0" "65536\0"),
+	  RB_TFTP_RRQ, "f", RB_TFTP_MODE_OCTET, { 0 }, 1 },
+	{ "multicast ignored", PKT("\0\1f\0octet\0multicast\0\0"),
+	  RB_TFTP_RRQ, "f", RB_TFTP_MODE_OCTET, { 0 }, 1 },
 	{ "option names in upper case", PKT("\0\1f\0octet\0BLKSIZE\0" "512\0TimeOut\0" "3\0"),
 	  RB_TFTP_RRQ, "f", RB_TFTP_MODE_OCTET,
 	  { .has_blksize = true, .blksize = 512, .has_timeout = true, .timeout = 3 }, 0 },
@@ -127,6 +136,9 @@ static void test_decode_request_table(void **state)
 		assert_int_equal(req.options.timeout * req.options.has_timeout, c->options.timeout);
 		assert_int_equal(req.options.has_tsize, c->options.has_tsize);
 		assert_int_equal(req.options.tsize * req.options.has_tsize, c->options.tsize);
+		assert_int_equal(req.options.has_windowsize, c->options.has_windowsize);
+		assert_int_equal(req.options.windowsize * req.options.has_windowsize,
+				 c->options.windowsize);
 		assert_int_equal(req.ignored_options, c->ignored);
 	}
 }
@@ -220,6 +232,7 @@ static void test_encode_oack(void **state)
 {
 	static const uint8_t all[] = "\0\6blksize\0" "1468\0timeout\0" "3\0tsize\0" "173792";
 	static const uint8_t tsize_only[] = "\0\6tsize\0" "18446744073709551615";
+	static const uint8_t with_window[] = "\0\6tsize\0" "9\0windowsize\0" "16";
 	struct rb_tftp_options opts = {
 		.has_blksize = true, .blksize = 1468,
 		.has_timeout = true, .timeout = 3,
@@ -234,10 +247,16 @@ static void test_encode_oack(void **state)
 	assert_int_equal(rb_tftp_encode_oack(buf, sizeof(buf), &opts), sizeof(tsize_only));
 	assert_memory_equal(buf, tsize_only, sizeof(tsize_only));
 
-	/* The longest OACK fits RB_TFTP_OACK_MAX; one byte less does not. */
+	opts = (struct rb_tftp_options){ .has_tsize = true, .tsize = 9,
+					 .has_windowsize = true, .windowsize = 16 };
+	assert_int_equal(rb_tftp_encode_oack(buf, sizeof(buf), &opts), sizeof(with_window));
+	assert_memory_equal(buf, with_window, sizeof(with_window));
+
+	/* The longest OACK fits RB_TFTP_OACK_MAX. */
 	opts = (struct rb_tftp_options){ .has_blksize = true, .blksize = UINT32_MAX,
 					 .has_timeout = true, .timeout = 255,
-					 .has_tsize = true, .tsize = UINT64_MAX };
+					 .has_tsize = true, .tsize = UINT64_MAX,
+					 .has_windowsize = true, .windowsize = UINT32_MAX };
 	assert_true(rb_tftp_encode_oack(buf, sizeof(buf), &opts) > 0);
 	assert_int_equal(rb_tftp_encode_oack(buf, 20, &opts), -ENOSPC);
 }
@@ -260,17 +279,19 @@ static void test_encode_error_and_data(void **state)
 	assert_memory_equal(buf, "\0\3\xab\xcd", 4);
 }
 
+static const struct rb_tftp_limits limits = { .blksize_max = 1468, .windowsize_max = 16 };
+
 static void test_negotiate(void **state)
 {
 	struct rb_tftp_request req = { .opcode = RB_TFTP_RRQ, .mode = RB_TFTP_MODE_OCTET };
 	struct rb_tftp_options acc;
 
-	assert_false(rb_tftp_negotiate(&req, 1468, 100, &acc));
+	assert_false(rb_tftp_negotiate(&req, &limits, 100, &acc));
 	assert_false(acc.has_blksize || acc.has_timeout || acc.has_tsize);
 
 	req.options = (struct rb_tftp_options){ .has_blksize = true, .blksize = 65464,
 						.has_tsize = true, .tsize = 0 };
-	assert_true(rb_tftp_negotiate(&req, 1468, 4242, &acc));
+	assert_true(rb_tftp_negotiate(&req, &limits, 4242, &acc));
 	assert_int_equal(acc.blksize, 1468);
 	assert_true(acc.has_tsize);
 	assert_int_equal(acc.tsize, 4242);
@@ -278,14 +299,54 @@ static void test_negotiate(void **state)
 
 	/* A smaller request is granted as asked. */
 	req.options.blksize = 1024;
-	assert_true(rb_tftp_negotiate(&req, 1468, 4242, &acc));
+	assert_true(rb_tftp_negotiate(&req, &limits, 4242, &acc));
 	assert_int_equal(acc.blksize, 1024);
 
 	/* netascii: the file size is not the transfer size, so no tsize. */
 	req.mode = RB_TFTP_MODE_NETASCII;
 	req.options = (struct rb_tftp_options){ .has_tsize = true };
-	assert_false(rb_tftp_negotiate(&req, 1468, 4242, &acc));
+	assert_false(rb_tftp_negotiate(&req, &limits, 4242, &acc));
 	assert_false(acc.has_tsize);
+}
+
+static void test_negotiate_windowsize(void **state)
+{
+	struct rb_tftp_request req = { .opcode = RB_TFTP_RRQ, .mode = RB_TFTP_MODE_OCTET };
+	struct rb_tftp_options acc;
+
+	/* A window within the maximum is granted as asked, alone it is worth an OACK. */
+	req.options = (struct rb_tftp_options){ .has_windowsize = true, .windowsize = 8 };
+	assert_true(rb_tftp_negotiate(&req, &limits, 4242, &acc));
+	assert_true(acc.has_windowsize);
+	assert_int_equal(acc.windowsize, 8);
+	assert_false(acc.has_blksize || acc.has_timeout || acc.has_tsize);
+
+	/* A larger one is cut to the maximum. */
+	req.options.windowsize = 65535;
+	assert_true(rb_tftp_negotiate(&req, &limits, 4242, &acc));
+	assert_int_equal(acc.windowsize, 16);
+
+	/* netascii keeps the window: each block is read once into its slot. */
+	req.mode = RB_TFTP_MODE_NETASCII;
+	assert_true(rb_tftp_negotiate(&req, &limits, 4242, &acc));
+	assert_int_equal(acc.windowsize, 16);
+}
+
+/* tsize goes into the OACK only when the request has it, with the real size. */
+static void test_negotiate_tsize_only_when_requested(void **state)
+{
+	struct rb_tftp_request req = { .opcode = RB_TFTP_RRQ, .mode = RB_TFTP_MODE_OCTET };
+	struct rb_tftp_options acc;
+
+	req.options = (struct rb_tftp_options){ .has_blksize = true, .blksize = 1024 };
+	assert_true(rb_tftp_negotiate(&req, &limits, 4242, &acc));
+	assert_false(acc.has_tsize);
+
+	/* A client that sends a wrong non-zero size still gets the real one. */
+	req.options = (struct rb_tftp_options){ .has_tsize = true, .tsize = 7 };
+	assert_true(rb_tftp_negotiate(&req, &limits, 4242, &acc));
+	assert_true(acc.has_tsize);
+	assert_int_equal(acc.tsize, 4242);
 }
 
 static void test_negotiate_empty_file(void **state)
@@ -295,14 +356,14 @@ static void test_negotiate_empty_file(void **state)
 
 	/* tsize alone: no option remains, so no OACK is due. */
 	req.options = (struct rb_tftp_options){ .has_tsize = true };
-	assert_false(rb_tftp_negotiate(&req, 1468, 0, &acc));
+	assert_false(rb_tftp_negotiate(&req, &limits, 0, &acc));
 	assert_false(acc.has_tsize);
 
 	/* curl's default set: blksize and timeout stay, tsize goes. */
 	req.options = (struct rb_tftp_options){ .has_tsize = true, .has_blksize = true,
 						.blksize = 512, .has_timeout = true,
 						.timeout = 6 };
-	assert_true(rb_tftp_negotiate(&req, 1468, 0, &acc));
+	assert_true(rb_tftp_negotiate(&req, &limits, 0, &acc));
 	assert_false(acc.has_tsize);
 	assert_true(acc.has_blksize);
 	assert_int_equal(acc.blksize, 512);
@@ -310,7 +371,7 @@ static void test_negotiate_empty_file(void **state)
 	assert_int_equal(acc.timeout, 6);
 
 	/* One byte is enough for tsize to be sent. */
-	assert_true(rb_tftp_negotiate(&req, 1468, 1, &acc));
+	assert_true(rb_tftp_negotiate(&req, &limits, 1, &acc));
 	assert_true(acc.has_tsize);
 	assert_int_equal(acc.tsize, 1);
 }
@@ -603,6 +664,8 @@ int main(void)
 		cmocka_unit_test(test_encode_oack),
 		cmocka_unit_test(test_encode_error_and_data),
 		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_negotiate_windowsize),
+		cmocka_unit_test(test_negotiate_tsize_only_when_requested),
 		cmocka_unit_test(test_negotiate_empty_file),
 		cmocka_unit_test(test_path_normalize_table),
 		cmocka_unit_test_setup_teardown(test_open_file_table, tree_setup, tree_teardown),

@@ -2,7 +2,8 @@
 /*
  * The TFTP server on a real io_uring and real UDP sockets on 127.0.0.1.
  * A hand-written client checks each protocol rule packet by packet: OACK
- * contents, lock-step DATA/ACK, no reply to duplicate ACKs, retransmission
+ * contents, lock-step DATA/ACK, RFC 7440 windows (a window per ACK, restart
+ * after a lost block), no reply to duplicate ACKs, retransmission
  * and abandonment (timers driven by tick), block number rollover, foreign
  * transfer IDs, the transfer limit, errors for requests that cannot be
  * served, and stop.  Floods of requests are checked against the log
@@ -456,7 +457,7 @@ static void test_oack_only_known_options(void **state)
 {
 	static const uint8_t oack[] = "\0\6blksize\0" "1468\0timeout\0" "3\0tsize\0" "5000";
 	static const char *const options[] = { "tsize", "0", "blksize", "1468", "timeout", "3",
-					       "windowsize", "4", NULL };
+					       "multicast", "", NULL };
 	struct fixture *f = *state;
 	struct packet p;
 
@@ -487,7 +488,8 @@ static void test_blksize_clamped_to_max(void **state)
 
 static void test_no_accepted_option_sends_data(void **state)
 {
-	static const char *const options[] = { "blksize", "4", "windowsize", "8", NULL };
+	static const char *const options[] = { "blksize", "4", "windowsize", "0", "multicast", "",
+					       NULL };
 	struct fixture *f = *state;
 	struct packet p;
 
@@ -912,6 +914,278 @@ static void test_stop_ends_transfers(void **state)
 	expect_quiet(f, f->client);
 }
 
+
+/* Request file with blksize 512 and windowsize window; check the OACK and ACK it. */
+static struct sockaddr_in start_window(struct fixture *f, const char *file, const char *window,
+				       const uint8_t *oack, size_t oack_len)
+{
+	const char *const options[] = { "blksize", "512", "windowsize", window, NULL };
+	struct packet p;
+
+	send_request(f, f->client, RB_TFTP_RRQ, file, "octet", options);
+	recv_packet(f, f->client, &p, WAIT_MS);
+	assert_int_equal(p.len, oack_len);
+	assert_memory_equal(p.data, oack, oack_len);
+	send_ack(f->client, &p.from, 0);
+	return p.from;
+}
+
+/* The next packets must be DATA first..last, full blocks of 512 bytes. */
+static void expect_window(struct fixture *f, uint64_t first, uint64_t last)
+{
+	struct packet p;
+
+	for (uint64_t block = first; block <= last; block++) {
+		expect_data(f, f->client, &p, (uint16_t)block, 512);
+		assert_int_equal(p.data[RB_TFTP_HEADER_LEN], pattern_byte((block - 1) * 512));
+	}
+}
+
+static void test_window_sent_per_ack(void **state)
+{
+	static const uint8_t oack[] = "\0\6blksize\0" "512\0windowsize\0" "4";
+	struct fixture *f = *state;
+	struct sockaddr_in tid;
+	struct packet p;
+
+	/* 10 blocks: 9 full ones and 100 bytes. */
+	write_pattern(f, "img", 9 * 512 + 100);
+	tid = start_window(f, "img", "4", oack, sizeof(oack));
+	expect_window(f, 1, 4);
+	expect_quiet(f, f->client);
+
+	send_ack(f->client, &tid, 4);
+	expect_window(f, 5, 8);
+	expect_quiet(f, f->client);
+
+	send_ack(f->client, &tid, 8);
+	expect_data(f, f->client, &p, 9, 512);
+	expect_data(f, f->client, &p, 10, 100);
+	expect_quiet(f, f->client);
+	send_ack(f->client, &tid, 10);
+	wait_idle(f);
+	assert_int_equal(f->completions, 1);
+	assert_int_equal(f->completed_bytes, 9 * 512 + 100);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 0);
+}
+
+/* The client lost block 3: it ACKs 2, and the window starts again at 3. */
+static void test_window_restarts_after_lost_block(void **state)
+{
+	static const uint8_t oack[] = "\0\6blksize\0" "512\0windowsize\0" "4";
+	struct fixture *f = *state;
+	struct sockaddr_in tid;
+
+	write_pattern(f, "img", 20 * 512);
+	tid = start_window(f, "img", "4", oack, sizeof(oack));
+	expect_window(f, 1, 4);
+
+	send_ack(f->client, &tid, 2);
+	expect_window(f, 3, 6);
+	expect_quiet(f, f->client);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 2);
+
+	send_ack(f->client, &tid, 6);
+	expect_window(f, 7, 10);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->bytes, 6 * 512);
+}
+
+/* Duplicate and old ACKs send nothing; only the timer sends the window again. */
+static void test_window_duplicate_ack_no_burst(void **state)
+{
+	static const uint8_t oack[] = "\0\6blksize\0" "512\0windowsize\0" "4";
+	struct fixture *f = *state;
+	struct sockaddr_in tid;
+	uint64_t now;
+
+	write_pattern(f, "img", 20 * 512);
+	tid = start_window(f, "img", "4", oack, sizeof(oack));
+	expect_window(f, 1, 4);
+	send_ack(f->client, &tid, 4);
+	expect_window(f, 5, 8);
+
+	send_ack(f->client, &tid, 4);
+	send_ack(f->client, &tid, 4);
+	send_ack(f->client, &tid, 2);
+	send_ack(f->client, &tid, 0);
+	expect_quiet(f, f->client);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 0);
+
+	now = rb_tftp_now_ms();
+	rb_tftp_server_tick(f->srv, now + 2000);
+	expect_window(f, 5, 8);
+	expect_quiet(f, f->client);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 4);
+}
+
+/* A window larger than the server's maximum is cut to it in the OACK. */
+static void test_window_clamped_to_max(void **state)
+{
+	static const uint8_t oack[] = "\0\6blksize\0" "512\0windowsize\0" "16";
+	struct fixture *f = *state;
+
+	write_pattern(f, "img", 40 * 512);
+	start_window(f, "img", "65535", oack, sizeof(oack));
+	expect_window(f, 1, 16);
+	expect_quiet(f, f->client);
+}
+
+/* A file whose size is a multiple of the block size ends with an empty block in the window. */
+static void test_window_exact_multiple(void **state)
+{
+	static const uint8_t oack[] = "\0\6blksize\0" "512\0windowsize\0" "4";
+	struct fixture *f = *state;
+	struct sockaddr_in tid;
+	struct packet p;
+
+	write_pattern(f, "img", 4 * 512);
+	tid = start_window(f, "img", "4", oack, sizeof(oack));
+	expect_window(f, 1, 4);
+	send_ack(f->client, &tid, 4);
+	expect_data(f, f->client, &p, 5, 0);
+	expect_quiet(f, f->client);
+	send_ack(f->client, &tid, 5);
+	wait_idle(f);
+	assert_int_equal(f->completions, 1);
+	assert_int_equal(f->completed_bytes, 4 * 512);
+}
+
+/* Block numbers wrap from 65535 to 0 inside a window, and ACKs wrap with them. */
+static void test_window_block_rollover(void **state)
+{
+	static const char *const options[] = { "blksize", "8", "windowsize", "16", NULL };
+	const uint64_t blocks = ROLLOVER_BLOCKS + 40;
+	const uint64_t size = (blocks - 1) * 8 + 5;
+	struct fixture *f = *state;
+	struct sockaddr_in tid;
+	struct packet p;
+	uint64_t n = 1;
+
+	write_pattern(f, "big", size);
+	send_request(f, f->client, RB_TFTP_RRQ, "big", "octet", options);
+	recv_packet(f, f->client, &p, WAIT_MS);
+	assert_int_equal(pkt_u16(&p, 0), RB_TFTP_OACK);
+	tid = p.from;
+	send_ack(f->client, &tid, 0);
+
+	while (n <= blocks) {
+		uint64_t end = n + 15 < blocks ? n + 15 : blocks;
+
+		for (; n <= end; n++) {
+			size_t len = n < blocks ? 8 : 5;
+
+			recv_packet(f, f->client, &p, WAIT_MS);
+			if (p.len != (ssize_t)(RB_TFTP_HEADER_LEN + len) ||
+			    pkt_u16(&p, 2) != (uint16_t)n ||
+			    p.data[RB_TFTP_HEADER_LEN] != pattern_byte((n - 1) * 8))
+				fail_msg("block %llu: length %zd, block number %u",
+					 (unsigned long long)n, p.len, pkt_u16(&p, 2));
+		}
+		send_ack(f->client, &tid, (uint16_t)end);
+	}
+	wait_idle(f);
+	assert_int_equal(f->completions, 1);
+	assert_int_equal(f->completed_bytes, size);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 0);
+}
+
+/* tsize only when the request has it: here blksize alone gets no tsize. */
+static void test_tsize_only_when_requested(void **state)
+{
+	static const uint8_t no_tsize[] = "\0\6blksize\0" "1024";
+	static const uint8_t with_tsize[] = "\0\6tsize\0" "3000";
+	static const char *const blksize_only[] = { "blksize", "1024", NULL };
+	static const char *const tsize_zero[] = { "tsize", "0", NULL };
+	struct fixture *f = *state;
+	struct packet p;
+
+	write_pattern(f, "img", 3000);
+	send_request(f, f->client, RB_TFTP_RRQ, "img", "octet", blksize_only);
+	recv_packet(f, f->client, &p, WAIT_MS);
+	assert_int_equal(p.len, sizeof(no_tsize));
+	assert_memory_equal(p.data, no_tsize, sizeof(no_tsize));
+	send_to(f->client, &p.from, "\0\5\0\10done", 9);
+
+	send_request(f, f->client, RB_TFTP_RRQ, "img", "octet", tsize_zero);
+	recv_packet(f, f->client, &p, WAIT_MS);
+	assert_int_equal(p.len, sizeof(with_tsize));
+	assert_memory_equal(p.data, with_tsize, sizeof(with_tsize));
+}
+
+/* Each retransmission waits twice as long as the one before, up to 2 s. */
+static void test_retransmit_backoff(void **state)
+{
+	struct fixture *f = *state;
+	struct packet p;
+	uint64_t start = rb_tftp_now_ms();
+
+	write_pattern(f, "img", 2000);
+	send_request(f, f->client, RB_TFTP_RRQ, "img", "octet", NULL);
+	expect_data(f, f->client, &p, 1, 512);
+
+	/* 1 s after the send: first retransmission, the next one 2 s later. */
+	rb_tftp_server_tick(f->srv, start + 1100);
+	expect_data(f, f->client, &p, 1, 512);
+	rb_tftp_server_tick(f->srv, start + 2900);
+	expect_quiet(f, f->client);
+	rb_tftp_server_tick(f->srv, start + 3200);
+	expect_data(f, f->client, &p, 1, 512);
+
+	/* The cap: 2 s again, not 4 s. */
+	rb_tftp_server_tick(f->srv, start + 5300);
+	expect_data(f, f->client, &p, 1, 512);
+	assert_int_equal(rb_tftp_server_counters(f->srv)->retransmits, 3);
+}
+
+/* netascii in a window: each block is converted once, pairs split across blocks stay intact. */
+static void test_window_netascii(void **state)
+{
+	static const char *const options[] = { "blksize", "8", "windowsize", "4", NULL };
+	static const char text[] = "ab\ncd\r\nef\n\n\ngh\rij\nklmnopq\nrs\n";
+	char expected[2 * sizeof(text)], received[2 * sizeof(text)];
+	size_t expected_len = 0, received_len = 0;
+	struct fixture *f = *state;
+	struct sockaddr_in tid;
+	struct packet p;
+	uint16_t block = 0;
+
+	for (size_t i = 0; i < sizeof(text) - 1; i++) {
+		if (text[i] == '\n' || text[i] == '\r')
+			expected[expected_len++] = '\r';
+		expected[expected_len++] = text[i] == '\r' ? '\0' : text[i];
+	}
+
+	write_text(f, "t.txt", text);
+	send_request(f, f->client, RB_TFTP_RRQ, "t.txt", "netascii", options);
+	recv_packet(f, f->client, &p, WAIT_MS);
+	assert_int_equal(pkt_u16(&p, 0), RB_TFTP_OACK);
+	tid = p.from;
+	send_ack(f->client, &tid, 0);
+
+	/* Read windows of 4 blocks until a block shorter than 8 bytes. */
+	for (unsigned windows = 0; windows < 16; windows++) {
+		bool last = false;
+
+		for (unsigned i = 0; i < 4 && !last; i++) {
+			recv_packet(f, f->client, &p, WAIT_MS);
+			assert_true(p.len >= RB_TFTP_HEADER_LEN);
+			assert_int_equal(pkt_u16(&p, 2), ++block);
+			assert_true(received_len + (size_t)p.len - RB_TFTP_HEADER_LEN <= sizeof(received));
+			memcpy(received + received_len, p.data + RB_TFTP_HEADER_LEN,
+			       (size_t)p.len - RB_TFTP_HEADER_LEN);
+			received_len += (size_t)p.len - RB_TFTP_HEADER_LEN;
+			last = p.len < RB_TFTP_HEADER_LEN + 8;
+		}
+		send_ack(f->client, &tid, block);
+		if (last)
+			break;
+	}
+	wait_idle(f);
+	assert_int_equal(f->completions, 1);
+	assert_int_equal(received_len, expected_len);
+	assert_memory_equal(received, expected, expected_len);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 #define TEST_WITH(fn, variant)                                                        \
 	cmocka_unit_test_prestate_setup_teardown(fn, fixture_setup, fixture_teardown, \
@@ -943,6 +1217,15 @@ int main(void)
 		TEST_WITH(test_abandoned_flood_log, one_retry),
 		TEST(test_done_summary_line),
 		TEST(test_stop_ends_transfers),
+		TEST(test_window_sent_per_ack),
+		TEST(test_window_restarts_after_lost_block),
+		TEST(test_window_duplicate_ack_no_burst),
+		TEST(test_window_clamped_to_max),
+		TEST(test_window_exact_multiple),
+		TEST(test_window_block_rollover),
+		TEST(test_tsize_only_when_requested),
+		TEST(test_retransmit_backoff),
+		TEST(test_window_netascii),
 	};
 
 	/* Transfer logs would drown the test output; errors still show. */

@@ -113,9 +113,9 @@ static int parse_mode(struct tftp_string s, enum rb_tftp_mode *mode)
 }
 
 /*
- * Take one option into opts when its name is blksize, timeout or tsize and
- * its value is valid (RFC 2348 blksize >= 8, RFC 2349 timeout 1..255, tsize
- * a number).
+ * Take one option into opts when its name is blksize, timeout, tsize or
+ * windowsize and its value is valid (RFC 2348 blksize >= 8, RFC 2349
+ * timeout 1..255, tsize a number, RFC 7440 windowsize 1..65535).
  * Returns false for an option to ignore, as RFC 2347 lets a server do.
  */
 static bool take_option(struct tftp_string name, struct tftp_string value,
@@ -143,6 +143,13 @@ static bool take_option(struct tftp_string name, struct tftp_string value,
 	if (string_is(name, "tsize")) {
 		opts->has_tsize = true;
 		opts->tsize = v;
+		return true;
+	}
+	if (string_is(name, "windowsize")) {
+		if (v < RB_TFTP_WINDOWSIZE_MIN || v > RB_TFTP_WINDOWSIZE_MAX)
+			return false;
+		opts->has_windowsize = true;
+		opts->windowsize = (uint32_t)v;
 		return true;
 	}
 	return false;
@@ -327,7 +334,7 @@ int rb_tftp_encode_error(void *buf, size_t size, uint16_t code, const char *mess
 /* Append "name\0value\0"; returns the new length or -ENOSPC. */
 static int put_option(uint8_t *buf, size_t size, size_t len, const char *name, uint64_t value)
 {
-	char text[8 + 1 + 20 + 1];
+	char text[10 + 1 + 20 + 1];
 	int n = snprintf(text, sizeof(text), "%s%c%llu", name, '\0', (unsigned long long)value);
 
 	if (n < 0 || (size_t)n + 1 > size - len)
@@ -351,6 +358,8 @@ int rb_tftp_encode_oack(void *buf, size_t size, const struct rb_tftp_options *op
 		len = put_option(p, size, (size_t)len, "timeout", opts->timeout);
 	if (len >= 0 && opts->has_tsize)
 		len = put_option(p, size, (size_t)len, "tsize", opts->tsize);
+	if (len >= 0 && opts->has_windowsize)
+		len = put_option(p, size, (size_t)len, "windowsize", opts->windowsize);
 	return len;
 }
 

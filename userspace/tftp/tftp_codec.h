@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * TFTP wire format: RFC 1350 packets, RFC 2347 option extension (OACK),
- * RFC 2348 blksize, RFC 2349 timeout and tsize.
+ * RFC 2348 blksize, RFC 2349 timeout and tsize, RFC 7440 windowsize.
  *
  * Decoders read through a bounded cursor with a sticky error, fill a
  * local struct and copy it out only when the whole packet is valid.  On
@@ -43,8 +43,10 @@
 #define RB_TFTP_BLKSIZE_MAX	65464	/* RFC 2348 */
 #define RB_TFTP_TIMEOUT_MIN	1	/* seconds, RFC 2349 */
 #define RB_TFTP_TIMEOUT_MAX	255	/* seconds, RFC 2349 */
-/* Longest OACK: three option names and values of at most 20 digits. */
-#define RB_TFTP_OACK_MAX	(2 + 3 * (8 + 21))
+#define RB_TFTP_WINDOWSIZE_MIN	1	/* blocks, RFC 7440 */
+#define RB_TFTP_WINDOWSIZE_MAX	65535	/* blocks, RFC 7440 */
+/* Longest OACK: four option names of at most 10 bytes, values of at most 20 digits. */
+#define RB_TFTP_OACK_MAX	(2 + 4 * (11 + 21))
 /* Longest ERROR packet that rackboot sends. */
 #define RB_TFTP_ERROR_MAX	(RB_TFTP_HEADER_LEN + 128)
 
@@ -62,9 +64,11 @@ struct rb_tftp_options {
 	bool has_blksize;
 	bool has_timeout;
 	bool has_tsize;
+	bool has_windowsize;
 	uint32_t blksize;	/* >= RB_TFTP_BLKSIZE_MIN; may exceed the RFC maximum */
 	uint32_t timeout;	/* seconds, RB_TFTP_TIMEOUT_MIN..RB_TFTP_TIMEOUT_MAX */
 	uint64_t tsize;		/* bytes */
+	uint32_t windowsize;	/* blocks, RB_TFTP_WINDOWSIZE_MIN..RB_TFTP_WINDOWSIZE_MAX */
 };
 
 /* A decoded read or write request. */
@@ -75,8 +79,8 @@ struct rb_tftp_request {
 	size_t filename_len;
 	struct rb_tftp_options options;
 	/*
-	 * Options that were present but not taken: unknown names (windowsize,
-	 * multicast) and known names whose value is not a number in range.
+	 * Options that were present but not taken: unknown names (multicast)
+	 * and known names whose value is not a number in range.
 	 */
 	unsigned ignored_options;
 };
@@ -107,7 +111,7 @@ void rb_tftp_encode_data_header(void *buf, uint16_t block);
  */
 int rb_tftp_encode_error(void *buf, size_t size, uint16_t code, const char *message);
 
-/* OACK with each option set in opts, in the order blksize, timeout, tsize. */
+/* OACK with each option set in opts, in the order blksize, timeout, tsize, windowsize. */
 int rb_tftp_encode_oack(void *buf, size_t size, const struct rb_tftp_options *opts);
 
 const char *rb_tftp_mode_name(enum rb_tftp_mode mode);

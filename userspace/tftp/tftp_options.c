@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "tftp/tftp_options.h"
 
-bool rb_tftp_negotiate(const struct rb_tftp_request *req, uint32_t blksize_max,
+static uint32_t clamp_u32(uint32_t value, uint32_t max)
+{
+	return value < max ? value : max;
+}
+
+bool rb_tftp_negotiate(const struct rb_tftp_request *req, const struct rb_tftp_limits *limits,
 		       uint64_t file_size, struct rb_tftp_options *accepted)
 {
 	const struct rb_tftp_options *requested = &req->options;
@@ -10,7 +15,7 @@ bool rb_tftp_negotiate(const struct rb_tftp_request *req, uint32_t blksize_max,
 
 	if (requested->has_blksize) {
 		accepted->has_blksize = true;
-		accepted->blksize = requested->blksize < blksize_max ? requested->blksize : blksize_max;
+		accepted->blksize = clamp_u32(requested->blksize, limits->blksize_max);
 	}
 	if (requested->has_timeout) {
 		accepted->has_timeout = true;
@@ -27,5 +32,12 @@ bool rb_tftp_negotiate(const struct rb_tftp_request *req, uint32_t blksize_max,
 		accepted->has_tsize = true;
 		accepted->tsize = file_size;
 	}
-	return accepted->has_blksize || accepted->has_timeout || accepted->has_tsize;
+
+	/* RFC 7440 allows the server to reply with a smaller window than requested. */
+	if (requested->has_windowsize) {
+		accepted->has_windowsize = true;
+		accepted->windowsize = clamp_u32(requested->windowsize, limits->windowsize_max);
+	}
+	return accepted->has_blksize || accepted->has_timeout || accepted->has_tsize ||
+	       accepted->has_windowsize;
 }

@@ -22,6 +22,7 @@ void rb_tftp_config_defaults(struct rb_tftp_config *cfg)
 		.bind_addr = htonl(INADDR_ANY),
 		.port = RB_TFTP_DEFAULT_PORT,
 		.blksize_max = RB_TFTP_DEFAULT_BLKSIZE_MAX,
+		.windowsize_max = RB_TFTP_DEFAULT_WINDOWSIZE_MAX,
 		.retries = RB_TFTP_DEFAULT_RETRIES,
 		.timeout_ms = RB_TFTP_DEFAULT_TIMEOUT_MS,
 		.max_transfers = RB_TFTP_DEFAULT_MAX_TRANSFERS,
@@ -47,6 +48,12 @@ static int check_config(const struct rb_tftp_config *cfg)
 	if (cfg->blksize_max < RB_TFTP_BLKSIZE_MIN || cfg->blksize_max > RB_TFTP_BLKSIZE_MAX) {
 		log_err("tftp: blksize maximum %u outside %u..%u", cfg->blksize_max,
 			RB_TFTP_BLKSIZE_MIN, RB_TFTP_BLKSIZE_MAX);
+		return -EINVAL;
+	}
+	if (cfg->windowsize_max < RB_TFTP_WINDOWSIZE_MIN ||
+	    cfg->windowsize_max > RB_TFTP_WINDOWSIZE_MAX_LIMIT) {
+		log_err("tftp: windowsize maximum %u outside %u..%u", cfg->windowsize_max,
+			RB_TFTP_WINDOWSIZE_MIN, RB_TFTP_WINDOWSIZE_MAX_LIMIT);
 		return -EINVAL;
 	}
 	if (cfg->timeout_ms == 0 || cfg->timeout_ms > RB_TFTP_TIMEOUT_MAX * 1000u) {
@@ -284,11 +291,11 @@ int rb_tftp_server_start(struct rb_tftp_server *srv)
 	if (srv->family == AF_INET6)
 		families = srv->v6only ? "IPv6" : "IPv4 and IPv6";
 
-	log_info("tftp: serving %s on %s, %s (blksize up to %u, %u retries, timeout %u ms, "
-		 "up to %u transfers)", srv->root, tftp_addr_text(&srv->bound, addr, sizeof(addr)),
-		 families,
-		 srv->cfg.blksize_max, srv->cfg.retries, srv->cfg.timeout_ms,
-		 srv->cfg.max_transfers);
+	log_info("tftp: serving %s on %s, %s (blksize up to %u, windowsize up to %u, %u retries, "
+		 "timeout %u ms, up to %u transfers)", srv->root,
+		 tftp_addr_text(&srv->bound, addr, sizeof(addr)), families,
+		 srv->cfg.blksize_max, srv->cfg.windowsize_max, srv->cfg.retries,
+		 srv->cfg.timeout_ms, srv->cfg.max_transfers);
 	return 0;
 }
 
@@ -340,7 +347,7 @@ int rb_tftp_handle_cqe(struct rb_tftp_server *srv, const struct io_uring_cqe *cq
 	if (ud.op == TFTP_OP_XFER_RECV)
 		tftp_xfer_recv_complete(srv, x, cqe->res);
 	else if (ud.op == TFTP_OP_XFER_SEND)
-		tftp_xfer_send_complete(srv, x, cqe->res);
+		tftp_xfer_send_complete(srv, x, ud.window_slot, cqe->res);
 	else
 		tftp_xfer_stray_complete(srv, x, cqe->res);
 	return 0;
@@ -461,6 +468,7 @@ void rb_tftp_server_free(struct rb_tftp_server *srv)
 	if (!srv)
 		return;
 
+	tftp_xdp_free(srv);
 	/* Slots still in use here belong to a ring that io_uring_queue_exit ended. */
 	for (unsigned i = 0; srv->xfers && i < srv->cfg.max_transfers; i++)
 		tftp_xfer_free_resources(&srv->xfers[i]);

@@ -10,8 +10,8 @@
  * IPV6_V6ONLY off, so it serves IPv4 and IPv6 clients; see
  * rb_tftp_config for the other bind choices.
  * Write requests get ERROR 2.  Options: RFC 2348 blksize, RFC 2349
- * timeout and tsize (left out of the OACK for an empty file); others
- * are ignored.
+ * timeout and tsize (left out of the OACK for an empty file), RFC 7440
+ * windowsize (up to windowsize_max blocks per ACK); others are ignored.
  *
  * Embedding, with one server per ring:
  *
@@ -81,8 +81,10 @@ struct rb_tftp_config {
 	struct in6_addr bind_addr6;	/* used when bind_addr is INADDR_ANY; in6addr_any default */
 	uint16_t port;			/* host order; default 69, 0 = any free port */
 	uint32_t blksize_max;		/* largest blksize granted to IPv4 clients; default 1468 */
+	uint32_t windowsize_max;	/* largest windowsize granted, blocks; default 16 */
 	unsigned retries;		/* retransmissions before a transfer is abandoned; default 5 */
-	unsigned timeout_ms;		/* retransmission timeout without the timeout option; default 1000 */
+	unsigned timeout_ms;		/* first retransmission timeout without the timeout
+					 * option, doubled per retry up to 2 s; default 1000 */
 	unsigned max_transfers;		/* concurrent transfers; default 1024 */
 	uint16_t buf_group;		/* provided buffer group ID, unique in the ring; default 0x7401 */
 	rb_tftp_complete_fn on_complete;	/* may be NULL */
@@ -96,6 +98,14 @@ struct rb_tftp_config {
  */
 #define RB_TFTP_DEFAULT_PORT		69
 #define RB_TFTP_DEFAULT_BLKSIZE_MAX	1468
+/*
+ * A transfer's window contains windowsize packets of 4 + blksize bytes
+ * (23 KiB at 16 x 1468).  The limit of 64 is a choice that bounds that
+ * memory.  It may not exceed 256, because a window slot number has 8
+ * bits in a request's user_data.
+ */
+#define RB_TFTP_DEFAULT_WINDOWSIZE_MAX	16
+#define RB_TFTP_WINDOWSIZE_MAX_LIMIT	64
 #define RB_TFTP_DEFAULT_RETRIES		5
 #define RB_TFTP_DEFAULT_TIMEOUT_MS	1000
 #define RB_TFTP_DEFAULT_MAX_TRANSFERS	1024

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * One read transfer (RFC 1350 lock-step): send OACK or DATA n, wait for
- * its ACK, send DATA n+1.  Only the ACK of the packet last sent moves the
- * transfer on.  Duplicate and older ACKs are dropped without a reply, so a
- * delayed ACK cannot double every later packet (the Sorcerer's Apprentice
- * Syndrome).  Only the timer sends a packet again.
+ * One read transfer: its socket, slot and buffers, the receive of ACK
+ * and ERROR packets, send completions, the retransmission timer and the
+ * end.  Which DATA blocks go out for an ACK is tftp_window.c's job.
  *
  * Slot life: FREE -> WAIT_ACK -> CLOSING -> FREE.  A slot in CLOSING
  * keeps its buffers until every request that points into it completed.
@@ -27,7 +25,7 @@
 #include "tftp/tftp_options.h"
 
 static struct rb_log_repeat send_later_log =
-	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: sends deferred to the retransmission timer");
+	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "tftp: sends that failed for lack of buffers");
 static struct rb_log_repeat stray_log =
 	RB_LOG_REPEAT_INIT(RB_LOG_INFO, "tftp: packets from an unknown transfer ID");
 static struct rb_log_repeat bad_ack_log =
@@ -85,11 +83,13 @@ void tftp_xfer_free_resources(struct tftp_xfer *x)
 		close(x->sock);
 	if (x->file.fd >= 0)
 		close(x->file.fd);
-	free(x->pkt);
+	free(x->window_slots);
+	free(x->slot_mem);
 	free(x->scratch);
 	x->sock = -1;
 	x->file.fd = -1;
-	x->pkt = NULL;
+	x->window_slots = NULL;
+	x->slot_mem = NULL;
 	x->scratch = NULL;
 }
 
@@ -118,6 +118,7 @@ static void xfer_close(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	uint64_t recv_data = tftp_user_data_encode(TFTP_OP_XFER_RECV, x->index, x->gen);
 
 	x->state = TFTP_XFER_CLOSING;
+	tftp_xdp_end(srv, x);
 	if (x->recv_armed && tftp_cancel(srv, recv_data) < 0) {
 		/* No SQE for the cancel: shutting the socket down ends the receive too. */
 		shutdown(x->sock, SHUT_RD);
@@ -129,44 +130,19 @@ static void xfer_close(struct rb_tftp_server *srv, struct tftp_xfer *x)
 static void xfer_fail(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t code,
 		      const char *message)
 {
+	struct tftp_window_slot *slot = x->window_slots ? tftp_window_idle_slot(x) : NULL;
 	struct xfer_names n;
 
 	srv->counters.error++;
 	rb_log_repeat(&failed_log, "tftp %s: transfer of \"%s\" failed at block %llu: %s",
-		      xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block, message);
+		      xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block_sent, message);
 
-	/* pkt may still be read by a send in flight; then the client gets no ERROR. */
-	if (!x->send_busy) {
-		x->pkt_len = (size_t)rb_tftp_encode_error(x->pkt, x->pkt_size, code, message);
-		tftp_xfer_send_pkt(srv, x);
+	/* Every slot may still be read by a send in flight; then the client gets no ERROR. */
+	if (slot) {
+		slot->len = (size_t)rb_tftp_encode_error(slot->pkt, x->pkt_size, code, message);
+		tftp_xfer_send_slot(srv, x, (uint32_t)(slot - x->window_slots));
 	}
 	xfer_close(srv, x);
-}
-
-/* Send pkt and start its retransmission timer. */
-static void xfer_transmit(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
-{
-	struct xfer_names n;
-
-	x->deadline_ms = now_ms + x->timeout_ms;
-	if (tftp_xfer_send_pkt(srv, x) < 0)
-		rb_log_repeat(&send_later_log, "tftp %s: no free SQE for block %llu, the timer "
-			      "sends it", xfer_names(x, &n)->peer, (unsigned long long)x->block);
-}
-
-/* Fill pkt with DATA x->block from the file.  Returns 0 or -errno. */
-static int xfer_load_block(struct tftp_xfer *x)
-{
-	ssize_t n = rb_tftp_source_read(&x->src, x->pkt + RB_TFTP_HEADER_LEN, x->blksize,
-					x->scratch);
-
-	if (n < 0)
-		return (int)n;
-	/* Block numbers wrap from 65535 to 0. */
-	rb_tftp_encode_data_header(x->pkt, (uint16_t)x->block);
-	x->pkt_len = RB_TFTP_HEADER_LEN + (size_t)n;
-	x->last = (size_t)n < x->blksize;
-	return 0;
 }
 
 static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
@@ -179,34 +155,25 @@ static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	tftp_summary_add(srv, x->bytes_acked, now_ms);
 	log_debug("tftp %s: sent \"%s\", %llu bytes in %llu blocks, %llu ms",
 		  xfer_names(x, &n)->peer, n.file, (unsigned long long)x->bytes_acked,
-		  (unsigned long long)x->block, (unsigned long long)(now_ms - x->started_ms));
+		  (unsigned long long)x->block_final, (unsigned long long)(now_ms - x->started_ms));
 	if (done)
 		done(srv->cfg.on_complete_arg, &x->peer.sa, x->path, x->bytes_acked);
 	xfer_close(srv, x);
 }
 
-/* The packet in pkt was acknowledged: finish, or send the next block. */
-static void xfer_advance(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
+void tftp_xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 {
-	int ret;
+	xfer_finish(srv, x);
+}
 
-	if (x->block > 0) {
-		x->bytes_acked += x->pkt_len - RB_TFTP_HEADER_LEN;
-		srv->counters.bytes += x->pkt_len - RB_TFTP_HEADER_LEN;
-	}
-	if (x->last) {
+/* Finish the transfer, or fail it with an ERROR, as the window step's result requires. */
+static void xfer_window_step(struct rb_tftp_server *srv, struct tftp_xfer *x,
+			     enum tftp_window_result result)
+{
+	if (result == TFTP_WINDOW_DONE)
 		xfer_finish(srv, x);
-		return;
-	}
-
-	x->block++;
-	x->retries = 0;
-	ret = xfer_load_block(x);
-	if (ret < 0) {
+	else if (result == TFTP_WINDOW_READ_FAILED)
 		xfer_fail(srv, x, RB_TFTP_EUNDEF, "reading the file failed");
-		return;
-	}
-	xfer_transmit(srv, x, now_ms);
 }
 
 static void xfer_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t len)
@@ -220,16 +187,11 @@ static void xfer_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t 
 			      error);
 		return;
 	}
-	if (block != (uint16_t)x->block)
-		return;
-
-	x->got_ack = true;
-	/* A retransmission may still read pkt: load the next block after it. */
-	if (x->send_busy) {
-		x->advance_pending = true;
+	if (x->xdp.active) {
+		tftp_xdp_on_ack(srv, x, block, rb_tftp_now_ms());
 		return;
 	}
-	xfer_advance(srv, x, rb_tftp_now_ms());
+	xfer_window_step(srv, x, tftp_window_ack(srv, x, block, rb_tftp_now_ms()));
 }
 
 static void xfer_on_error(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t len)
@@ -247,7 +209,8 @@ static void xfer_on_error(struct rb_tftp_server *srv, struct tftp_xfer *x, size_
 	srv->counters.aborted++;
 	rb_log_repeat(&client_error_log,
 		      "tftp %s: client ended the transfer of \"%s\" at block %llu with ERROR %u: %s",
-		      xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block, code, escaped);
+		      xfer_names(x, &n)->peer, n.file, (unsigned long long)x->block_sent, code,
+		      escaped);
 	xfer_close(srv, x);
 }
 
@@ -308,11 +271,16 @@ void tftp_xfer_recv_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, in
 	}
 }
 
-void tftp_xfer_send_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res)
+void tftp_xfer_send_complete(struct rb_tftp_server *srv, struct tftp_xfer *x,
+			     uint32_t window_slot, int res)
 {
 	struct xfer_names n;
+	uint64_t block = 0;
 
-	x->send_busy = false;
+	if (x->window_slots && window_slot < x->windowsize) {
+		x->window_slots[window_slot].busy = false;
+		block = x->window_slots[window_slot].block;
+	}
 	x->inflight--;
 	if (x->state != TFTP_XFER_WAIT_ACK) {
 		xfer_release(srv, x);
@@ -323,20 +291,20 @@ void tftp_xfer_send_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, in
 	if (res == -EAGAIN || res == -ENOBUFS || res == -ENOMEM || res == -EINTR) {
 		rb_log_repeat(&send_later_log, "tftp %s: send of block %llu failed: %s; the timer "
 			      "sends it again", xfer_names(x, &n)->peer,
-			      (unsigned long long)x->block, strerror(-res));
+			      (unsigned long long)block, strerror(-res));
 	} else if (res < 0) {
 		srv->counters.error++;
 		rb_log_repeat(&send_failed_log, "tftp %s: send of block %llu of \"%s\" failed: %s; "
 			      "transfer ended", xfer_names(x, &n)->peer,
-			      (unsigned long long)x->block, n.file, strerror(-res));
+			      (unsigned long long)block, n.file, strerror(-res));
 		xfer_close(srv, x);
 		return;
 	}
 
-	if (x->advance_pending) {
-		x->advance_pending = false;
-		xfer_advance(srv, x, rb_tftp_now_ms());
-	}
+	if (x->xdp.active)
+		tftp_xdp_resume(srv, x);
+	else
+		xfer_window_step(srv, x, tftp_window_resume(srv, x, rb_tftp_now_ms()));
 }
 
 void tftp_xfer_stray_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, int res)
@@ -347,32 +315,38 @@ void tftp_xfer_stray_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, i
 		xfer_release(srv, x);
 }
 
-/* Retransmit pkt when its timeout passed, or abandon the transfer after the last retry. */
+/*
+ * Send the window again when its timeout passed, or abandon the transfer
+ * after the last retry.  The block the client waits for is block_acked + 1,
+ * or 0 while the OACK waits for its ACK.
+ */
 void tftp_xfer_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
 {
 	struct xfer_names n;
+	uint64_t waiting;
+	unsigned queued;
 
 	if (x->state != TFTP_XFER_WAIT_ACK || now_ms < x->deadline_ms)
 		return;
+	/* XDP may have moved the transfer on since the last ACK that reached this socket. */
+	if (x->xdp.active && !tftp_xdp_timer(srv, x, now_ms))
+		return;
+	waiting = x->oack_pending ? 0 : x->block_acked + 1;
 
 	if (x->retries >= srv->cfg.retries) {
 		srv->counters.timeout++;
 		rb_log_repeat(&abandoned_log, "tftp %s: no ACK for block %llu of \"%s\" after %u "
 			      "retransmissions; transfer abandoned", xfer_names(x, &n)->peer,
-			      (unsigned long long)x->block, n.file, x->retries);
+			      (unsigned long long)waiting, n.file, x->retries);
 		xfer_close(srv, x);
 		return;
 	}
 
 	x->retries++;
-	x->deadline_ms = now_ms + x->timeout_ms;
-	/* A send still in flight is the retransmission; do not queue a second one. */
-	if (x->send_busy)
-		return;
-	srv->counters.retransmits++;
-	log_debug("tftp %s: retransmission %u of block %llu", xfer_names(x, &n)->peer,
-		  x->retries, (unsigned long long)x->block);
-	tftp_xfer_send_pkt(srv, x);
+	queued = tftp_window_retransmit(srv, x, now_ms);
+	srv->counters.retransmits += queued;
+	log_debug("tftp %s: retransmission %u from block %llu, %u packets",
+		  xfer_names(x, &n)->peer, x->retries, (unsigned long long)waiting, queued);
 }
 
 void tftp_xfer_abort(struct rb_tftp_server *srv, struct tftp_xfer *x, const char *reason)
@@ -382,7 +356,7 @@ void tftp_xfer_abort(struct rb_tftp_server *srv, struct tftp_xfer *x, const char
 	if (x->state != TFTP_XFER_WAIT_ACK)
 		return;
 	log_debug("tftp %s: transfer of \"%s\" ended at block %llu: %s", xfer_names(x, &n)->peer,
-		  n.file, (unsigned long long)x->block, reason);
+		  n.file, (unsigned long long)x->block_sent, reason);
 	xfer_close(srv, x);
 }
 
@@ -438,20 +412,20 @@ static int xfer_setup(struct rb_tftp_server *srv, struct tftp_xfer *x,
 	bool netascii = start->req->mode == RB_TFTP_MODE_NETASCII;
 	size_t size;
 
-	x->gen++;
+	x->gen = (x->gen + 1) & TFTP_UD_GEN_MASK;
 	x->state = TFTP_XFER_WAIT_ACK;
 	x->inflight = 0;
-	x->recv_armed = x->send_busy = x->advance_pending = x->stray_busy = false;
+	x->recv_armed = x->stray_busy = false;
 	x->file = start->file;
 	x->peer = *start->peer;
 	x->mode = start->req->mode;
 	snprintf(x->path, sizeof(x->path), "%s", start->path);
 
 	x->blksize = accepted->has_blksize ? accepted->blksize : RB_TFTP_SEGSIZE;
+	x->windowsize = accepted->has_windowsize ? accepted->windowsize : 1;
 	x->timeout_ms = accepted->has_timeout ? accepted->timeout * UINT64_C(1000) :
 						srv->cfg.timeout_ms;
-	x->block = 0;
-	x->last = x->got_ack = false;
+	x->got_ack = false;
 	x->bytes_acked = 0;
 	x->retries = 0;
 	x->started_ms = rb_tftp_now_ms();
@@ -464,10 +438,12 @@ static int xfer_setup(struct rb_tftp_server *srv, struct tftp_xfer *x,
 	if (size < RB_TFTP_ERROR_MAX)
 		size = RB_TFTP_ERROR_MAX;
 	x->pkt_size = size;
-	x->pkt = malloc(size);
+	x->window_slots = calloc(x->windowsize, sizeof(*x->window_slots));
+	x->slot_mem = malloc(size * x->windowsize);
 	x->scratch = netascii ? malloc(x->blksize) : NULL;
-	if (!x->pkt || (netascii && !x->scratch))
+	if (!x->window_slots || !x->slot_mem || (netascii && !x->scratch))
 		return -ENOMEM;
+	tftp_window_init(x);
 	return 0;
 }
 
@@ -477,18 +453,23 @@ static void log_start(const struct tftp_xfer *x, const struct rb_tftp_options *a
 	char oack[64] = "none";
 	struct xfer_names n;
 
-	if (acc->has_blksize || acc->has_timeout || acc->has_tsize)
-		snprintf(oack, sizeof(oack), "%s%s%s", acc->has_blksize ? " blksize" : "",
-			 acc->has_timeout ? " timeout" : "", acc->has_tsize ? " tsize" : "");
-	log_debug("tftp %s: sending \"%s\" (%s, %llu bytes, blksize %u, timeout %llu ms, "
-		  "options accepted: %s, ignored: %u)", xfer_names(x, &n)->peer, n.file,
-		  rb_tftp_mode_name(x->mode), (unsigned long long)x->file.size, x->blksize,
-		  (unsigned long long)x->timeout_ms, oack + (oack[0] == ' '), ignored);
+	if (acc->has_blksize || acc->has_timeout || acc->has_tsize || acc->has_windowsize)
+		snprintf(oack, sizeof(oack), "%s%s%s%s", acc->has_blksize ? " blksize" : "",
+			 acc->has_timeout ? " timeout" : "", acc->has_tsize ? " tsize" : "",
+			 acc->has_windowsize ? " windowsize" : "");
+	log_debug("tftp %s: sending \"%s\" (%s, %llu bytes, blksize %u, windowsize %u, "
+		  "timeout %llu ms, options accepted: %s, ignored: %u)", xfer_names(x, &n)->peer,
+		  n.file, rb_tftp_mode_name(x->mode), (unsigned long long)x->file.size, x->blksize,
+		  x->windowsize, (unsigned long long)x->timeout_ms, oack + (oack[0] == ' '), ignored);
 }
 
 int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *start)
 {
 	struct tftp_xfer *x = srv->free_list;
+	struct rb_tftp_limits limits = {
+		.blksize_max = xfer_blksize_max(srv, start->peer),
+		.windowsize_max = srv->cfg.windowsize_max,
+	};
 	struct rb_tftp_options accepted;
 	struct xfer_names names;
 	const char *step;
@@ -507,31 +488,27 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
 	srv->free_list = x->next;
 	x->sock = sock;
 
-	oack = rb_tftp_negotiate(start->req, xfer_blksize_max(srv, start->peer), start->file.size,
-				 &accepted);
+	oack = rb_tftp_negotiate(start->req, &limits, start->file.size, &accepted);
 	step = "allocating the packet buffers";
 	ret = xfer_setup(srv, x, start, &accepted);
 	if (ret < 0)
 		goto fail;
-
-	/* Without an accepted option there is no OACK, and DATA 1 is the reply. */
-	if (oack) {
-		x->pkt_len = (size_t)rb_tftp_encode_oack(x->pkt, x->pkt_size, &accepted);
-	} else {
-		x->block = 1;
-		step = "reading the first block";
-		ret = xfer_load_block(x);
-		if (ret < 0)
-			goto fail;
-	}
 
 	step = "queueing the receive";
 	ret = tftp_xfer_arm_recv(srv, x);
 	if (ret < 0)
 		goto fail;
 
+	/* Without an accepted option there is no OACK, and DATA 1 is the reply. */
 	log_start(x, &accepted, start->req->ignored_options);
-	xfer_transmit(srv, x, x->started_ms);
+	tftp_xdp_begin(srv, x, oack);
+	if (oack) {
+		tftp_window_start_oack(srv, x, &accepted, x->started_ms);
+	} else if (tftp_window_start_data(srv, x, x->started_ms) == TFTP_WINDOW_READ_FAILED) {
+		step = "reading the first block";
+		ret = -EIO;
+		goto fail;
+	}
 	return 0;
 
 fail:
@@ -554,10 +531,9 @@ bool tftp_xfer_repeat_first(struct rb_tftp_server *srv, const union tftp_addr *p
 		if (x->state != TFTP_XFER_WAIT_ACK || x->got_ack || !tftp_addr_equal(&x->peer, peer) ||
 		    strcmp(x->path, path) != 0)
 			continue;
-		if (!x->send_busy) {
+		/* The first packet, OACK or DATA 1, is in window slot 0. */
+		if (!x->window_slots[0].busy && tftp_xfer_send_slot(srv, x, 0) == 0)
 			srv->counters.retransmits++;
-			tftp_xfer_send_pkt(srv, x);
-		}
 		return true;
 	}
 	return false;

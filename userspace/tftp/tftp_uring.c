@@ -11,12 +11,25 @@
 #include "common/log.h"
 #include "tftp/tftp_internal.h"
 
-uint64_t tftp_user_data_encode(enum tftp_op op, uint32_t index, uint32_t gen)
+static uint64_t user_data_pack(enum tftp_op op, uint32_t index, uint32_t window_slot,
+			       uint32_t gen)
 {
 	uint64_t payload = (uint64_t)op << TFTP_UD_OP_SHIFT |
-			   (uint64_t)(index & TFTP_UD_INDEX_MASK) << TFTP_UD_INDEX_SHIFT | gen;
+			   (uint64_t)(index & TFTP_UD_INDEX_MASK) << TFTP_UD_INDEX_SHIFT |
+			   (uint64_t)(window_slot & TFTP_UD_SLOT_MASK) << TFTP_UD_SLOT_SHIFT |
+			   (gen & TFTP_UD_GEN_MASK);
 
 	return rb_uring_tag(RB_URING_OWNER_TFTP, payload);
+}
+
+uint64_t tftp_user_data_encode(enum tftp_op op, uint32_t index, uint32_t gen)
+{
+	return user_data_pack(op, index, 0, gen);
+}
+
+uint64_t tftp_user_data_encode_send(uint32_t index, uint32_t window_slot, uint32_t gen)
+{
+	return user_data_pack(TFTP_OP_XFER_SEND, index, window_slot, gen);
 }
 
 struct tftp_user_data tftp_user_data_decode(uint64_t user_data)
@@ -26,7 +39,8 @@ struct tftp_user_data tftp_user_data_decode(uint64_t user_data)
 	return (struct tftp_user_data){
 		.op = (enum tftp_op)(payload >> TFTP_UD_OP_SHIFT & 0xf),
 		.index = (uint32_t)(payload >> TFTP_UD_INDEX_SHIFT) & TFTP_UD_INDEX_MASK,
-		.gen = (uint32_t)payload,
+		.window_slot = (uint32_t)(payload >> TFTP_UD_SLOT_SHIFT) & TFTP_UD_SLOT_MASK,
+		.gen = (uint32_t)payload & TFTP_UD_GEN_MASK,
 	};
 }
 
@@ -82,23 +96,24 @@ int tftp_xfer_arm_recv(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	return 0;
 }
 
-int tftp_xfer_send_pkt(struct rb_tftp_server *srv, struct tftp_xfer *x)
+int tftp_xfer_send_slot(struct rb_tftp_server *srv, struct tftp_xfer *x, uint32_t index)
 {
+	struct tftp_window_slot *slot = &x->window_slots[index];
 	struct io_uring_sqe *sqe = tftp_get_sqe(srv);
 
 	if (!sqe)
 		return -EBUSY;
 
-	x->send_iov = (struct iovec){ .iov_base = x->pkt, .iov_len = x->pkt_len };
-	x->send_msg = (struct msghdr){
+	slot->iov = (struct iovec){ .iov_base = slot->pkt, .iov_len = slot->len };
+	slot->msg = (struct msghdr){
 		.msg_name = &x->peer,
 		.msg_namelen = tftp_addr_len(&x->peer),
-		.msg_iov = &x->send_iov,
+		.msg_iov = &slot->iov,
 		.msg_iovlen = 1,
 	};
-	io_uring_prep_sendmsg(sqe, x->sock, &x->send_msg, 0);
-	io_uring_sqe_set_data64(sqe, tftp_user_data_encode(TFTP_OP_XFER_SEND, x->index, x->gen));
-	x->send_busy = true;
+	io_uring_prep_sendmsg(sqe, x->sock, &slot->msg, 0);
+	io_uring_sqe_set_data64(sqe, tftp_user_data_encode_send(x->index, index, x->gen));
+	slot->busy = true;
 	x->inflight++;
 	return 0;
 }
