@@ -89,6 +89,12 @@ $(BUILD)/tests/rb-dhcp4-send: $(BUILD)/tests/tools/rb_dhcp4_send.o $(BUILD)/test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^
 
+# rb-dns-send: DNS messages, valid or malformed, for tests/integration/dns.sh.
+all: $(BUILD)/tests/rb-dns-send
+$(BUILD)/tests/rb-dns-send: $(BUILD)/tests/tools/rb_dns_send.o $(BUILD)/userspace/dns/dns_wire.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
 # rb-dora: many DHCPv4 clients doing full DORA, for the persistence test.
 all: $(BUILD)/tests/rb-dora
 $(BUILD)/tests/rb-dora: $(BUILD)/tests/tools/rb_dora.o $(BUILD)/tests/lib/dhcp4_pkt.o

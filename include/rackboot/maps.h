@@ -370,6 +370,19 @@ enum rb_us_counter {
 	RB_UC_DHCP6_DECLINED,	/* addresses declined and quarantined */
 	RB_UC_DHCP6_STORE_FAILED,	/* lease writes that failed; the Reply was not sent */
 	RB_UC_DHCP6_SEND_FAILED,
+	/* The DNS server, in the order of enum rb_dns_counter. */
+	RB_UC_DNS_QUERIES,	/* messages received over UDP and TCP */
+	RB_UC_DNS_NOERROR,	/* responses by rcode */
+	RB_UC_DNS_FORMERR,
+	RB_UC_DNS_SERVFAIL,
+	RB_UC_DNS_NXDOMAIN,
+	RB_UC_DNS_NOTIMP,
+	RB_UC_DNS_REFUSED,
+	RB_UC_DNS_BADVERS,
+	RB_UC_DNS_FORWARDED,	/* queries sent to an upstream resolver */
+	RB_UC_DNS_TRUNCATED,	/* responses with the TC bit */
+	RB_UC_DNS_DROPPED,	/* messages left without a response */
+	RB_UC_DNS_TCP_CONNECTIONS,	/* TCP connections accepted */
 	RB_UC_COUNT,
 };
 

@@ -117,6 +117,18 @@ const char *const rb_us_counter_names[] = {
 	[RB_UC_DHCP6_DECLINED] = "dhcp6_declined",
 	[RB_UC_DHCP6_STORE_FAILED] = "dhcp6_store_failed",
 	[RB_UC_DHCP6_SEND_FAILED] = "dhcp6_send_failed",
+	[RB_UC_DNS_QUERIES] = "dns_queries",
+	[RB_UC_DNS_NOERROR] = "dns_noerror",
+	[RB_UC_DNS_FORMERR] = "dns_formerr",
+	[RB_UC_DNS_SERVFAIL] = "dns_servfail",
+	[RB_UC_DNS_NXDOMAIN] = "dns_nxdomain",
+	[RB_UC_DNS_NOTIMP] = "dns_notimp",
+	[RB_UC_DNS_REFUSED] = "dns_refused",
+	[RB_UC_DNS_BADVERS] = "dns_badvers",
+	[RB_UC_DNS_FORWARDED] = "dns_forwarded",
+	[RB_UC_DNS_TRUNCATED] = "dns_truncated",
+	[RB_UC_DNS_DROPPED] = "dns_dropped",
+	[RB_UC_DNS_TCP_CONNECTIONS] = "dns_tcp_connections",
 };
 _Static_assert(RB_ARRAY_LEN(rb_us_counter_names) == RB_UC_COUNT, "a userspace counter has no name");
 
