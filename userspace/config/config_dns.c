@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The dns container: conversion into struct rb_cfg_dns, and the checks
- * that YANG cannot express: every name fits the DNS limits once made
+ * that YANG cannot express.  Every name must fit the DNS limits once made
  * absolute (63-byte labels, 255 bytes on the wire), and a CNAME owner
  * has no other records (RFC 1034, section 3.6.2).
  */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The DNS responder as pure functions of the zone and the query bytes:
- * no sockets, no clock and no state between calls, so the same code
- * serves UDP and TCP, the tests and the fuzzer, and can pre-encode the
- * answers of every in-zone name and type for a fast path.
+ * The DNS responder as pure functions of the zone and the query bytes,
+ * with no sockets, no clock and no state between calls.  So the same
+ * code serves UDP and TCP, the tests and the fuzzer, and it can
+ * pre-encode the answers of every in-zone name and type for a fast path.
  *
  *   rb_dns_parse_query()  header, question and OPT record, with the
  *                         rcode that a malformed query gets
@@ -23,14 +23,12 @@
 #include "dns/dns_wire.h"
 #include "dns/dns_zone.h"
 
-/* CNAME records followed for one query (RFC 1034, 3.6.2 asks for a bound). */
+/* CNAME records followed for one query, which bounds a long chain or a loop. */
 #define RB_DNS_CHAIN_MAX	8
 /* Records per section; a larger set is cut, and the response gets TC. */
 #define RB_DNS_SECTION_MAX	64
-/* Advertised EDNS UDP payload when the settings give none (RFC 9715 suggests 1232). */
-#define RB_DNS_EDNS_SIZE_DEFAULT	1232
 
-/* What the parse found, for the response and the counters. */
+/* A parsed query: the fields that the response and the counters need. */
 struct rb_dns_query {
 	uint16_t id;
 	uint16_t flags;			/* as received */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Build the zones that rackbootd serves from the config and the
- * addresses that inventory devices hold: the provisioning zone with its
- * static records and one A, AAAA and PTR set per device, and one reverse
- * zone per octet (IPv4) or nibble (IPv6) block of each subnet.
+ * addresses of inventory devices.  The provisioning zone gets its static
+ * records and the A, AAAA and PTR records of each device.  Each subnet
+ * gets one reverse zone per octet (IPv4) or nibble (IPv6) block, at most
+ * 128 for an IPv4 prefix and 8 for an IPv6 one.
  */
 #ifndef RB_DNS_BUILD_H
 #define RB_DNS_BUILD_H
@@ -14,9 +15,6 @@
 
 #include "config/config.h"
 #include "dns/dns_zone.h"
-
-/* Reverse zones per subnet at most: a prefix is split into octet or nibble blocks. */
-#define RB_DNS_REVERSE_ZONES_MAX	128
 
 /* An address that an inventory device holds beyond its reservations: a lease. */
 struct rb_dns_leased {

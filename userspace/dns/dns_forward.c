@@ -3,9 +3,9 @@
  * Forwarding of queries for names outside the zones to the upstream
  * resolvers of dns/forwarding, over UDP.  Each forwarded query gets a
  * random ID of its own and waits in a table of RB_DNS_PENDING_MAX
- * entries.  An answer is accepted only from the upstream asked, with
- * that ID and the same question; it goes back to the client with the
- * client's ID.  After dns/forwarding/timeout ms the next upstream is
+ * entries.  A response is accepted only from the upstream that was sent
+ * the query, with that ID and the same question.  It goes back to the
+ * client with the client's ID.  After dns/forwarding/timeout ms the next upstream is
  * asked, and after the last one the client gets SERVFAIL.
  */
 #include <arpa/inet.h>
@@ -174,8 +174,8 @@ bool rb_dns_forward(struct rb_dns_server *s, const uint8_t *msg, size_t len,
 		}
 	}
 	if (!p) {
-		rb_log_repeat(&repeat_full, "dns: %d forwarded queries wait for an answer; "
-			      "answering SERVFAIL", RB_DNS_PENDING_MAX);
+		rb_log_repeat(&repeat_full, "dns: %d forwarded queries wait for a response, the "
+			      "maximum; responding SERVFAIL", RB_DNS_PENDING_MAX);
 		return false;
 	}
 	memset(p, 0, offsetof(struct dns_pending, msg));

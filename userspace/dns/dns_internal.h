@@ -53,7 +53,7 @@ struct dns_udp_slot {
 	uint8_t data[RB_DNS_QUERY_BUF];
 };
 
-/* Where a UDP reply goes: the peer, and the local address and interface the query reached. */
+/* The route of a UDP reply: the peer, and the local address and interface that the query reached. */
 struct dns_udp_route {
 	int fd;
 	union dns_addr peer;

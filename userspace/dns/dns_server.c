@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The DNS server's sockets and its UDP path.  Each UDP socket has
- * RB_DNS_UDP_SLOTS receives in the ring; a completed one is answered at
- * once with sendmsg from the address the query reached (IP_PKTINFO or
- * IPV6_PKTINFO), and its slot is queued again.
+ * RB_DNS_UDP_SLOTS receives in the ring.  A completed one is answered at
+ * once with sendmsg, from the address that the query reached (IP_PKTINFO
+ * or IPV6_PKTINFO), and then its slot is queued again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -289,7 +289,7 @@ static int open_family(struct rb_dns_server *s, int family, unsigned int sock)
 	int fd = open_udp(family, s->dns->port);
 
 	if (fd == -EAFNOSUPPORT && family == AF_INET6) {
-		log_warn("dns: IPv6 is not available (%s); answering over IPv4 only", strerror(-fd));
+		log_warn("dns: IPv6 is not available (%s); serving DNS over IPv4 only", strerror(-fd));
 		return 0;
 	}
 	if (fd < 0) {

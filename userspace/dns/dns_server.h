@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The DNS server on a caller-owned io_uring: UDP and TCP on one port,
- * IPv4 and IPv6, answering from a zone set (dns_zone.h) that the caller
- * builds and swaps in, and forwarding names outside the zones to
- * upstream resolvers when the config enables it.
+ * IPv4 and IPv6.  It answers from a zone set (dns_zone.h) that the
+ * caller builds and swaps in.  When the config enables forwarding, it
+ * forwards queries for names outside the zones to upstream resolvers.
  *
  *	rb_dns_server_new(ring, &cfg, &s);     bind the sockets
  *	rb_dns_server_set_zone(s, zone);        any time; s owns the zone

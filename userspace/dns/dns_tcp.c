@@ -145,7 +145,7 @@ static void process(struct rb_dns_server *s, struct dns_conn *c, uint32_t index)
 		if (c->forward_pending)
 			return;
 		if (n == 0) {
-			/* RFC 7766, 6.2.4: no response to send means the stream cannot go on. */
+			/* A dropped message gets no response, so close rather than leave the client waiting. */
 			conn_shutdown(c);
 			return;
 		}
@@ -257,7 +257,10 @@ void rb_dns_tcp_handle(struct rb_dns_server *s, enum dns_kind kind, uint16_t gen
 		conn_release(s, c);
 		return;
 	}
-	/* A full buffer without a complete message cannot happen: a message is at most CONN_BUF. */
+	/*
+	 * A length prefix is at most 65535, so in_len reaches CONN_BUF only
+	 * with a complete message, which process() consumes.
+	 */
 	process(s, c, index);
 }
 

@@ -83,7 +83,7 @@ void rb_dns_skip(struct rb_dns_reader *r, size_t n);
  * (RB_DNS_NAME_MAX bytes) in wire form.  Returns its length, or 0 after
  * setting r->err: a label past the message, a label type other than 0
  * or pointer, a name over 255 bytes, or a pointer that does not point
- * before the label that holds it (which also rules out loops).
+ * before the label that contains it (which also rules out loops).
  */
 size_t rb_dns_read_name(struct rb_dns_reader *r, uint8_t *out);
 

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The names rackbootd serves: one or more zones (the provisioning zone
- * and the reverse zones of its subnets) in one hash table of owner names,
- * so that a lookup costs one hash and a probe per label of the query
- * name.  Built once and then only read; a refresh builds a new table and
+ * and the reverse zones of its subnets) in one hash table of owner names.
+ * A lookup costs one hash and probe per label of the query name.  Built once and then only read; a refresh builds a new table and
  * swaps it in.
  *
  * RDATA is stored as it goes on the wire, with names uncompressed; the
@@ -67,7 +66,7 @@ int rb_dns_zone_add(struct rb_dns_zone *z, const uint8_t *owner, size_t len, uin
 const struct rb_dns_node *rb_dns_zone_find(const struct rb_dns_zone *z, const uint8_t *name,
 					   size_t len);
 
-/* The apex of the zone that holds name: its closest enclosing apex, or NULL. */
+/* The apex of the zone that contains name: its closest enclosing apex, or NULL. */
 const struct rb_dns_node *rb_dns_zone_apex_of(const struct rb_dns_zone *z, const uint8_t *name,
 					      size_t len);
 
