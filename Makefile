@@ -186,3 +186,10 @@ $(BUILD)/tests/rb-xdp-cost: $(BUILD)/tests/tools/rb_xdp_cost.o $(BUILD)/tests/li
 .PHONY: bench-xdp-cost
 bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
 	$(BUILD)/tests/rb-xdp-cost $(XDP_COST_RUNS)
+
+# make bench-dns: queries/s of rackbootd's DNS server and of dnsmasq over
+# one veth pair, measured with dnsperf, written to bench/results/dns.json.
+# Needs root.
+.PHONY: bench-dns
+bench-dns: all
+	bash bench/dns.sh
