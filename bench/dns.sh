@@ -58,8 +58,10 @@ write_config() {
 		printf '{"mac": "02:00:00:00:%02x:%02x", "ipv4-address": "%s", "hostname": "node%04d", "profile": "linux"}\n' \
 			$((i / 256)) $((i % 256)) "$(device_addr "$i")" "$i"
 	done >"$devices"
-	jq --arg pin "$pin" --arg store "$RB_RUN_DIR/store" --slurpfile devices "$devices" \
-		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .store.path = $store
+	mkdir -p "$RB_RUN_DIR/tftp" || return 1
+	jq --arg pin "$pin" --arg store "$RB_RUN_DIR/store" --arg tftp "$RB_RUN_DIR/tftp" \
+		--slurpfile devices "$devices" \
+		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .store.path = $store | .tftp.root = $tftp
 		| .dhcpv4.subnet[0].prefix = "10.201.0.0/16" | .inventory.device = $devices)' \
 		bench/dns/rackboot.json >"$out"
 }
