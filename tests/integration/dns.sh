@@ -37,7 +37,7 @@ UP_DNS=10.214.0.2	# dnsmasq
 NS_UP="${RB_PREFIX}up"
 BIG_TEXT_LEN=200
 
-DNS_EDIT=".dns.tcp = {\"idle-timeout\": 2}
+DNS_EDIT=".dns.tcp = {\"idle-timeout\": 2, \"max-connections\": 2}
 	| .dns.txt += [{\"name\": \"big\", \"text\": [\"a\" * $BIG_TEXT_LEN, \"b\" * $BIG_TEXT_LEN,
 		\"c\" * $BIG_TEXT_LEN]}]"
 FORWARD_EDIT="$DNS_EDIT | .dns.forwarding = {\"enabled\": true, \"timeout\": 500,
@@ -239,6 +239,26 @@ test_tcp() {
 		test "${ms:-0}" -ge 1900 -a "${ms:-0}" -le 4000
 }
 
+# Two idle connections fill max-connections 2, so a third is closed at once.
+test_tcp_limit() {
+	local pids=() out ms i
+
+	for i in 1 2; do
+		ip netns exec "$CLI_NS" "$SEND" "$SRV4" 53 idle >"$RB_RUN_DIR/idle$i.out" &
+		pids+=($!)
+	done
+	sleep 0.5
+	out=$(ip netns exec "$CLI_NS" "$SEND" "$SRV4" 53 idle)
+	ms=$(sed -n 's/closed after \([0-9]*\) ms/\1/p' <<<"$out")
+	tap_check "TCP: a connection over the limit is closed at once ($out)" \
+		test -n "$ms" -a "${ms:-99999}" -lt 1000
+	wait "${pids[@]}"
+	ms=$(sed -n 's/closed after \([0-9]*\) ms/\1/p' "$RB_RUN_DIR/idle1.out")
+	tap_check "TCP: a connection within the limit stays until its idle timeout" \
+		test "${ms:-0}" -ge 1900
+	tap_is "$(short "ns.$ZONE" A +tcp)" "$SRV4" "TCP: new connections work after the limit"
+}
+
 test_counters() {
 	tap_check "stats: every DNS counter is listed" rb_stat_names_present "$PIN" userspace \
 		dns_queries dns_noerror dns_formerr dns_nxdomain dns_refused dns_notimp dns_badvers \
@@ -294,6 +314,7 @@ main() {
 	test_case_kept
 	test_malformed
 	test_tcp
+	test_tcp_limit
 	test_leased_device
 	test_counters
 	test_forwarding

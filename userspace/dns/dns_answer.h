@@ -25,7 +25,10 @@
 
 /* CNAME records followed for one query, which bounds a long chain or a loop. */
 #define RB_DNS_CHAIN_MAX	8
-/* Records per section; a larger set is cut, and the response gets TC. */
+/*
+ * Records per section.  NOTE: a larger set is cut and the response gets
+ * TC, over TCP too.  The config allows at most 8 + 8 addresses per name.
+ */
 #define RB_DNS_SECTION_MAX	64
 
 /* A parsed query: the fields that the response and the counters need. */

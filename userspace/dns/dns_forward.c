@@ -159,6 +159,10 @@ static bool send_upstream(struct rb_dns_server *s, struct dns_pending *p, uint64
 	return true;
 }
 
+/*
+ * NOTE: a TCP client's query is forwarded over UDP too, so an upstream
+ * response with TC set reaches the TCP client truncated.
+ */
 bool rb_dns_forward(struct rb_dns_server *s, const uint8_t *msg, size_t len,
 		    const struct rb_dns_query *q, const struct dns_udp_route *route, uint32_t conn,
 		    uint16_t gen)
