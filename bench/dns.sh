@@ -11,7 +11,7 @@
 # Both servers serve lab.rackboot.test with the records of
 # bench/dns/rackboot.json and BENCH_DNS_DEVICES inventory hostnames
 # (node0001 ... with addresses in 10.201.0.0/16 order).  The query file
-# asks for those hostnames (A), their PTR names, and the static names (A,
+# requests those hostnames (A), their PTR names, and the static names (A,
 # AAAA, SRV, TXT, CNAME) in turn.
 #
 # Settings (environment): BENCH_SERVERS (default "rackboot dnsmasq"),

@@ -3,12 +3,13 @@
 # The DNS server of rackbootd against dig (topology in tests/lib/netns.sh).
 #
 # rackbootd runs with the lab config, whose dns container serves
-# lab.rackboot.test, plus a TXT record "big" of over 600 bytes and a TCP
-# idle timeout of 2 s.  A client namespace (inventory device 4, which has
-# no ipv6-address) queries 10.213.0.1 and fd00:213::1 with dig: static
-# names of every type, a CNAME chain, inventory hostnames, PTR records of
-# a reserved address and, once 'dhclient -6' got a DHCPv6 pool lease,
-# the device's leased address and its PTR.  Then REFUSED outside the
+# lab.rackboot.test, plus a TXT record "big" of over 600 bytes, a TCP
+# idle timeout of 2 s and at most 2 TCP connections.  A client namespace
+# (inventory device 4, which has no ipv6-address) queries 10.213.0.1 and
+# fd00:213::1 with dig.  It checks static names of every type, a CNAME
+# chain, inventory hostnames and PTR records of reserved addresses.
+# Once 'dhclient -6' got a DHCPv6 pool lease, it checks the device's
+# leased address and its PTR.  Then REFUSED outside the
 # zone, NXDOMAIN and NODATA with the SOA, the TC bit over UDP and the full
 # answer over TCP, EDNS sizes, mixed case kept, malformed messages from
 # rb-dns-send (FORMERR or dropped, and the server still answers), three

@@ -21,8 +21,8 @@
 #define RB_LOOP_WAIT_MS		100
 
 /*
- * Least time between two runs of the services' timers.  Under load the
- * loop cycles thousands of times a second, and some timers walk BPF maps
+ * Minimum time between two runs of the services' timers.  Under load the
+ * loop cycles thousands of times a second.  Some timers walk BPF maps
  * (the DHCPv4 pool expiry), so running them every cycle would cost more
  * than the requests themselves.
  */
