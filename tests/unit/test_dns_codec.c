@@ -511,12 +511,49 @@ static void test_reverse_names(void **state)
 			    "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa.");
 }
 
+/* 65536 owners with an A record each: the table grows, and every name is found again. */
+static void test_zone_many_names(void **state)
+{
+	struct rb_dns_zone *z = rb_dns_zone_new();
+	uint8_t apex[RB_DNS_NAME_MAX], name[RB_DNS_NAME_MAX];
+	size_t apex_len = rb_dns_name_from_text("big.test.", NULL, 0, apex), len;
+	char text[32];
+
+	(void)state;
+	assert_non_null(z);
+	assert_true(rb_dns_zone_add_apex(z, apex, apex_len) >= 0);
+	for (uint32_t i = 0; i < 65536; i++) {
+		snprintf(text, sizeof(text), "host%u", i);
+		len = rb_dns_name_from_text(text, apex, apex_len, name);
+		assert_int_equal(rb_dns_zone_add(z, name, len, RB_DNS_A, 60, (const uint8_t *)&i, 4), 0);
+	}
+	assert_int_equal(z->n_nodes, 65537);
+	assert_true(z->n_slots >= 2 * z->n_nodes);
+	for (uint32_t i = 0; i < 65536; i++) {
+		const struct rb_dns_node *node;
+		const struct rb_dns_rr *rr;
+
+		snprintf(text, sizeof(text), "HOST%u", i);
+		len = rb_dns_name_from_text(text, apex, apex_len, name);
+		node = rb_dns_zone_find(z, name, len);
+		assert_non_null(node);
+		rr = rb_dns_zone_rr(z, node, RB_DNS_A);
+		assert_non_null(rr);
+		assert_memory_equal(rb_dns_zone_bytes(z, rr->rdata), &i, 4);
+	}
+	len = rb_dns_name_from_text("other.test.", NULL, 0, name);
+	assert_int_equal(rb_dns_zone_add(z, name, len, RB_DNS_A, 60, (const uint8_t *)"abcd", 4),
+			 -ERANGE);
+	rb_dns_zone_free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_pointers),
 		cmocka_unit_test(test_name_too_long),
 		cmocka_unit_test(test_reverse_names),
+		cmocka_unit_test(test_zone_many_names),
 		cmocka_unit_test(test_answer_a_and_case),
 		cmocka_unit_test(test_answer_aaaa_and_leased),
 		cmocka_unit_test(test_answer_ptr),
