@@ -42,7 +42,8 @@ static const char config_json[] =
 	"            {\"name\": \"boot\", \"ipv4-address\": [\"10.213.0.2\"]}],"
 	"  \"cname\": [{\"name\": \"www\", \"target\": \"web\"},"
 	"             {\"name\": \"web\", \"target\": \"boot\"},"
-	"             {\"name\": \"ext\", \"target\": \"example.org.\"}],"
+	"             {\"name\": \"ext\", \"target\": \"example.org.\"},"
+	"             {\"name\": \"dangling\", \"target\": \"nowhere\"}],"
 	"  \"srv\": [{\"name\": \"_http._tcp\", \"target\": \"boot\", \"port\": 80,"
 	"            \"priority\": 1, \"weight\": 5}],"
 	"  \"txt\": [{\"name\": \"info\", \"text\": [\"hello\", \"world\"]},"
@@ -316,6 +317,13 @@ static void test_answer_cname_chain(void **state)
 	assert_int_equal(type, RB_DNS_CNAME);
 	assert_memory_equal(answer_rdata(r, 2, &type, &rdlen, &rd), "\x0a\xd5\x00\x02", 4);
 	assert_int_equal(type, RB_DNS_A);
+
+	/* A CNAME to a missing in-zone name: NXDOMAIN with the CNAME (RFC 6604) and the SOA. */
+	ask(f, "dangling.lab.test.", RB_DNS_A, r);
+	assert_int_equal(r->flags & 0xf, RB_DNS_NXDOMAIN);
+	assert_int_equal(r->an, 1);
+	assert_int_equal(r->ns, 1);
+	assert_memory_equal(r->buf + r->len - 20, "\0\0\0\7", 4);
 
 	/* A CNAME out of the zones ends the chain. */
 	ask(f, "ext.lab.test.", RB_DNS_A, r);

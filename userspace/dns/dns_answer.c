@@ -195,7 +195,7 @@ static void write_rdata(struct rb_dns_writer *w, const struct rb_dns_zone *z,
 		rb_dns_put_u16(w->buf + len_pos, (uint16_t)(w->pos - start));
 }
 
-/* The TTL of a record; for a negative answer's SOA the smaller of its TTL and MINIMUM. */
+/* The TTL of a record; for the SOA of a negative answer the smaller of its TTL and MINIMUM. */
 static uint32_t ttl_of(const struct rb_dns_zone *z, const struct rb_dns_rr *rr, bool negative)
 {
 	const uint8_t *m;
@@ -239,7 +239,6 @@ size_t rb_dns_encode(const struct rb_dns_zone *z, const struct rb_dns_settings *
 	struct rb_dns_writer w;
 	size_t question_end;
 	unsigned int an, ns, ar = 0;
-	bool negative = res->n_answer == 0;
 
 	/* Keep room for the OPT record, which is never cut. */
 	rb_dns_writer_init(&w, out, q->has_edns ? max - OPT_RR_LEN : max);
@@ -247,7 +246,8 @@ size_t rb_dns_encode(const struct rb_dns_zone *z, const struct rb_dns_settings *
 	question_end = w.pos;
 
 	an = write_section(&w, z, res->answer, res->n_answer, false);
-	ns = an == res->n_answer ? write_section(&w, z, res->authority, res->n_authority, negative) : 0;
+	/* The authority section contains only the SOA of an NXDOMAIN or NODATA answer. */
+	ns = an == res->n_answer ? write_section(&w, z, res->authority, res->n_authority, true) : 0;
 	*truncated = res->cut || an < res->n_answer || ns < res->n_authority;
 	if (*truncated) {
 		/* RFC 2181, 9: an incomplete RRset is not sent, so drop them all and set TC. */
