@@ -224,9 +224,11 @@ void rb_dns_tcp_handle(struct rb_dns_server *s, enum dns_kind kind, uint16_t gen
 		else if (res >= 0)
 			accept_conn(s, res);
 		else if (res != -ECANCELED)
-			rb_log_repeat(&repeat_accept_error, "dns: accepting a TCP connection failed: %s",
-				      strerror(-res));
-		rb_dns_tcp_queue_accept(s, (int)index);
+			rb_log_repeat(&repeat_accept_error, "dns: accepting a TCP connection failed: %s; "
+				      "retrying at the next tick", strerror(-res));
+		/* After an error (EMFILE, say) the tick queues the accept, so that it cannot spin. */
+		if (res >= 0)
+			rb_dns_tcp_queue_accept(s, (int)index);
 		return;
 	}
 
