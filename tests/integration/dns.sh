@@ -150,6 +150,10 @@ test_inventory_and_reverse() {
 	done
 	tap_is "$(q -x 10.213.0.101 +short)" "rack1-node01.$ZONE." "PTR of a reserved IPv4 address"
 	tap_is "$(q -x fd00:213::102 +short)" "rack1-node02.$ZONE." "PTR of a reserved IPv6 address"
+	tap_is "$(short 0.213.10.in-addr.arpa SOA | awk '{print $1}')" "ns.$ZONE." \
+		"SOA of the IPv4 reverse zone"
+	tap_is "$(short 0.0.0.0.0.0.0.0.3.1.2.0.0.0.d.f.ip6.arpa NS)" "ns.$ZONE." \
+		"NS of the IPv6 reverse zone"
 	tap_is "$(status 5.0.213.10.in-addr.arpa PTR)" NXDOMAIN "PTR of an unused address: NXDOMAIN"
 	tap_is "$(status 1.0.214.10.in-addr.arpa PTR)" REFUSED "PTR outside the subnets: REFUSED"
 }
@@ -200,6 +204,8 @@ test_truncation() {
 	tap_check "the TCP retry has the answer" grep -q "ANSWER: 1" <<<"$out"
 	out=$(q "big.$ZONE" TXT +tcp)
 	tap_check "over TCP: the whole answer" grep -q "ANSWER: 1" <<<"$out"
+	out=$(ip netns exec "$CLI_NS" dig +tries=1 +time=2 "@$SRV6" "big.$ZONE" TXT +tcp 2>&1)
+	tap_check "over TCP and IPv6: the whole answer" grep -q "ANSWER: 1" <<<"$out"
 	tap_is "$(q "big.$ZONE" TXT +tcp +short | wc -c)" "$((3 * (BIG_TEXT_LEN + 3)))" \
 		"over TCP: the three strings in full"
 	out=$(q "big.$ZONE" TXT +bufsize=4096 +ignore)
