@@ -49,7 +49,7 @@ struct dns_udp_slot {
 	struct msghdr msg;
 	struct iovec iov;
 	union dns_addr peer;
-	uint8_t control[RB_DNS_CONTROL_BUF];
+	_Alignas(struct cmsghdr) uint8_t control[RB_DNS_CONTROL_BUF];	/* CMSG_NXTHDR reads aligned headers */
 	uint8_t data[RB_DNS_QUERY_BUF];
 };
 
