@@ -108,6 +108,18 @@ $(BUILD)/tests/rb-tftpd: $(BUILD)/tests/tools/rb_tftpd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# rb-tftp-xdp-client: a TFTP download whose ACKs an XDP program sends,
+# for tests/integration/tftp_xdp.sh.
+all: $(BUILD)/tests/rb-tftp-xdp-client
+$(BUILD)/tests/tftp_ack.bpf.o: tests/tools/tftp_ack.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/tftp_ack.skel.h: $(BUILD)/tests/tftp_ack.bpf.o
+	$(BPFTOOL) gen skeleton $< name tftp_ack_bpf > $@
+$(BUILD)/tests/rb-tftp-xdp-client: tests/tools/rb_tftp_xdp_client.c $(BUILD)/tftp_ack.skel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
 # libFuzzer harnesses of the decoders.  make fuzz builds them and runs
 # each for FUZZ_SECONDS (scripts/fuzz.sh); make fuzz-build only builds.
 # tests/integration/fuzz.sh runs each for a bounded number of inputs as

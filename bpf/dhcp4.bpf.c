@@ -13,6 +13,9 @@
  * circuit (flood_admit(), relay_circuit_admit()).  Every verdict has a
  * per-CPU counter.
  *
+ * Other UDP goes to the TFTP data path (tftp.h), which sends DATA for
+ * the ACKs of transfers that rackbootd recorded and passes the rest.
+ *
  * A relayed request (giaddr set) sent to one of this host's addresses is
  * answered here for a device in rb_devices, found by chaddr or by a
  * reservation of its relay agent information (bpf/dhcp4_relay.h), when
@@ -815,6 +818,7 @@ static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
 	return bpf_redirect(egress, 0);
 }
 
+#include "tftp.h"
 #include "ipv6.h"
 
 SEC("xdp")
@@ -851,8 +855,9 @@ int rb_dhcp4_xdp(struct xdp_md *ctx)
 			return pass(RB_XC_PASS_IP_OPTIONS);
 		return pass(RB_XC_PASS_NOT_DHCP);
 	}
+	/* Other UDP: an ACK of a TFTP transfer in rb_tftp_xfers, or not ours. */
 	if (udp->dest != bpf_htons(dhcp4_server_port))
-		return pass(RB_XC_PASS_NOT_DHCP);
+		return rb_tftp_ipv4(ctx);
 	saddr = ip->saddr;
 	daddr = ip->daddr;
 

@@ -2,8 +2,9 @@
 /*
  * IPv6 part of the XDP program: Router Solicitations go to the RA
  * handler (ra.h), UDP to the DHCPv6 server port to the DHCPv6 handler
- * (dhcp6.h).  Frames with extension headers and everything else pass
- * to the kernel.  Included by dhcp4.bpf.c after count() and pass().
+ * (dhcp6.h), other UDP to the TFTP data path (tftp.h).  Frames with
+ * extension headers and everything else pass to the kernel.  Included
+ * by dhcp4.bpf.c after count(), pass() and tftp.h.
  */
 #ifndef RB_BPF_IPV6_H
 #define RB_BPF_IPV6_H
@@ -39,8 +40,9 @@ static __always_inline int rb_ipv6_xdp(struct xdp_md *ctx)
 		udp = (void *)(ip6 + 1);
 		if ((void *)(udp + 1) > data_end)
 			return pass(RB_XC_PASS_IPV6_OTHER);
+		/* Other UDP: an ACK of a TFTP transfer in rb_tftp_xfers, or not ours. */
 		if (udp->dest != bpf_htons(dhcp6_server_port))
-			return pass(RB_XC_PASS_IPV6_OTHER);
+			return rb_tftp_ipv6(ctx);
 		return rb_dhcp6_request(ctx);
 	}
 

@@ -228,12 +228,14 @@ struct rb_iface {
 /*
  * Kinds of rb_events records.  Every record starts with a __u16 type,
  * and its type fixes its struct: rb_event for the DHCPv4 kinds,
- * rb_event6 (rackboot/dhcp6_maps.h) for RB_EV_DHCP6_LEASE.
+ * rb_event6 (rackboot/dhcp6_maps.h) for RB_EV_DHCP6_LEASE, and
+ * rb_tftp_event (rackboot/tftp_maps.h) for RB_EV_TFTP_DONE.
  */
 enum rb_event_type {
 	RB_EV_DHCP4_LEASE = 1,	/* ACK sent: a lease granted or renewed */
 	RB_EV_DHCP4_BIND,	/* a pool address bound to a new device (OFFER) */
 	RB_EV_DHCP6_LEASE,	/* DHCPv6 Reply sent: an IA_NA address bound or renewed */
+	RB_EV_TFTP_DONE,	/* final block of an XDP transfer acknowledged (rackboot/tftp_maps.h) */
 };
 
 /*
@@ -340,6 +342,15 @@ enum rb_xdp_counter {
 	RB_XC_PASS_DHCP6_NO_ROOM,	/* the frame has no room to grow to the DHCPv6 reply's size */
 	RB_XC_PASS_DHCP6_WRONG_LINK,	/* device whose subnet6 is on another link, or relayed only */
 	RB_XC_DROP_DHCP6_FLOOD,	/* unknown DUID over the link's unknown-device-rate */
+	RB_XC_TX_TFTP_DATA,	/* TFTP DATA sent for an ACK of a transfer in rb_tftp_xfers */
+	RB_XC_DROP_TFTP_DUP,	/* TFTP ACK for another block than the last sent: no DATA */
+	RB_XC_TFTP_DONE,	/* TFTP ACK of the final block: transfer marked done, ACK dropped */
+	RB_XC_PASS_TFTP_NO_ROOM,	/* frame could not grow to the DATA: rackbootd sends it */
+	RB_XC_PASS_TFTP_MTU,	/* DATA larger than the ingress link's MTU, or link not in rb_ifaces */
+	RB_XC_PASS_TFTP_OPCODE,	/* not a 4-byte ACK (ERROR, an ACK with trailing bytes, ...) */
+	RB_XC_PASS_TFTP_NO_BLOCK,	/* file entry or block slot missing, or of another generation */
+	RB_XC_MALFORMED_TFTP,	/* UDP or IP length disagrees with the frame, or shorter than a TFTP header */
+	RB_XC_TFTP_EVENT_LOST,	/* rb_events full: rackbootd sees the end on its timer */
 	RB_XC_COUNT,
 };
 
@@ -401,7 +412,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 71, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 80, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

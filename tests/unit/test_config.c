@@ -232,6 +232,7 @@ static void defaults_applied(void **state)
 	assert_string_equal(cfg->log_level, "info");
 	assert_string_equal(cfg->tftp_root, "/srv/rackboot/tftp");
 	assert_int_equal(cfg->tftp_port, 69);
+	assert_int_equal(cfg->tftp_block_store_mib, 64);
 	assert_int_equal(cfg->dhcp4_server_port, 67);
 	assert_int_equal(cfg->ifaces[0].xdp_mode, RB_XDP_MODE_NATIVE);
 	assert_int_equal(subnet->lease_time, 3600);
@@ -251,6 +252,7 @@ static void empty_object_is_all_defaults(void **state)
 
 	assert_string_equal(cfg->bpffs_pin_path, "/sys/fs/bpf/rackboot");
 	assert_int_equal(cfg->tftp_port, 69);
+	assert_int_equal(cfg->tftp_block_store_mib, 64);
 	assert_int_equal(cfg->n_ifaces, 0);
 	assert_int_equal(cfg->n_subnets, 0);
 	rb_config_free(cfg);
@@ -260,7 +262,7 @@ static void explicit_values_kept(void **state)
 {
 	struct rb_config *cfg = load_valid(CONFIG(
 		"\"log-level\": \"debug\", \"bpffs-pin-path\": \"/sys/fs/bpf/rb2\","
-		"\"tftp\": {\"root\": \"/tmp/tftp\", \"port\": 6969},"
+		"\"tftp\": {\"root\": \"/tmp/tftp\", \"port\": 6969, \"xdp-block-store\": 0},"
 		"\"interfaces\": {\"interface\": [{\"name\": \"rb0\", \"xdp-mode\": \"skb\"}]},"
 		PROFILES ","
 		SUBNET(", \"next-server\": \"10.213.0.2\", \"lease-time\": 7200,"
@@ -271,6 +273,7 @@ static void explicit_values_kept(void **state)
 	assert_string_equal(cfg->bpffs_pin_path, "/sys/fs/bpf/rb2");
 	assert_string_equal(cfg->tftp_root, "/tmp/tftp");
 	assert_int_equal(cfg->tftp_port, 6969);
+	assert_int_equal(cfg->tftp_block_store_mib, 0);
 	assert_int_equal(cfg->ifaces[0].xdp_mode, RB_XDP_MODE_SKB);
 	assert_int_equal(subnet->next_server, ip("10.213.0.2"));
 	assert_int_equal(subnet->lease_time, 7200);

@@ -313,6 +313,7 @@ struct rb_config {
 	char bpffs_pin_path[PATH_MAX];	/* folder for pinned maps */
 	char tftp_root[PATH_MAX];
 	uint16_t tftp_port;		/* default 69 */
+	uint32_t tftp_block_store_mib;	/* XDP TFTP block store, 0 = off; default 64 */
 	uint16_t dhcp4_server_port;	/* default 67 */
 	uint16_t dhcp6_server_port;	/* default 547; clients are on server port - 1 */
 	uint8_t server_duid[RB_CFG_DUID_MAX];	/* DHCPv6 option 2 */

@@ -15,6 +15,7 @@
 
 #include "config/config_internal.h"
 #include "rackboot/dhcp4_wire.h"
+#include "rackboot/tftp_maps.h"
 
 static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 {
@@ -27,6 +28,8 @@ static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 
 	port = rb_cfg_child_value(tftp, "port");
 	cfg->tftp_port = port ? port->uint16 : 0;
+	port = rb_cfg_child_value(tftp, "xdp-block-store");
+	cfg->tftp_block_store_mib = port ? port->uint32 : RB_TFTP_BLOCK_STORE_MIB_DEFAULT;
 	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "server-port");
 	cfg->dhcp4_server_port = port ? port->uint16 : 0;
 	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "decline-quarantine");

@@ -318,6 +318,15 @@ void rb_leases_set_bind_handler(struct rb_leases *l,
 	l->on_bind_arg = arg;
 }
 
+void rb_leases_set_tftp_handler(struct rb_leases *l,
+				void (*fn)(void *arg, const struct rb_tftp_event *ev), void *arg)
+{
+	if (!l)
+		return;
+	l->on_tftp_done = fn;
+	l->on_tftp_done_arg = arg;
+}
+
 void rb_leases_flush(struct rb_leases *l)
 {
 	if (l)

@@ -34,6 +34,7 @@
 
 #include "common/uring_tag.h"
 #include "rackboot/maps.h"
+#include "rackboot/tftp_maps.h"
 
 struct rb_leases;
 struct rb_store;
@@ -105,6 +106,13 @@ void rb_leases_ended(struct rb_leases *l, const uint8_t mac[6]);
  */
 void rb_leases_set_bind_handler(struct rb_leases *l,
 				void (*fn)(void *arg, const struct rb_event *ev), void *arg);
+
+/*
+ * Call fn(arg, ev) for each RB_EV_TFTP_DONE record, so that the TFTP
+ * server ends the transfer that XDP finished.  NULL = ignore them.
+ */
+void rb_leases_set_tftp_handler(struct rb_leases *l,
+				void (*fn)(void *arg, const struct rb_tftp_event *ev), void *arg);
 
 /* Commit the open write batch now, so that another writer can start one. */
 void rb_leases_flush(struct rb_leases *l);

@@ -40,6 +40,8 @@ struct rb_leases {
 	bool stopping;
 	void (*on_bind)(void *arg, const struct rb_event *ev);
 	void *on_bind_arg;
+	void (*on_tftp_done)(void *arg, const struct rb_tftp_event *ev);
+	void *on_tftp_done_arg;
 
 	/* Since start, for the log. */
 	uint64_t events_seen;

@@ -11,8 +11,9 @@
  * rb_devices6 keeps no IAID to reconcile from.
  *
  * Records differ in size by kind: a DHCPv4 record is a struct rb_event,
- * a DHCPv6 lease a struct rb_event6, and both start with the __u16 type
- * that selects the struct.
+ * a DHCPv6 lease a struct rb_event6, a finished XDP TFTP transfer a
+ * struct rb_tftp_event, and each starts with the __u16 type that
+ * selects the struct.
  */
 #include <errno.h>
 #include <string.h>
@@ -54,6 +55,7 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct rb_leases *l = ctx;
 	struct rb_event6 ev6;
+	struct rb_tftp_event tftp;
 	uint16_t type;
 
 	if (size < sizeof(type)) {
@@ -77,6 +79,14 @@ static int on_event(void *ctx, void *data, size_t size)
 		l->events_seen++;
 		memcpy(&ev6, data, sizeof(ev6));
 		rb_leases_write6(l, &ev6);
+		break;
+	case RB_EV_TFTP_DONE:
+		/* Not the store's: the TFTP server ends the transfer. */
+		if (!size_fits(type, size, sizeof(tftp)))
+			break;
+		memcpy(&tftp, data, sizeof(tftp));
+		if (l->on_tftp_done)
+			l->on_tftp_done(l->on_tftp_done_arg, &tftp);
 		break;
 	default:
 		rb_log_repeat(&repeat_bad_event, "leases: rb_events record of unknown type %u "

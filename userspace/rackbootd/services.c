@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The services on rackbootd's ring: the DHCPv4 slow path and the TFTP
- * server.  A finished TFTP download by an inventory device's address
- * moves that device to phase bootfile, and the TFTP server's counters are
- * added to the pinned userspace counters as they change.
+ * server, which hands transfers to the XDP data path.  A finished TFTP
+ * download by an inventory device's address, from userspace or XDP,
+ * moves that device to phase bootfile, and the TFTP server's counters
+ * are added to the pinned userspace counters as they change.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include "dns/dns_server.h"
 #include "leases/leases.h"
 #include "rackbootd/daemon.h"
+#include "tftp/tftp_xdp.h"
 #include "xdp/device_state.h"
 
 /* Add what the TFTP counters gained since the last call to the pinned ones. */
@@ -141,12 +143,48 @@ static int tftp_open(struct rb_daemon *d)
 	return rb_tftp_server_new(&d->ring, &cfg, &d->tftp);
 }
 
+/* RB_EV_TFTP_DONE from the event ring: XDP saw the final ACK of a transfer. */
+static void tftp_xdp_done(void *arg, const struct rb_tftp_event *ev)
+{
+	struct rb_daemon *d = arg;
+
+	if (d->tftp)
+		rb_tftp_server_xdp_done(d->tftp, ev);
+}
+
+/*
+ * Give the TFTP server the XDP program's maps, unless
+ * tftp/xdp-block-store is 0.  A failure leaves every transfer to the
+ * server itself, so it does not stop the start.
+ */
+static void tftp_attach_xdp(struct rb_daemon *d)
+{
+	const struct rb_xdp_maps *maps = rb_xdp_maps(d->xdp);
+	struct rb_tftp_xdp_maps tmaps = {
+		.xfers_fd = maps->tftp_xfers,
+		.files_fd = maps->tftp_files,
+		.blocks_fd = maps->tftp_blocks,
+		.n_slots = maps->tftp_slots,
+		.mtu = maps->min_mtu,
+	};
+
+	if (tmaps.n_slots == 0) {
+		log_info("tftp: tftp/xdp-block-store is 0; every transfer is served from userspace");
+		return;
+	}
+	if (rb_tftp_server_set_xdp(d->tftp, &tmaps) == 0)
+		rb_leases_set_tftp_handler(d->leases, tftp_xdp_done, d);
+	else
+		log_warn("tftp: the XDP data path is off; every transfer is served from userspace");
+}
+
 static int tftp_start(struct rb_daemon *d)
 {
 	int err;
 
 	if (!d->tftp)
 		return 0;
+	tftp_attach_xdp(d);
 	/* The TFTP server logs its own start line. */
 	err = rb_tftp_server_start(d->tftp);
 	if (err)

@@ -6,6 +6,7 @@
  *   tftp_request.c   requests on the server socket
  *   tftp_transfer.c  one transfer: DATA, ACK, retransmission, end
  *   tftp_uring.c     SQE preparation and the user_data layout
+ *   tftp_xdp.c       hand-off of transfers to the XDP data path
  */
 #ifndef RB_TFTP_INTERNAL_H
 #define RB_TFTP_INTERNAL_H
@@ -22,6 +23,7 @@
 #include "tftp/tftp_path.h"
 #include "tftp/tftp_server.h"
 #include "tftp/tftp_source.h"
+#include "tftp/tftp_xdp.h"
 
 /*
  * user_data below the owner tag (userspace/common/uring_tag.h):
@@ -128,6 +130,8 @@ struct tftp_xfer {
 	struct msghdr stray_msg;
 	struct iovec stray_iov;
 	union tftp_addr stray_to;
+
+	struct tftp_xdp_xfer xdp;	/* XDP hand-off (tftp_xdp.c) */
 };
 
 /* An ERROR sent from the server socket, from the address the request reached. */
@@ -178,6 +182,8 @@ struct rb_tftp_server {
 
 	struct rb_tftp_counters counters;
 	struct tftp_summary summary;
+
+	struct tftp_xdp *xdp;		/* XDP data path, NULL = every transfer in userspace */
 };
 
 /* tftp_uring.c */
@@ -227,6 +233,24 @@ void tftp_xfer_stray_complete(struct rb_tftp_server *srv, struct tftp_xfer *x, i
 void tftp_xfer_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms);
 /* End a transfer that is still waiting for an ACK, logging reason. */
 void tftp_xfer_abort(struct rb_tftp_server *srv, struct tftp_xfer *x, const char *reason);
+
+/*
+ * tftp_transfer.c: count a transfer whose final block was acknowledged,
+ * report it and end it.
+ */
+void tftp_xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x);
+
+/*
+ * tftp_xdp.c, called by the transfer code.  begin hands x to XDP when
+ * it is eligible, after its first packet is ready and before it is sent.
+ * on_ack and timer return true when they handled an XDP transfer, so the
+ * caller skips its own handling.  end removes the transfer from XDP.
+ */
+void tftp_xdp_begin(struct rb_tftp_server *srv, struct tftp_xfer *x);
+bool tftp_xdp_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t block);
+bool tftp_xdp_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms);
+void tftp_xdp_end(struct rb_tftp_server *srv, struct tftp_xfer *x);
+void tftp_xdp_free(struct rb_tftp_server *srv);
 
 /* tftp_server.c */
 void tftp_check_drained(struct rb_tftp_server *srv);

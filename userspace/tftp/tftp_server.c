@@ -461,6 +461,7 @@ void rb_tftp_server_free(struct rb_tftp_server *srv)
 	if (!srv)
 		return;
 
+	tftp_xdp_free(srv);
 	/* Slots still in use here belong to a ring that io_uring_queue_exit ended. */
 	for (unsigned i = 0; srv->xfers && i < srv->cfg.max_transfers; i++)
 		tftp_xfer_free_resources(&srv->xfers[i]);

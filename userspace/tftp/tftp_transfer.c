@@ -118,6 +118,7 @@ static void xfer_close(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	uint64_t recv_data = tftp_user_data_encode(TFTP_OP_XFER_RECV, x->index, x->gen);
 
 	x->state = TFTP_XFER_CLOSING;
+	tftp_xdp_end(srv, x);
 	if (x->recv_armed && tftp_cancel(srv, recv_data) < 0) {
 		/* No SQE for the cancel: shutting the socket down ends the receive too. */
 		shutdown(x->sock, SHUT_RD);
@@ -185,6 +186,11 @@ static void xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
 	xfer_close(srv, x);
 }
 
+void tftp_xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x)
+{
+	xfer_finish(srv, x);
+}
+
 /* The packet in pkt was acknowledged: finish, or send the next block. */
 static void xfer_advance(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms)
 {
@@ -220,6 +226,8 @@ static void xfer_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, size_t 
 			      error);
 		return;
 	}
+	if (tftp_xdp_on_ack(srv, x, block))
+		return;
 	if (block != (uint16_t)x->block)
 		return;
 
@@ -352,6 +360,8 @@ void tftp_xfer_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t n
 {
 	struct xfer_names n;
 
+	if (tftp_xdp_timer(srv, x, now_ms))
+		return;
 	if (x->state != TFTP_XFER_WAIT_ACK || now_ms < x->deadline_ms)
 		return;
 
@@ -531,6 +541,7 @@ int tftp_xfer_begin(struct rb_tftp_server *srv, const struct tftp_xfer_start *st
 		goto fail;
 
 	log_start(x, &accepted, start->req->ignored_options);
+	tftp_xdp_begin(srv, x);
 	xfer_transmit(srv, x, x->started_ms);
 	return 0;
 

@@ -28,6 +28,7 @@
 
 #include "common/log.h"
 #include "dhcp4.skel.h"
+#include "rackboot/tftp_maps.h"
 #include "xdp/dhcp6_fill.h"
 #include "xdp/loader_internal.h"
 
@@ -50,7 +51,7 @@ struct pinned_map {
 	bool reused;
 };
 
-#define N_PINNED 9
+#define N_PINNED 10
 
 static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 {
@@ -77,6 +78,8 @@ static void pinned_maps(struct rb_xdp *x, struct pinned_map out[N_PINNED])
 				      .fd = &x->maps.relay_pools };
 	out[8] = (struct pinned_map){ .name = RB_PIN_DEVICES6, .map = x->skel->maps.rb_devices6,
 				      .fd = &x->devices6 };
+	out[9] = (struct pinned_map){ .name = RB_PIN_TFTP_XFERS, .map = x->skel->maps.rb_tftp_xfers,
+				      .fd = &x->maps.tftp_xfers };
 }
 
 static int attach_all(struct rb_xdp *x)
@@ -91,10 +94,41 @@ static int attach_all(struct rb_xdp *x)
 	return 0;
 }
 
+static uint32_t min_mtu(const struct rb_xdp *x)
+{
+	uint32_t mtu = UINT32_MAX;
+
+	for (size_t i = 0; i < x->n_ifaces; i++) {
+		if (x->ifaces[i].mtu < mtu)
+			mtu = x->ifaces[i].mtu;
+	}
+	return x->n_ifaces ? mtu : 0;
+}
+
 static void detach_all(struct rb_xdp *x)
 {
 	for (size_t i = 0; i < x->n_ifaces; i++)
 		rb_xdp_detach(x->prog, &x->ifaces[i]);
+}
+
+/*
+ * Size the TFTP block store from tftp/xdp-block-store.  Its file table
+ * and slots are not pinned: a restart loads the files again, because
+ * the transfers that used them ended with their sockets.
+ */
+static int tftp_size_store(struct rb_xdp *x, const struct rb_config *cfg)
+{
+	uint64_t slots = ((uint64_t)cfg->tftp_block_store_mib << 20) / RB_TFTP_SLOT_SIZE;
+	int err;
+
+	x->maps.tftp_slots = (uint32_t)slots;
+	/* An array needs one entry; with 0 MiB nothing is handed to XDP. */
+	err = bpf_map__set_max_entries(x->skel->maps.rb_tftp_blocks, slots ? (uint32_t)slots : 1);
+	if (err)
+		log_err("sizing the TFTP block store to %llu slots (tftp/xdp-block-store %u MiB) "
+			"failed: %s", (unsigned long long)slots, cfg->tftp_block_store_mib,
+			strerror(-err));
+	return err;
 }
 
 static int open_program(struct rb_xdp *x, const struct rb_config *cfg)
@@ -116,7 +150,7 @@ static int open_program(struct rb_xdp *x, const struct rb_config *cfg)
 	/* DHCPv6 clients listen one port below the server: 546 for the standard 547. */
 	x->skel->rodata->dhcp6_server_port = cfg->dhcp6_server_port;
 	x->skel->rodata->dhcp6_client_port = (uint16_t)(cfg->dhcp6_server_port - 1);
-	return 0;
+	return tftp_size_store(x, cfg);
 }
 
 static int reuse_pins(struct rb_xdp *x, const char *pin_dir, struct pinned_map maps[N_PINNED])
@@ -176,7 +210,8 @@ static int xdp_new(const struct rb_config *cfg, struct rb_xdp **out)
 	x->maps = (struct rb_xdp_maps){ .devices = -1, .templates = -1, .ifaces = -1,
 					.xdp_counters = -1, .events = -1, .pool_queues = -1,
 					.relay_reservations = -1, .relay_pools = -1,
-					.us_counters = -1, .ra_templates = -1 };
+					.us_counters = -1, .ra_templates = -1, .tftp_xfers = -1,
+					.tftp_files = -1, .tftp_blocks = -1 };
 	*out = x;
 	return 0;
 }
@@ -227,6 +262,9 @@ int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out)
 	if (err)
 		goto fail;
 	x->maps.ra_templates = bpf_map__fd(x->skel->maps.rb_ra_templates);
+	x->maps.tftp_files = bpf_map__fd(x->skel->maps.rb_tftp_files);
+	x->maps.tftp_blocks = bpf_map__fd(x->skel->maps.rb_tftp_blocks);
+	x->maps.min_mtu = min_mtu(x);
 	err = rb_us_counters_open(cfg->bpffs_pin_path, &x->maps.us_counters, &x->maps.us,
 				  &us_reused);
 	if (err)

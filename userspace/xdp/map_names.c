@@ -89,6 +89,15 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_DHCP6_NO_ROOM] = "pass_dhcp6_no_room",
 	[RB_XC_PASS_DHCP6_WRONG_LINK] = "pass_dhcp6_wrong_link",
 	[RB_XC_DROP_DHCP6_FLOOD] = "drop_dhcp6_flood",
+	[RB_XC_TX_TFTP_DATA] = "tx_tftp_data",
+	[RB_XC_DROP_TFTP_DUP] = "drop_tftp_dup",
+	[RB_XC_TFTP_DONE] = "tftp_done",
+	[RB_XC_PASS_TFTP_NO_ROOM] = "pass_tftp_no_room",
+	[RB_XC_PASS_TFTP_MTU] = "pass_tftp_mtu",
+	[RB_XC_PASS_TFTP_OPCODE] = "pass_tftp_opcode",
+	[RB_XC_PASS_TFTP_NO_BLOCK] = "pass_tftp_no_block",
+	[RB_XC_MALFORMED_TFTP] = "malformed_tftp",
+	[RB_XC_TFTP_EVENT_LOST] = "tftp_event_lost",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 
