@@ -351,6 +351,15 @@ enum rb_xdp_counter {
 	RB_XC_PASS_TFTP_NO_BLOCK,	/* file entry or block slot missing, or of another generation */
 	RB_XC_MALFORMED_TFTP,	/* UDP or IP length disagrees with the frame, or shorter than a TFTP header */
 	RB_XC_TFTP_EVENT_LOST,	/* rb_events full: rackbootd sees the end on its timer */
+	RB_XC_TX_DNS,		/* DNS response sent from rb_dns_answers */
+	RB_XC_PASS_DNS_HEADER,	/* not a standard query: QR, opcode, or section counts */
+	RB_XC_PASS_DNS_NAME,	/* question name compressed, malformed or over RB_DNS_XDP_NAME_MAX */
+	RB_XC_PASS_DNS_CLASS,	/* question class other than IN */
+	RB_XC_PASS_DNS_EDNS,	/* additional record not a version 0 OPT record XDP can read */
+	RB_XC_PASS_DNS_MISS,	/* name and type not in rb_dns_answers */
+	RB_XC_PASS_DNS_TOO_BIG,	/* response over 512 bytes or the EDNS payload size */
+	RB_XC_PASS_DNS_NO_ROOM,	/* frame could not grow to the response */
+	RB_XC_MALFORMED_DNS,	/* UDP or IP length disagrees with the frame, or short message */
 	RB_XC_COUNT,
 };
 
@@ -412,7 +421,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 80, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 89, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

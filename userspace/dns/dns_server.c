@@ -397,6 +397,16 @@ const uint64_t *rb_dns_server_counters(const struct rb_dns_server *s)
 	return s->counters;
 }
 
+const struct rb_dns_zone *rb_dns_server_zone(const struct rb_dns_server *s)
+{
+	return s->zone;
+}
+
+const struct rb_dns_settings *rb_dns_server_settings(const struct rb_dns_server *s)
+{
+	return &s->settings;
+}
+
 uint16_t rb_dns_server_port(const struct rb_dns_server *s)
 {
 	return s->dns->port;

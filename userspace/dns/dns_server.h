@@ -21,6 +21,7 @@
 
 #include "common/uring_tag.h"
 #include "config/config.h"
+#include "dns/dns_answer.h"
 #include "dns/dns_zone.h"
 
 /* Counters, in the order of the RB_UC_DNS_* entries of rb_us_counters. */
@@ -71,6 +72,9 @@ void rb_dns_server_stop(struct rb_dns_server *s);
 void rb_dns_server_free(struct rb_dns_server *s);
 
 const uint64_t *rb_dns_server_counters(const struct rb_dns_server *s);
+/* The zone answered from (NULL before rb_dns_server_set_zone()) and the response settings. */
+const struct rb_dns_zone *rb_dns_server_zone(const struct rb_dns_server *s);
+const struct rb_dns_settings *rb_dns_server_settings(const struct rb_dns_server *s);
 uint16_t rb_dns_server_port(const struct rb_dns_server *s);
 
 /* Milliseconds of CLOCK_MONOTONIC, the clock of rb_dns_server_tick(). */

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "dns/dns_build.h"
 #include "dns/dns_server.h"
+#include "dns/dns_xdp.h"
 #include "rackbootd/daemon.h"
 #include "store/store.h"
 #include "xdp/loader.h"
@@ -88,6 +89,21 @@ static bool same_leases(const struct rb_daemon *d, const struct lease_scan *scan
 	       (scan->n == 0 || memcmp(scan->items, d->dns_leased, scan->n * sizeof(*scan->items)) == 0);
 }
 
+/* Write the server's zone into the XDP program's rb_dns_answers; nothing before XDP is loaded. */
+static void fill_xdp(struct rb_daemon *d)
+{
+	const struct rb_dns_zone *zone = rb_dns_server_zone(d->dns);
+	struct rb_dns_xdp_summary sum;
+
+	if (!d->xdp || !zone)
+		return;
+	if (rb_dns_xdp_fill(rb_xdp_maps(d->xdp)->dns_answers, zone,
+			    rb_dns_server_settings(d->dns), &sum))
+		return;
+	log_debug("dns: XDP responses: %zu written, %zu removed, %zu left to the socket",
+		  sum.written, sum.removed, sum.left_out);
+}
+
 /* Build the zone with leased, and give it to the server.  Takes leased. */
 static int install_zone(struct rb_daemon *d, struct rb_dns_leased *leased, size_t n)
 {
@@ -101,6 +117,7 @@ static int install_zone(struct rb_daemon *d, struct rb_dns_leased *leased, size_
 		return err;
 	}
 	rb_dns_server_set_zone(d->dns, zone);
+	fill_xdp(d);
 	free(d->dns_leased);
 	d->dns_leased = leased;
 	d->dns_n_leased = n;
@@ -153,6 +170,8 @@ int rb_daemon_dns_start(struct rb_daemon *d)
 	if (!d->dns)
 		return 0;
 	refresh(d);
+	/* The zone built at open, when the XDP program was not loaded yet. */
+	fill_xdp(d);
 	d->dns_refresh_ms = rb_dns_now_ms() + RB_DNS_REFRESH_MS;
 	err = rb_dns_server_start(d->dns);
 	if (err)

@@ -98,6 +98,15 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_TFTP_NO_BLOCK] = "pass_tftp_no_block",
 	[RB_XC_MALFORMED_TFTP] = "malformed_tftp",
 	[RB_XC_TFTP_EVENT_LOST] = "tftp_event_lost",
+	[RB_XC_TX_DNS] = "tx_dns",
+	[RB_XC_PASS_DNS_HEADER] = "pass_dns_header",
+	[RB_XC_PASS_DNS_NAME] = "pass_dns_name",
+	[RB_XC_PASS_DNS_CLASS] = "pass_dns_class",
+	[RB_XC_PASS_DNS_EDNS] = "pass_dns_edns",
+	[RB_XC_PASS_DNS_MISS] = "pass_dns_miss",
+	[RB_XC_PASS_DNS_TOO_BIG] = "pass_dns_too_big",
+	[RB_XC_PASS_DNS_NO_ROOM] = "pass_dns_no_room",
+	[RB_XC_MALFORMED_DNS] = "malformed_dns",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 
