@@ -12,12 +12,15 @@
 # bench/dns/rackboot.json and BENCH_DNS_DEVICES inventory hostnames
 # (node0001 ... with addresses in 10.201.0.0/16 order).  The query file
 # requests those hostnames (A), their PTR names, and the static names (A,
-# AAAA, SRV, TXT, CNAME) in turn.
+# AAAA, SRV, TXT, CNAME) in turn.  rackbootd runs its XDP program in
+# native mode, which answers these queries from rb_dns_answers; the
+# script prints how many it answered and passed up.
 #
 # Settings (environment): BENCH_SERVERS (default "rackboot dnsmasq"),
 # BENCH_DNS_SECONDS (dnsperf run time, default 10), BENCH_DNS_CLIENTS
 # (dnsperf -c, default 16), BENCH_DNS_OUTSTANDING (dnsperf -q, default
-# 200), BENCH_DNS_DEVICES (default 200), BENCH_SERVER_CPU, BENCH_GEN_CPU.
+# 200), BENCH_DNS_THREADS (dnsperf -T, default 1), BENCH_DNS_DEVICES
+# (default 200), BENCH_SERVER_CPU, BENCH_GEN_CPU.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -34,6 +37,7 @@ BENCH_SERVERS=${BENCH_SERVERS:-rackboot dnsmasq}
 BENCH_DNS_SECONDS=${BENCH_DNS_SECONDS:-10}
 BENCH_DNS_CLIENTS=${BENCH_DNS_CLIENTS:-16}
 BENCH_DNS_OUTSTANDING=${BENCH_DNS_OUTSTANDING:-200}
+BENCH_DNS_THREADS=${BENCH_DNS_THREADS:-1}
 BENCH_DNS_DEVICES=${BENCH_DNS_DEVICES:-200}
 BENCH_PACKAGES=(dnsperf dnsmasq-base jq)
 SRV_ADDR=10.201.0.1
@@ -115,11 +119,27 @@ perf() {
 
 	ip netns exec "$BENCH_NS_CLI" taskset -c "$BENCH_GEN_CPU" dnsperf -s "$SRV_ADDR" \
 		-d "$RB_RUN_DIR/queries.txt" -l "$BENCH_DNS_SECONDS" -c "$BENCH_DNS_CLIENTS" \
-		-q "$BENCH_DNS_OUTSTANDING" -t 2 >"$log" 2>&1
+		-q "$BENCH_DNS_OUTSTANDING" -T "$BENCH_DNS_THREADS" -t 2 >"$log" 2>&1
 	qps=$(awk '/Queries per second:/ { print int($4) }' "$log")
 	lost=$(awk '/Queries lost:/ { print $3 }' "$log")
 	echo "bench-dns: $name: ${qps:-?} queries/s, ${lost:-?} lost (dnsperf log $log)"
 	QPS[$name]=${qps:-}
+}
+
+# xdp_links_up: the links around rackbootd's native XDP program.  veth
+# delivers an XDP_TX frame only to a peer that runs an XDP program, so
+# the client side gets xdp_pass.  The server's receive processing (and
+# so the XDP program) moves to a NAPI thread on BENCH_SERVER_CPU.  The
+# client link keeps softirq NAPI, so the client's receive processing of
+# the responses runs on the CPU that sent them, BENCH_SERVER_CPU, as it
+# does for dnsmasq's responses.
+xdp_links_up() {
+	if ! ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv obj build/bpf/xdp_pass.bpf.o \
+		sec xdp; then
+		echo "bench-dns: attaching xdp_pass to $BENCH_CLI_IF failed" >&2
+		return 1
+	fi
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
 }
 
 run_rackboot() {
@@ -132,8 +152,13 @@ run_rackboot() {
 		build/rackbootd --config "$config"
 	pid=$RB_SPAWNED_PID
 	rb_wait_for 20 dns_answers || { tail -n 20 "$RB_RUN_DIR/rackbootd.log" >&2; return 1; }
+	xdp_links_up || return 1
 	perf rackboot
+	build/rackbootctl --pin-path "$pin" stats --json >"$RB_RUN_DIR/rackboot.stats.json" 2>&1
+	jq -r '"bench-dns: rackboot: \(.xdp.tx_dns) answered in XDP, \(.userspace.dns_queries) by the socket; passed up: \(.xdp | with_entries(select(.key | startswith("pass_dns") or . == "malformed_dns")) | tostring)"' \
+		"$RB_RUN_DIR/rackboot.stats.json" 2>/dev/null
 	bench_stop "$pid"
+	ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv off 2>/dev/null
 }
 
 run_dnsmasq() {
@@ -151,7 +176,7 @@ run_dnsmasq() {
 write_results() {
 	mkdir -p "$(dirname "$RESULTS")"
 	jq -n --arg machine "$(bench_machine)" \
-		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING, $BENCH_DNS_SECONDS s" \
+		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING -T $BENCH_DNS_THREADS, $BENCH_DNS_SECONDS s" \
 		--argjson rackboot "$(bench_number "${QPS[rackboot]:-}")" \
 		--argjson dnsmasq "$(bench_number "${QPS[dnsmasq]:-}")" \
 		'{benchmark: "dns", unit: "queries/s", command: "make bench-dns", machine: $machine,
