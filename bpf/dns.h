@@ -12,7 +12,8 @@
  * OPT record, compressed or long names, classes other than IN, EDNS
  * versions above 0, names and types not in the map (outside the zones,
  * forwarding, NXDOMAIN of names that do not exist), responses over 512
- * bytes or the EDNS payload size (rackbootd sets TC), frames without
+ * bytes or the EDNS payload size (rackbootd sets TC), queries to an
+ * address that is not this host's, frames without
  * room to grow, and malformed frames.  The query's UDP checksum is not
  * verified, as for the DHCP requests.
  *
@@ -311,6 +312,49 @@ struct dns_query_addrs {
 	};
 };
 
+/* From <linux/socket.h>, which BPF programs cannot include. */
+#define RB_AF_INET6	10
+
+/*
+ * Whether the kernel would deliver the query to a local socket, from a
+ * FIB lookup made as if to forward it: a local destination is not
+ * forwarded.  The kernel checks forwarding on the ingress link before
+ * the route, so with forwarding off (the usual appliance) the lookup
+ * cannot tell, and nothing is routed anyway.
+ * NOTE: with forwarding off, a query to another host's address that
+ * reaches this link (a wrong MAC address) is answered here, where the
+ * kernel would drop it.
+ */
+static __always_inline int dns_local(struct xdp_md *ctx, struct bpf_fib_lookup *fib)
+{
+	long ret;
+
+	fib->l4_protocol = IPPROTO_UDP;
+	fib->ifindex = ctx->ingress_ifindex;
+	ret = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	return ret == BPF_FIB_LKUP_RET_NOT_FWDED || ret == BPF_FIB_LKUP_RET_FWD_DISABLED;
+}
+
+static __always_inline int dns_local4(struct xdp_md *ctx, const struct iphdr *ip)
+{
+	struct bpf_fib_lookup fib = {};
+
+	fib.family = AF_INET;
+	fib.ipv4_src = ip->saddr;
+	fib.ipv4_dst = ip->daddr;
+	return dns_local(ctx, &fib);
+}
+
+static __always_inline int dns_local6(struct xdp_md *ctx, const struct ipv6hdr *ip6)
+{
+	struct bpf_fib_lookup fib = {};
+
+	fib.family = RB_AF_INET6;
+	__builtin_memcpy(fib.ipv6_src, &ip6->saddr, 16);
+	__builtin_memcpy(fib.ipv6_dst, &ip6->daddr, 16);
+	return dns_local(ctx, &fib);
+}
+
 /* Sum of the 16-bit words of an IPv6 address. */
 static __always_inline __u64 dns_addr6_sum(const struct in6_addr *a)
 {
@@ -456,9 +500,14 @@ static __noinline int rb_dns_ipv4(struct xdp_md *ctx)
 	if (udp_len < sizeof(*udp) || (void *)udp + udp_len > data_end ||
 	    bpf_ntohs(ip->tot_len) < sizeof(*ip) + udp_len)
 		return pass(RB_XC_MALFORMED_DNS);
-	/* Broadcast and multicast queries are not answered from the sender's destination. */
-	if (ip->daddr == 0xffffffff || (bpf_ntohl(ip->daddr) >> 28) == 0xe)
-		return pass(RB_XC_PASS_DNS_HEADER);
+	/*
+	 * Only a query to this host gets a response from its destination
+	 * address: not a broadcast or multicast one, and not one that this
+	 * host routes to another DNS server.
+	 */
+	if (ip->daddr == 0xffffffff || (bpf_ntohl(ip->daddr) >> 28) == 0xe ||
+	    !dns_local4(ctx, ip))
+		return pass(RB_XC_PASS_DNS_NOT_LOCAL);
 
 	__builtin_memcpy(q.h_dest, eth->h_dest, ETH_ALEN);
 	__builtin_memcpy(q.h_source, eth->h_source, ETH_ALEN);
@@ -503,8 +552,8 @@ static __noinline int rb_dns_ipv6(struct xdp_md *ctx)
 	if (udp_len < sizeof(*udp) || (void *)udp + udp_len > data_end ||
 	    bpf_ntohs(ip6->payload_len) < udp_len)
 		return pass(RB_XC_MALFORMED_DNS);
-	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff)
-		return pass(RB_XC_PASS_DNS_HEADER);
+	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff || !dns_local6(ctx, ip6))
+		return pass(RB_XC_PASS_DNS_NOT_LOCAL);
 
 	__builtin_memcpy(q.h_dest, eth->h_dest, ETH_ALEN);
 	__builtin_memcpy(q.h_source, eth->h_source, ETH_ALEN);

@@ -360,6 +360,7 @@ enum rb_xdp_counter {
 	RB_XC_PASS_DNS_TOO_BIG,	/* response over 512 bytes or the EDNS payload size */
 	RB_XC_PASS_DNS_NO_ROOM,	/* frame could not grow to the response */
 	RB_XC_MALFORMED_DNS,	/* UDP or IP length disagrees with the frame, or short message */
+	RB_XC_PASS_DNS_NOT_LOCAL,	/* query to an address that is not this host's */
 	RB_XC_COUNT,
 };
 
@@ -421,7 +422,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 89, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 90, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

@@ -8,12 +8,14 @@
  * an in-zone NXDOMAIN, mixed case, with and without EDNS, over IPv4 and
  * IPv6).  The addresses, ports and checksums of the frame are checked
  * too.  Queries that XDP must leave to userspace pass unchanged, each
- * with its counter.
+ * with its counter.  Frames arrive on a veth in a network namespace of
+ * the test's own, which has the server's addresses.
  *
  * Needs root (loading BPF); exits 77 (skipped) when the kernel refuses.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,10 +34,10 @@
 #include "dns/dns_build.h"
 #include "dns/dns_wire.h"
 #include "dns/dns_xdp.h"
+#include "lib/netns_unshare.h"
 #include "lib/xdp_run.h"
 #include "rackboot/maps.h"
 
-#define LO_IFINDEX	1
 #define ETH_LEN		14
 #define IP4_LEN		20
 #define IP6_LEN		40
@@ -81,6 +83,7 @@ static const uint8_t client_mac[6] = { 0x52, 0x54, 0x00, 0x21, 0x53, 0x11 };
 static const uint8_t server_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 static struct dhcp4_bpf *skel;
+static uint32_t link_ifindex;	/* the veth with the server's addresses, where frames arrive */
 static struct rb_config *cfg;
 static struct rb_dns_zone *zone;
 static struct rb_dns_settings settings = { .edns_udp_size = 1232 };
@@ -100,6 +103,23 @@ static int setup(void **state)
 	struct rb_cfg_errors errs = { 0 };
 	struct rb_dns_xdp_summary sum;
 	size_t skipped = 0;
+
+	/*
+	 * The XDP program answers only queries to this host's addresses.  With
+	 * forwarding on, the FIB lookup tells them from routed ones.
+	 */
+	if (test_netns_unshare()) {
+		fprintf(stderr, "# cannot create a network namespace: needs root\n");
+		exit(77);
+	}
+	if (test_netns_veth("dlink", "dpeer", "10.213.0.1/24") ||
+	    test_netns_sh("ip -6 addr add fd00:213::1/64 dev dlink nodad") ||
+	    test_netns_sh("sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1")) {
+		fprintf(stderr, "# cannot build the test network: needs ip(8) and veth\n");
+		exit(77);
+	}
+	link_ifindex = if_nametoindex("dlink");
+	assert_true(link_ifindex > 0);
 
 	libbpf_set_print(NULL);
 	skel = dhcp4_bpf__open();
@@ -234,8 +254,8 @@ static size_t make_frame(uint8_t *f, bool v6, const uint8_t *dns, size_t len)
 static int run(const uint8_t *in, size_t in_len, uint8_t *out, uint32_t *out_len)
 {
 	*out_len = FRAME_MAX;
-	return test_xdp_run(bpf_program__fd(skel->progs.rb_dhcp4_xdp), LO_IFINDEX, in, in_len, out,
-			    out_len, NULL);
+	return test_xdp_run(bpf_program__fd(skel->progs.rb_dhcp4_xdp), link_ifindex, in, in_len,
+			    out, out_len, NULL);
 }
 
 /* Check the response frame's addresses, ports, lengths and checksums. */
@@ -421,6 +441,30 @@ static void test_malformed_passed_up(void **state)
 	(void)state;
 }
 
+/* A query routed through this host to another server passes, over IPv4 and IPv6. */
+static void test_not_local_passed_up(void **state)
+{
+	struct query_spec s = { .name = "boot.lab.test.", .type = RB_DNS_A };
+	uint8_t q[512], in[FRAME_MAX], out[FRAME_MAX];
+	size_t len = make_query(q, sizeof(q), &s), in_len;
+	uint32_t server4_kept = server4, out_len;
+	struct in6_addr server6_kept = server6;
+	uint64_t before;
+
+	assert_int_equal(inet_pton(AF_INET, "10.213.0.9", &server4), 1);
+	assert_int_equal(inet_pton(AF_INET6, "fd00:213::9", &server6), 1);
+	for (int v6 = 0; v6 <= 1; v6++) {
+		in_len = make_frame(in, v6, q, len);
+		before = counter(RB_XC_PASS_DNS_NOT_LOCAL);
+		assert_int_equal(run(in, in_len, out, &out_len), XDP_PASS);
+		assert_int_equal(counter(RB_XC_PASS_DNS_NOT_LOCAL), before + 1);
+		assert_memory_equal(out, in, in_len);
+	}
+	server4 = server4_kept;
+	server6 = server6_kept;
+	(void)state;
+}
+
 /* rb_dns_xdp_fill() again with a changed zone: replaced entries answer, removed ones pass. */
 static void test_refill_removes_stale(void **state)
 {
@@ -455,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_answers_match_userspace),
 		cmocka_unit_test(test_queries_passed_up),
 		cmocka_unit_test(test_malformed_passed_up),
+		cmocka_unit_test(test_not_local_passed_up),
 		cmocka_unit_test(test_refill_removes_stale),
 	};
 

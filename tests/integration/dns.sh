@@ -284,7 +284,7 @@ test_xdp_answers() {
 
 	tap_check "xdp: every DNS counter is listed" rb_stat_names_present "$PIN" xdp \
 		tx_dns pass_dns_header pass_dns_name pass_dns_class pass_dns_edns pass_dns_miss \
-		pass_dns_too_big pass_dns_no_room malformed_dns
+		pass_dns_too_big pass_dns_no_room malformed_dns pass_dns_not_local
 	tx0=$(rb_stat "$PIN" xdp tx_dns)
 	# UDP goes to XDP and TCP to rackbootd's socket: both must give the same records.
 	for pair in "${pairs[@]}"; do

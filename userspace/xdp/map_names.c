@@ -107,6 +107,7 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_DNS_TOO_BIG] = "pass_dns_too_big",
 	[RB_XC_PASS_DNS_NO_ROOM] = "pass_dns_no_room",
 	[RB_XC_MALFORMED_DNS] = "malformed_dns",
+	[RB_XC_PASS_DNS_NOT_LOCAL] = "pass_dns_not_local",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 
