@@ -113,33 +113,43 @@ dns_answers() {
 		grep -q "$(device_addr 1)"
 }
 
-# perf NAME: dnsperf against the server that runs; the queries/s go to QPS[NAME].
-perf() {
-	local name=$1 log="$RB_RUN_DIR/dnsperf-$1.log" qps lost
+# cpu_ticks CPU: total and idle (idle + iowait) jiffies of CPU from /proc/stat.
+cpu_ticks() {
+	awk -v cpu="cpu$1" '$1 == cpu { total = 0; for (i = 2; i <= NF; i++) total += $i
+		print total, $5 + $6 }' /proc/stat
+}
 
+# perf NAME: dnsperf against the server that runs; the queries/s go to
+# QPS[NAME].  Also prints how busy the server CPU was, which includes
+# any other job that ran on it.
+perf() {
+	local name=$1 log="$RB_RUN_DIR/dnsperf-$1.log" qps lost total0 idle0 total1 idle1
+
+	read -r total0 idle0 < <(cpu_ticks "$BENCH_SERVER_CPU")
 	ip netns exec "$BENCH_NS_CLI" taskset -c "$BENCH_GEN_CPU" dnsperf -s "$SRV_ADDR" \
 		-d "$RB_RUN_DIR/queries.txt" -l "$BENCH_DNS_SECONDS" -c "$BENCH_DNS_CLIENTS" \
 		-q "$BENCH_DNS_OUTSTANDING" -T "$BENCH_DNS_THREADS" -t 2 >"$log" 2>&1
 	qps=$(awk '/Queries per second:/ { print int($4) }' "$log")
 	lost=$(awk '/Queries lost:/ { print $3 }' "$log")
+	read -r total1 idle1 < <(cpu_ticks "$BENCH_SERVER_CPU")
 	echo "bench-dns: $name: ${qps:-?} queries/s, ${lost:-?} lost (dnsperf log $log)"
+	echo "bench-dns: $name: server CPU $BENCH_SERVER_CPU busy" \
+		"$((100 * (total1 - total0 - idle1 + idle0) / (total1 - total0 + 1))) % during dnsperf"
 	QPS[$name]=${qps:-}
 }
 
-# xdp_links_up: the links around rackbootd's native XDP program.  veth
-# delivers an XDP_TX frame only to a peer that runs an XDP program, so
-# the client side gets xdp_pass.  The server's receive processing (and
-# so the XDP program) moves to a NAPI thread on BENCH_SERVER_CPU.  The
+# client_xdp_pass: veth delivers an XDP_TX frame only to a peer that
+# runs an XDP program, so the client side gets xdp_pass before rackbootd
+# attaches its program (and answers the readiness query from XDP).  The
 # client link keeps softirq NAPI, so the client's receive processing of
 # the responses runs on the CPU that sent them, BENCH_SERVER_CPU, as it
 # does for dnsmasq's responses.
-xdp_links_up() {
+client_xdp_pass() {
 	if ! ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv obj build/bpf/xdp_pass.bpf.o \
 		sec xdp; then
 		echo "bench-dns: attaching xdp_pass to $BENCH_CLI_IF failed" >&2
 		return 1
 	fi
-	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
 }
 
 run_rackboot() {
@@ -148,11 +158,17 @@ run_rackboot() {
 	mkdir -p "$RB_RUN_DIR/store"
 	rb_bpffs_mount "$RB_RUN_DIR/bpffs" || return 1
 	write_config "$config" "$pin" || return 1
+	client_xdp_pass || return 1
 	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/rackbootd.log" taskset -c "$BENCH_SERVER_CPU" \
 		build/rackbootd --config "$config"
 	pid=$RB_SPAWNED_PID
-	rb_wait_for 20 dns_answers || { tail -n 20 "$RB_RUN_DIR/rackbootd.log" >&2; return 1; }
-	xdp_links_up || return 1
+	if ! rb_wait_for 20 dns_answers; then
+		tail -n 20 "$RB_RUN_DIR/rackbootd.log" >&2
+		bench_stop "$pid"
+		return 1
+	fi
+	# The XDP program runs in the server veth's NAPI thread, pinned beside rackbootd.
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
 	perf rackboot
 	build/rackbootctl --pin-path "$pin" stats --json >"$RB_RUN_DIR/rackboot.stats.json" 2>&1
 	jq -r '"bench-dns: rackboot: \(.xdp.tx_dns) answered in XDP, \(.userspace.dns_queries) by the socket; passed up: \(.xdp | with_entries(select(.key | startswith("pass_dns") or . == "malformed_dns")) | tostring)"' \
