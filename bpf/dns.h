@@ -6,16 +6,16 @@
  * takes flags, counts and the sections after the question from the map,
  * and ends with the OPT record when the query had one.
  *
- * Verdicts: XDP_TX for a response built here; XDP_PASS, counted, for
- * everything else, so that rackbootd's socket answers it: responses and
- * other opcodes, section counts other than one question and at most one
- * OPT record, compressed or long names, classes other than IN, EDNS
- * versions above 0, names and types not in the map (outside the zones,
- * forwarding, NXDOMAIN of names that do not exist), responses over 512
- * bytes or the EDNS payload size (rackbootd sets TC), queries to an
- * address that is not this host's, frames without
- * room to grow, and malformed frames.  The query's UDP checksum is not
- * verified, as for the DHCP requests.
+ * Verdicts: XDP_TX for a response built here.  XDP_PASS, counted, for
+ * everything else, so that rackbootd's socket responds.  That covers
+ * responses and other opcodes, section counts other than one question
+ * and at most one OPT record, compressed or long names, and classes
+ * other than IN.  It also covers EDNS versions above 0, names and types
+ * not in the map (outside the zones, forwarding, NXDOMAIN of names that
+ * do not exist), and responses over 512 bytes or the EDNS payload size
+ * (rackbootd sets TC).  Last, queries to an address that is not this
+ * host's, frames without room to grow, and malformed frames.  The
+ * query's UDP checksum is not verified, as for the DHCP requests.
  *
  * Included by dhcp4.bpf.c after count(), pass(), ip_header_sum() and
  * resize_frame().
@@ -136,7 +136,7 @@ static __always_inline __u32 dns_read_name(struct rb_dns_work *w, __u32 len)
 /*
  * Read the OPT record at off of a message of dns_len bytes (len of them
  * in w->msg) and set w->edns and w->max_len to the client's payload
- * size (512 when it asks for less).  Returns 0, or the verdict.
+ * size (512 when it requests less).  Returns 0, or the verdict.
  */
 static __always_inline int dns_read_opt(struct rb_dns_work *w, __u32 off, __u32 len, __u32 dns_len)
 {

@@ -3,11 +3,10 @@
  * Map key and value of the DNS fast path in XDP, shared by the XDP
  * program and rackbootd.  The layout rules of rackboot/maps.h apply.
  *
- * rackbootd encodes the response to every (name, type) pair that it
- * pre-computes with the same functions that answer on its socket, and
- * stores the part after the question: the flags, the section counts and
- * the bytes of the answer, authority and additional sections followed
- * by the OPT record.  Compression pointers in those bytes point into the
+ * rackbootd encodes the response to each (name, type) pair with the
+ * functions that respond on its socket.  The map stores the part after
+ * the question: the flags, the section counts, and the bytes of the
+ * answer, authority and additional sections followed by the OPT record.  Compression pointers in those bytes point into the
  * question at offset 12, whose length the key fixes, so the tail is the
  * same for every spelling of the name's case.
  */
@@ -16,9 +15,9 @@
 
 #include <linux/types.h>
 
-/* Longest query name (wire bytes, root label included) that XDP answers. */
+/* Maximum query name (wire bytes, root label included) that XDP responds to. */
 #define RB_DNS_XDP_NAME_MAX	128
-/* Longest tail (sections and OPT record); a longer response stays in userspace. */
+/* Maximum tail (sections and OPT record) in bytes.  A longer response stays in userspace. */
 #define RB_DNS_XDP_TAIL_MAX	512
 /* Entries of rb_dns_answers. */
 #define RB_DNS_XDP_ENTRIES	65536

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The DNS fast path of the XDP program under BPF_PROG_TEST_RUN, against
- * the userspace responder: rb_dns_answers is filled by rb_dns_xdp_fill()
- * from a zone built out of a small config, each query goes to the XDP
+ * the userspace responder.  rb_dns_xdp_fill() fills rb_dns_answers from
+ * a zone built out of a small config.  Each query goes to the XDP
  * program and to rb_dns_respond(), and the two DNS messages must match
- * byte for byte (A, AAAA, PTR, SRV, TXT, NS, SOA, a CNAME chain, NODATA,
- * an in-zone NXDOMAIN, mixed case, with and without EDNS, over IPv4 and
- * IPv6).  The addresses, ports and checksums of the frame are checked
+ * byte for byte: A, AAAA, PTR, SRV, TXT, NS, SOA, a CNAME chain, NODATA,
+ * an in-zone NXDOMAIN and mixed case, with and without EDNS, over IPv4
+ * and IPv6.  The addresses, ports and checksums of the frame are checked
  * too.  Queries that XDP must leave to userspace pass unchanged, each
  * with its counter.  Frames arrive on a veth in a network namespace of
  * the test's own, which has the server's addresses.

@@ -13,8 +13,8 @@
 # zone, NXDOMAIN and NODATA with the SOA, the TC bit over UDP and the full
 # answer over TCP, EDNS sizes, mixed case kept, malformed messages from
 # rb-dns-send (FORMERR or dropped, and the server still answers), three
-# pipelined queries on one TCP connection and the idle timeout.  UDP
-# queries over TCP and over UDP (which the XDP program answers from
+# pipelined queries on one TCP connection and the idle timeout.  Queries
+# over TCP and over UDP (which the XDP program answers from
 # rb_dns_answers) must give the same records, and the XDP counters grow.
 #
 # A second run enables forwarding to dnsmasq in an upstream namespace:

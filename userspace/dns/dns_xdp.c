@@ -106,6 +106,11 @@ static int write_entries(int map_fd, const struct rb_dns_zone *z, const struct r
 		for (size_t t = 0; t < XDP_TYPES_N; t++) {
 			struct rb_dns_key *key = &keys[*n_keys];
 
+			/* The map is full at this count, so the rest goes to the socket. */
+			if (*n_keys == RB_DNS_XDP_ENTRIES) {
+				sum->left_out++;
+				continue;
+			}
 			if (!rb_dns_xdp_entry(z, s, rb_dns_zone_bytes(z, node->name), node->name_len,
 					      xdp_types[t], key, val)) {
 				sum->left_out++;
@@ -164,10 +169,17 @@ static int remove_stale(int map_fd, const struct rb_dns_key *keys, size_t n_keys
 	return 0;
 }
 
+/*
+ * NOTE: every call rewrites every entry (a few syscalls per name), also
+ * when a lease changed one name only.  Stale entries are deleted last.
+ * So a map near RB_DNS_XDP_ENTRIES can reject new entries that the
+ * deletions would have made room for, and those names go to the socket
+ * until the next fill.
+ */
 int rb_dns_xdp_fill(int map_fd, const struct rb_dns_zone *z, const struct rb_dns_settings *s,
 		    struct rb_dns_xdp_summary *summary)
 {
-	struct rb_dns_key *keys = calloc(z->n_nodes * XDP_TYPES_N + 1, sizeof(*keys));
+	struct rb_dns_key *keys = calloc(RB_DNS_XDP_ENTRIES, sizeof(*keys));
 	size_t n_keys = 0;
 	int err;
 

@@ -26,7 +26,7 @@ bool rb_dns_xdp_entry(const struct rb_dns_zone *z, const struct rb_dns_settings 
 		      const uint8_t *name, size_t name_len, uint16_t qtype, struct rb_dns_key *key,
 		      struct rb_dns_answer *val);
 
-/* What rb_dns_xdp_fill() wrote. */
+/* Counts of the entries that rb_dns_xdp_fill() wrote, removed and left out. */
 struct rb_dns_xdp_summary {
 	size_t written;		/* entries written or replaced */
 	size_t removed;		/* entries of names or types the zone no longer has */
@@ -36,7 +36,7 @@ struct rb_dns_xdp_summary {
 /*
  * Write the entries of every name of z and each type that clients ask
  * for into the hash map map_fd, then delete the entries that are not
- * among them.  A query sees the old or the new response, never a mix,
+ * among them.  XDP reads the old or the new response, never a mix,
  * because a hash map update replaces its element whole.  Returns 0 or a
  * negative errno after logging it.
  */
