@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Every userspace module folder except the two programs goes into one
 # static library that the programs and the tests link.
-LIB_DIRS   := common config dhcp4 dhcp6 leases ra store tftp xdp
+LIB_DIRS   := common config dhcp4 dhcp6 dns leases ra store tftp xdp
 LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB        := $(BUILD)/librackboot.a
@@ -89,6 +89,12 @@ $(BUILD)/tests/rb-dhcp4-send: $(BUILD)/tests/tools/rb_dhcp4_send.o $(BUILD)/test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^
 
+# rb-dns-send: DNS messages, valid or malformed, for tests/integration/dns.sh.
+all: $(BUILD)/tests/rb-dns-send
+$(BUILD)/tests/rb-dns-send: $(BUILD)/tests/tools/rb_dns_send.o $(BUILD)/userspace/dns/dns_wire.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
 # rb-dora: many DHCPv4 clients doing full DORA, for the persistence test.
 all: $(BUILD)/tests/rb-dora
 $(BUILD)/tests/rb-dora: $(BUILD)/tests/tools/rb_dora.o $(BUILD)/tests/lib/dhcp4_pkt.o
@@ -136,11 +142,14 @@ FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclud
 FUZZ_SECONDS ?= 60
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
-fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6
+fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6 $(BUILD)/fuzz/fuzz_dns
 $(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/overload.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 $(BUILD)/fuzz/fuzz_dhcp6: tests/fuzz/fuzz_dhcp6.c userspace/dhcp6/relay6.c userspace/dhcp6/template6.c userspace/common/log.c $(wildcard include/rackboot/*.h) $(wildcard userspace/dhcp6/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+$(BUILD)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c userspace/dns/dns_wire.c userspace/dns/dns_zone.c userspace/dns/dns_query.c userspace/dns/dns_answer.c $(wildcard userspace/dns/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 $(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c
@@ -226,3 +235,10 @@ $(BUILD)/tests/rb-xdp-cost: $(BUILD)/tests/tools/rb_xdp_cost.o $(BUILD)/tests/li
 .PHONY: bench-xdp-cost
 bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
 	$(BUILD)/tests/rb-xdp-cost $(XDP_COST_RUNS)
+
+# make bench-dns: queries/s of rackbootd's DNS server and of dnsmasq over
+# one veth pair, measured with dnsperf, written to bench/results/dns.json.
+# Needs root.
+.PHONY: bench-dns
+bench-dns: all
+	bash bench/dns.sh

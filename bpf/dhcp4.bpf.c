@@ -13,8 +13,10 @@
  * circuit (flood_admit(), relay_circuit_admit()).  Every verdict has a
  * per-CPU counter.
  *
- * Other UDP goes to the TFTP data path (tftp.h), which sends DATA for
- * the ACKs of transfers that rackbootd recorded and passes the rest.
+ * UDP to the DNS port goes to the DNS fast path (dns.h), which answers
+ * the queries that rackbootd pre-encoded.  Other UDP goes to the TFTP
+ * data path (tftp.h), which sends DATA for the ACKs of transfers that
+ * rackbootd recorded and passes the rest.
  *
  * A relayed request (giaddr set) sent to one of this host's addresses is
  * answered here for a device in rb_devices, found by chaddr or by a
@@ -819,6 +821,7 @@ static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
 }
 
 #include "tftp.h"
+#include "dns.h"
 #include "ipv6.h"
 
 SEC("xdp")
@@ -855,6 +858,8 @@ int rb_dhcp4_xdp(struct xdp_md *ctx)
 			return pass(RB_XC_PASS_IP_OPTIONS);
 		return pass(RB_XC_PASS_NOT_DHCP);
 	}
+	if (dns_port && udp->dest == bpf_htons(dns_port))
+		return rb_dns_ipv4(ctx);
 	/* Other UDP: an ACK of a TFTP transfer in rb_tftp_xfers, or not ours. */
 	if (udp->dest != bpf_htons(dhcp4_server_port))
 		return rb_tftp_ipv4(ctx);

@@ -2,9 +2,10 @@
 /*
  * IPv6 part of the XDP program: Router Solicitations go to the RA
  * handler (ra.h), UDP to the DHCPv6 server port to the DHCPv6 handler
- * (dhcp6.h), other UDP to the TFTP data path (tftp.h).  Frames with
- * extension headers and everything else pass to the kernel.  Included
- * by dhcp4.bpf.c after count(), pass() and tftp.h.
+ * (dhcp6.h), UDP to the DNS port to the DNS fast path (dns.h), other
+ * UDP to the TFTP data path (tftp.h).  Frames with extension headers
+ * and everything else pass to the kernel.  Included by dhcp4.bpf.c
+ * after count(), pass(), tftp.h and dns.h.
  */
 #ifndef RB_BPF_IPV6_H
 #define RB_BPF_IPV6_H
@@ -40,6 +41,8 @@ static __always_inline int rb_ipv6_xdp(struct xdp_md *ctx)
 		udp = (void *)(ip6 + 1);
 		if ((void *)(udp + 1) > data_end)
 			return pass(RB_XC_PASS_IPV6_OTHER);
+		if (dns_port && udp->dest == bpf_htons(dns_port))
+			return rb_dns_ipv6(ctx);
 		/* Other UDP: an ACK of a TFTP transfer in rb_tftp_xfers, or not ours. */
 		if (udp->dest != bpf_htons(dhcp6_server_port))
 			return rb_tftp_ipv6(ctx);

@@ -19,6 +19,7 @@ PACKAGES=(
 	ndisc6 wide-dhcpv6-client dhcpcd-base ovmf
 	qemu-system-x86 ipxe-qemu ipxe
 	tcpdump valgrind
+	bind9-dnsutils dnsmasq-base
 )
 
 missing_packages() {

@@ -351,6 +351,16 @@ enum rb_xdp_counter {
 	RB_XC_PASS_TFTP_NO_BLOCK,	/* file entry or block slot missing, or of another generation */
 	RB_XC_MALFORMED_TFTP,	/* UDP or IP length disagrees with the frame, or shorter than a TFTP header */
 	RB_XC_TFTP_EVENT_LOST,	/* rb_events full: rackbootd sees the end on its timer */
+	RB_XC_TX_DNS,		/* DNS response sent from rb_dns_answers */
+	RB_XC_PASS_DNS_HEADER,	/* not a standard query: QR, opcode, or section counts */
+	RB_XC_PASS_DNS_NAME,	/* question name compressed, malformed or over RB_DNS_XDP_NAME_MAX */
+	RB_XC_PASS_DNS_CLASS,	/* question class other than IN */
+	RB_XC_PASS_DNS_EDNS,	/* additional record not a version 0 OPT record XDP can read */
+	RB_XC_PASS_DNS_MISS,	/* name and type not in rb_dns_answers */
+	RB_XC_PASS_DNS_TOO_BIG,	/* response over 512 bytes or the EDNS payload size */
+	RB_XC_PASS_DNS_NO_ROOM,	/* frame could not grow to the response */
+	RB_XC_MALFORMED_DNS,	/* UDP or IP length disagrees with the frame, or short message */
+	RB_XC_PASS_DNS_NOT_LOCAL,	/* query to an address that is not this host's */
 	RB_XC_COUNT,
 };
 
@@ -381,6 +391,19 @@ enum rb_us_counter {
 	RB_UC_DHCP6_DECLINED,	/* addresses declined and quarantined */
 	RB_UC_DHCP6_STORE_FAILED,	/* lease writes that failed; the Reply was not sent */
 	RB_UC_DHCP6_SEND_FAILED,
+	/* The DNS server, in the order of enum rb_dns_counter. */
+	RB_UC_DNS_QUERIES,	/* messages received over UDP and TCP */
+	RB_UC_DNS_NOERROR,	/* responses by rcode */
+	RB_UC_DNS_FORMERR,
+	RB_UC_DNS_SERVFAIL,
+	RB_UC_DNS_NXDOMAIN,
+	RB_UC_DNS_NOTIMP,
+	RB_UC_DNS_REFUSED,
+	RB_UC_DNS_BADVERS,
+	RB_UC_DNS_FORWARDED,	/* queries sent to an upstream resolver */
+	RB_UC_DNS_TRUNCATED,	/* responses with the TC bit */
+	RB_UC_DNS_DROPPED,	/* messages left without a response */
+	RB_UC_DNS_TCP_CONNECTIONS,	/* TCP connections accepted */
 	RB_UC_COUNT,
 };
 
@@ -399,7 +422,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 80, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 90, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

@@ -50,9 +50,10 @@ write_configs() {
 	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" &&
 		rb_lab_config "$CONFIG_SAME_PORT" "$TFTP_ROOT" "$PIN2" '.tftp.port = 6969' &&
 		rb_lab_config "$CONFIG_OTHER_PORT" "$TFTP_ROOT" "$PIN2" \
-			'.tftp.port = 6969 | .dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547' &&
+			'.tftp.port = 6969 | .dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547
+			| .dns.port = 1053' &&
 		rb_lab_config "$CONFIG_TFTP_IN_USE" "$TFTP_ROOT" "$PIN2" \
-			'.dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547' &&
+			'.dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547 | .dns.port = 1053' &&
 		rb_lab_config "$CONFIG_NO_ROOT" "$MISSING_ROOT" "$PIN2"
 }
 

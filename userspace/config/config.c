@@ -111,6 +111,7 @@ static int convert_and_check(const struct lyd_node *tree,
 	if (!ret) {
 		rb_cfg_check(cfg, &src, complete->subnets, errs);
 		rb_cfg_check6(cfg, &src, complete->subnets6, errs);
+		rb_cfg_check_dns(cfg, src.dns, errs);
 	}
 	rb_cfg_sources_free(&src);
 
@@ -253,5 +254,9 @@ void rb_config_free(struct rb_config *cfg)
 	free(cfg->devices_by_ipv6);
 	free(cfg->subnets6);
 	free(cfg->ras);
+	free(cfg->dns.hosts);
+	free(cfg->dns.cnames);
+	free(cfg->dns.srvs);
+	free(cfg->dns.txts);
 	free(cfg);
 }

@@ -159,6 +159,77 @@ struct rb_cfg_ra {
 	uint32_t rdnss_lifetime;	/* seconds */
 };
 
+#define RB_CFG_DNS_NAME_MAX	254	/* a DNS name in text, 253 bytes plus NUL */
+#define RB_CFG_DNS_NS_MAX	4	/* name-server entries */
+#define RB_CFG_DNS_TXT_MAX	8	/* strings per TXT record */
+#define RB_CFG_DNS_UPSTREAMS_MAX	4
+
+/* A and AAAA records of one name.  Names are as written in the config: see struct rb_cfg_dns. */
+struct rb_cfg_dns_host {
+	char name[RB_CFG_DNS_NAME_MAX];
+	struct rb_cfg_addrs ipv4;
+	struct rb_cfg_addrs6 ipv6;
+};
+
+struct rb_cfg_dns_cname {
+	char name[RB_CFG_DNS_NAME_MAX];
+	char target[RB_CFG_DNS_NAME_MAX];
+};
+
+struct rb_cfg_dns_srv {
+	char name[RB_CFG_DNS_NAME_MAX];
+	char target[RB_CFG_DNS_NAME_MAX];
+	uint16_t port;
+	uint16_t priority;
+	uint16_t weight;
+};
+
+struct rb_cfg_dns_txt {
+	char name[RB_CFG_DNS_NAME_MAX];
+	char text[RB_CFG_DNS_TXT_MAX][256];	/* each 0 to 255 bytes plus NUL */
+	uint8_t n_text;
+};
+
+/* An upstream resolver, as a socket address of its family. */
+struct rb_cfg_dns_upstream {
+	bool ipv6;
+	uint32_t ipv4;			/* network order */
+	struct in6_addr addr6;
+	uint16_t port;
+};
+
+/*
+ * The DNS server.  Names are text as the config writes them: relative to
+ * zone unless they end with a dot, "@" for the zone.  The checks in
+ * config_dns.c guarantee that each one converts to a valid wire name.
+ */
+struct rb_cfg_dns {
+	bool enabled;			/* the dns container is present */
+	char zone[RB_CFG_DNS_NAME_MAX];
+	uint16_t port;			/* UDP and TCP, default 53 */
+	uint32_t ttl;			/* seconds, of every record */
+	char name_servers[RB_CFG_DNS_NS_MAX][RB_CFG_DNS_NAME_MAX];
+	uint8_t n_name_servers;		/* 0: one NS record, ns.<zone> */
+	char primary_server[RB_CFG_DNS_NAME_MAX];	/* SOA MNAME, "" = first name server */
+	char contact[RB_CFG_DNS_NAME_MAX];		/* SOA RNAME */
+	uint32_t serial, refresh, retry, expire, minimum;	/* SOA fields, seconds */
+	uint16_t edns_udp_size;		/* bytes */
+	uint16_t tcp_idle_timeout;	/* seconds */
+	uint16_t tcp_max_connections;
+	bool forwarding;		/* forward names outside the zones to the upstreams */
+	uint16_t forward_timeout_ms;	/* per upstream */
+	struct rb_cfg_dns_upstream upstreams[RB_CFG_DNS_UPSTREAMS_MAX];
+	uint8_t n_upstreams;
+	struct rb_cfg_dns_host *hosts;
+	size_t n_hosts;
+	struct rb_cfg_dns_cname *cnames;
+	size_t n_cnames;
+	struct rb_cfg_dns_srv *srvs;
+	size_t n_srvs;
+	struct rb_cfg_dns_txt *txts;
+	size_t n_txts;
+};
+
 /* One boot file rule of a profile: which file for which client. */
 struct rb_cfg_bootfile {
 	uint16_t arch;			/* option 93 value, or RB_ARCH_ANY */
@@ -266,6 +337,7 @@ struct rb_config {
 	size_t n_subnets6;
 	struct rb_cfg_ra *ras;		/* router advertisements, one per interface */
 	size_t n_ras;
+	struct rb_cfg_dns dns;		/* the DNS server; off unless dns.enabled */
 
 	/* Indexes into devices, sorted by MAC and by ipv4, for the lookups. */
 	uint32_t *devices_by_mac;

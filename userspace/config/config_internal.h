@@ -9,6 +9,7 @@
  *   config_repair.c    every validation error of a rejected file
  *   config_convert.c   validated data tree to struct rb_config, with
  *                      config_dhcp6.c and config_ra.c for the IPv6 parts
+ *                      and config_dns.c for the DNS server
  *   config_index.c     device indexes for the lookups, and
  *                      config_index6.c for the DHCPv6 ones
  *   config_check.c     the checks that YANG cannot express, and
@@ -212,6 +213,7 @@ struct rb_cfg_sources {
 	const struct lyd_node **devices;
 	const struct lyd_node **subnets6;
 	const struct lyd_node **ras;
+	const struct lyd_node *dns;	/* the dns container, or NULL */
 };
 
 int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
@@ -259,6 +261,16 @@ void rb_cfg_convert_device6(const struct lyd_node *node, struct rb_cfg_device *d
 /* The router-advertisements container, with its computed defaults. */
 int rb_cfg_convert_ra(const struct lyd_node *root, struct rb_config *cfg,
 		      struct rb_cfg_sources *src);
+
+/* config_dns.c */
+
+/* The dns container, when present. */
+int rb_cfg_convert_dns(const struct lyd_node *root, struct rb_config *cfg,
+		       struct rb_cfg_sources *src);
+
+/* Names that do not convert to DNS wire names, and CNAME owners with other records. */
+void rb_cfg_check_dns(const struct rb_config *cfg, const struct lyd_node *dns,
+		      struct rb_cfg_errors *errs);
 
 /* config_check.c */
 

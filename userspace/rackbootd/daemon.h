@@ -18,6 +18,8 @@ struct rb_store;
 struct rb_leases;
 struct rb_ra_sender;
 struct rb_dhcp6_server;
+struct rb_dns_server;
+struct rb_dns_leased;
 
 /* Submission queue entries; the TFTP server queues a few per transfer. */
 #define RB_DAEMON_RING_ENTRIES	1024
@@ -44,6 +46,11 @@ struct rb_daemon {
 	struct rb_ra_sender *ra;	/* unsolicited router advertisements, NULL = none */
 	struct rb_dhcp6_server *dhcp6;	/* the DHCPv6 slow path, NULL = no dhcpv6 subnet */
 	uint64_t dhcp6_mirrored[RB_UC_DHCP6_SEND_FAILED - RB_UC_DHCP6_RX + 1];	/* DHCPv6 counts already added to the maps */
+	struct rb_dns_server *dns;	/* the DNS server, NULL = no dns container */
+	uint64_t dns_mirrored[RB_UC_DNS_TCP_CONNECTIONS - RB_UC_DNS_QUERIES + 1];	/* DNS counts already added to the maps */
+	uint64_t dns_refresh_ms;	/* when the leased addresses are read next */
+	struct rb_dns_leased *dns_leased;	/* the leased addresses of the zone in use */
+	size_t dns_n_leased;
 };
 
 /*
@@ -107,5 +114,18 @@ int rb_daemon_dhcp6_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe
 void rb_daemon_dhcp6_tick(struct rb_daemon *d);
 void rb_daemon_dhcp6_stop(struct rb_daemon *d);
 void rb_daemon_dhcp6_free(struct rb_daemon *d);
+
+/*
+ * dns_service.c: the DNS server, with the same steps as the services
+ * above.  tick also rebuilds the zone when the devices' DHCPv6 leases
+ * in the store changed.  dispatch returns -ENOENT for a completion that
+ * is not the DNS server's.
+ */
+int rb_daemon_dns_open(struct rb_daemon *d);
+int rb_daemon_dns_start(struct rb_daemon *d);
+int rb_daemon_dns_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe);
+void rb_daemon_dns_tick(struct rb_daemon *d);
+void rb_daemon_dns_stop(struct rb_daemon *d);
+void rb_daemon_dns_free(struct rb_daemon *d);
 
 #endif

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -18,6 +19,14 @@
 
 /* The TFTP server needs a tick at least every 100 ms (tftp_server.h). */
 #define RB_LOOP_WAIT_MS		100
+
+/*
+ * Minimum time between two runs of the services' timers.  Under load the
+ * loop cycles thousands of times a second.  Some timers walk BPF maps
+ * (the DHCPv4 pool expiry), so running them every cycle would cost more
+ * than the requests themselves.
+ */
+#define RB_LOOP_TICK_MS		5
 
 /* How long a stop waits for TFTP requests in flight to complete. */
 #define RB_LOOP_DRAIN_MS	2000
@@ -206,15 +215,28 @@ static int loop_once(struct rb_daemon *d, unsigned int wait_ms)
 	return 0;
 }
 
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int rb_daemon_loop_run(struct rb_daemon *d)
 {
+	uint64_t last_tick = 0, now;
 	int err;
 
 	while (!d->stop) {
 		err = loop_once(d, RB_LOOP_WAIT_MS);
 		if (err)
 			return err;
-		rb_daemon_services_tick(d);
+		now = monotonic_ms();
+		if (now - last_tick >= RB_LOOP_TICK_MS) {
+			rb_daemon_services_tick(d);
+			last_tick = now;
+		}
 	}
 
 	/* Let TFTP requests in flight complete before the ring goes away. */

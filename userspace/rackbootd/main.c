@@ -33,7 +33,7 @@ static void usage(FILE *out)
 		"\n"
 		"Serve DHCPv4 (XDP fast path and userspace slow path) and TFTP to the\n"
 		"devices of the inventory and the address pools in FILE until SIGTERM\n"
-		"or SIGINT.\n"
+		"or SIGINT, and DNS for the zone of FILE's dns container.\n"
 		"\n"
 		"  -c, --config FILE      config file: JSON (RFC 7951) of the YANG module\n"
 		"                         rackboot; required\n"

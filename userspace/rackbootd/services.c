@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "dhcp4/pool_lend.h"
 #include "dhcp6/server.h"
+#include "dns/dns_server.h"
 #include "leases/leases.h"
 #include "rackbootd/daemon.h"
 #include "tftp/tftp_xdp.h"
@@ -197,6 +198,7 @@ int rb_daemon_services_open(struct rb_daemon *d)
 	int err = dhcp4_open(d);
 
 	err = err ?: rb_daemon_dhcp6_open(d);
+	err = err ?: rb_daemon_dns_open(d);
 	return err ?: tftp_open(d);
 }
 
@@ -205,6 +207,7 @@ int rb_daemon_services_start(struct rb_daemon *d)
 	int err = dhcp4_start(d);
 
 	err = err ?: rb_daemon_dhcp6_start(d);
+	err = err ?: rb_daemon_dns_start(d);
 	err = err ?: tftp_start(d);
 	return err ?: rb_daemon_ra_start(d);
 }
@@ -219,6 +222,9 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 
 	if (d->dhcp6 && rb_dhcp6_owns(cqe->user_data))
 		return rb_daemon_dhcp6_dispatch(d, cqe);
+
+	if (d->dns && rb_dns_owns(cqe->user_data))
+		return rb_daemon_dns_dispatch(d, cqe);
 
 	if (d->tftp && rb_tftp_owns(cqe->user_data)) {
 		int err = rb_tftp_handle_cqe(d->tftp, cqe);
@@ -236,6 +242,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 	if (d->dhcp4)
 		rb_dhcp4_server_tick(d->dhcp4);
 	rb_daemon_dhcp6_tick(d);
+	rb_daemon_dns_tick(d);
 	if (d->tftp) {
 		rb_tftp_server_tick(d->tftp, rb_tftp_now_ms());
 		tftp_mirror(d);
@@ -249,6 +256,7 @@ void rb_daemon_services_stop(struct rb_daemon *d)
 	if (d->dhcp4)
 		rb_dhcp4_server_stop(d->dhcp4);
 	rb_daemon_dhcp6_stop(d);
+	rb_daemon_dns_stop(d);
 	if (d->tftp)
 		rb_tftp_server_stop(d->tftp);
 	rb_daemon_ra_stop(d);
@@ -267,6 +275,7 @@ void rb_daemon_services_free(struct rb_daemon *d)
 	rb_tftp_server_free(d->tftp);
 	rb_dhcp4_server_free(d->dhcp4);
 	rb_daemon_dhcp6_free(d);
+	rb_daemon_dns_free(d);
 	d->tftp = NULL;
 	d->dhcp4 = NULL;
 	rb_daemon_ra_free(d);

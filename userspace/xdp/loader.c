@@ -150,6 +150,8 @@ static int open_program(struct rb_xdp *x, const struct rb_config *cfg)
 	/* DHCPv6 clients listen one port below the server: 546 for the standard 547. */
 	x->skel->rodata->dhcp6_server_port = cfg->dhcp6_server_port;
 	x->skel->rodata->dhcp6_client_port = (uint16_t)(cfg->dhcp6_server_port - 1);
+	/* Without a dns container the DNS fast path is off. */
+	x->skel->rodata->dns_port = cfg->dns.enabled ? cfg->dns.port : 0;
 	return tftp_size_store(x, cfg);
 }
 
@@ -211,7 +213,7 @@ static int xdp_new(const struct rb_config *cfg, struct rb_xdp **out)
 					.xdp_counters = -1, .events = -1, .pool_queues = -1,
 					.relay_reservations = -1, .relay_pools = -1,
 					.us_counters = -1, .ra_templates = -1, .tftp_xfers = -1,
-					.tftp_files = -1, .tftp_blocks = -1 };
+					.tftp_files = -1, .tftp_blocks = -1, .dns_answers = -1 };
 	*out = x;
 	return 0;
 }
@@ -264,6 +266,7 @@ int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out)
 	x->maps.ra_templates = bpf_map__fd(x->skel->maps.rb_ra_templates);
 	x->maps.tftp_files = bpf_map__fd(x->skel->maps.rb_tftp_files);
 	x->maps.tftp_blocks = bpf_map__fd(x->skel->maps.rb_tftp_blocks);
+	x->maps.dns_answers = bpf_map__fd(x->skel->maps.rb_dns_answers);
 	x->maps.min_mtu = min_mtu(x);
 	err = rb_us_counters_open(cfg->bpffs_pin_path, &x->maps.us_counters, &x->maps.us,
 				  &us_reused);

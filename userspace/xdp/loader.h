@@ -36,6 +36,7 @@ struct rb_xdp_maps {
 	int tftp_xfers;		/* rb_tftp_xfers: transfers served from XDP */
 	int tftp_files;		/* rb_tftp_files, not pinned: files in the block store */
 	int tftp_blocks;	/* rb_tftp_blocks, not pinned: the block store */
+	int dns_answers;	/* rb_dns_answers, not pinned: pre-encoded DNS responses */
 	uint32_t tftp_slots;	/* slots of rb_tftp_blocks; 0 = the TFTP data path is off */
 	uint32_t min_mtu;	/* smallest MTU of the interfaces with the program */
 	uint64_t *us;		/* the RB_UC_COUNT values of rb_us_counters, mapped */

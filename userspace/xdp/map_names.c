@@ -98,6 +98,16 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_TFTP_NO_BLOCK] = "pass_tftp_no_block",
 	[RB_XC_MALFORMED_TFTP] = "malformed_tftp",
 	[RB_XC_TFTP_EVENT_LOST] = "tftp_event_lost",
+	[RB_XC_TX_DNS] = "tx_dns",
+	[RB_XC_PASS_DNS_HEADER] = "pass_dns_header",
+	[RB_XC_PASS_DNS_NAME] = "pass_dns_name",
+	[RB_XC_PASS_DNS_CLASS] = "pass_dns_class",
+	[RB_XC_PASS_DNS_EDNS] = "pass_dns_edns",
+	[RB_XC_PASS_DNS_MISS] = "pass_dns_miss",
+	[RB_XC_PASS_DNS_TOO_BIG] = "pass_dns_too_big",
+	[RB_XC_PASS_DNS_NO_ROOM] = "pass_dns_no_room",
+	[RB_XC_MALFORMED_DNS] = "malformed_dns",
+	[RB_XC_PASS_DNS_NOT_LOCAL] = "pass_dns_not_local",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 
@@ -126,6 +136,18 @@ const char *const rb_us_counter_names[] = {
 	[RB_UC_DHCP6_DECLINED] = "dhcp6_declined",
 	[RB_UC_DHCP6_STORE_FAILED] = "dhcp6_store_failed",
 	[RB_UC_DHCP6_SEND_FAILED] = "dhcp6_send_failed",
+	[RB_UC_DNS_QUERIES] = "dns_queries",
+	[RB_UC_DNS_NOERROR] = "dns_noerror",
+	[RB_UC_DNS_FORMERR] = "dns_formerr",
+	[RB_UC_DNS_SERVFAIL] = "dns_servfail",
+	[RB_UC_DNS_NXDOMAIN] = "dns_nxdomain",
+	[RB_UC_DNS_NOTIMP] = "dns_notimp",
+	[RB_UC_DNS_REFUSED] = "dns_refused",
+	[RB_UC_DNS_BADVERS] = "dns_badvers",
+	[RB_UC_DNS_FORWARDED] = "dns_forwarded",
+	[RB_UC_DNS_TRUNCATED] = "dns_truncated",
+	[RB_UC_DNS_DROPPED] = "dns_dropped",
+	[RB_UC_DNS_TCP_CONNECTIONS] = "dns_tcp_connections",
 };
 _Static_assert(RB_ARRAY_LEN(rb_us_counter_names) == RB_UC_COUNT, "a userspace counter has no name");
 

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# DNS benchmark, run by 'make bench-dns' as root: queries/s that
+# rackbootd and dnsmasq answer for the same names, measured with dnsperf
+# over one veth pair.  Writes bench/results/dns.json and prints a table.
+#
+#   <prefix>srv  rbbsrv 10.201.0.1/24: the server under test, pinned to
+#       | veth   BENCH_SERVER_CPU
+#   <prefix>cli  rbbcli 10.201.0.2/24: dnsperf, pinned to BENCH_GEN_CPU
+#
+# Both servers serve lab.rackboot.test with the records of
+# bench/dns/rackboot.json and BENCH_DNS_DEVICES inventory hostnames
+# (node0001 ... with addresses in 10.201.0.0/16 order).  The query file
+# requests those hostnames (A), their PTR names, and the static names (A,
+# AAAA, SRV, TXT, CNAME) in turn.  rackbootd runs its XDP program in
+# native mode, which answers these queries from rb_dns_answers; the
+# script prints how many it answered and passed up.
+#
+# Settings (environment): BENCH_SERVERS (default "rackboot dnsmasq"),
+# BENCH_DNS_SECONDS (dnsperf run time, default 10), BENCH_DNS_CLIENTS
+# (dnsperf -c, default 16), BENCH_DNS_OUTSTANDING (dnsperf -q, default
+# 200), BENCH_DNS_THREADS (dnsperf -T, default 1), BENCH_DNS_DEVICES
+# (default 200), BENCH_SERVER_CPU, BENCH_GEN_CPU.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+# Read by tests/lib/cleanup.sh: the per-run prefix of the namespaces.
+# shellcheck disable=SC2034
+RB_RUN_ID="rbd$$"
+# shellcheck source=tests/lib/cleanup.sh
+source tests/lib/cleanup.sh
+BENCH_LOG_NAME=bench-dns
+# shellcheck source=bench/common/lib.sh
+source bench/common/lib.sh
+
+BENCH_SERVERS=${BENCH_SERVERS:-rackboot dnsmasq}
+BENCH_DNS_SECONDS=${BENCH_DNS_SECONDS:-10}
+BENCH_DNS_CLIENTS=${BENCH_DNS_CLIENTS:-16}
+BENCH_DNS_OUTSTANDING=${BENCH_DNS_OUTSTANDING:-200}
+BENCH_DNS_THREADS=${BENCH_DNS_THREADS:-1}
+BENCH_DNS_DEVICES=${BENCH_DNS_DEVICES:-200}
+BENCH_PACKAGES=(dnsperf dnsmasq-base jq)
+SRV_ADDR=10.201.0.1
+CLI_ADDR=10.201.0.2
+ZONE=lab.rackboot.test
+RESULTS=bench/results/dns.json
+
+declare -A QPS=()
+
+# device_addr INDEX: the address of inventory device INDEX (1-based) in 10.201.0.0/16.
+device_addr() {
+	printf '10.201.%d.%d' $(((INDEX_BASE + $1) / 256)) $(((INDEX_BASE + $1) % 256))
+}
+INDEX_BASE=1000
+
+# write_config OUT PIN: bench/dns/rackboot.json with the inventory devices
+# and a /16 subnet, so that their addresses have PTR records.
+write_config() {
+	local out=$1 pin=$2 devices="$RB_RUN_DIR/devices.json" i
+
+	for ((i = 1; i <= BENCH_DNS_DEVICES; i++)); do
+		printf '{"mac": "02:00:00:00:%02x:%02x", "ipv4-address": "%s", "hostname": "node%04d", "profile": "linux"}\n' \
+			$((i / 256)) $((i % 256)) "$(device_addr "$i")" "$i"
+	done >"$devices"
+	mkdir -p "$RB_RUN_DIR/tftp" || return 1
+	jq --arg pin "$pin" --arg store "$RB_RUN_DIR/store" --arg tftp "$RB_RUN_DIR/tftp" \
+		--slurpfile devices "$devices" \
+		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .store.path = $store | .tftp.root = $tftp
+		| .dhcpv4.subnet[0].prefix = "10.201.0.0/16" | .inventory.device = $devices)' \
+		bench/dns/rackboot.json >"$out"
+}
+
+# write_queries OUT: the dnsperf query file.
+write_queries() {
+	local out=$1 i addr
+
+	: >"$out"
+	for ((i = 1; i <= BENCH_DNS_DEVICES; i++)); do
+		addr=$(device_addr "$i")
+		printf 'node%04d.%s A\n' "$i" "$ZONE" >>"$out"
+		printf '%s.in-addr.arpa PTR\n' "$(awk -F. '{print $4"."$3"."$2"."$1}' <<<"$addr")" >>"$out"
+	done
+	printf '%s\n' "ns.$ZONE A" "boot.$ZONE AAAA" "_http._tcp.$ZONE SRV" "$ZONE TXT" \
+		"tftp.$ZONE A" >>"$out"
+}
+
+# dnsmasq_args: the records of the rackbootd config as dnsmasq options.
+dnsmasq_args() {
+	local i
+
+	DNSMASQ_ARGS=(--keep-in-foreground --no-resolv --no-hosts --bind-interfaces
+		--listen-address="$SRV_ADDR" --port=53 --user=root --local="/$ZONE/"
+		--local=/201.10.in-addr.arpa/ --cache-size=10000 --log-facility=-
+		--host-record="ns.$ZONE,10.201.0.1" --host-record="boot.$ZONE,10.201.0.1,fd00:201::1"
+		--cname="tftp.$ZONE,boot.$ZONE" --srv-host="_http._tcp.$ZONE,boot.$ZONE,80"
+		--txt-record="$ZONE,rackboot provisioning lab")
+	for ((i = 1; i <= BENCH_DNS_DEVICES; i++)); do
+		DNSMASQ_ARGS+=(--host-record="$(printf 'node%04d' "$i").$ZONE,$(device_addr "$i")")
+	done
+}
+
+topology() {
+	bench_veth_pair || return 1
+	ip -n "$BENCH_NS_SRV" addr add "$SRV_ADDR/16" dev "$BENCH_SRV_IF" || return 1
+	ip -n "$BENCH_NS_CLI" addr add "$CLI_ADDR/16" dev "$BENCH_CLI_IF" || return 1
+	ip -n "$BENCH_NS_SRV" link set "$BENCH_SRV_IF" up || return 1
+	ip -n "$BENCH_NS_CLI" link set "$BENCH_CLI_IF" up || return 1
+	ip -n "$BENCH_NS_SRV" link set lo up
+}
+
+dns_answers() {
+	ip netns exec "$BENCH_NS_CLI" dig +tries=1 +time=1 "@$SRV_ADDR" "node0001.$ZONE" A +short |
+		grep -q "$(device_addr 1)"
+}
+
+# cpu_ticks CPU: total and idle (idle + iowait) jiffies of CPU from /proc/stat.
+cpu_ticks() {
+	awk -v cpu="cpu$1" '$1 == cpu { total = 0; for (i = 2; i <= NF; i++) total += $i
+		print total, $5 + $6 }' /proc/stat
+}
+
+# perf NAME: dnsperf against the server that runs; the queries/s go to
+# QPS[NAME].  Also prints how busy the server CPU was, which includes
+# any other job that ran on it.
+perf() {
+	local name=$1 log="$RB_RUN_DIR/dnsperf-$1.log" qps lost total0 idle0 total1 idle1
+
+	read -r total0 idle0 < <(cpu_ticks "$BENCH_SERVER_CPU")
+	ip netns exec "$BENCH_NS_CLI" taskset -c "$BENCH_GEN_CPU" dnsperf -s "$SRV_ADDR" \
+		-d "$RB_RUN_DIR/queries.txt" -l "$BENCH_DNS_SECONDS" -c "$BENCH_DNS_CLIENTS" \
+		-q "$BENCH_DNS_OUTSTANDING" -T "$BENCH_DNS_THREADS" -t 2 >"$log" 2>&1
+	qps=$(awk '/Queries per second:/ { print int($4) }' "$log")
+	lost=$(awk '/Queries lost:/ { print $3 }' "$log")
+	read -r total1 idle1 < <(cpu_ticks "$BENCH_SERVER_CPU")
+	echo "bench-dns: $name: ${qps:-?} queries/s, ${lost:-?} lost (dnsperf log $log)"
+	echo "bench-dns: $name: server CPU $BENCH_SERVER_CPU busy" \
+		"$((100 * (total1 - total0 - idle1 + idle0) / (total1 - total0 + 1))) % during dnsperf"
+	QPS[$name]=${qps:-}
+}
+
+# client_xdp_pass: veth delivers an XDP_TX frame only to a peer that
+# runs an XDP program, so the client side gets xdp_pass before rackbootd
+# attaches its program (and answers the readiness query from XDP).  The
+# client link keeps softirq NAPI, so the client's receive processing of
+# the responses runs on the CPU that sent them, BENCH_SERVER_CPU, as it
+# does for dnsmasq's responses.
+client_xdp_pass() {
+	if ! ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv obj build/bpf/xdp_pass.bpf.o \
+		sec xdp; then
+		echo "bench-dns: attaching xdp_pass to $BENCH_CLI_IF failed" >&2
+		return 1
+	fi
+}
+
+run_rackboot() {
+	local config="$RB_RUN_DIR/rackboot.json" pin="$RB_RUN_DIR/bpffs/rackboot" pid
+
+	mkdir -p "$RB_RUN_DIR/store"
+	rb_bpffs_mount "$RB_RUN_DIR/bpffs" || return 1
+	write_config "$config" "$pin" || return 1
+	client_xdp_pass || return 1
+	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/rackbootd.log" taskset -c "$BENCH_SERVER_CPU" \
+		build/rackbootd --config "$config"
+	pid=$RB_SPAWNED_PID
+	if ! rb_wait_for 20 dns_answers; then
+		tail -n 20 "$RB_RUN_DIR/rackbootd.log" >&2
+		bench_stop "$pid"
+		return 1
+	fi
+	# The XDP program runs in the server veth's NAPI thread, pinned beside rackbootd.
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	perf rackboot
+	build/rackbootctl --pin-path "$pin" stats --json >"$RB_RUN_DIR/rackboot.stats.json" 2>&1
+	jq -r '"bench-dns: rackboot: \(.xdp.tx_dns) answered in XDP, \(.userspace.dns_queries) by the socket; passed up: \(.xdp | with_entries(select(.key | startswith("pass_dns") or . == "malformed_dns")) | tostring)"' \
+		"$RB_RUN_DIR/rackboot.stats.json" 2>/dev/null
+	bench_stop "$pid"
+	ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv off 2>/dev/null
+}
+
+run_dnsmasq() {
+	local pid
+
+	dnsmasq_args
+	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/dnsmasq.log" taskset -c "$BENCH_SERVER_CPU" \
+		dnsmasq "${DNSMASQ_ARGS[@]}"
+	pid=$RB_SPAWNED_PID
+	rb_wait_for 20 dns_answers || { tail -n 20 "$RB_RUN_DIR/dnsmasq.log" >&2; return 1; }
+	perf dnsmasq
+	bench_stop "$pid"
+}
+
+write_results() {
+	mkdir -p "$(dirname "$RESULTS")"
+	jq -n --arg machine "$(bench_machine)" \
+		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING -T $BENCH_DNS_THREADS, $BENCH_DNS_SECONDS s" \
+		--argjson rackboot "$(bench_number "${QPS[rackboot]:-}")" \
+		--argjson dnsmasq "$(bench_number "${QPS[dnsmasq]:-}")" \
+		'{benchmark: "dns", unit: "queries/s", command: "make bench-dns", machine: $machine,
+		  scenarios: [{name: $name, results: {rackboot: $rackboot, dnsmasq: $dnsmasq}}]}' \
+		>"$RESULTS"
+	echo "bench-dns: results in $RESULTS"
+	jq -r '.scenarios[0].results | to_entries[] | "\(.key)\t\(.value) queries/s"' "$RESULTS"
+}
+
+main() {
+	local name
+
+	if ((EUID != 0)); then
+		echo "bench-dns: needs root for network namespaces and XDP; run make bench-dns as root" >&2
+		exit 1
+	fi
+	bench_install_missing "${BENCH_PACKAGES[@]}" || exit 1
+	bench_require_files build/rackbootd || exit 1
+
+	rb_cleanup_install
+	rb_run_dir || { echo "bench-dns: creating a temporary folder failed" >&2; exit 1; }
+	topology || { echo "bench-dns: creating the namespaces and veth pair failed" >&2; exit 1; }
+	write_queries "$RB_RUN_DIR/queries.txt"
+	echo "bench-dns: run folder $RB_RUN_DIR, namespaces $BENCH_NS_SRV and $BENCH_NS_CLI"
+
+	for name in $BENCH_SERVERS; do
+		echo "bench-dns: measuring $name"
+		if ! "run_$name"; then
+			echo "bench-dns: the $name scenario failed; its logs are in $RB_RUN_DIR" >&2
+			# shellcheck disable=SC2034 # read by rb_cleanup
+			RB_KEEP_RUN_DIR=1
+		fi
+	done
+	write_results
+}
+
+main "$@"
