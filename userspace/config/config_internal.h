@@ -260,6 +260,10 @@ void rb_cfg_convert_device6(const struct lyd_node *node, struct rb_cfg_device *d
 int rb_cfg_convert_ra(const struct lyd_node *root, struct rb_config *cfg,
 		      struct rb_cfg_sources *src);
 
+/* config_http.c: the http container and the iPXE leaves of one profile. */
+void rb_cfg_convert_http(const struct lyd_node *root, struct rb_config *cfg);
+void rb_cfg_convert_profile_ipxe(const struct lyd_node *node, struct rb_cfg_profile *profile);
+
 /* config_check.c */
 
 void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,

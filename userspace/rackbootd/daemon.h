@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "dhcp4/server.h"
+#include "http/http_server.h"
 #include "tftp/tftp_server.h"
 #include "xdp/loader.h"
 
@@ -44,6 +45,8 @@ struct rb_daemon {
 	struct rb_ra_sender *ra;	/* unsolicited router advertisements, NULL = none */
 	struct rb_dhcp6_server *dhcp6;	/* the DHCPv6 slow path, NULL = no dhcpv6 subnet */
 	uint64_t dhcp6_mirrored[RB_UC_DHCP6_SEND_FAILED - RB_UC_DHCP6_RX + 1];	/* DHCPv6 counts already added to the maps */
+	struct rb_http_server *http;	/* NULL = no http container */
+	struct rb_http_counters http_mirrored;	/* HTTP counts already added to the maps */
 };
 
 /*
@@ -107,5 +110,17 @@ int rb_daemon_dhcp6_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe
 void rb_daemon_dhcp6_tick(struct rb_daemon *d);
 void rb_daemon_dhcp6_stop(struct rb_daemon *d);
 void rb_daemon_dhcp6_free(struct rb_daemon *d);
+
+/*
+ * http_service.c: the HTTP server, which runs its own worker threads.
+ * open binds the port with the other services, start starts the
+ * threads, mirror adds its counters to the pinned ones (on every tick),
+ * stop joins the threads, free closes the sockets.
+ */
+int rb_daemon_http_open(struct rb_daemon *d);
+int rb_daemon_http_start(struct rb_daemon *d);
+void rb_daemon_http_mirror(struct rb_daemon *d);
+void rb_daemon_http_stop(struct rb_daemon *d);
+void rb_daemon_http_free(struct rb_daemon *d);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The services on rackbootd's ring: the DHCPv4 slow path and the TFTP
- * server.  A finished TFTP download by an inventory device's address
+ * server, and the HTTP server's start and stop (http_service.c).  A finished TFTP download by an inventory device's address
  * moves that device to phase bootfile, and the TFTP server's counters are
  * added to the pinned userspace counters as they change.
  */
@@ -158,7 +158,8 @@ int rb_daemon_services_open(struct rb_daemon *d)
 	int err = dhcp4_open(d);
 
 	err = err ?: rb_daemon_dhcp6_open(d);
-	return err ?: tftp_open(d);
+	err = err ?: tftp_open(d);
+	return err ?: rb_daemon_http_open(d);
 }
 
 int rb_daemon_services_start(struct rb_daemon *d)
@@ -167,6 +168,7 @@ int rb_daemon_services_start(struct rb_daemon *d)
 
 	err = err ?: rb_daemon_dhcp6_start(d);
 	err = err ?: tftp_start(d);
+	err = err ?: rb_daemon_http_start(d);
 	return err ?: rb_daemon_ra_start(d);
 }
 
@@ -201,6 +203,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 		rb_tftp_server_tick(d->tftp, rb_tftp_now_ms());
 		tftp_mirror(d);
 	}
+	rb_daemon_http_mirror(d);
 	rb_daemon_ra_tick(d);
 }
 
@@ -212,6 +215,7 @@ void rb_daemon_services_stop(struct rb_daemon *d)
 	rb_daemon_dhcp6_stop(d);
 	if (d->tftp)
 		rb_tftp_server_stop(d->tftp);
+	rb_daemon_http_stop(d);
 	rb_daemon_ra_stop(d);
 }
 
@@ -230,5 +234,6 @@ void rb_daemon_services_free(struct rb_daemon *d)
 	rb_daemon_dhcp6_free(d);
 	d->tftp = NULL;
 	d->dhcp4 = NULL;
+	rb_daemon_http_free(d);
 	rb_daemon_ra_free(d);
 }
