@@ -253,7 +253,7 @@ static void answer_done(struct rb_http_worker *w, struct rb_http_conn *c)
 	char peer[INET6_ADDRSTRLEN], path[sizeof(resp->path) * 4];
 
 	count_status(w, resp->status);
-	rb_http_count(&w->counters.bytes, resp->file_len ? c->file_sent : resp->body_len);
+	rb_http_count(&w->counters.bytes, c->file_sent + resp->inline_body);
 	peer_text(c, peer, sizeof(peer));
 	rb_escape(resp->path, strlen(resp->path), path, sizeof(path));
 	if (resp->reason)
@@ -261,7 +261,8 @@ static void answer_done(struct rb_http_worker *w, struct rb_http_conn *c)
 				   resp->reason);
 	else
 		rb_http_worker_log(w, RB_LOG_DEBUG, "http: %s /%s: %d, %llu body bytes", peer, path,
-				   resp->status, (unsigned long long)resp->body_len);
+				   resp->status,
+				   (unsigned long long)(c->file_sent + resp->inline_body));
 	if (resp->full_file && cfg->on_fetch)
 		cfg->on_fetch(cfg->on_fetch_arg, (const struct sockaddr *)&c->peer, resp->path,
 			      c->file_sent);

@@ -112,6 +112,10 @@ int rb_http_target_parse(const char *url, size_t len, struct rb_http_target *out
 		memcpy(out->query, url + u.field_data[UF_QUERY].off, u.field_data[UF_QUERY].len);
 	}
 
+	if (path[0] != '/') {
+		*reason = "the request-target is neither a path nor an absolute URL";
+		return 400;
+	}
 	n = percent_decode(path, path_len, decoded, sizeof(decoded));
 	if (n == -ENAMETOOLONG) {
 		*reason = "the path is longer than 1023 bytes";

@@ -93,6 +93,7 @@ void rb_http_response_init(struct rb_http_response *resp)
 	resp->file_offset = 0;
 	resp->file_len = 0;
 	resp->body_len = 0;
+	resp->inline_body = 0;
 	resp->close = false;
 	resp->full_file = false;
 	resp->reason = NULL;
@@ -130,6 +131,7 @@ static int start_head(struct rb_http_response *resp, int status, uint64_t length
 
 	resp->status = status;
 	resp->head_len = 0;
+	resp->inline_body = 0;
 	resp->close = close_conn;
 	resp->body_len = length;
 	return append(resp,
@@ -157,6 +159,7 @@ int rb_http_body_response(struct rb_http_response *resp, int status, const char 
 		return -ENOSPC;
 	memcpy(resp->head + resp->head_len, body, body_len);
 	resp->head_len += body_len;
+	resp->inline_body = body_len;
 	return 0;
 }
 

@@ -28,6 +28,7 @@ struct rb_http_response {
 	uint64_t file_offset;		/* first byte of the file to send */
 	uint64_t file_len;		/* bytes of the file to send after head */
 	uint64_t body_len;		/* Content-Length: of the file part or the generated body */
+	size_t inline_body;		/* bytes at the end of head that are a generated body */
 	bool close;			/* close the connection after this response */
 	bool full_file;			/* a 200 GET that sends the whole file */
 	const char *reason;		/* why an error status was chosen, for the log; NULL otherwise */

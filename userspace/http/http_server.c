@@ -88,11 +88,6 @@ static int worker_init(struct rb_http_server *srv, struct rb_http_worker *w, uns
 	w->wake_fd = eventfd(0, EFD_CLOEXEC);
 	if (w->wake_fd < 0)
 		return -errno;
-	err = io_uring_queue_init(RB_HTTP_RING_ENTRIES, &w->ring, 0);
-	if (err)
-		return err;
-	w->ring_ready = true;
-
 	err = open_listener(&srv->cfg, srv->port, &w->listen_fd);
 	if (err)
 		return err;

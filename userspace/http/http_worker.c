@@ -174,8 +174,22 @@ static int run(struct rb_http_worker *w)
 void *rb_http_worker_main(void *arg)
 {
 	struct rb_http_worker *w = arg;
+	int err;
 
 	w->log.window_ms = rb_http_now_ms();
+	/*
+	 * The ring is set up here, so that the worker thread is its only
+	 * user: completions then never wake the thread that started it.
+	 */
+	err = io_uring_queue_init(RB_HTTP_RING_ENTRIES, &w->ring, IORING_SETUP_SINGLE_ISSUER);
+	if (err) {
+		rb_log(RB_LOG_ERR, "http: worker %u: setting up its io_uring failed: %s; its "
+		       "socket is closed and the other workers serve", w->index, strerror(-err));
+		close(w->listen_fd);
+		w->listen_fd = -1;
+		return NULL;
+	}
+	w->ring_ready = true;
 	run(w);
 	/* Cancels and waits for every request, so the connections can go. */
 	io_uring_queue_exit(&w->ring);
