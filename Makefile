@@ -110,13 +110,20 @@ FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclud
 FUZZ_SECONDS ?= 60
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
-fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6
+fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6 $(BUILD)/fuzz/fuzz_http
 $(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/overload.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 $(BUILD)/fuzz/fuzz_dhcp6: tests/fuzz/fuzz_dhcp6.c userspace/dhcp6/relay6.c userspace/dhcp6/template6.c userspace/common/log.c $(wildcard include/rackboot/*.h) $(wildcard userspace/dhcp6/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+# The HTTP harness links libhttp-parser as the server does.
+HTTP_FUZZ_SRCS := userspace/http/http_request.c userspace/http/http_handle.c \
+	userspace/http/http_ipxe.c userspace/http/http_path.c userspace/http/http_range.c \
+	userspace/http/http_response.c userspace/config/config_index.c
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(HTTP_FUZZ_SRCS) $(wildcard userspace/http/*.h) userspace/config/config.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lhttp_parser
 $(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
