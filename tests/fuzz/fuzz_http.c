@@ -2,9 +2,9 @@
 /*
  * libFuzzer harness for HTTP request parsing and handling.  The first
  * input byte picks where the rest is split into two reads, as a stream
- * arriving in two segments.  Every request parsed from the stream is
- * answered by rb_http_handle() against a small root folder and an
- * inventory of one device, and every answer is checked against the
+ * arriving in two segments.  Every request parsed from the stream gets
+ * a response from rb_http_handle() against a small root folder and an
+ * inventory of one device, and every response is checked against the
  * response contract.  The sanitizers catch reads and writes outside the
  * buffers, and a broken contract traps.
  */
@@ -84,7 +84,7 @@ static void check_response(struct rb_http_response *resp)
 	rb_http_response_release(resp);
 }
 
-/* Parse len bytes of data; answer each complete request.  Returns 0 once the stream is closed. */
+/* Parse len bytes of data and respond to each complete request.  Returns 0 once the stream is closed. */
 static int feed(struct rb_http_parser *p, const char *data, size_t len)
 {
 	struct rb_http_response resp;

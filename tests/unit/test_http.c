@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * HTTP request handling without sockets: request parsing (table of valid
- * and rejected requests, pipelining, byte-by-byte delivery), Range
- * values, request-target decoding, MAC names of the iPXE scripts, and
- * rb_http_handle() on a temporary root with escaping symlinks and a
- * config with an inventory.  Run from the repository root.
+ * HTTP request handling without sockets.  Request parsing is checked
+ * with a table of valid and rejected requests, pipelining and
+ * byte-by-byte delivery.  Then Range values, request-target decoding and
+ * the MAC names of the iPXE scripts, and last rb_http_handle() on a
+ * temporary root with escaping symlinks and a config with an inventory.  Run from the repository root.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -387,8 +387,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Answer one request text with the fixture; resp keeps its file open. */
-static void answer(const struct fixture *fx, const char *text, struct rb_http_response *resp)
+/* Respond to one request text with the fixture.  resp keeps its file open. */
+static void respond(const struct fixture *fx, const char *text, struct rb_http_response *resp)
 {
 	struct rb_http_parser p;
 	size_t used;
@@ -428,7 +428,7 @@ static void test_handle_file(void **state)
 	const struct fixture *fx = *state;
 	struct rb_http_response resp;
 
-	answer(fx, "GET /k10.bin HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+	respond(fx, "GET /k10.bin HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 200);
 	assert_true(resp.file_fd >= 0);
 	assert_int_equal(resp.file_offset, 0);
@@ -443,7 +443,7 @@ static void test_handle_file(void **state)
 	assert_non_null(strstr(resp.head, "\r\nLast-Modified: "));
 	rb_http_response_release(&resp);
 
-	answer(fx, "HEAD /sub/x.efi HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &resp);
+	respond(fx, "HEAD /sub/x.efi HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 200);
 	assert_int_equal(resp.file_fd, -1);
 	assert_int_equal(resp.file_len, 0);
@@ -460,7 +460,7 @@ static void test_handle_ranges(void **state)
 	const struct fixture *fx = *state;
 	struct rb_http_response resp;
 
-	answer(fx, "GET /k10.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=-3\r\n\r\n", &resp);
+	respond(fx, "GET /k10.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=-3\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 206);
 	assert_int_equal(resp.file_offset, 7);
 	assert_int_equal(resp.file_len, 3);
@@ -470,7 +470,7 @@ static void test_handle_ranges(void **state)
 	assert_non_null(strstr(resp.head, "\r\nContent-Length: 3\r\n"));
 	rb_http_response_release(&resp);
 
-	answer(fx, "GET /k10.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=10-\r\n\r\n", &resp);
+	respond(fx, "GET /k10.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=10-\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 416);
 	assert_int_equal(resp.file_fd, -1);
 	resp.head[resp.head_len] = '\0';
@@ -478,7 +478,7 @@ static void test_handle_ranges(void **state)
 	assert_non_null(strstr(resp.head, "\r\nContent-Length: 0\r\n"));
 
 	/* HEAD ignores Range. */
-	answer(fx, "HEAD /k10.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n", &resp);
+	respond(fx, "HEAD /k10.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 200);
 }
 
@@ -509,7 +509,7 @@ static void test_handle_statuses(void **state)
 		struct rb_http_response resp;
 
 		print_message("# status case %zu\n", i);
-		answer(fx, status_cases[i].text, &resp);
+		respond(fx, status_cases[i].text, &resp);
 		assert_int_equal(resp.status, status_cases[i].status);
 		if (resp.status >= 400)
 			assert_int_equal(resp.file_fd, -1);
@@ -522,7 +522,7 @@ static void test_handle_405_allow(void **state)
 	const struct fixture *fx = *state;
 	struct rb_http_response resp;
 
-	answer(fx, "POST /k10.bin HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+	respond(fx, "POST /k10.bin HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 405);
 	assert_true(resp.close);
 	resp.head[resp.head_len] = '\0';
@@ -535,7 +535,7 @@ static void test_handle_ipxe(void **state)
 	const struct fixture *fx = *state;
 	struct rb_http_response resp;
 
-	answer(fx, "GET /ipxe/52:54:00:21:30:01.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+	respond(fx, "GET /ipxe/52:54:00:21:30:01.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 200);
 	assert_int_equal(resp.file_fd, -1);
 	assert_string_equal(body_of(&resp),
@@ -546,15 +546,15 @@ static void test_handle_ipxe(void **state)
 			    "initrd initrd.img\n"
 			    "boot\n");
 
-	answer(fx, "GET /ipxe/boot.ipxe?mac=525400213001 HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+	respond(fx, "GET /ipxe/boot.ipxe?mac=525400213001 HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 200);
 
-	answer(fx, "GET /ipxe/02:00:00:00:00:01.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+	respond(fx, "GET /ipxe/02:00:00:00:00:01.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 404);
 	assert_string_equal(body_of(&resp),
 			    "404 Not Found: no device with this MAC in the inventory\n");
 
-	answer(fx, "GET /ipxe/52:54:00:21:30:02.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+	respond(fx, "GET /ipxe/52:54:00:21:30:02.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
 	assert_int_equal(resp.status, 404);
 	assert_string_equal(body_of(&resp),
 			    "404 Not Found: the device's boot profile has no ipxe-kernel\n");

@@ -240,7 +240,7 @@ static void test_connection_limit(void **state)
 	char head[1024], body[64];
 	struct rb_http_counters c;
 
-	/* A full answer on each proves the worker holds the connection. */
+	/* A full response on each proves that the worker keeps the connection. */
 	for (int i = 0; i < MAX_CONNS; i++) {
 		fds[i] = connect_to(fx->port);
 		send_text(fds[i], "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");

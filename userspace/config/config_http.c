@@ -12,7 +12,7 @@ void rb_cfg_convert_http(const struct lyd_node *root, struct rb_config *cfg)
 	if (!http)
 		return;
 	out->enabled = true;
-	/* libyang fills in the defaults; the fallbacks are the same. */
+	/* libyang fills in the defaults, and the fallbacks are the same. */
 	rb_cfg_copy_str(out->root, sizeof(out->root),
 			rb_cfg_child_str(http, "root") ?: "/srv/rackboot/http");
 	v = rb_cfg_child_value(http, "port");

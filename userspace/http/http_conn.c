@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * One HTTP connection on a worker's ring: receive, parse, answer, and
+ * One HTTP connection on a worker's ring: receive, parse, respond, and
  * again for the next request of a keep-alive connection.  A connection
  * has at most one request in the ring, so completions arrive in the
  * order the steps were queued and a close never races with a request.
@@ -32,7 +32,7 @@ static void peer_text(const struct rb_http_conn *c, char *out, size_t size)
 		snprintf(out, size, "-");
 }
 
-/* An IPv4 client of the dual-stack socket shows as ::ffff:a.b.c.d; store it as IPv4. */
+/* An IPv4 client of the dual-stack socket shows as ::ffff:a.b.c.d, so store it as IPv4. */
 static void unmap_peer(struct rb_http_conn *c)
 {
 	struct sockaddr_in6 in6;
@@ -79,7 +79,7 @@ static void conn_close(struct rb_http_worker *w, struct rb_http_conn *c)
 	rb_http_conn_free(w, c);
 }
 
-/* Answer 503 at once and close: the worker is at max_connections. */
+/* Send 503 at once and close: the worker is at max_connections. */
 static void reject(struct rb_http_worker *w, int fd)
 {
 	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nServer: rackboot\r\n"
@@ -149,7 +149,7 @@ static void conn_receive(struct rb_http_worker *w, struct rb_http_conn *c)
 	io_uring_prep_recv(sqe, c->fd, c->buf + c->buf_len, sizeof(c->buf) - c->buf_len, 0);
 }
 
-/* Read and drop what the client still sends, so that closing sends no RST over the answer. */
+/* Read and drop what the client still sends, so that closing sends no RST over the response. */
 static void conn_linger(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	struct io_uring_sqe *sqe;
@@ -191,7 +191,7 @@ static int open_pipe(struct rb_http_conn *c)
 		return 0;
 	if (pipe2(c->pipe, O_CLOEXEC) < 0)
 		return -errno;
-	/* A larger pipe moves more per splice; the default size works too. */
+	/* A larger pipe moves more per splice, but the default size works too. */
 	(void)fcntl(c->pipe[1], F_SETPIPE_SZ, RB_HTTP_PIPE_SIZE);
 	return 0;
 }
@@ -245,8 +245,8 @@ static void count_status(struct rb_http_worker *w, int status)
 		rb_http_count(&w->counters.status_2xx, 1);
 }
 
-/* The answer is out: count it, then read the next request or close. */
-static void answer_done(struct rb_http_worker *w, struct rb_http_conn *c)
+/* The response is out: count it, then read the next request or close. */
+static void response_done(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	struct rb_http_response *resp = &c->resp;
 	const struct rb_http_server_config *cfg = &w->srv->cfg;
@@ -277,7 +277,7 @@ static void answer_done(struct rb_http_worker *w, struct rb_http_conn *c)
 	conn_process(w, c);
 }
 
-static void start_answer(struct rb_http_worker *w, struct rb_http_conn *c)
+static void start_response(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	c->head_sent = 0;
 	c->file_sent = 0;
@@ -285,7 +285,7 @@ static void start_answer(struct rb_http_worker *w, struct rb_http_conn *c)
 	send_head(w, c);
 }
 
-/* Parse what the buffer holds and answer the next complete request. */
+/* Parse the buffered bytes and respond to the next complete request. */
 static void conn_process(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	enum rb_http_parse_result r;
@@ -303,7 +303,7 @@ static void conn_process(struct rb_http_worker *w, struct rb_http_conn *c)
 		rb_http_handle(&w->srv->site, &c->parser.req, &c->resp, time(NULL));
 	else
 		rb_http_handle_error(&c->parser.req, &c->resp, time(NULL));
-	start_answer(w, c);
+	start_response(w, c);
 }
 
 static void head_sent(struct rb_http_worker *w, struct rb_http_conn *c, int res)
@@ -317,7 +317,7 @@ static void head_sent(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 		splice_in(w, c);
 		return;
 	}
-	answer_done(w, c);
+	response_done(w, c);
 }
 
 static void spliced_in(struct rb_http_worker *w, struct rb_http_conn *c, int res)
@@ -346,7 +346,7 @@ static void spliced_out(struct rb_http_worker *w, struct rb_http_conn *c, int re
 		splice_in(w, c);
 		return;
 	}
-	answer_done(w, c);
+	response_done(w, c);
 }
 
 static void received(struct rb_http_worker *w, struct rb_http_conn *c, int res)
@@ -389,7 +389,7 @@ static void step_failed(struct rb_http_worker *w, struct rb_http_conn *c, int re
 
 void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 {
-	/* An EOF ends a connection in every state; a send of 0 bytes is one too. */
+	/* An EOF ends a connection in every state, and so does a send of 0 bytes. */
 	if (res <= 0 || w->stop) {
 		step_failed(w, c, res);
 		return;
@@ -409,7 +409,7 @@ void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int
 		spliced_out(w, c, res);
 		break;
 	case RB_HTTP_CONN_LINGER:
-		/* Dropped; read on until EOF or the linger time. */
+		/* The bytes are dropped.  Read on until EOF or the linger time. */
 		c->buf_len = 0;
 		c->buf_start = 0;
 		{

@@ -9,10 +9,10 @@
 #include "http/http_path.h"
 #include "http/http_range.h"
 
-static void error_answer(struct rb_http_response *resp, int status, const char *reason,
+static void respond_error(struct rb_http_response *resp, int status, const char *reason,
 			 bool head_only, bool close_conn, time_t now)
 {
-	/* Every reason is a short static text, so the answer always fits. */
+	/* Every reason is a short static text, so the response always fits. */
 	rb_http_error_response(resp, status, reason, head_only, close_conn, now);
 }
 
@@ -23,10 +23,10 @@ void rb_http_handle_error(const struct rb_http_request *req, struct rb_http_resp
 	const char *reason = req->error_reason ? req->error_reason : "the request is malformed";
 
 	rb_http_response_init(resp);
-	error_answer(resp, status, reason, false, true, now);
+	respond_error(resp, status, reason, false, true, now);
 }
 
-static void script_answer(const struct rb_http_site *site, const uint8_t mac[6],
+static void respond_script(const struct rb_http_site *site, const uint8_t mac[6],
 			  struct rb_http_response *resp, bool head_only, bool close_conn, time_t now)
 {
 	char script[RB_HTTP_HEAD_MAX / 2];
@@ -35,18 +35,18 @@ static void script_answer(const struct rb_http_site *site, const uint8_t mac[6],
 			     : -ENOENT;
 
 	if (len == -ENOENT || len == -ENODATA) {
-		error_answer(resp, 404, reason, head_only, close_conn, now);
+		respond_error(resp, 404, reason, head_only, close_conn, now);
 		return;
 	}
 	if (len < 0 ||
 	    rb_http_body_response(resp, 200, "text/plain; charset=utf-8", script, (size_t)len,
 				  head_only, close_conn, now)) {
-		error_answer(resp, 500, "the iPXE script does not fit the response buffer",
+		respond_error(resp, 500, "the iPXE script does not fit the response buffer",
 			     head_only, close_conn, now);
 	}
 }
 
-static void file_answer(const struct rb_http_site *site, const struct rb_http_request *req,
+static void respond_file(const struct rb_http_site *site, const struct rb_http_request *req,
 			struct rb_http_response *resp, bool close_conn, time_t now)
 {
 	bool head_only = req->method == HTTP_HEAD;
@@ -58,10 +58,10 @@ static void file_answer(const struct rb_http_site *site, const struct rb_http_re
 
 	status = rb_http_open_file(site->root_fd, resp->path, &file, &reason);
 	if (status) {
-		error_answer(resp, status, reason, head_only, close_conn, now);
+		respond_error(resp, status, reason, head_only, close_conn, now);
 		return;
 	}
-	/* Range applies to GET only (RFC 9110 14.2); a HEAD gets the 200 headers. */
+	/* Range applies to GET only (RFC 9110 14.2), so a HEAD gets the 200 headers. */
 	if (!head_only && req->has_range && !req->range_too_long)
 		range = rb_http_range_parse(req->range, req->range_len, file.size);
 
@@ -101,20 +101,20 @@ void rb_http_handle(const struct rb_http_site *site, const struct rb_http_reques
 	rb_http_response_init(resp);
 	status = rb_http_target_parse(req->url, req->url_len, &target, &reason);
 	if (status) {
-		error_answer(resp, status, reason, head_only, close_conn, now);
+		respond_error(resp, status, reason, head_only, close_conn, now);
 		return;
 	}
 	_Static_assert(sizeof(resp->path) == sizeof(target.path), "path sizes differ");
 	memcpy(resp->path, target.path, sizeof(resp->path));
 
 	if (rb_http_ipxe_target(target.path, target.query, mac, &is_script) && is_script) {
-		error_answer(resp, 400, "the iPXE script name has no valid MAC", head_only, close_conn,
+		respond_error(resp, 400, "the iPXE script name has no valid MAC", head_only, close_conn,
 			     now);
 		return;
 	}
 	if (is_script) {
-		script_answer(site, mac, resp, head_only, close_conn, now);
+		respond_script(site, mac, resp, head_only, close_conn, now);
 		return;
 	}
-	file_answer(site, req, resp, close_conn, now);
+	respond_file(site, req, resp, close_conn, now);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Answer one parsed request: an iPXE script of a device, a file under
+ * Respond to one parsed request: an iPXE script of a device, a file under
  * the root (whole, one range, or 416), or an error.  No I/O besides
  * opening the file, so the unit test and the fuzz harness call it as
  * the workers do.
@@ -14,10 +14,10 @@
 #include "http/http_request.h"
 #include "http/http_response.h"
 
-/* What the handler serves from. */
+/* The root folder and inventory that responses come from. */
 struct rb_http_site {
 	int root_fd;			/* O_PATH or O_DIRECTORY descriptor of the HTTP root */
-	const struct rb_config *cfg;	/* inventory and profiles; NULL answers no iPXE script */
+	const struct rb_config *cfg;	/* inventory and profiles, NULL = every iPXE script gets 404 */
 };
 
 /*
@@ -28,8 +28,8 @@ void rb_http_handle(const struct rb_http_site *site, const struct rb_http_reques
 		    struct rb_http_response *resp, time_t now);
 
 /*
- * Fill resp with the error answer of a request that rb_http_parse()
- * rejected (req->error_status); the connection closes after it.
+ * Fill resp with the error response to a request that rb_http_parse()
+ * rejected (req->error_status).  The connection closes after it.
  */
 void rb_http_handle_error(const struct rb_http_request *req, struct rb_http_response *resp,
 			  time_t now);

@@ -18,16 +18,16 @@
 
 /*
  * Receive buffer of a connection.  The parser copies what it keeps, so a
- * request may be longer than the buffer; the limits are in http_request.h.
+ * request may be longer than the buffer.  The limits are in http_request.h.
  */
 #define RB_HTTP_CONN_BUF	4096
 #define RB_HTTP_RING_ENTRIES	1024
-#define RB_HTTP_PIPE_SIZE	(256 * 1024)	/* asked with F_SETPIPE_SZ; the default 64 KiB also works */
+#define RB_HTTP_PIPE_SIZE	(256 * 1024)	/* requested with F_SETPIPE_SZ, but the default 64 KiB also works */
 #define RB_HTTP_TICK_MS		250		/* idle sweep and log summary period */
-#define RB_HTTP_LINGER_MS	2000		/* read and drop after a closing answer, at most this long */
+#define RB_HTTP_LINGER_MS	2000		/* read and drop after a closing response, at most this long */
 #define RB_HTTP_LOG_LINES	20		/* log lines per worker per second before they are counted */
 
-/* What a connection waits for; it has at most one request in the ring. */
+/* The step a connection waits for.  It has at most one request in the ring. */
 enum rb_http_conn_state {
 	RB_HTTP_CONN_RECV = 1,		/* a request, or the rest of one */
 	RB_HTTP_CONN_SEND_HEAD,		/* the header block and generated body */
@@ -39,7 +39,7 @@ enum rb_http_conn_state {
 /*
  * A layer between the socket and the parser, meant for TLS
  * (userspace/http/tls.c, built apart): received bytes go through input
- * before the parser, and answers through output before the socket.
+ * before the parser, and responses through output before the socket.
  * NOTE: no connection sets a layer yet, so every connection is plain TCP.
  * With a layer, file bodies cannot be spliced unless ktls() is true, and
  * must be read and passed through output instead.
@@ -152,7 +152,7 @@ static inline uint32_t rb_http_user_gen(uint64_t data)
 	return (uint32_t)data;
 }
 
-/* Add to a counter of the worker's own; readers use __atomic_load_n. */
+/* Add n to a counter of the worker's own.  Readers use __atomic_load_n. */
 static inline void rb_http_count(uint64_t *counter, uint64_t n)
 {
 	__atomic_store_n(counter, *counter + n, __ATOMIC_RELAXED);

@@ -5,7 +5,7 @@
  * The stable URL of a device's script is /ipxe/<mac>.ipxe, with the MAC
  * as 52:54:00:21:30:01, 52-54-00-21-30-01 or 525400213001 in either
  * case.  /ipxe/boot.ipxe?mac=<mac> names the same script, for an iPXE
- * first stage that chains ${net0/mac}.  These two names are answered
+ * first stage that chains ${net0/mac}.  These two names are served
  * from the configuration, never from a file of the HTTP root.
  */
 #ifndef RB_HTTP_IPXE_H

@@ -26,7 +26,7 @@ struct rb_http_target {
 
 /*
  * Split and decode url (len bytes).  Returns 0, or the HTTP status to
- * answer (400, 403 or 414) with *reason set to a static text.
+ * respond with (400, 403 or 414) with *reason set to a static text.
  */
 int rb_http_target_parse(const char *url, size_t len, struct rb_http_target *out,
 			 const char **reason);
@@ -47,7 +47,7 @@ struct rb_http_file {
 
 /*
  * Open path (from rb_http_target_parse) read-only below root_fd.
- * Returns 0, or the HTTP status to answer: 404 for a missing file, a
+ * Returns 0, or the HTTP status to respond with: 404 for a missing file, a
  * folder or anything else that is not a regular file, 403 for a path
  * that leaves the root or a file without read permission, 500 for other
  * failures.  *reason is set to a static text on failure.

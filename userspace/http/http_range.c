@@ -15,7 +15,7 @@ static void skip_spaces(struct cursor *c)
 		c->p++;
 }
 
-/* Read a decimal number; false when there is none or it overflows 64 bits. */
+/* Read a decimal number.  Returns false when there is none or it overflows 64 bits. */
 static bool read_number(struct cursor *c, uint64_t *out)
 {
 	uint64_t v = 0;

@@ -3,7 +3,7 @@
  * The Range header of a GET (RFC 9110 section 14), against a file size.
  *
  * One range is served as 206: "bytes=a-b", "bytes=a-" and "bytes=-n".
- * A list of several ranges is answered with the whole file (200), which
+ * A list of several ranges gets the whole file (200), which
  * RFC 9110 14.2 allows, so no multipart/byteranges body is ever built.
  * A value that does not parse is ignored in the same way.  A single
  * range that starts at or past the end of the file, or a suffix of 0
@@ -16,9 +16,9 @@
 #include <stdint.h>
 
 enum rb_http_range_kind {
-	RB_HTTP_RANGE_FULL = 0,		/* answer 200 with the whole file */
-	RB_HTTP_RANGE_PARTIAL,		/* answer 206 with first..last */
-	RB_HTTP_RANGE_UNSATISFIABLE,	/* answer 416 */
+	RB_HTTP_RANGE_FULL = 0,		/* respond 200 with the whole file */
+	RB_HTTP_RANGE_PARTIAL,		/* respond 206 with first..last */
+	RB_HTTP_RANGE_UNSATISFIABLE,	/* respond 416 */
 };
 
 struct rb_http_range {
@@ -27,7 +27,7 @@ struct rb_http_range {
 	uint64_t last;		/* offset of the last byte, included, PARTIAL only */
 };
 
-/* Decide how to answer the Range value (len bytes, not NUL terminated) for size. */
+/* Decide how to respond to the Range value (len bytes, not NUL terminated) for size. */
 struct rb_http_range rb_http_range_parse(const char *value, size_t len, uint64_t size);
 
 #endif

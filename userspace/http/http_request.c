@@ -49,7 +49,7 @@ static int add_header_bytes(struct rb_http_parser *p, size_t len)
 	return 0;
 }
 
-/* http_parser may hand over a name in pieces; a new name starts after a value. */
+/* http_parser may hand over a name in pieces, and a new name starts after a value. */
 static int on_header_field(http_parser *parser, const char *at, size_t len)
 {
 	struct rb_http_parser *p = of(parser);
@@ -64,7 +64,7 @@ static int on_header_field(http_parser *parser, const char *at, size_t len)
 	if (add_header_bytes(p, len))
 		return -1;
 
-	/* A name that does not fit is neither Range nor Host; its length marks it. */
+	/* A name that does not fit is neither Range nor Host, and its length marks it so. */
 	if (len > sizeof(p->field) - p->field_len) {
 		p->field_len = sizeof(p->field);
 		return 0;
@@ -103,7 +103,7 @@ static int on_header_value(http_parser *parser, const char *at, size_t len)
 		p->in_value = true;
 		p->kind = header_kind(p);
 		if (p->kind == RB_HTTP_HEADER_RANGE) {
-			/* A second Range line makes the value a list, which is answered in full. */
+			/* A second Range line makes the value a list, which gets the whole file. */
 			if (req->has_range)
 				append_range(req, ",", 1);
 			req->has_range = true;
@@ -146,7 +146,7 @@ static int on_headers_complete(http_parser *parser)
 	return 0;
 }
 
-/* Stop after each request, so that the caller answers it before the next. */
+/* Stop after each request, so that the caller responds to it before the next. */
 static int on_message_complete(http_parser *parser)
 {
 	struct rb_http_parser *p = of(parser);
@@ -208,7 +208,7 @@ enum rb_http_parse_result rb_http_parse(struct rb_http_parser *p, const char *da
 		*used = 0;
 		return RB_HTTP_PARSE_ERROR;
 	}
-	/* http_parser takes len 0 as the end of the stream; the caller handles that. */
+	/* http_parser takes len 0 as the end of the stream, which the caller handles. */
 	if (len == 0) {
 		*used = 0;
 		return RB_HTTP_PARSE_MORE;

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * HTTP/1.1 request parsing over http_parser (libhttp-parser), one
- * request at a time, so that pipelined requests are answered in order.
+ * request at a time, so that pipelined requests get their responses in order.
  *
  * The parser stops after each complete request, and the caller feeds the
- * rest of its buffer once the answer is sent.  Only GET and HEAD without
+ * rest of its buffer once the response is sent.  Only GET and HEAD without
  * a body are accepted.  Every limit below ends the request with the 4xx
  * or 5xx status that names it, and the connection closes after that
- * answer because the rest of the stream cannot be trusted.
+ * response because the rest of the stream cannot be trusted.
  */
 #ifndef RB_HTTP_REQUEST_H
 #define RB_HTTP_REQUEST_H
@@ -17,10 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RB_HTTP_URL_MAX		2048	/* request-target bytes; longer gets 414 */
-#define RB_HTTP_HEADERS_MAX	8192	/* bytes of all header lines; more gets 431 */
-#define RB_HTTP_HEADER_COUNT_MAX 64	/* header lines; more gets 431 */
-#define RB_HTTP_RANGE_MAX	256	/* bytes of the Range value; longer gets 416 */
+#define RB_HTTP_URL_MAX		2048	/* request-target bytes, longer gets 414 */
+#define RB_HTTP_HEADERS_MAX	8192	/* bytes of all header names and values, more gets 431 */
+#define RB_HTTP_HEADER_COUNT_MAX 64	/* header lines, more gets 431 */
+#define RB_HTTP_RANGE_MAX	256	/* bytes of the Range value, a longer one is ignored */
 #define RB_HTTP_FIELD_NAME_MAX	64	/* longer names cannot be Range or Host */
 
 enum rb_http_parse_result {
@@ -44,7 +44,7 @@ struct rb_http_request {
 	size_t range_len;
 	unsigned header_count;
 	size_t header_bytes;
-	int error_status;	/* 0, or the status of the error answer */
+	int error_status;	/* 0, or the status of the error response */
 	const char *error_reason;	/* static text for the error body and the log */
 };
 

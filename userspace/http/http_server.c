@@ -27,7 +27,7 @@ static int set_int_option(int fd, int level, int name, int value)
 	return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno : 0;
 }
 
-/* [::] with IPV6_V6ONLY off, or 0.0.0.0 without IPv6; loopback_only binds ::1 or 127.0.0.1. */
+/* Listen on [::] with IPV6_V6ONLY off, or 0.0.0.0 without IPv6.  loopback_only binds ::1 or 127.0.0.1. */
 static int open_listener(const struct rb_http_server_config *cfg, uint16_t port, int *out)
 {
 	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
@@ -225,7 +225,7 @@ void rb_http_server_counters(const struct rb_http_server *srv, struct rb_http_co
 
 void rb_http_server_stop(struct rb_http_server *srv)
 {
-	uint64_t one = 1;
+	uint64_t wake = 1;
 	unsigned joined = 0;
 
 	if (!srv || srv->stopped)
@@ -234,7 +234,7 @@ void rb_http_server_stop(struct rb_http_server *srv)
 	for (unsigned i = 0; i < srv->n_workers; i++) {
 		struct rb_http_worker *w = &srv->workers[i];
 
-		if (w->thread_started && write(w->wake_fd, &one, sizeof(one)) != sizeof(one))
+		if (w->thread_started && write(w->wake_fd, &wake, sizeof(wake)) != sizeof(wake))
 			log_err("http: waking worker %u to stop failed: %s", i, strerror(errno));
 	}
 	for (unsigned i = 0; i < srv->n_workers; i++) {

@@ -7,9 +7,9 @@
  * Each socket is [::] with IPV6_V6ONLY off, so it serves IPv4 and IPv6,
  * or 0.0.0.0 when the kernel has no IPv6.  Connections are accepted
  * with a multishot accept.  GET and HEAD are served with keep-alive and
- * pipelining; file bodies go from the file to the socket by splice
+ * pipelining.  File bodies go from the file to the socket by splice
  * through a pipe, so their bytes never reach userspace.  Requests and
- * answers are described in http_request.h, http_handle.h and
+ * responses are described in http_request.h, http_handle.h and
  * http_range.h.
  *
  * The workers run apart from rackbootd's ring.  They only read the
@@ -37,13 +37,13 @@ typedef void (*rb_http_fetch_fn)(void *arg, const struct sockaddr *client, const
 				 uint64_t bytes);
 
 struct rb_http_server_config {
-	const char *root;		/* folder served; opened by rb_http_server_new */
-	uint16_t port;			/* host order; 0 = a free port, the same for every worker */
+	const char *root;		/* folder served, opened by rb_http_server_new */
+	uint16_t port;			/* host order, 0 = a free port, the same for every worker */
 	bool loopback_only;		/* bind ::1 (or 127.0.0.1) instead of every address, for tests */
 	unsigned workers;		/* 0 = one per online CPU */
 	unsigned max_connections;	/* per worker */
 	unsigned idle_timeout_ms;
-	const struct rb_config *cfg;	/* inventory and profiles for the iPXE scripts; may be NULL */
+	const struct rb_config *cfg;	/* inventory and profiles for the iPXE scripts, or NULL */
 	rb_http_fetch_fn on_fetch;	/* may be NULL */
 	void *on_fetch_arg;
 };
@@ -54,7 +54,7 @@ struct rb_http_server_config {
 
 /* Counters since rb_http_server_new, summed over the workers. */
 struct rb_http_counters {
-	uint64_t requests;	/* answers sent, errors included */
+	uint64_t requests;	/* responses sent, errors included */
 	uint64_t bytes;		/* body bytes sent, of files and generated bodies */
 	uint64_t status_2xx;
 	uint64_t status_4xx;
@@ -64,7 +64,7 @@ struct rb_http_counters {
 	uint64_t timeouts;	/* connections closed after idle_timeout_ms */
 };
 
-/* Defaults for every field; root must still be set. */
+/* Set every field to its default.  root must still be set. */
 void rb_http_server_config_defaults(struct rb_http_server_config *cfg);
 
 /*
@@ -86,7 +86,7 @@ void rb_http_server_counters(const struct rb_http_server *srv, struct rb_http_co
 
 /*
  * Stop the workers and wait for their threads: connections are closed,
- * answers in progress are cut off.  Safe to call twice.
+ * responses in progress are cut off.  Safe to call twice.
  */
 void rb_http_server_stop(struct rb_http_server *srv);
 
