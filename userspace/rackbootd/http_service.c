@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "common/log.h"
 #include "rackbootd/daemon.h"
@@ -72,10 +73,32 @@ static void http_fetched(void *arg, const struct sockaddr *client, const char *p
 	       dev->hostname[0] ? dev->hostname : "-", mac, addr, file, (unsigned long long)bytes);
 }
 
+/*
+ * Each connection takes up to four file descriptors (socket, file and
+ * pipe), so raise the soft RLIMIT_NOFILE towards what the limits need,
+ * up to the hard limit.  Over the limit, accept fails with EMFILE and a
+ * worker retries on its next tick.
+ */
+static void raise_nofile(const struct rb_cfg_http *http, unsigned workers)
+{
+	rlim_t need = (rlim_t)workers * http->max_connections * 4 + 256;
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) < 0 || lim.rlim_cur >= need)
+		return;
+	lim.rlim_cur = need < lim.rlim_max ? need : lim.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &lim) < 0 || lim.rlim_cur < need)
+		log_warn("http: %u workers with max-connections %u need %llu file descriptors, but "
+			 "RLIMIT_NOFILE allows %llu; raise the hard limit (LimitNOFILE= in the "
+			 "systemd unit) or lower max-connections", workers, http->max_connections,
+			 (unsigned long long)need, (unsigned long long)lim.rlim_cur);
+}
+
 int rb_daemon_http_open(struct rb_daemon *d)
 {
 	const struct rb_cfg_http *http = &d->cfg->http;
 	struct rb_http_server_config cfg;
+	int err;
 
 	if (!http->enabled) {
 		log_info("http: no http container in the config; HTTP is off");
@@ -94,7 +117,10 @@ int rb_daemon_http_open(struct rb_daemon *d)
 	cfg.cfg = d->cfg;
 	cfg.on_fetch = http_fetched;
 	cfg.on_fetch_arg = d;
-	return rb_http_server_new(&cfg, &d->http);
+	err = rb_http_server_new(&cfg, &d->http);
+	if (!err)
+		raise_nofile(http, rb_http_server_workers(d->http));
+	return err;
 }
 
 int rb_daemon_http_start(struct rb_daemon *d)
