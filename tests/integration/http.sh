@@ -57,7 +57,8 @@ sha() {
 make_files() {
 	HTTP_ROOT="$RB_RUN_DIR/http"
 	OUT="$RB_RUN_DIR/out"
-	mkdir -p "$HTTP_ROOT/boot" "$OUT" || return 1
+	mkdir -p "$HTTP_ROOT/boot" "$HTTP_ROOT/ipxe" "$OUT" || return 1
+	printf 'kernel\n' >"$HTTP_ROOT/ipxe/vmlinuz"
 	printf 'small file\n' >"$HTTP_ROOT/small.txt"
 	printf 'first\n' >"$HTTP_ROOT/a.txt"
 	printf 'second\n' >"$HTTP_ROOT/b.txt"
@@ -316,8 +317,10 @@ test_ipxe_scripts() {
 		"unknown MAC: the body says why"
 	status=$(get "ipxe/$(mac_of 2).ipxe")
 	tap_is "$status" 404 "iPXE script of a profile without ipxe-kernel: 404"
-	status=$(get "ipxe/not-a-mac.ipxe")
-	tap_is "$status" 400 "iPXE script name without a MAC: 400"
+	status=$(get "ipxe/boot.ipxe?mac=not-a-mac")
+	tap_is "$status" 400 "iPXE script by an invalid ?mac=: 400"
+	status=$(get "ipxe/vmlinuz")
+	tap_is "$status" 200 "other names under /ipxe/ are files"
 }
 
 test_http_boot_url() {

@@ -294,7 +294,9 @@ static void test_mac_names(void **state)
 	assert_memory_equal(mac, want, 6);
 	assert_int_equal(rb_http_ipxe_target("ipxe/boot.ipxe", "", mac, &is_script), -EINVAL);
 	assert_true(is_script);
-	assert_int_equal(rb_http_ipxe_target("ipxe/nonsense.ipxe", "", mac, &is_script), -EINVAL);
+	assert_int_equal(rb_http_ipxe_target("ipxe/nonsense.ipxe", "", mac, &is_script), 0);
+	assert_false(is_script);
+	assert_int_equal(rb_http_ipxe_target("ipxe/boot.ipxe", "mac=zz", mac, &is_script), -EINVAL);
 	assert_true(is_script);
 	assert_int_equal(rb_http_ipxe_target("ipxe/sub/x.ipxe", "", mac, &is_script), 0);
 	assert_false(is_script);
@@ -498,7 +500,8 @@ static const struct status_case status_cases[] = {
 	{ "GET /inside HTTP/1.1\r\nHost: x\r\n\r\n", 200 },
 	{ "PUT /k10.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx", 405 },
 	{ "GET /k10.bin HTTP/3.0\r\nHost: x\r\n\r\n", 505 },
-	{ "GET /ipxe/zz.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+	{ "GET /ipxe/zz.ipxe HTTP/1.1\r\nHost: x\r\n\r\n", 404 },
+	{ "GET /ipxe/boot.ipxe?mac=zz HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
 };
 
 static void test_handle_statuses(void **state)

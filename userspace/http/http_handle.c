@@ -108,8 +108,8 @@ void rb_http_handle(const struct rb_http_site *site, const struct rb_http_reques
 	memcpy(resp->path, target.path, sizeof(resp->path));
 
 	if (rb_http_ipxe_target(target.path, target.query, mac, &is_script) && is_script) {
-		respond_error(resp, 400, "the iPXE script name has no valid MAC", head_only, close_conn,
-			     now);
+		respond_error(resp, 400, "ipxe/boot.ipxe needs a mac parameter with a valid MAC",
+			      head_only, close_conn, now);
 		return;
 	}
 	if (is_script) {

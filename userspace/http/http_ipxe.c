@@ -67,13 +67,15 @@ int rb_http_ipxe_target(const char *path, const char *query, uint8_t mac[6], int
 	len = strlen(path + prefix);
 	if (len <= sizeof(suffix) - 1 || strcasecmp(path + prefix + len - 5, suffix) != 0)
 		return 0;
-	*is_script = 1;
 	len -= sizeof(suffix) - 1;
 	if (len >= sizeof(name))
-		return -EINVAL;
+		return 0;
 	memcpy(name, path + prefix, len);
 	name[len] = '\0';
-	return rb_http_parse_mac(name, mac);
+	if (rb_http_parse_mac(name, mac))
+		return 0;
+	*is_script = 1;
+	return 0;
 }
 
 /* An output buffer with a sticky overflow flag. */
@@ -103,7 +105,7 @@ static void put(struct script *s, const char *fmt, ...)
 	s->len += (size_t)n;
 }
 
-/* The values that {name} in ipxe-cmdline stands for. */
+/* The device values that replace each {name} in ipxe-cmdline. */
 struct device_values {
 	char hostname[RB_HOSTNAME_MAX + 1];
 	char mac[18];

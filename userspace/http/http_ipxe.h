@@ -6,7 +6,9 @@
  * as 52:54:00:21:30:01, 52-54-00-21-30-01 or 525400213001 in either
  * case.  /ipxe/boot.ipxe?mac=<mac> names the same script, for an iPXE
  * first stage that chains ${net0/mac}.  These two names are served
- * from the configuration, never from a file of the HTTP root.
+ * from the configuration, never from a file of the HTTP root.  Other
+ * names under /ipxe/ are files, so that a kernel path relative to the
+ * script's URL, which iPXE resolves to /ipxe/<path>, can be served.
  */
 #ifndef RB_HTTP_IPXE_H
 #define RB_HTTP_IPXE_H
@@ -23,10 +25,10 @@
 int rb_http_parse_mac(const char *text, uint8_t mac[6]);
 
 /*
- * Find the MAC that a root-relative path and query name: *is_script is
- * set when the path is an iPXE script name at all.  Returns 0 with mac
- * set, or -EINVAL with *is_script set for a script name whose MAC does
- * not parse.
+ * Find the MAC that a root-relative path and query name.  *is_script is
+ * set, and mac with it, when the path is ipxe/<mac>.ipxe or
+ * ipxe/boot.ipxe.  Returns 0, or -EINVAL with *is_script set for an
+ * ipxe/boot.ipxe whose mac parameter is missing or does not parse.
  */
 int rb_http_ipxe_target(const char *path, const char *query, uint8_t mac[6], int *is_script);
 
