@@ -457,6 +457,29 @@ static void test_handle_file(void **state)
 	assert_string_equal(body_of(&resp), "");
 }
 
+static void test_handle_http10(void **state)
+{
+	const struct fixture *fx = *state;
+	struct rb_http_response resp;
+
+	respond(fx, "GET /k10.bin HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &resp);
+	assert_false(resp.close);
+	resp.head[resp.head_len] = '\0';
+	assert_non_null(strstr(resp.head, "\r\nConnection: keep-alive\r\n"));
+	rb_http_response_release(&resp);
+
+	respond(fx, "GET /k10.bin HTTP/1.0\r\n\r\n", &resp);
+	assert_true(resp.close);
+	resp.head[resp.head_len] = '\0';
+	assert_non_null(strstr(resp.head, "\r\nConnection: close\r\n"));
+	rb_http_response_release(&resp);
+
+	respond(fx, "GET /k10.bin HTTP/1.1\r\nHost: x\r\n\r\n", &resp);
+	resp.head[resp.head_len] = '\0';
+	assert_null(strstr(resp.head, "Connection:"));
+	rb_http_response_release(&resp);
+}
+
 static void test_handle_ranges(void **state)
 {
 	const struct fixture *fx = *state;
@@ -585,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_content_types),
 		cmocka_unit_test_setup_teardown(test_config_http, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handle_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_handle_http10, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handle_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handle_statuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handle_405_allow, setup, teardown),

@@ -95,6 +95,7 @@ void rb_http_response_init(struct rb_http_response *resp)
 	resp->body_len = 0;
 	resp->inline_body = 0;
 	resp->close = false;
+	resp->keep_alive_10 = false;
 	resp->full_file = false;
 	resp->reason = NULL;
 	resp->path[0] = '\0';
@@ -138,7 +139,8 @@ static int start_head(struct rb_http_response *resp, int status, uint64_t length
 		      "HTTP/1.1 %d %s\r\nServer: " RB_HTTP_SERVER_NAME "\r\nDate: %s\r\n"
 		      "Content-Length: %" PRIu64 "\r\n%s",
 		      status, rb_http_status_text(status), rb_http_date(now, date, sizeof(date)),
-		      length, close_conn ? "Connection: close\r\n" : "");
+		      length, close_conn ? "Connection: close\r\n" :
+		      resp->keep_alive_10 ? "Connection: keep-alive\r\n" : "");
 }
 
 int rb_http_body_response(struct rb_http_response *resp, int status, const char *type,

@@ -30,6 +30,7 @@ struct rb_http_response {
 	uint64_t body_len;		/* Content-Length: of the file part or the generated body */
 	size_t inline_body;		/* bytes at the end of head that are a generated body */
 	bool close;			/* close the connection after this response */
+	bool keep_alive_10;		/* send Connection: keep-alive, for an HTTP/1.0 client that asked */
 	bool full_file;			/* a 200 GET that sends the whole file */
 	const char *reason;		/* why an error status was chosen, for the log, else NULL */
 	char path[1024];		/* root-relative path: RB_HTTP_PATH_MAX of http_path.h */

@@ -8,7 +8,12 @@
  * or 0.0.0.0 when the kernel has no IPv6.  Connections are accepted
  * with a multishot accept.  GET and HEAD are served with keep-alive and
  * pipelining.  File bodies go from the file to the socket by splice
- * through a pipe, so their bytes never reach userspace.  Requests and
+ * through a pipe, so their bytes never reach userspace.  Generated
+ * bodies (error texts, iPXE scripts, at most RB_HTTP_HEAD_MAX bytes with
+ * the header) go out in the same send as the header.  For bodies this
+ * small, a copy is expected to cost less than the page pinning and the
+ * extra completion of IORING_OP_SEND_ZC (an estimate, not measured).
+ * Requests and
  * responses are described in http_request.h, http_handle.h and
  * http_range.h.
  *
