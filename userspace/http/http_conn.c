@@ -349,6 +349,18 @@ static void spliced_out(struct rb_http_worker *w, struct rb_http_conn *c, int re
 	response_done(w, c);
 }
 
+/* The bytes read after the closing response are dropped.  Read on until EOF or the linger time. */
+static void linger_read(struct rb_http_worker *w, struct rb_http_conn *c)
+{
+	struct io_uring_sqe *sqe = conn_sqe(w, c);
+
+	if (!sqe) {
+		conn_close(w, c);
+		return;
+	}
+	io_uring_prep_recv(sqe, c->fd, c->buf, sizeof(c->buf), 0);
+}
+
 static void received(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 {
 	c->buf_len += (size_t)res;
@@ -409,18 +421,7 @@ void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int
 		spliced_out(w, c, res);
 		break;
 	case RB_HTTP_CONN_LINGER:
-		/* The bytes are dropped.  Read on until EOF or the linger time. */
-		c->buf_len = 0;
-		c->buf_start = 0;
-		{
-			struct io_uring_sqe *sqe = conn_sqe(w, c);
-
-			if (!sqe) {
-				conn_close(w, c);
-				return;
-			}
-			io_uring_prep_recv(sqe, c->fd, c->buf, sizeof(c->buf), 0);
-		}
+		linger_read(w, c);
 		break;
 	}
 }

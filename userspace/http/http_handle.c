@@ -21,8 +21,15 @@ void rb_http_handle_error(const struct rb_http_request *req, struct rb_http_resp
 {
 	int status = req->error_status ? req->error_status : 400;
 	const char *reason = req->error_reason ? req->error_reason : "the request is malformed";
+	const char *url;
+	size_t len;
 
 	rb_http_response_init(resp);
+	/* The log names the request-target as far as it was read, cut to the path buffer. */
+	url = req->url[0] == '/' ? req->url + 1 : req->url;
+	len = strnlen(url, sizeof(resp->path) - 1);
+	memcpy(resp->path, url, len);
+	resp->path[len] = '\0';
 	respond_error(resp, status, reason, false, true, now);
 }
 
