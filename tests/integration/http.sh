@@ -259,6 +259,33 @@ test_raw() {
 		"pipelined GET, HEAD, GET in order"
 }
 
+# 300 malformed requests, each on its own connection: all counted, few logged.
+test_log_flood() {
+	local before lines errors0
+
+	errors0=$(rb_stat "$PIN" userspace http_4xx)
+	before=$(wc -l <"$RB_RUN_DIR/rackbootd.log")
+	# shellcheck disable=SC2016  # the inner shell expands $1 and $2
+	ip netns exec "$(dev_ns)" timeout 60 bash -c '
+		for ((i = 0; i < 300; i++)); do
+			exec 3<>"/dev/tcp/$1/$2" || exit 1
+			printf "BAD%d\r\n\r\n" "$i" >&3
+			cat <&3 >/dev/null
+			exec 3>&-
+		done' flood "$RB_SRV_ADDR" "$PORT"
+	sleep 2.2	# the summaries come a second after the burst, the counters on the next tick
+	lines=$(tail -n +$((before + 1)) "$RB_RUN_DIR/rackbootd.log" | grep -c "http: ")
+	tap_ge "$(rb_stat "$PIN" userspace http_4xx)" $((errors0 + 300)) "flood: every 400 counted"
+	if ((lines < 150)); then
+		tap_ok "flood: fewer than 150 log lines for 300 requests"
+	else
+		tap_not_ok "flood: fewer than 150 log lines for 300 requests"
+		tap_diag "$lines lines"
+	fi
+	tap_file_contains "$RB_RUN_DIR/rackbootd.log" "http: worker [0-9]+ left out [0-9]+ log lines" \
+		"flood: summary of the lines left out"
+}
+
 test_idle_timeout() {
 	local start elapsed timeouts0
 
@@ -375,6 +402,7 @@ main() {
 	test_ipv6
 	test_large_file
 	test_parallel
+	test_log_flood
 	test_idle_timeout
 	test_counters
 
