@@ -10,7 +10,9 @@
 # Malformed, over-long and pipelined requests go over bash's /dev/tcp.
 # The iPXE script of an inventory MAC must match the profile, an unknown
 # MAC gets 404, and the UEFI HTTP Boot URL of the config must download.
-# The counters, the device's phase image, and a clean stop close the run.
+# A flood of bad requests must be counted in full but logged in few
+# lines, and an idle connection must be closed.  The counters, the
+# device's phase image, and a clean stop close the run.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -96,8 +98,8 @@ http_listening() {
 	ip netns exec "$RB_NS_SRV" ss -Htln 2>/dev/null | grep -Eq "[:.*]$PORT[[:space:]]"
 }
 
-# get NAME [CURL_OPTION...]: GET $URL/NAME from device 1 into $OUT/NAME.body;
-# prints the status code.
+# get NAME [CURL_OPTION...]: GET $URL/NAME from device 1 into $OUT/last.body
+# and print the status code.
 get() {
 	local name=$1
 
