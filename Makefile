@@ -7,7 +7,7 @@ CLANG	?= clang
 BPFTOOL	?= bpftool
 BUILD	:= build
 
-PKGS	:= libbpf libxdp liburing libyang libcrypto
+PKGS	:= libbpf libxdp liburing libyang libssl libcrypto
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	   -D_GNU_SOURCE -Iinclude -Iuserspace -Itests -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Every userspace module folder except the two programs goes into one
 # static library that the programs and the tests link.
-LIB_DIRS   := common config dhcp4 dhcp6 leases ra store tftp xdp
+LIB_DIRS   := common config dhcp4 dhcp6 http leases ra store tftp xdp
 LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB        := $(BUILD)/librackboot.a
