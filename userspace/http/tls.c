@@ -103,7 +103,14 @@ static const char *openssl_reason(void)
 	unsigned long err = ERR_peek_error();
 	const char *reason = err ? ERR_reason_error_string(err) : NULL;
 
-	snprintf(text, sizeof(text), "%s", reason ? reason : "no OpenSSL error queued");
+	if (err && ERR_SYSTEM_ERROR(err))
+		snprintf(text, sizeof(text), "%s", strerror(ERR_GET_REASON(err)));
+	else if (reason)
+		snprintf(text, sizeof(text), "%s", reason);
+	else if (err)
+		ERR_error_string_n(err, text, sizeof(text));
+	else
+		snprintf(text, sizeof(text), "no OpenSSL error queued");
 	ERR_clear_error();
 	return text;
 }
@@ -355,7 +362,11 @@ static int configure(SSL_CTX *sc, const struct rb_tls_options *o)
 {
 	uint64_t ssl_options = SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION |
 			       SSL_OP_NO_COMPRESSION;
-	long mode = SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER;
+	/*
+	 * No SSL_MODE_ENABLE_PARTIAL_WRITE: it makes SSL_write return after
+	 * each record, and the buffer BIO never refuses a write anyway.
+	 */
+	long mode = SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER;
 
 	if (o->no_session_tickets)
 		ssl_options |= SSL_OP_NO_TICKET;
