@@ -102,6 +102,13 @@ $(BUILD)/tests/rb-tftpd: $(BUILD)/tests/tools/rb_tftpd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# rb-tls-echo: a TLS file or echo server on the HTTP server's TLS layer,
+# for tests/integration/http_tls_tool.sh and manual runs.
+all: $(BUILD)/tests/rb-tls-echo
+$(BUILD)/tests/rb-tls-echo: $(BUILD)/tests/tools/rb_tls_echo.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 # libFuzzer harnesses of the decoders.  make fuzz builds them and runs
 # each for FUZZ_SECONDS (scripts/fuzz.sh); make fuzz-build only builds.
 # tests/integration/fuzz.sh runs each for a bounded number of inputs as
