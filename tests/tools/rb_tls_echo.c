@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * rb-tls-echo: a one-process TLS server on plain non-blocking sockets
- * and poll(), for testing the HTTP server's TLS layer (userspace/http/
- * tls.c) with real clients such as curl and openssl s_client.
+ * and poll(), for testing the HTTP server's TLS layer
+ * (userspace/http/tls.c) with real clients such as curl and s_client.
  *
  *   rb-tls-echo --cert FILE --key FILE [--file FILE] [--address 127.0.0.1]
  *               [--port 0] [--port-file FILE] [--max-conns 256]
@@ -112,7 +112,7 @@ static void client_free(struct server *srv, unsigned slot)
 	srv->clients[slot] = NULL;
 }
 
-/* Send the pending ciphertext; -1 when the socket failed. */
+/* Send the pending ciphertext.  Returns -1 when the socket failed. */
 static int client_flush(struct server *srv, struct client *c)
 {
 	const void *out;
@@ -136,7 +136,7 @@ static int client_flush(struct server *srv, struct client *c)
 	return 0;
 }
 
-/* Feed what was received; -1 when the socket failed. */
+/* Feed what was received.  Returns -1 when the socket failed. */
 static int client_receive(struct client *c)
 {
 	ssize_t n;
@@ -185,7 +185,7 @@ static void start_response(struct server *srv, struct client *c)
 	c->state = SENDING_FILE;
 }
 
-/* Turn a result of the TLS layer into the next state; returns 1 (progress). */
+/* Turn a failure or close of the TLS layer into CLOSING.  Returns 1 (progress). */
 static int client_result(struct server *srv, struct client *c, ssize_t result)
 {
 	if (result == RB_TLS_CLOSED) {
@@ -199,7 +199,7 @@ static int client_result(struct server *srv, struct client *c, ssize_t result)
 	return 1;
 }
 
-/* Read plaintext: a request head, or bytes to echo.  0 when input is needed. */
+/* Read plaintext (a request head, or bytes to echo).  Returns 0 when input is needed. */
 static int client_read(struct server *srv, struct client *c)
 {
 	bool was_done = rb_tls_handshake_done(c->tls);
@@ -238,7 +238,7 @@ static int client_read(struct server *srv, struct client *c)
 	return 1;
 }
 
-/* Encrypt the next plaintext; reads the next file chunk when none is left. */
+/* Encrypt the next plaintext, after reading the next file chunk when none is left. */
 static int client_write(struct server *srv, struct client *c)
 {
 	ssize_t n;
@@ -274,7 +274,7 @@ static int client_write(struct server *srv, struct client *c)
 	return 1;
 }
 
-/* Drop what the peer still sends; true once it closed or the time is up. */
+/* Drop what the peer still sends.  Returns true once it closed or the time is up. */
 static bool client_drained(struct client *c)
 {
 	ssize_t n;
@@ -287,7 +287,7 @@ static bool client_drained(struct client *c)
 	return true;
 }
 
-/* Move a connection as far as its socket allows; frees it when it ends. */
+/* Move a connection as far as its socket allows, and free it when it ends. */
 static void client_run(struct server *srv, unsigned slot)
 {
 	struct client *c = srv->clients[slot];

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The TLS layer of the HTTP server (userspace/http/tls.c) against a real
- * OpenSSL client in the same process, both over memory buffers: the
- * handshakes of TLS 1.2 and 1.3, data both ways from 1 B to 1 MiB,
- * close_notify, session tickets across a certificate reload, and the
- * rejection of corrupted records, old versions and bytes that are not
- * TLS.  A throwaway CA and server certificates (EC P-256) are made in a
+ * OpenSSL client in the same process, both over memory buffers.  The
+ * tests cover the handshakes of TLS 1.2 and 1.3, data both ways from
+ * 1 B to 1 MiB, close_notify, and session tickets across a certificate
+ * reload.  Corrupted records, old versions and bytes that are not TLS
+ * must be rejected.  A throwaway CA and server certificates (EC P-256) are made in a
  * temporary folder at start and removed at the end.
  */
 #include <fcntl.h>
@@ -618,7 +618,7 @@ static void test_corrupted_record_tls12(void **state)
 	corrupted_record(TLS1_2_VERSION);
 }
 
-/* An old client must be told protocol_version, not some other failure. */
+/* An old client must get the alert protocol_version, not some other failure. */
 static void old_version_rejected(int version, const struct rb_tls_options *server_options,
 				 int client_alert_reason)
 {

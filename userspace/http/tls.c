@@ -41,9 +41,9 @@
 #define TLS_GROUPS	"X25519:P-256:P-384"
 
 /*
- * Ciphertext buffered per connection.  One whole record of the largest
- * size fits in the input (16 KiB of data plus up to 2 KiB of expansion
- * for TLS 1.2), twice over.  The output limit is far above what one
+ * Ciphertext buffered per connection.  The input holds three records
+ * of the largest size (16 KiB of data plus up to 2 KiB of expansion in
+ * TLS 1.2).  The output limit is far above what one
  * rb_tls_write can add (RB_TLS_OUT_HIGH + RB_TLS_WRITE_MAX + record
  * overhead) and bounds a handshake flight with a long certificate chain.
  */
@@ -96,7 +96,7 @@ static struct rb_log_repeat log_truncated =
 static struct rb_log_repeat log_internal =
 	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "tls: internal errors");
 
-/* The reason of the oldest queued OpenSSL error, for log lines; clears the queue. */
+/* Format the reason of the oldest queued OpenSSL error for a log line, and clear the queue. */
 static const char *openssl_reason(void)
 {
 	static __thread char text[160];
@@ -122,7 +122,7 @@ static size_t buf_len(const struct tls_buf *b)
 	return b->end - b->start;
 }
 
-/* Make room for n more bytes after end: compact, then grow up to max. */
+/* Make room for n more bytes after end by compacting, then by growing up to max. */
 static int buf_reserve(struct tls_buf *b, size_t n, size_t max)
 {
 	size_t need, cap;
@@ -189,7 +189,7 @@ static int bio_read(BIO *bio, char *dst, int size)
 	return (int)n;
 }
 
-/* Appends always succeed up to OUT_MAX, so OpenSSL never sees a retry. */
+/* Appends succeed up to OUT_MAX, so OpenSSL gets no retry from a write. */
 static int bio_write(BIO *bio, const char *src, int size)
 {
 	struct rb_tls_conn *c = BIO_get_data(bio);
@@ -243,8 +243,8 @@ static pthread_once_t ktls_once = PTHREAD_ONCE_INIT;
 static bool ktls_available;
 
 /*
- * The kernel answers TCP_ULP "tls" on an unconnected socket with
- * ENOTCONN when the tls module is there and ENOENT when it is not.
+ * setsockopt TCP_ULP "tls" on an unconnected socket fails with ENOTCONN
+ * when the kernel has the tls module, and with ENOENT when it has not.
  *
  * NOTE: Even when the probe succeeds, bulk data stays in userspace.
  * Moving it to the kernel needs the traffic keys and the record

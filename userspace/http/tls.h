@@ -10,7 +10,7 @@
  *	conn = rb_tls_conn_new(ctx);
  *	on receive:	rb_tls_feed(conn, buf, n)  (n = 0 at EOF)
  *			rb_tls_read(conn, plain, size) until RB_TLS_WANT_INPUT
- *	to answer:	rb_tls_write(conn, plain, len), repeated for the rest
+ *	to respond:	rb_tls_write(conn, plain, len), repeated for the rest
  *	after each call: while rb_tls_pending_out(conn, &p, &len) > 0:
  *			send p, then rb_tls_consume_out(conn, sent)
  *	to end:		rb_tls_close_notify(conn), send what is pending,
@@ -46,7 +46,7 @@ struct rb_tls_conn;
  * Results of the connection calls.  Calls that move data return a byte
  * count >= 0 or one of these negative values.  Errors (RB_TLS_ERR_*)
  * are sticky: every later call on the connection returns the same one,
- * and rb_tls_conn_error gives the message.  The alert that tells the
+ * and rb_tls_conn_error gives the message.  The alert that gives the
  * peer the reason is queued as output, so send it before closing.
  */
 enum rb_tls_result {
@@ -78,13 +78,13 @@ struct rb_tls_ctx *rb_tls_ctx_new(const char *cert_file, const char *key_file,
 
 /*
  * Replace the certificate and key, for a configuration reload.  New
- * connections use them; open connections keep the old ones until they
- * end.  On failure the old ones stay, the reason is logged and -1
- * returned.
+ * connections use them, and open connections keep the old ones until
+ * they end.  On failure the old ones stay, the reason is logged and -1
+ * is returned.
  */
 int rb_tls_ctx_reload(struct rb_tls_ctx *ctx, const char *cert_file, const char *key_file);
 
-/* Free the context; connections still open keep what they use. */
+/* Free the context.  Connections still open keep what they use. */
 void rb_tls_ctx_free(struct rb_tls_ctx *ctx);
 
 /*
@@ -94,10 +94,10 @@ void rb_tls_ctx_free(struct rb_tls_ctx *ctx);
  */
 bool rb_tls_kernel_tls_available(void);
 
-/* A server connection of ctx; NULL when out of memory (logged). */
+/* Create a server connection of ctx, or return NULL when out of memory (logged). */
 struct rb_tls_conn *rb_tls_conn_new(struct rb_tls_ctx *ctx);
 
-/* Name of the peer ("192.0.2.1:40000") used in log lines; copied. */
+/* Set the peer's name ("192.0.2.1:40000") for log lines.  The string is copied. */
 void rb_tls_conn_set_peer_name(struct rb_tls_conn *conn, const char *name);
 
 /*
@@ -149,7 +149,7 @@ void rb_tls_consume_out(struct rb_tls_conn *conn, size_t n);
 int rb_tls_close_notify(struct rb_tls_conn *conn);
 
 /*
- * The last error's message, naming the reason the peer was told, for
+ * The last error's message, naming the reason sent to the peer, for
  * example "protocol version: sent alert protocol version (unsupported
  * protocol)".  "" when there was none.
  */
