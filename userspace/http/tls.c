@@ -184,8 +184,12 @@ static int bio_read(BIO *bio, char *dst, int size)
 		n = (size_t)size;
 	memcpy(dst, c->in.data + c->in.start, n);
 	c->in.start += n;
-	if (c->in.start == c->in.end)
-		c->in.start = c->in.end = 0;
+	if (c->in.start < c->in.end)
+		return (int)n;
+
+	c->in.start = c->in.end = 0;
+	if (c->release_buffers)
+		buf_free(&c->in);
 	return (int)n;
 }
 

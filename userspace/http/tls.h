@@ -65,7 +65,7 @@ enum rb_tls_result {
 struct rb_tls_options {
 	bool tls13_only;		/* reject TLS 1.2 clients */
 	bool no_session_tickets;	/* full handshake on every connection */
-	bool release_buffers;		/* SSL_MODE_RELEASE_BUFFERS, and free the output buffer when idle */
+	bool release_buffers;		/* SSL_MODE_RELEASE_BUFFERS, and free this layer's buffers when empty */
 };
 
 /*
