@@ -7,7 +7,7 @@ CLANG	?= clang
 BPFTOOL	?= bpftool
 BUILD	:= build
 
-PKGS	:= libbpf libxdp liburing libyang libcrypto
+PKGS	:= libbpf libxdp liburing libyang libssl libcrypto
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	   -D_GNU_SOURCE -Iinclude -Iuserspace -Itests -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -99,6 +99,13 @@ $(BUILD)/tests/rb-dora: $(BUILD)/tests/tools/rb_dora.o $(BUILD)/tests/lib/dhcp4_
 # tests/integration/tftp.sh and manual runs.
 all: $(BUILD)/tests/rb-tftpd
 $(BUILD)/tests/rb-tftpd: $(BUILD)/tests/tools/rb_tftpd.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# rb-tls-echo: a TLS file or echo server on the HTTP server's TLS layer,
+# for tests/integration/http_tls_tool.sh and manual runs.
+all: $(BUILD)/tests/rb-tls-echo
+$(BUILD)/tests/rb-tls-echo: $(BUILD)/tests/tools/rb_tls_echo.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
