@@ -31,16 +31,15 @@ bench_http_rackboot_config() {
 			"dhcpv4": {"subnet": [{
 				"name": "bench", "prefix": "10.202.0.0/16", "interface": $ifname,
 				"server-address": $addr, "lease-time": 3600}]},
-			"profiles": {"profile": [{
+			"boot-profiles": {"profile": [{
 				"name": "linux",
 				"default-boot-file": "undionly.kpxe",
-				"ipxe": {
-					"kernel": "http://\($addr):\($port)/vmlinuz",
-					"initrd": "http://\($addr):\($port)/initrd.img",
-					"command-line": "console=ttyS0 hostname=${hostname} ip=${ipv4-address}"}}]},
+				"ipxe-kernel": "vmlinuz",
+				"ipxe-initrd": "initrd.img",
+				"ipxe-cmdline": "console=ttyS0 hostname={hostname} ip={ipv4}"}]},
 			"tftp": {"root": $tftp},
 			"http": {"root": $root, "port": $port, "workers": $workers,
-				"tls": {"port": $tls_port, "certificate": $cert, "private-key": $key}},
+				"https": {"port": $tls_port, "certificate": $cert, "private-key": $key}},
 			"store": {"path": $store},
 			"inventory": {"device": [$list[] | {
 				"mac": .[0], "hostname": .[1], "ipv4-address": .[2], "profile": "linux"}]}
