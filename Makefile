@@ -191,3 +191,9 @@ $(BUILD)/tests/rb-xdp-cost: $(BUILD)/tests/tools/rb_xdp_cost.o $(BUILD)/tests/li
 .PHONY: bench-xdp-cost
 bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
 	$(BUILD)/tests/rb-xdp-cost $(XDP_COST_RUNS)
+
+# make bench-http: rackboot's HTTP server against nginx, plain and over
+# TLS, written to bench/results/http.json (bench/README.md).  Needs root.
+.PHONY: bench-http
+bench-http: all
+	bash bench/http.sh
