@@ -252,7 +252,7 @@ struct rb_cfg_http {
 	uint16_t workers;		/* 0 = one per online CPU */
 	uint32_t max_connections;	/* per worker */
 	uint32_t idle_timeout_s;
-	/* The HTTPS listener, read but not served yet. */
+	/* The HTTPS listener of the same workers. */
 	bool https_enabled;
 	uint16_t https_port;
 	char https_certificate[PATH_MAX];

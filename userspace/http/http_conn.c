@@ -15,11 +15,7 @@
 
 #include "http/http_internal.h"
 
-static void conn_close(struct rb_http_worker *w, struct rb_http_conn *c);
-static void conn_receive(struct rb_http_worker *w, struct rb_http_conn *c);
-static void conn_process(struct rb_http_worker *w, struct rb_http_conn *c);
-
-static void peer_text(const struct rb_http_conn *c, char *out, size_t size)
+void rb_http_conn_peer_text(const struct rb_http_conn *c, char *out, size_t size)
 {
 	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&c->peer;
 	const struct sockaddr_in *in4 = (const struct sockaddr_in *)&c->peer;
@@ -49,7 +45,7 @@ static void unmap_peer(struct rb_http_conn *c)
 	memcpy(&in4->sin_addr, &in6.sin6_addr.s6_addr[12], 4);
 }
 
-static struct io_uring_sqe *conn_sqe(struct rb_http_worker *w, struct rb_http_conn *c)
+struct io_uring_sqe *rb_http_conn_sqe(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	struct io_uring_sqe *sqe = rb_http_worker_sqe(w);
 
@@ -61,8 +57,7 @@ static struct io_uring_sqe *conn_sqe(struct rb_http_worker *w, struct rb_http_co
 void rb_http_conn_free(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	rb_http_response_release(&c->resp);
-	if (c->layer && c->layer->free)
-		c->layer->free(c->layer_state);
+	rb_tls_conn_free(c->tls);
 	if (c->pipe[0] >= 0) {
 		close(c->pipe[0]);
 		close(c->pipe[1]);
@@ -74,28 +69,33 @@ void rb_http_conn_free(struct rb_http_worker *w, struct rb_http_conn *c)
 	free(c);
 }
 
-static void conn_close(struct rb_http_worker *w, struct rb_http_conn *c)
+void rb_http_conn_close(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	rb_http_conn_free(w, c);
 }
 
-/* Send 503 at once and close: the worker is at max_connections. */
-static void reject(struct rb_http_worker *w, int fd)
+/*
+ * Send 503 at once and close: the worker is at max_connections.  An
+ * HTTPS client gets no response, because a response needs the
+ * handshake that the limit is there to avoid.
+ */
+static void reject(struct rb_http_worker *w, int fd, bool tls)
 {
 	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nServer: rackboot\r\n"
 				   "Content-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n";
 
 	/* A new socket has room for these bytes, so one non-blocking send does. */
-	if (send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+	if (!tls && send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		rb_http_worker_log(w, RB_LOG_DEBUG, "http: sending 503 to a connection over the "
 				   "limit failed: %s", strerror(errno));
 	close(fd);
 	rb_http_count(&w->counters.rejected, 1);
 	rb_http_worker_log(w, RB_LOG_WARN, "http: worker %u has %u connections, the "
-			   "max-connections limit: a new one got 503", w->index, w->n_conns);
+			   "max-connections limit: a new one %s", w->index, w->n_conns,
+			   tls ? "on the HTTPS port was closed" : "got 503");
 }
 
-void rb_http_conn_accepted(struct rb_http_worker *w, int fd)
+void rb_http_conn_accepted(struct rb_http_worker *w, int fd, bool tls)
 {
 	unsigned max = w->srv->cfg.max_connections;
 	socklen_t len = sizeof(struct sockaddr_storage);
@@ -103,10 +103,10 @@ void rb_http_conn_accepted(struct rb_http_worker *w, int fd)
 	unsigned slot;
 
 	if (w->n_conns >= max) {
-		reject(w, fd);
+		reject(w, fd, tls);
 		return;
 	}
-	c = calloc(1, sizeof(*c));
+	c = calloc(1, sizeof(*c) + (tls ? RB_HTTP_TLS_RECV_BUF : 0));
 	if (!c) {
 		rb_http_worker_log(w, RB_LOG_ERR, "http: no memory for a new connection; closed");
 		close(fd);
@@ -127,12 +127,24 @@ void rb_http_conn_accepted(struct rb_http_worker *w, int fd)
 	w->conns[slot] = c;
 	w->n_conns++;
 	rb_http_count(&w->counters.connections, 1);
-	conn_receive(w, c);
+	if (tls) {
+		c->tls_in = (uint8_t *)(c + 1);
+		if (rb_http_tls_conn_start(w, c) < 0) {
+			rb_http_conn_close(w, c);
+			return;
+		}
+	}
+	rb_http_conn_receive(w, c);
 }
 
-static void conn_receive(struct rb_http_worker *w, struct rb_http_conn *c)
+void rb_http_conn_receive(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	struct io_uring_sqe *sqe;
+
+	if (c->tls) {
+		rb_http_tls_receive(w, c);
+		return;
+	}
 
 	/* Keep the unparsed bytes at the front, so that the buffer has room at its end. */
 	if (c->buf_start > 0) {
@@ -140,9 +152,9 @@ static void conn_receive(struct rb_http_worker *w, struct rb_http_conn *c)
 		c->buf_len -= c->buf_start;
 		c->buf_start = 0;
 	}
-	sqe = conn_sqe(w, c);
+	sqe = rb_http_conn_sqe(w, c);
 	if (!sqe) {
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
 	c->state = RB_HTTP_CONN_RECV;
@@ -150,17 +162,17 @@ static void conn_receive(struct rb_http_worker *w, struct rb_http_conn *c)
 }
 
 /* Read and drop what the client still sends, so that closing sends no RST over the response. */
-static void conn_linger(struct rb_http_worker *w, struct rb_http_conn *c)
+void rb_http_conn_linger(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	struct io_uring_sqe *sqe;
 
 	if (shutdown(c->fd, SHUT_WR) < 0) {
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
-	sqe = conn_sqe(w, c);
+	sqe = rb_http_conn_sqe(w, c);
 	if (!sqe) {
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
 	c->state = RB_HTTP_CONN_LINGER;
@@ -170,11 +182,11 @@ static void conn_linger(struct rb_http_worker *w, struct rb_http_conn *c)
 
 static void send_head(struct rb_http_worker *w, struct rb_http_conn *c)
 {
-	struct io_uring_sqe *sqe = conn_sqe(w, c);
+	struct io_uring_sqe *sqe = rb_http_conn_sqe(w, c);
 	int flags = MSG_NOSIGNAL;
 
 	if (!sqe) {
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
 	/* The file follows at once: let TCP fill its first segments with both. */
@@ -206,12 +218,12 @@ static void splice_in(struct rb_http_worker *w, struct rb_http_conn *c)
 	if (err) {
 		rb_http_worker_log(w, RB_LOG_ERR, "http: creating a pipe for %s failed: %s; "
 				   "connection closed", c->resp.path, strerror(-err));
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
-	sqe = conn_sqe(w, c);
+	sqe = rb_http_conn_sqe(w, c);
 	if (!sqe) {
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
 	c->state = RB_HTTP_CONN_SPLICE_IN;
@@ -221,11 +233,11 @@ static void splice_in(struct rb_http_worker *w, struct rb_http_conn *c)
 
 static void splice_out(struct rb_http_worker *w, struct rb_http_conn *c)
 {
-	struct io_uring_sqe *sqe = conn_sqe(w, c);
+	struct io_uring_sqe *sqe = rb_http_conn_sqe(w, c);
 	unsigned int flags = SPLICE_F_MOVE;
 
 	if (!sqe) {
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
 	if (c->file_sent + c->in_pipe < c->resp.file_len)
@@ -246,7 +258,7 @@ static void count_status(struct rb_http_worker *w, int status)
 }
 
 /* The response is out: count it, then read the next request or close. */
-static void response_done(struct rb_http_worker *w, struct rb_http_conn *c)
+void rb_http_conn_response_done(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	struct rb_http_response *resp = &c->resp;
 	const struct rb_http_server_config *cfg = &w->srv->cfg;
@@ -254,7 +266,7 @@ static void response_done(struct rb_http_worker *w, struct rb_http_conn *c)
 
 	count_status(w, resp->status);
 	rb_http_count(&w->counters.bytes, c->file_sent + resp->inline_body);
-	peer_text(c, peer, sizeof(peer));
+	rb_http_conn_peer_text(c, peer, sizeof(peer));
 	rb_escape(resp->path, strlen(resp->path), path, sizeof(path));
 	if (resp->reason)
 		rb_http_worker_log(w, RB_LOG_INFO, "http: %s /%s: %d %s", peer, path, resp->status,
@@ -268,13 +280,17 @@ static void response_done(struct rb_http_worker *w, struct rb_http_conn *c)
 			      c->file_sent);
 
 	rb_http_response_release(resp);
+	if (resp->close && c->tls) {
+		rb_http_tls_close(w, c);
+		return;
+	}
 	if (resp->close) {
-		conn_linger(w, c);
+		rb_http_conn_linger(w, c);
 		return;
 	}
 	rb_http_response_init(resp);
 	rb_http_parser_next(&c->parser);
-	conn_process(w, c);
+	rb_http_conn_process(w, c);
 }
 
 static void start_response(struct rb_http_worker *w, struct rb_http_conn *c)
@@ -282,11 +298,14 @@ static void start_response(struct rb_http_worker *w, struct rb_http_conn *c)
 	c->head_sent = 0;
 	c->file_sent = 0;
 	c->in_pipe = 0;
-	send_head(w, c);
+	if (c->tls)
+		rb_http_tls_respond(w, c);
+	else
+		send_head(w, c);
 }
 
 /* Parse the buffered bytes and respond to the next complete request. */
-static void conn_process(struct rb_http_worker *w, struct rb_http_conn *c)
+void rb_http_conn_process(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	enum rb_http_parse_result r;
 	size_t used;
@@ -296,7 +315,7 @@ static void conn_process(struct rb_http_worker *w, struct rb_http_conn *c)
 	if (r == RB_HTTP_PARSE_MORE) {
 		/* Every byte went to the parser, which keeps what it needs. */
 		c->buf_start = c->buf_len;
-		conn_receive(w, c);
+		rb_http_conn_receive(w, c);
 		return;
 	}
 	if (r == RB_HTTP_PARSE_DONE)
@@ -317,7 +336,7 @@ static void head_sent(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 		splice_in(w, c);
 		return;
 	}
-	response_done(w, c);
+	rb_http_conn_response_done(w, c);
 }
 
 static void spliced_in(struct rb_http_worker *w, struct rb_http_conn *c, int res)
@@ -327,7 +346,7 @@ static void spliced_in(struct rb_http_worker *w, struct rb_http_conn *c, int res
 		rb_http_worker_log(w, RB_LOG_WARN, "http: %s ended %llu bytes early (truncated "
 				   "while being sent?); connection closed", c->resp.path,
 				   (unsigned long long)(c->resp.file_len - c->file_sent));
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
 	c->in_pipe = (uint32_t)res;
@@ -346,16 +365,16 @@ static void spliced_out(struct rb_http_worker *w, struct rb_http_conn *c, int re
 		splice_in(w, c);
 		return;
 	}
-	response_done(w, c);
+	rb_http_conn_response_done(w, c);
 }
 
 /* The bytes read after the closing response are dropped.  Read on until EOF or the linger time. */
 static void linger_read(struct rb_http_worker *w, struct rb_http_conn *c)
 {
-	struct io_uring_sqe *sqe = conn_sqe(w, c);
+	struct io_uring_sqe *sqe = rb_http_conn_sqe(w, c);
 
 	if (!sqe) {
-		conn_close(w, c);
+		rb_http_conn_close(w, c);
 		return;
 	}
 	io_uring_prep_recv(sqe, c->fd, c->buf, sizeof(c->buf), 0);
@@ -364,7 +383,7 @@ static void linger_read(struct rb_http_worker *w, struct rb_http_conn *c)
 static void received(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 {
 	c->buf_len += (size_t)res;
-	conn_process(w, c);
+	rb_http_conn_process(w, c);
 }
 
 static const char *state_name(enum rb_http_conn_state state)
@@ -380,6 +399,10 @@ static const char *state_name(enum rb_http_conn_state state)
 		return "splice to the socket";
 	case RB_HTTP_CONN_LINGER:
 		return "final receive";
+	case RB_HTTP_CONN_TLS_RECV:
+		return "TLS receive";
+	case RB_HTTP_CONN_TLS_SEND:
+		return "TLS send";
 	}
 	return "request";
 }
@@ -389,14 +412,14 @@ static void step_failed(struct rb_http_worker *w, struct rb_http_conn *c, int re
 {
 	char peer[INET6_ADDRSTRLEN];
 
-	peer_text(c, peer, sizeof(peer));
+	rb_http_conn_peer_text(c, peer, sizeof(peer));
 	if (c->timed_out)
 		rb_http_worker_log(w, RB_LOG_DEBUG, "http: %s idle for %u ms: connection closed",
 				   peer, w->srv->cfg.idle_timeout_ms);
 	else if (res < 0 && res != -ECONNRESET && res != -EPIPE && res != -ECANCELED)
 		rb_http_worker_log(w, RB_LOG_WARN, "http: %s: %s failed: %s; connection closed",
 				   peer, state_name(c->state), strerror(-res));
-	conn_close(w, c);
+	rb_http_conn_close(w, c);
 }
 
 void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int res)
@@ -422,6 +445,12 @@ void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int
 		break;
 	case RB_HTTP_CONN_LINGER:
 		linger_read(w, c);
+		break;
+	case RB_HTTP_CONN_TLS_RECV:
+		rb_http_tls_received(w, c, res);
+		break;
+	case RB_HTTP_CONN_TLS_SEND:
+		rb_http_tls_sent(w, c, res);
 		break;
 	}
 }

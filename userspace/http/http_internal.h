@@ -15,6 +15,7 @@
 #include "http/http_request.h"
 #include "http/http_response.h"
 #include "http/http_server.h"
+#include "http/tls.h"
 
 /*
  * Receive buffer of a connection.  The parser copies what it keeps, so a
@@ -26,6 +27,7 @@
 #define RB_HTTP_TICK_MS		250		/* idle sweep and log summary period */
 #define RB_HTTP_LINGER_MS	2000		/* read and drop after a closing response, at most this long */
 #define RB_HTTP_LOG_LINES	20		/* log lines per worker per second before they are counted */
+#define RB_HTTP_TLS_RECV_BUF	(16 * 1024 + 512) /* ciphertext per receive: one whole record */
 
 /* The step a connection waits for.  It has at most one request in the ring. */
 enum rb_http_conn_state {
@@ -34,24 +36,17 @@ enum rb_http_conn_state {
 	RB_HTTP_CONN_SPLICE_IN,		/* file to pipe */
 	RB_HTTP_CONN_SPLICE_OUT,	/* pipe to socket */
 	RB_HTTP_CONN_LINGER,		/* after shutdown(SHUT_WR): read until EOF, then close */
+	RB_HTTP_CONN_TLS_RECV,		/* ciphertext: a handshake message or request records */
+	RB_HTTP_CONN_TLS_SEND,		/* the TLS layer's pending output, then tls_next */
 };
 
-/*
- * A layer between the socket and the parser, meant for TLS
- * (userspace/http/tls.c, built apart): received bytes go through input
- * before the parser, and responses through output before the socket.
- * NOTE: no connection sets a layer yet, so every connection is plain TCP.
- * With a layer, file bodies cannot be spliced unless ktls() is true, and
- * must be read and passed through output instead.
- */
-struct rb_http_layer_ops {
-	/* Consume ciphertext, write plaintext to out.  Returns plaintext bytes or -errno. */
-	long (*input)(void *state, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_size);
-	/* Consume plaintext, write ciphertext to out.  Returns ciphertext bytes or -errno. */
-	long (*output)(void *state, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_size);
-	/* True once kernel TLS encrypts on the socket, so that splice works again. */
-	bool (*ktls)(void *state);
-	void (*free)(void *state);
+/* What a TLS connection does once its pending output is sent. */
+enum rb_http_tls_next {
+	RB_HTTP_TLS_NEXT_RECEIVE = 1,	/* decrypt what is buffered, or receive more */
+	RB_HTTP_TLS_NEXT_RESPOND,	/* encrypt more of the response */
+	RB_HTTP_TLS_NEXT_DONE,		/* the response is out */
+	RB_HTTP_TLS_NEXT_LINGER,	/* close_notify is out: shut down and drain */
+	RB_HTTP_TLS_NEXT_CLOSE,		/* a fatal alert is out: close */
 };
 
 struct rb_http_conn {
@@ -66,8 +61,11 @@ struct rb_http_conn {
 	uint64_t active_ms;		/* last progress, for the idle timeout */
 	bool timed_out;
 	struct sockaddr_storage peer;
-	const struct rb_http_layer_ops *layer;	/* NULL: plain TCP */
-	void *layer_state;
+	struct rb_tls_conn *tls;	/* NULL: plain HTTP */
+	enum rb_http_tls_next tls_next;
+	uint8_t *tls_in;		/* RB_HTTP_TLS_RECV_BUF bytes after the struct, TLS only */
+	size_t tls_in_start;		/* first byte not fed to the TLS layer yet */
+	size_t tls_in_len;
 	struct rb_http_parser parser;
 	struct rb_http_response resp;
 	size_t buf_start;		/* first byte not parsed yet */
@@ -92,12 +90,15 @@ struct rb_http_worker_counters {
 	uint64_t connections;
 	uint64_t rejected;
 	uint64_t timeouts;
+	uint64_t tls_connections;
+	uint64_t tls_failures;
 };
 
 struct rb_http_worker {
 	struct rb_http_server *srv;
 	unsigned index;
 	int listen_fd;
+	int tls_listen_fd;		/* -1 without HTTPS */
 	int wake_fd;			/* eventfd: a write stops the worker */
 	uint64_t wake_value;		/* target of the eventfd read */
 	pthread_t thread;
@@ -106,6 +107,8 @@ struct rb_http_worker {
 	bool ring_ready;
 	bool stop;
 	bool accept_armed;
+	bool tls_accept_armed;
+	uint8_t *tls_plain;		/* RB_TLS_WRITE_MAX bytes: plaintext of a response, encrypted at once */
 	struct __kernel_timespec tick;	/* the tick timeout, alive while it is queued */
 	struct rb_http_conn **conns;	/* max_connections slots, NULL = free */
 	unsigned n_conns;
@@ -119,6 +122,8 @@ struct rb_http_server {
 	char root[4096];
 	struct rb_http_site site;
 	uint16_t port;
+	uint16_t tls_port;
+	struct rb_tls_ctx *tls;		/* NULL without HTTPS */
 	unsigned n_workers;
 	struct rb_http_worker *workers;
 	bool stopped;
@@ -127,6 +132,7 @@ struct rb_http_server {
 /* user_data of the workers' requests: kind, slot and generation. */
 enum rb_http_op {
 	RB_HTTP_OP_ACCEPT = 1,
+	RB_HTTP_OP_ACCEPT_TLS,
 	RB_HTTP_OP_TICK,
 	RB_HTTP_OP_WAKE,
 	RB_HTTP_OP_CONN,
@@ -166,7 +172,22 @@ void rb_http_worker_log(struct rb_http_worker *w, enum rb_log_level level, const
 	__attribute__((format(printf, 3, 4)));
 
 /* http_conn.c */
-void rb_http_conn_accepted(struct rb_http_worker *w, int fd);
+void rb_http_conn_accepted(struct rb_http_worker *w, int fd, bool tls);
+void rb_http_conn_close(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_conn_receive(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_conn_process(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_conn_linger(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_conn_response_done(struct rb_http_worker *w, struct rb_http_conn *c);
+struct io_uring_sqe *rb_http_conn_sqe(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_conn_peer_text(const struct rb_http_conn *c, char *out, size_t size);
+
+/* http_conn_tls.c: the TLS steps of a connection of the HTTPS port. */
+int rb_http_tls_conn_start(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_tls_receive(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_tls_respond(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_tls_close(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_tls_received(struct rb_http_worker *w, struct rb_http_conn *c, int res);
+void rb_http_tls_sent(struct rb_http_worker *w, struct rb_http_conn *c, int res);
 void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int res);
 void rb_http_conn_sweep(struct rb_http_worker *w, uint64_t now_ms);
 void rb_http_conn_free(struct rb_http_worker *w, struct rb_http_conn *c);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The HTTP server's workers: sockets, rings and threads, and the counters summed over them. */
+/*
+ * The HTTP server's workers: sockets, rings and threads, the TLS
+ * context of the HTTPS port, and the counters summed over the workers.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -94,6 +97,17 @@ static int worker_init(struct rb_http_server *srv, struct rb_http_worker *w, uns
 	/* Port 0: the first socket picks a port, and the others join it. */
 	if (srv->port == 0)
 		srv->port = local_port(w->listen_fd);
+	if (!srv->tls)
+		return 0;
+
+	w->tls_plain = malloc(RB_TLS_WRITE_MAX);
+	if (!w->tls_plain)
+		return -ENOMEM;
+	err = open_listener(&srv->cfg, srv->tls_port, &w->tls_listen_fd);
+	if (err)
+		return err;
+	if (srv->tls_port == 0)
+		srv->tls_port = local_port(w->tls_listen_fd);
 	return 0;
 }
 
@@ -140,6 +154,23 @@ static int check_config(const struct rb_http_server_config *cfg)
 	return 0;
 }
 
+/* Load the certificate and key of the HTTPS port.  Failures are logged by tls.c. */
+static int open_tls(struct rb_http_server *srv)
+{
+	/* The workers are threads, and tls.c's own failure log assumes one thread. */
+	struct rb_tls_options options = { .caller_logs_failures = true };
+
+	if (!srv->cfg.tls_certificate)
+		return 0;
+	if (!srv->cfg.tls_private_key) {
+		log_err("http: the HTTPS certificate %s has no private key; set one",
+			srv->cfg.tls_certificate);
+		return -EINVAL;
+	}
+	srv->tls = rb_tls_ctx_new(srv->cfg.tls_certificate, srv->cfg.tls_private_key, &options);
+	return srv->tls ? 0 : -EINVAL;
+}
+
 int rb_http_server_new(const struct rb_http_server_config *cfg, struct rb_http_server **out)
 {
 	struct rb_http_server *srv;
@@ -158,17 +189,20 @@ int rb_http_server_new(const struct rb_http_server_config *cfg, struct rb_http_s
 	srv->site.root_fd = -1;
 	srv->site.cfg = cfg->cfg;
 	srv->port = cfg->port;
+	srv->tls_port = cfg->tls_port;
 	srv->n_workers = worker_count(cfg);
 	srv->workers = calloc(srv->n_workers, sizeof(*srv->workers));
 	for (unsigned i = 0; srv->workers && i < srv->n_workers; i++)
-		srv->workers[i].listen_fd = srv->workers[i].wake_fd = -1;
+		srv->workers[i].listen_fd = srv->workers[i].tls_listen_fd = srv->workers[i].wake_fd = -1;
 	err = srv->workers ? open_root(srv) : -ENOMEM;
+	if (!err)
+		err = open_tls(srv);
 
 	for (unsigned i = 0; !err && i < srv->n_workers; i++) {
 		err = worker_init(srv, &srv->workers[i], i);
 		if (err)
-			log_err("http: setting up worker %u on port %u failed: %s", i, srv->port,
-				strerror(-err));
+			log_err("http: setting up worker %u on port %u%s failed: %s", i, srv->port,
+				srv->tls ? " and the HTTPS port" : "", strerror(-err));
 	}
 	if (err) {
 		rb_http_server_free(srv);
@@ -193,12 +227,19 @@ int rb_http_server_start(struct rb_http_server *srv)
 	log_info("http: %u workers serving %s on port %u (max %u connections each, idle "
 		 "timeout %u ms)", srv->n_workers, srv->root, srv->port, srv->cfg.max_connections,
 		 srv->cfg.idle_timeout_ms);
+	if (srv->tls)
+		log_info("http: the same workers serve HTTPS on port %u", srv->tls_port);
 	return 0;
 }
 
 uint16_t rb_http_server_port(const struct rb_http_server *srv)
 {
 	return srv->port;
+}
+
+uint16_t rb_http_server_tls_port(const struct rb_http_server *srv)
+{
+	return srv->tls ? srv->tls_port : 0;
 }
 
 unsigned rb_http_server_workers(const struct rb_http_server *srv)
@@ -220,6 +261,8 @@ void rb_http_server_counters(const struct rb_http_server *srv, struct rb_http_co
 		sum->connections += __atomic_load_n(&c->connections, __ATOMIC_RELAXED);
 		sum->rejected += __atomic_load_n(&c->rejected, __ATOMIC_RELAXED);
 		sum->timeouts += __atomic_load_n(&c->timeouts, __ATOMIC_RELAXED);
+		sum->tls_connections += __atomic_load_n(&c->tls_connections, __ATOMIC_RELAXED);
+		sum->tls_failures += __atomic_load_n(&c->tls_failures, __ATOMIC_RELAXED);
 	}
 }
 
@@ -257,6 +300,9 @@ static void worker_free(struct rb_http_worker *w)
 	w->ring_ready = false;
 	if (w->listen_fd >= 0)
 		close(w->listen_fd);
+	if (w->tls_listen_fd >= 0)
+		close(w->tls_listen_fd);
+	free(w->tls_plain);
 	if (w->wake_fd >= 0)
 		close(w->wake_fd);
 	free(w->conns);
@@ -272,5 +318,6 @@ void rb_http_server_free(struct rb_http_server *srv)
 	free(srv->workers);
 	if (srv->site.root_fd >= 0)
 		close(srv->site.root_fd);
+	rb_tls_ctx_free(srv->tls);
 	free(srv);
 }

@@ -13,9 +13,14 @@
  * the header) go out in the same send as the header.  For bodies this
  * small, a copy is expected to cost less than the page pinning and the
  * extra completion of IORING_OP_SEND_ZC (an estimate, not measured).
- * Requests and
- * responses are described in http_request.h, http_handle.h and
- * http_range.h.
+ * Requests and responses are described in http_request.h, http_handle.h
+ * and http_range.h.
+ *
+ * With tls_certificate set, each worker also listens on tls_port and
+ * serves the same requests over TLS 1.2 and 1.3 (tls.h).  The kernel
+ * here has no kernel TLS, so file bodies are read with pread into a
+ * per-worker buffer, encrypted in userspace in 16 KiB records, and sent
+ * in 64 KiB writes.
  *
  * The workers run apart from rackbootd's ring.  They only read the
  * configuration, which must not change while they run.  Their counters
@@ -48,6 +53,9 @@ struct rb_http_server_config {
 	unsigned workers;		/* 0 = one per online CPU */
 	unsigned max_connections;	/* per worker */
 	unsigned idle_timeout_ms;
+	const char *tls_certificate;	/* PEM chain: HTTPS on, or NULL: HTTPS off */
+	const char *tls_private_key;	/* PEM key of the certificate, mode o-rwx */
+	uint16_t tls_port;		/* host order, 0 = a free port, the same for every worker */
 	const struct rb_config *cfg;	/* inventory and profiles for the iPXE scripts, or NULL */
 	rb_http_fetch_fn on_fetch;	/* may be NULL */
 	void *on_fetch_arg;
@@ -67,6 +75,8 @@ struct rb_http_counters {
 	uint64_t connections;	/* connections accepted */
 	uint64_t rejected;	/* connections closed with 503 at max_connections */
 	uint64_t timeouts;	/* connections closed after idle_timeout_ms */
+	uint64_t tls_connections; /* connections accepted on the HTTPS port, also in connections */
+	uint64_t tls_failures;	/* HTTPS connections closed on a failed handshake or a bad record */
 };
 
 /* Set every field to its default.  root must still be set. */
@@ -83,6 +93,9 @@ int rb_http_server_start(struct rb_http_server *srv);
 
 /* Local port of the listening sockets, host order. */
 uint16_t rb_http_server_port(const struct rb_http_server *srv);
+
+/* Local port of the HTTPS listening sockets, host order, or 0 without HTTPS. */
+uint16_t rb_http_server_tls_port(const struct rb_http_server *srv);
 
 /* Number of workers. */
 unsigned rb_http_server_workers(const struct rb_http_server *srv);

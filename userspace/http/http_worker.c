@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * One HTTP worker thread: its ring, the multishot accept on its own
- * listening socket, a tick every RB_HTTP_TICK_MS for idle connections and
+ * One HTTP worker thread: its ring, the multishot accepts on its own
+ * HTTP and HTTPS listening sockets, a tick every RB_HTTP_TICK_MS for idle connections and
  * log summaries, and an eventfd read that stops it.
  */
 #include <errno.h>
@@ -65,15 +65,29 @@ struct io_uring_sqe *rb_http_worker_sqe(struct rb_http_worker *w)
 	return sqe;
 }
 
-static void arm_accept(struct rb_http_worker *w)
+static void arm_accept(struct rb_http_worker *w, bool tls)
 {
 	struct io_uring_sqe *sqe = rb_http_worker_sqe(w);
 
 	if (!sqe)
 		return;
-	io_uring_prep_multishot_accept(sqe, w->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	io_uring_sqe_set_data64(sqe, rb_http_user_data(RB_HTTP_OP_ACCEPT, 0, 0));
-	w->accept_armed = true;
+	io_uring_prep_multishot_accept(sqe, tls ? w->tls_listen_fd : w->listen_fd, NULL, NULL,
+				       SOCK_CLOEXEC);
+	io_uring_sqe_set_data64(sqe, rb_http_user_data(tls ? RB_HTTP_OP_ACCEPT_TLS :
+						       RB_HTTP_OP_ACCEPT, 0, 0));
+	if (tls)
+		w->tls_accept_armed = true;
+	else
+		w->accept_armed = true;
+}
+
+/* Arm the accepts that are not armed: at start, and on a tick after a failed accept. */
+static void arm_accepts(struct rb_http_worker *w)
+{
+	if (!w->accept_armed)
+		arm_accept(w, false);
+	if (w->tls_listen_fd >= 0 && !w->tls_accept_armed)
+		arm_accept(w, true);
 }
 
 static void arm_tick(struct rb_http_worker *w)
@@ -98,25 +112,29 @@ static void arm_wake(struct rb_http_worker *w)
 	io_uring_sqe_set_data64(sqe, rb_http_user_data(RB_HTTP_OP_WAKE, 0, 0));
 }
 
-static void accepted(struct rb_http_worker *w, const struct io_uring_cqe *cqe)
+static void accepted(struct rb_http_worker *w, const struct io_uring_cqe *cqe, bool tls)
 {
-	if (!(cqe->flags & IORING_CQE_F_MORE))
-		w->accept_armed = false;
+	if (!(cqe->flags & IORING_CQE_F_MORE)) {
+		if (tls)
+			w->tls_accept_armed = false;
+		else
+			w->accept_armed = false;
+	}
 	if (cqe->res >= 0) {
-		rb_http_conn_accepted(w, cqe->res);
+		rb_http_conn_accepted(w, cqe->res, tls);
 		return;
 	}
 	/* EMFILE and ENFILE: the tick re-arms the accept, so a retry waits a tick. */
-	rb_http_worker_log(w, RB_LOG_ERR, "http: worker %u: accept failed: %s", w->index,
-			   strerror(-cqe->res));
+	rb_http_worker_log(w, RB_LOG_ERR, "http: worker %u: accept on the %s port failed: %s",
+			   w->index, tls ? "HTTPS" : "HTTP", strerror(-cqe->res));
 }
 
 static void ticked(struct rb_http_worker *w)
 {
 	rb_http_conn_sweep(w, rb_http_now_ms());
 	log_summary(w);
-	if (!w->accept_armed && !w->stop)
-		arm_accept(w);
+	if (!w->stop)
+		arm_accepts(w);
 	if (!w->stop)
 		arm_tick(w);
 }
@@ -129,7 +147,10 @@ static void dispatch(struct rb_http_worker *w, const struct io_uring_cqe *cqe)
 
 	switch (rb_http_user_op(data)) {
 	case RB_HTTP_OP_ACCEPT:
-		accepted(w, cqe);
+		accepted(w, cqe, false);
+		return;
+	case RB_HTTP_OP_ACCEPT_TLS:
+		accepted(w, cqe, true);
 		return;
 	case RB_HTTP_OP_TICK:
 		ticked(w);
@@ -150,7 +171,7 @@ static int run(struct rb_http_worker *w)
 {
 	arm_wake(w);
 	arm_tick(w);
-	arm_accept(w);
+	arm_accepts(w);
 
 	while (!w->stop) {
 		struct io_uring_cqe *cqe;
@@ -184,9 +205,12 @@ void *rb_http_worker_main(void *arg)
 	err = io_uring_queue_init(RB_HTTP_RING_ENTRIES, &w->ring, IORING_SETUP_SINGLE_ISSUER);
 	if (err) {
 		rb_log(RB_LOG_ERR, "http: worker %u: setting up its io_uring failed: %s; its "
-		       "socket is closed and the other workers serve", w->index, strerror(-err));
+		       "sockets are closed and the other workers serve", w->index, strerror(-err));
 		close(w->listen_fd);
 		w->listen_fd = -1;
+		if (w->tls_listen_fd >= 0)
+			close(w->tls_listen_fd);
+		w->tls_listen_fd = -1;
 		return NULL;
 	}
 	w->ring_ready = true;

@@ -78,6 +78,7 @@ struct rb_tls_conn {
 	bool handshake_done;
 	bool close_sent;
 	bool release_buffers;
+	bool log_failures;
 	int error;			/* sticky RB_TLS_ERR_*, 0 while none */
 	int alert_sent;			/* fatal alert sent (level << 8 | description), or ALERT_NONE */
 	int alert_received;		/* alert from the peer other than close_notify, or ALERT_NONE */
@@ -514,6 +515,7 @@ struct rb_tls_conn *rb_tls_conn_new(struct rb_tls_ctx *ctx)
 	c->alert_sent = ALERT_NONE;
 	c->alert_received = ALERT_NONE;
 	c->release_buffers = ctx->options.release_buffers;
+	c->log_failures = !ctx->options.caller_logs_failures;
 
 	pthread_mutex_lock(&ctx->lock);
 	c->ssl = SSL_new(ctx->ssl_ctx);
@@ -624,6 +626,8 @@ static void log_failure(const struct rb_tls_conn *c, int result)
 {
 	struct rb_log_repeat *repeat;
 
+	if (!c->log_failures)
+		return;
 	switch (result) {
 	case RB_TLS_ERR_HANDSHAKE: repeat = &log_handshake; break;
 	case RB_TLS_ERR_PROTOCOL_VERSION: repeat = &log_version; break;

@@ -30,7 +30,8 @@
  * Threads: a context may be shared by threads, and rb_tls_ctx_reload may
  * run while other threads create connections.  A connection belongs to
  * one thread at a time.  Failures are logged through rb_log_repeat,
- * which itself assumes a single logging thread.
+ * which assumes a single logging thread, so a context used by several
+ * threads sets caller_logs_failures and logs rb_tls_conn_error itself.
  */
 #ifndef RB_HTTP_TLS_H
 #define RB_HTTP_TLS_H
@@ -66,6 +67,7 @@ struct rb_tls_options {
 	bool tls13_only;		/* reject TLS 1.2 clients */
 	bool no_session_tickets;	/* full handshake on every connection */
 	bool release_buffers;		/* SSL_MODE_RELEASE_BUFFERS, and free this layer's buffers when empty */
+	bool caller_logs_failures;	/* log no connection failure: the caller logs rb_tls_conn_error */
 };
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The HTTP server in rackbootd: its sockets open with the other services,
+ * The HTTP and HTTPS server in rackbootd: its sockets open with the other services,
  * its worker threads start with them, and its counters are added to the
  * pinned userspace counters on every tick.  A 200 GET of a whole file by
  * an inventory device's address moves that device to phase image.
@@ -75,7 +75,7 @@ static void http_fetched(void *arg, const struct sockaddr *client, const char *p
 
 /*
  * Each connection takes up to four file descriptors (socket, file and
- * pipe), so raise the soft RLIMIT_NOFILE towards what the limits need,
+ * pipe; an HTTPS connection takes two), so raise the soft RLIMIT_NOFILE towards what the limits need,
  * up to the hard limit.  Over the limit, accept fails with EMFILE and a
  * worker retries on its next tick.
  */
@@ -104,16 +104,17 @@ int rb_daemon_http_open(struct rb_daemon *d)
 		log_info("http: no http container in the config; HTTP is off");
 		return 0;
 	}
-	if (http->https_enabled)
-		log_warn("http: https is configured (port %u), but HTTPS is not implemented yet; "
-			 "only plain HTTP on port %u is served", http->https_port, http->port);
-
 	rb_http_server_config_defaults(&cfg);
 	cfg.root = http->root;
 	cfg.port = http->port;
 	cfg.workers = http->workers;
 	cfg.max_connections = http->max_connections;
 	cfg.idle_timeout_ms = http->idle_timeout_s * 1000;
+	if (http->https_enabled) {
+		cfg.tls_certificate = http->https_certificate;
+		cfg.tls_private_key = http->https_private_key;
+		cfg.tls_port = http->https_port;
+	}
 	cfg.cfg = d->cfg;
 	cfg.on_fetch = http_fetched;
 	cfg.on_fetch_arg = d;
