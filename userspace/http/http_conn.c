@@ -8,9 +8,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "http/http_internal.h"
@@ -66,7 +68,31 @@ void rb_http_conn_free(struct rb_http_worker *w, struct rb_http_conn *c)
 		close(c->fd);
 	w->conns[c->slot] = NULL;
 	w->n_conns--;
-	free(c);
+	if (w->n_spare < RB_HTTP_SPARE_CONNS)
+		w->spare[w->n_spare++] = c;
+	else
+		free(c);
+}
+
+void rb_http_conn_free_spares(struct rb_http_worker *w)
+{
+	while (w->n_spare > 0)
+		free(w->spare[--w->n_spare]);
+}
+
+/*
+ * A spare connection, or a new one.  With HTTPS on, every connection has
+ * room for the TLS receive buffer, so that spares fit both ports.
+ */
+static struct rb_http_conn *conn_alloc(struct rb_http_worker *w)
+{
+	struct rb_http_conn *c;
+
+	if (w->n_spare == 0)
+		return calloc(1, sizeof(*c) + (w->srv->tls ? RB_HTTP_TLS_RECV_BUF : 0));
+	c = w->spare[--w->n_spare];
+	memset(c, 0, offsetof(struct rb_http_conn, parser));
+	return c;
 }
 
 void rb_http_conn_close(struct rb_http_worker *w, struct rb_http_conn *c)
@@ -106,7 +132,7 @@ void rb_http_conn_accepted(struct rb_http_worker *w, int fd, bool tls)
 		reject(w, fd, tls);
 		return;
 	}
-	c = calloc(1, sizeof(*c) + (tls ? RB_HTTP_TLS_RECV_BUF : 0));
+	c = conn_alloc(w);
 	if (!c) {
 		rb_http_worker_log(w, RB_LOG_ERR, "http: no memory for a new connection; closed");
 		close(fd);
@@ -161,11 +187,32 @@ void rb_http_conn_receive(struct rb_http_worker *w, struct rb_http_conn *c)
 	io_uring_prep_recv(sqe, c->fd, c->buf + c->buf_len, sizeof(c->buf) - c->buf_len, 0);
 }
 
-/* Read and drop what the client still sends, so that closing sends no RST over the response. */
+/*
+ * Whether the client has sent nothing after a request that was answered
+ * without an error.  It asked to close, so a close then sends FIN, not
+ * RST, and no lingering is needed.
+ */
+static bool client_done(const struct rb_http_conn *c)
+{
+	int unread = 0;
+
+	if (c->resp.status >= 400 || c->buf_start != c->buf_len || c->tls_in_len > 0)
+		return false;
+	return ioctl(c->fd, FIONREAD, &unread) == 0 && unread == 0;
+}
+
+/*
+ * Read and drop what the client still sends, so that closing sends no
+ * RST over the response.  A client that is done gets the close at once.
+ */
 void rb_http_conn_linger(struct rb_http_worker *w, struct rb_http_conn *c)
 {
 	struct io_uring_sqe *sqe;
 
+	if (client_done(c)) {
+		rb_http_conn_close(w, c);
+		return;
+	}
 	if (shutdown(c->fd, SHUT_WR) < 0) {
 		rb_http_conn_close(w, c);
 		return;
@@ -266,8 +313,11 @@ void rb_http_conn_response_done(struct rb_http_worker *w, struct rb_http_conn *c
 
 	count_status(w, resp->status);
 	rb_http_count(&w->counters.bytes, c->file_sent + resp->inline_body);
-	rb_http_conn_peer_text(c, peer, sizeof(peer));
-	rb_escape(resp->path, strlen(resp->path), path, sizeof(path));
+	peer[0] = path[0] = '\0';
+	if (rb_log_enabled(resp->reason ? RB_LOG_INFO : RB_LOG_DEBUG)) {
+		rb_http_conn_peer_text(c, peer, sizeof(peer));
+		rb_escape(resp->path, strlen(resp->path), path, sizeof(path));
+	}
 	if (resp->reason)
 		rb_http_worker_log(w, RB_LOG_INFO, "http: %s /%s: %d %s", peer, path, resp->status,
 				   resp->reason);

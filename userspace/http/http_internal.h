@@ -28,6 +28,7 @@
 #define RB_HTTP_LINGER_MS	2000		/* read and drop after a closing response, at most this long */
 #define RB_HTTP_LOG_LINES	20		/* log lines per worker per second before they are counted */
 #define RB_HTTP_TLS_RECV_BUF	(16 * 1024 + 512) /* ciphertext per receive: one whole record */
+#define RB_HTTP_SPARE_CONNS	64		/* freed connections a worker keeps for reuse */
 
 /* The step a connection waits for.  It has at most one request in the ring. */
 enum rb_http_conn_state {
@@ -66,10 +67,11 @@ struct rb_http_conn {
 	uint8_t *tls_in;		/* RB_HTTP_TLS_RECV_BUF bytes after the struct, TLS only */
 	size_t tls_in_start;		/* first byte not fed to the TLS layer yet */
 	size_t tls_in_len;
-	struct rb_http_parser parser;
-	struct rb_http_response resp;
 	size_t buf_start;		/* first byte not parsed yet */
 	size_t buf_len;			/* bytes received into buf */
+	/* The fields from here on are set up by their own init functions, not zeroed on reuse. */
+	struct rb_http_parser parser;
+	struct rb_http_response resp;
 	char buf[RB_HTTP_CONN_BUF];
 };
 
@@ -112,6 +114,9 @@ struct rb_http_worker {
 	struct __kernel_timespec tick;	/* the tick timeout, alive while it is queued */
 	struct rb_http_conn **conns;	/* max_connections slots, NULL = free */
 	unsigned n_conns;
+	/* Freed connections, reused so that a new connection costs no allocation. */
+	struct rb_http_conn *spare[RB_HTTP_SPARE_CONNS];
+	unsigned n_spare;
 	uint32_t next_gen;
 	struct rb_http_log_budget log;
 	struct rb_http_worker_counters counters;
@@ -191,5 +196,6 @@ void rb_http_tls_sent(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int res);
 void rb_http_conn_sweep(struct rb_http_worker *w, uint64_t now_ms);
 void rb_http_conn_free(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_conn_free_spares(struct rb_http_worker *w);
 
 #endif

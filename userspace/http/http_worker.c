@@ -23,9 +23,13 @@ uint64_t rb_http_now_ms(void)
 void rb_http_worker_log(struct rb_http_worker *w, enum rb_log_level level, const char *fmt, ...)
 {
 	char line[1024];
-	uint64_t now = rb_http_now_ms();
+	uint64_t now;
 	va_list ap;
 
+	/* Lines below the log level cost no formatting and no budget. */
+	if (!rb_log_enabled(level))
+		return;
+	now = rb_http_now_ms();
 	if (now - w->log.window_ms >= 1000) {
 		w->log.window_ms = now;
 		w->log.lines = 0;
@@ -228,5 +232,6 @@ void *rb_http_worker_main(void *arg)
 		if (w->conns[i])
 			rb_http_conn_free(w, w->conns[i]);
 	}
+	rb_http_conn_free_spares(w);
 	return NULL;
 }
