@@ -205,8 +205,15 @@ void *rb_http_worker_main(void *arg)
 	/*
 	 * The ring is set up here, so that the worker thread is its only
 	 * user: completions then never wake the thread that started it.
+	 * DEFER_TASKRUN runs the completion work when the worker waits for
+	 * completions, in batches, instead of interrupting it.
 	 */
-	err = io_uring_queue_init(RB_HTTP_RING_ENTRIES, &w->ring, IORING_SETUP_SINGLE_ISSUER);
+	err = io_uring_queue_init(RB_HTTP_RING_ENTRIES, &w->ring, IORING_SETUP_SINGLE_ISSUER |
+				  IORING_SETUP_DEFER_TASKRUN);
+	/* Kernels before 6.1 lack DEFER_TASKRUN: the ring then works without it. */
+	if (err == -EINVAL)
+		err = io_uring_queue_init(RB_HTTP_RING_ENTRIES, &w->ring,
+					  IORING_SETUP_SINGLE_ISSUER);
 	if (err) {
 		rb_log(RB_LOG_ERR, "http: worker %u: setting up its io_uring failed: %s; its "
 		       "sockets are closed and the other workers serve", w->index, strerror(-err));
