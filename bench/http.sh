@@ -10,6 +10,10 @@
 #       | veth
 #   <prefix>cli  rbhcli 10.202.0.2/16: wrk
 #
+# Both servers run at once (nginx on the ports after rackbootd's), and
+# the runs of each scenario alternate between them for
+# BENCH_HTTP_ROUNDS rounds (default 3); the best run of each counts.
+#
 # Scenarios, each for every server, plain and TLS:
 #   large    BENCH_HTTP_LARGE_CLIENTS connections fetching a
 #            BENCH_HTTP_LARGE_MIB MiB file over and over (keep-alive);
@@ -19,7 +23,10 @@
 #            new connection (and TLS handshake) per fetch; fetches/s
 #
 # Settings (environment): BENCH_HTTP_SERVERS (default "rackboot nginx"),
-# BENCH_HTTP_SECONDS (per run, default 10), BENCH_HTTP_THREADS (wrk
+# BENCH_HTTP_SECONDS (per run, default 10), BENCH_HTTP_ROUNDS (runs per
+# server and scenario, default 3), BENCH_HTTP_SCENARIOS (default "large
+# scripts") and BENCH_HTTP_SCHEMES (default "http https") to run a part,
+# BENCH_HTTP_THREADS (wrk
 # threads, default the number of CPUs), BENCH_HTTP_WORKERS (server
 # workers, default the number of CPUs), and the sizes above.
 set -uo pipefail
@@ -38,8 +45,15 @@ for part in setup servers report; do
 	source "bench/http/$part.sh"
 done
 
+# fail MESSAGE: report a failed step and keep the run folder with its logs.
+fail() {
+	echo "bench-http: $1; the logs are in $RB_RUN_DIR" >&2
+	# shellcheck disable=SC2034 # read by rb_cleanup
+	RB_KEEP_RUN_DIR=1
+}
+
 main() {
-	local server
+	local server started=()
 
 	if ((EUID != 0)); then
 		echo "bench-http: needs root for network namespaces; run make bench-http as root" >&2
@@ -55,13 +69,15 @@ main() {
 	echo "bench-http: run folder $RB_RUN_DIR, namespaces ${RB_PREFIX}srv and ${RB_PREFIX}cli"
 
 	for server in $BENCH_HTTP_SERVERS; do
-		echo "bench-http: measuring $server"
-		if ! bench_http_measure "$server"; then
-			echo "bench-http: the $server runs failed; their logs are in $RB_RUN_DIR" >&2
-			# shellcheck disable=SC2034 # read by rb_cleanup
-			RB_KEEP_RUN_DIR=1
+		echo "bench-http: starting $server"
+		if bench_http_start "$server"; then
+			started+=("$server")
+		else
+			fail "starting $server failed"
 		fi
 	done
+	bench_http_measure_all "${started[@]}" || fail "some wrk runs failed"
+	bench_http_stop_all
 
 	bench_http_write_results
 	bench_http_print_table

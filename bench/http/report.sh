@@ -25,6 +25,7 @@ bench_http_write_results() {
 	local large scripts scenarios=()
 
 	if [[ "$BENCH_HTTP_SERVERS" != "rackboot nginx" || "$BENCH_HTTP_LARGE_MIB" != 100 ||
+		"$BENCH_HTTP_SCENARIOS" != "large scripts" || "$BENCH_HTTP_SCHEMES" != "http https" ||
 		"$BENCH_HTTP_LARGE_CLIENTS" != 100 || "$BENCH_HTTP_DEVICES" != 10000 ]]; then
 		BENCH_HTTP_RESULTS="$RB_RUN_DIR/http.json"
 	fi
@@ -38,7 +39,7 @@ bench_http_write_results() {
 	mkdir -p "$(dirname "$BENCH_HTTP_RESULTS")"
 	printf '%s\n' "${scenarios[@]}" | jq -s \
 		--arg machine "$(bench_machine)" \
-		--arg command "make bench-http (wrk ${BENCH_HTTP_SECONDS} s per run, $BENCH_HTTP_THREADS threads; $BENCH_HTTP_WORKERS server workers)" \
+		--arg command "make bench-http (wrk ${BENCH_HTTP_SECONDS} s per run, best of $BENCH_HTTP_ROUNDS alternating runs, $BENCH_HTTP_THREADS threads; $BENCH_HTTP_WORKERS server workers)" \
 		'{benchmark: "http", unit: "MiB/s (large file), fetches/s (iPXE scripts)",
 		  command: $command, machine: $machine, scenarios: .}' \
 		>"$BENCH_HTTP_RESULTS.tmp" && mv "$BENCH_HTTP_RESULTS.tmp" "$BENCH_HTTP_RESULTS"

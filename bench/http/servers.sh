@@ -2,8 +2,24 @@
 # shellcheck shell=bash
 # Starting and stopping the servers of bench/http.sh, and the wrk runs
 # against each.  Requires setup.sh and bench/common/lib.sh.
+#
+# Both servers run at once on their own ports, and the wrk runs of one
+# scenario alternate between them for BENCH_HTTP_ROUNDS rounds.  The
+# best run of each counts, so that load from other programs on the
+# machine, which comes and goes, weighs on both servers alike.
 
 declare -A BENCH_HTTP_RESULT=()
+declare -A BENCH_HTTP_PIDS=()
+
+# bench_http_port SERVER SCHEME: the port SERVER listens on for SCHEME;
+# nginx uses the ports after rackbootd's.
+bench_http_port() {
+	local port=$BENCH_HTTP_PORT
+
+	[[ "$2" == https ]] && port=$BENCH_HTTPS_PORT
+	[[ "$1" == nginx ]] && port=$((port + 1))
+	echo "$port"
+}
 
 # bench_http_listening PORT: exit 0 once a TCP socket listens on PORT in
 # the server namespace.
@@ -53,9 +69,9 @@ bench_http_rackboot_start() {
 	rb_bpffs_mount "$RB_RUN_DIR/bpffs" || return 1
 	bench_http_rackboot_config "$config" || return 1
 	rb_spawn "$BENCH_HTTP_NS_SRV" "$log" build/rackbootd --config "$config" --log-level warning
-	BENCH_HTTP_PID=$RB_SPAWNED_PID
+	BENCH_HTTP_PIDS[rackboot]=$RB_SPAWNED_PID
 	if ! rb_wait_for 30 bench_http_listening "$BENCH_HTTPS_PORT"; then
-		echo "bench-http: rackbootd (pid $BENCH_HTTP_PID) not listening after 30 s; log $log:" >&2
+		echo "bench-http: rackbootd (pid $RB_SPAWNED_PID) not listening after 30 s; log $log:" >&2
 		tail -n 20 "$log" >&2
 		return 1
 	fi
@@ -67,13 +83,14 @@ bench_http_nginx_start() {
 	mkdir -p "$RB_RUN_DIR/nginx-temp"
 	sed -e "s|@WORKERS@|$BENCH_HTTP_WORKERS|g" -e "s|@RUN_DIR@|$RB_RUN_DIR|g" \
 		-e "s|@ROOT@|$BENCH_HTTP_ROOT|g" -e "s|@ADDR@|$BENCH_HTTP_SRV_ADDR|g" \
-		-e "s|@PORT@|$BENCH_HTTP_PORT|g" -e "s|@TLS_PORT@|$BENCH_HTTPS_PORT|g" \
+		-e "s|@PORT@|$(bench_http_port nginx http)|g" \
+		-e "s|@TLS_PORT@|$(bench_http_port nginx https)|g" \
 		-e "s|@CERT@|$BENCH_HTTP_CERT|g" -e "s|@KEY@|$BENCH_HTTP_KEY|g" \
 		bench/http/nginx.conf.in >"$conf" || return 1
 	rb_spawn "$BENCH_HTTP_NS_SRV" "$log" nginx -c "$conf" -p "$RB_RUN_DIR/nginx-temp"
-	BENCH_HTTP_PID=$RB_SPAWNED_PID
-	if ! rb_wait_for 10 bench_http_listening "$BENCH_HTTPS_PORT"; then
-		echo "bench-http: nginx (pid $BENCH_HTTP_PID) not listening after 10 s; log $log:" >&2
+	BENCH_HTTP_PIDS[nginx]=$RB_SPAWNED_PID
+	if ! rb_wait_for 10 bench_http_listening "$(bench_http_port nginx https)"; then
+		echo "bench-http: nginx (pid $RB_SPAWNED_PID) not listening after 10 s; log $log:" >&2
 		tail -n 20 "$log" "$RB_RUN_DIR/nginx-error.log" >&2
 		return 1
 	fi
@@ -117,8 +134,7 @@ bench_http_check() {
 
 	want=$(sha256sum <"$BENCH_HTTP_ROOT/large.bin" | cut -d' ' -f1)
 	for scheme in http https; do
-		port=$BENCH_HTTP_PORT
-		[[ "$scheme" == https ]] && port=$BENCH_HTTPS_PORT
+		port=$(bench_http_port "$1" "$scheme")
 		got=$(ip netns exec "$BENCH_HTTP_NS_CLI" curl -sS --fail --cacert "$BENCH_HTTP_CA" \
 			"$scheme://$BENCH_HTTP_SRV_ADDR:$port/large.bin" | sha256sum | cut -d' ' -f1)
 		if [[ "$got" != "$want" ]]; then
@@ -128,14 +144,17 @@ bench_http_check() {
 	done
 }
 
-# bench_http_wrk SERVER SCENARIO SCHEME: one wrk run.  Stores the rate in
-# BENCH_HTTP_RESULT[SERVER.SCENARIO-SCHEME] (MiB/s for large, fetches/s
-# for scripts) and the error count in ...-errors.
+# bench_http_wrk SERVER SCENARIO SCHEME: one wrk run.  Keeps the best
+# rate in BENCH_HTTP_RESULT[SERVER.SCENARIO-SCHEME] (MiB/s for large,
+# fetches/s for scripts) and adds the errors to ...-errors.
 bench_http_wrk() {
-	local server=$1 scenario=$2 scheme=$3 port=$BENCH_HTTP_PORT clients paths close=""
-	local key="$1.$2-$3" out="$RB_RUN_DIR/wrk-$1-$2-$3.log" line
+	local server=$1 scenario=$2 scheme=$3 port clients paths close="" rate errors
+	local key="$1.$2-$3" out line
 
-	[[ "$scheme" == https ]] && port=$BENCH_HTTPS_PORT
+	BENCH_HTTP_RUNS=$((${BENCH_HTTP_RUNS:-0} + 1))
+	out="$RB_RUN_DIR/wrk-$1-$2-$3.$BENCH_HTTP_RUNS.log"
+
+	port=$(bench_http_port "$server" "$scheme")
 	if [[ "$scenario" == large ]]; then
 		clients=$BENCH_HTTP_LARGE_CLIENTS
 		paths="$RB_RUN_DIR/large.paths"
@@ -156,37 +175,57 @@ bench_http_wrk() {
 		return 1
 	fi
 	if [[ "$scenario" == large ]]; then
-		BENCH_HTTP_RESULT[$key]=$(jq -r '.bytes / (.duration_us / 1e6) / 1048576 | floor' <<<"$line")
+		rate=$(jq -r '.bytes / (.duration_us / 1e6) / 1048576 | floor' <<<"$line")
 	else
-		BENCH_HTTP_RESULT[$key]=$(jq -r '.requests / (.duration_us / 1e6) | floor' <<<"$line")
+		rate=$(jq -r '.requests / (.duration_us / 1e6) | floor' <<<"$line")
 	fi
-	BENCH_HTTP_RESULT[$key-errors]=$(jq -r '.errors | add' <<<"$line")
-	echo "  $scenario over $scheme: ${BENCH_HTTP_RESULT[$key]} $([[ $scenario == large ]] && echo MiB/s || echo fetches/s)," \
-		"${BENCH_HTTP_RESULT[$key-errors]} errors"
+	errors=$(jq -r '.errors | add' <<<"$line")
+	if ((rate > ${BENCH_HTTP_RESULT[$key]:-0})); then
+		BENCH_HTTP_RESULT[$key]=$rate
+	fi
+	BENCH_HTTP_RESULT[$key-errors]=$((${BENCH_HTTP_RESULT[$key-errors]:-0} + errors))
+	echo "  $scenario over $scheme, $server: $rate $([[ $scenario == large ]] && echo MiB/s || echo fetches/s), $errors errors"
 }
 
-# bench_http_measure SERVER: start SERVER, check it, run the four wrk
-# runs, stop it.
-bench_http_measure() {
-	local server=$1 status=0 scenario scheme
+# bench_http_start SERVER: start SERVER and check that it serves the
+# large file intact.  rackbootd also writes the iPXE scripts that nginx
+# serves, so it starts first.
+bench_http_start() {
+	local server=$1
 
 	"bench_http_${server}_start" || return 1
 	if [[ "$server" == rackboot ]]; then
-		bench_http_fetch_scripts || status=1
+		bench_http_fetch_scripts || return 1
 	elif [[ ! -s "$RB_RUN_DIR/scripts.paths" ]]; then
 		echo "bench-http: nginx serves the scripts that rackbootd generated;" \
-			"run the rackboot scenario first (BENCH_HTTP_SERVERS)" >&2
-		status=1
+			"list rackboot first in BENCH_HTTP_SERVERS" >&2
+		return 1
 	fi
-	bench_http_check "$server" || status=1
+	bench_http_check "$server"
+}
 
-	if ((status == 0)); then
-		for scenario in large scripts; do
-			for scheme in http https; do
-				bench_http_wrk "$server" "$scenario" "$scheme" || status=1
+# bench_http_measure_all SERVER...: every scenario, with the runs of the
+# servers alternating for BENCH_HTTP_ROUNDS rounds.
+bench_http_measure_all() {
+	local status=0 scenario scheme round server
+
+	for scenario in $BENCH_HTTP_SCENARIOS; do
+		for scheme in $BENCH_HTTP_SCHEMES; do
+			for ((round = 1; round <= BENCH_HTTP_ROUNDS; round++)); do
+				for server in "$@"; do
+					bench_http_wrk "$server" "$scenario" "$scheme" || status=1
+				done
 			done
 		done
-	fi
-	bench_stop "$BENCH_HTTP_PID"
+	done
 	return "$status"
+}
+
+# bench_http_stop_all: stop every server that was started.
+bench_http_stop_all() {
+	local server
+
+	for server in "${!BENCH_HTTP_PIDS[@]}"; do
+		bench_stop "${BENCH_HTTP_PIDS[$server]}"
+	done
 }
