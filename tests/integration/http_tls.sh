@@ -277,7 +277,10 @@ test_parallel() {
 	tap_is "$failed" 0 "$PARALLEL parallel HTTPS downloads intact"
 }
 
-# A TCP connection to the HTTPS port that never sends a ClientHello.
+# A TCP connection to the HTTPS port that sends the first 3 bytes of a
+# ClientHello record header and nothing more.  Sending something matters
+# because the listener accepts a connection once its first bytes are in
+# (TCP_DEFER_ACCEPT).
 test_idle_timeout() {
 	local start elapsed
 
@@ -285,6 +288,7 @@ test_idle_timeout() {
 	# shellcheck disable=SC2016  # the inner shell expands $1 and $2
 	ip netns exec "$(dev_ns)" timeout 10 bash -c '
 		exec 3<>"/dev/tcp/$1/$2" || exit 1
+		printf "\x16\x03\x01" >&3
 		cat <&3 >/dev/null' idle "$RB_SRV_ADDR" "$TLS_PORT"
 	elapsed=$(($(date +%s) - start))
 	if ((elapsed >= IDLE_TIMEOUT && elapsed < 8)); then

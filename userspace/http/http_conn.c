@@ -109,6 +109,14 @@ static void reject(struct rb_http_worker *w, int fd, bool tls)
 {
 	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nServer: rackboot\r\n"
 				   "Content-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n";
+	char request[RB_HTTP_CONN_BUF];
+
+	/*
+	 * The listener accepts once the request is in, and a close over
+	 * unread bytes sends RST, which can cost the client the 503.  So
+	 * read what has arrived first.
+	 */
+	(void)recv(fd, request, sizeof(request), MSG_DONTWAIT);
 
 	/* A new socket has room for these bytes, so one non-blocking send does. */
 	if (!tls && send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "http/http_internal.h"
 
 #define RB_HTTP_LISTEN_BACKLOG	1024
+#define RB_HTTP_DEFER_ACCEPT_S	1
 
 void rb_http_server_config_defaults(struct rb_http_server_config *cfg)
 {
@@ -55,6 +57,13 @@ static int open_listener(const struct rb_http_server_config *cfg, uint16_t port,
 		err = set_int_option(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 	if (!err && addr->sa_family == AF_INET6)
 		err = set_int_option(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+	/*
+	 * Accept a connection once its first bytes (request or ClientHello)
+	 * are in, so that the first receive completes at once.  A client
+	 * that sends nothing is accepted after about this many seconds.
+	 */
+	if (!err)
+		err = set_int_option(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, RB_HTTP_DEFER_ACCEPT_S);
 	if (!err)
 		err = rb_bind_retry(fd, addr, len, "http");
 	if (!err && listen(fd, RB_HTTP_LISTEN_BACKLOG) < 0)
