@@ -10,9 +10,9 @@
 #       | veth
 #   <prefix>cli  rbhcli 10.202.0.2/16: wrk
 #
-# Both servers run at once (nginx on the ports after rackbootd's), and
-# the runs of each scenario alternate between them for
-# BENCH_HTTP_ROUNDS rounds (default 3); the best run of each counts.
+# Both servers run at once, nginx on the ports after rackbootd's.  The
+# runs of each scenario alternate between them for BENCH_HTTP_ROUNDS
+# rounds (default 3), and the best run of each server counts.
 #
 # Scenarios, each for every server, plain and TLS:
 #   large    BENCH_HTTP_LARGE_CLIENTS connections fetching a

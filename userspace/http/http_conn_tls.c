@@ -5,7 +5,7 @@
  * plaintext buffer, and from there to the same parser and handlers as
  * plain HTTP.  A response is encrypted in userspace: the header block
  * and up to RB_TLS_WRITE_MAX bytes of the file range are copied into
- * the worker's plaintext buffer and passed to rb_tls_write, and the
+ * the worker's plaintext buffer and passed to rb_tls_write.  The
  * ciphertext that rb_tls_pending_out points at is sent before anything
  * else is written, because that pointer is valid only until the next
  * call on the connection.
@@ -229,8 +229,8 @@ static void advance(struct rb_http_conn *c, size_t n)
 }
 
 /*
- * Encrypt the response until the TLS layer holds RB_TLS_OUT_HIGH bytes,
- * send them, and come back for the rest.
+ * Encrypt the response until RB_TLS_OUT_HIGH bytes of ciphertext are
+ * pending, send them, and come back for the rest.
  */
 void rb_http_tls_respond(struct rb_http_worker *w, struct rb_http_conn *c)
 {

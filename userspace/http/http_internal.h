@@ -41,7 +41,7 @@ enum rb_http_conn_state {
 	RB_HTTP_CONN_TLS_SEND,		/* the TLS layer's pending output, then tls_next */
 };
 
-/* What a TLS connection does once its pending output is sent. */
+/* Next step of a TLS connection once its pending output is sent. */
 enum rb_http_tls_next {
 	RB_HTTP_TLS_NEXT_RECEIVE = 1,	/* decrypt what is buffered, or receive more */
 	RB_HTTP_TLS_NEXT_RESPOND,	/* encrypt more of the response */

@@ -74,10 +74,10 @@ static void http_fetched(void *arg, const struct sockaddr *client, const char *p
 }
 
 /*
- * Each connection takes up to four file descriptors (socket, file and
- * pipe; an HTTPS connection takes two), so raise the soft RLIMIT_NOFILE towards what the limits need,
- * up to the hard limit.  Over the limit, accept fails with EMFILE and a
- * worker retries on its next tick.
+ * An HTTP connection takes up to four file descriptors (socket, file
+ * and pipe), and an HTTPS one two.  So raise the soft RLIMIT_NOFILE
+ * towards what the limits need, up to the hard limit.  Over the limit,
+ * accept fails with EMFILE and a worker retries on its next tick.
  */
 static void raise_nofile(const struct rb_cfg_http *http, unsigned workers)
 {
