@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The HTTP server's workers and connections, shared by http_server.c, http_worker.c and http_conn.c. */
+/*
+ * The HTTP server's workers and connections, shared by http_server.c,
+ * http_worker.c, http_conn.c and http_conn_tls.c.
+ */
 #ifndef RB_HTTP_INTERNAL_H
 #define RB_HTTP_INTERNAL_H
 
