@@ -7,11 +7,11 @@ CLANG	?= clang
 BPFTOOL	?= bpftool
 BUILD	:= build
 
-PKGS	:= libbpf libxdp liburing libyang libcrypto
+PKGS	:= libbpf libxdp liburing libyang libssl libcrypto
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	   -D_GNU_SOURCE -Iinclude -Iuserspace -Itests -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -llmdb
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -llmdb -lhttp_parser -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Iinclude \
 	      -I/usr/include/$(shell uname -m)-linux-gnu
@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Every userspace module folder except the two programs goes into one
 # static library that the programs and the tests link.
-LIB_DIRS   := common config dhcp4 dhcp6 dns leases ra store tftp xdp
+LIB_DIRS   := common config dhcp4 dhcp6 dns http leases ra store tftp xdp
 LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB        := $(BUILD)/librackboot.a
@@ -133,6 +133,12 @@ $(BUILD)/tftp_ack.skel.h: $(BUILD)/tests/tftp_ack.bpf.o
 $(BUILD)/tests/rb-tftp-xdp-client: tests/tools/rb_tftp_xdp_client.c $(BUILD)/tftp_ack.skel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+# rb-tls-echo: a TLS file or echo server on the HTTP server's TLS layer,
+# for tests/integration/http_tls_tool.sh and manual runs.
+all: $(BUILD)/tests/rb-tls-echo
+$(BUILD)/tests/rb-tls-echo: $(BUILD)/tests/tools/rb_tls_echo.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # libFuzzer harnesses of the decoders.  make fuzz builds them and runs
 # each for FUZZ_SECONDS (scripts/fuzz.sh); make fuzz-build only builds.
@@ -142,7 +148,8 @@ FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclud
 FUZZ_SECONDS ?= 60
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
-fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6 $(BUILD)/fuzz/fuzz_dns
+fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6 $(BUILD)/fuzz/fuzz_dns \
+	$(BUILD)/fuzz/fuzz_http
 $(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/overload.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
@@ -152,6 +159,13 @@ $(BUILD)/fuzz/fuzz_dhcp6: tests/fuzz/fuzz_dhcp6.c userspace/dhcp6/relay6.c users
 $(BUILD)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c userspace/dns/dns_wire.c userspace/dns/dns_zone.c userspace/dns/dns_query.c userspace/dns/dns_answer.c $(wildcard userspace/dns/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+# The HTTP harness links libhttp-parser as the server does.
+HTTP_FUZZ_SRCS := userspace/http/http_request.c userspace/http/http_handle.c \
+	userspace/http/http_ipxe.c userspace/http/http_path.c userspace/http/http_range.c \
+	userspace/http/http_response.c userspace/config/config_index.c
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(HTTP_FUZZ_SRCS) $(wildcard userspace/http/*.h) userspace/config/config.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lhttp_parser
 $(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^
@@ -242,3 +256,8 @@ bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
 .PHONY: bench-dns
 bench-dns: all
 	bash bench/dns.sh
+# make bench-http: rackboot's HTTP server against nginx, plain and over
+# TLS, written to bench/results/http.json (bench/README.md).  Needs root.
+.PHONY: bench-http
+bench-http: all
+	bash bench/http.sh

@@ -77,6 +77,7 @@ enum rb_phase {
 	RB_PHASE_OFFERED,	/* OFFER sent */
 	RB_PHASE_LEASED,	/* ACK sent */
 	RB_PHASE_BOOTFILE,	/* boot file fetched by TFTP */
+	RB_PHASE_IMAGE,		/* a file fetched in full over HTTP (200 GET) */
 	RB_PHASE_COUNT,
 };
 
@@ -404,6 +405,15 @@ enum rb_us_counter {
 	RB_UC_DNS_TRUNCATED,	/* responses with the TC bit */
 	RB_UC_DNS_DROPPED,	/* messages left without a response */
 	RB_UC_DNS_TCP_CONNECTIONS,	/* TCP connections accepted */
+	/* The HTTP server, summed over its workers (struct rb_http_counters). */
+	RB_UC_HTTP_REQUESTS,	/* answers sent, errors included */
+	RB_UC_HTTP_BYTES,	/* body bytes sent */
+	RB_UC_HTTP_2XX,		/* answers with a 2xx status */
+	RB_UC_HTTP_4XX,
+	RB_UC_HTTP_5XX,
+	RB_UC_HTTP_CONNECTIONS,	/* connections accepted */
+	RB_UC_HTTP_REJECTED,	/* connections closed with 503 at max-connections */
+	RB_UC_HTTP_TIMEOUTS,	/* connections closed after idle-timeout */
 	RB_UC_COUNT,
 };
 

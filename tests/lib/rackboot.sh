@@ -12,7 +12,8 @@ RB_CTL="$RB_BIN/rackbootctl"
 RB_LAB_CONFIG="${RB_LAB_CONFIG:-examples/lab.json}"
 
 # rb_lab_config OUT TFTP_ROOT PIN_PATH [JQ_FILTER]: write the lab config
-# with this run's TFTP root and pin path, plus an optional jq edit of the
+# with this run's TFTP root (also the HTTP root when the config has an
+# http container) and pin path, plus an optional jq edit of the
 # "rackboot:rackboot" object (for example '.dhcpv4.subnet[0]."time-offset" = 60').
 # The lease store goes into the folder "store" beside OUT, created here.
 rb_lab_config() {
@@ -22,6 +23,7 @@ rb_lab_config() {
 	mkdir -p "$store" || return 1
 	jq --arg root "$root" --arg pin "$pin" --arg store "$store" \
 		".\"rackboot:rackboot\" |= (.\"bpffs-pin-path\" = \$pin | .tftp.root = \$root |
+			(if .http then .http.root = \$root else . end) |
 			.store.path = \$store | $edit)" \
 		"$RB_LAB_CONFIG" >"$out"
 }

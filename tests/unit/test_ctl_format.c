@@ -219,7 +219,7 @@ static void stats_json_shape(void **state)
 	assert_non_null(strstr(out, key));
 	snprintf(key, sizeof(key), "\"dhcp6_send_failed\":%d,", 200 + RB_UC_DHCP6_SEND_FAILED);
 	assert_non_null(strstr(out, key));
-	snprintf(key, sizeof(key), "\"dns_tcp_connections\":%d}}\n", 200 + RB_UC_DNS_TCP_CONNECTIONS);
+	snprintf(key, sizeof(key), "\"http_timeouts\":%d}}\n", 200 + RB_UC_HTTP_TIMEOUTS);
 	assert_non_null(strstr(out, key));
 	free(out);
 }

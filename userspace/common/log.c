@@ -32,6 +32,11 @@ void rb_log_set_level(enum rb_log_level max_level)
 	log_max = max_level;
 }
 
+bool rb_log_enabled(enum rb_log_level level)
+{
+	return level <= log_max;
+}
+
 int rb_log_parse_level(const char *name, enum rb_log_level *level)
 {
 	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {

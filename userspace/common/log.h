@@ -7,6 +7,7 @@
 #ifndef RB_LOG_H
 #define RB_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,8 @@ enum rb_log_level {
 void rb_log_init(const char *ident, enum rb_log_level max_level);
 void rb_log_set_level(enum rb_log_level max_level);
 int rb_log_parse_level(const char *name, enum rb_log_level *level);
+/* True when rb_log writes lines of level, so that callers can skip building them. */
+bool rb_log_enabled(enum rb_log_level level);
 void rb_log(enum rb_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -32,6 +32,7 @@
 #define RB_CFG_BOOT_PARAMS_MAX	4	/* DHCPv6 option 60 parameters per boot file URL */
 #define RB_CFG_BOOT_PARAM_LEN	128	/* bytes of one option 60 parameter plus NUL */
 #define RB_CFG_RA_PREFIXES_MAX	4	/* prefix information options per RA */
+#define RB_CFG_CMDLINE_MAX	1025	/* iPXE kernel command line bytes plus NUL */
 
 enum rb_xdp_mode {
 	RB_XDP_MODE_NATIVE = 0,	/* driver mode; fails where unsupported */
@@ -268,6 +269,11 @@ struct rb_cfg_profile {
 	bool has_pxe_discovery_control;
 	uint8_t pxe_discovery_control;
 
+	/* The per-device iPXE script of the HTTP server; none when ipxe_kernel is "". */
+	char ipxe_kernel[RB_CFG_URI_MAX];
+	char ipxe_initrd[RB_CFG_URI_MAX];	/* "" = no initrd line */
+	char ipxe_cmdline[RB_CFG_CMDLINE_MAX];	/* {hostname}, {mac}, ... not yet replaced */
+
 	/* DHCPv6 boot files, ordered iPXE first, then per architecture, then the default. */
 	struct rb_cfg_bootfile6 bootfiles6[RB_BOOTFILES_MAX];
 	uint8_t n_bootfiles6;
@@ -309,6 +315,21 @@ struct rb_cfg_device {
 	uint8_t interface_id_len;
 };
 
+/* The HTTP server (YANG container http); off when enabled is false. */
+struct rb_cfg_http {
+	bool enabled;
+	char root[PATH_MAX];
+	uint16_t port;
+	uint16_t workers;		/* 0 = one per online CPU */
+	uint32_t max_connections;	/* per worker */
+	uint32_t idle_timeout_s;
+	/* The HTTPS listener of the same workers. */
+	bool https_enabled;
+	uint16_t https_port;
+	char https_certificate[PATH_MAX];
+	char https_private_key[PATH_MAX];
+};
+
 struct rb_config {
 	char bpffs_pin_path[PATH_MAX];	/* folder for pinned maps */
 	char tftp_root[PATH_MAX];
@@ -324,6 +345,7 @@ struct rb_config {
 	uint64_t store_map_size;	/* bytes */
 	uint32_t store_commit_ms;	/* longest wait of a lease for its commit */
 	char log_level[16];		/* error, warning, info, debug */
+	struct rb_cfg_http http;
 
 	struct rb_cfg_iface *ifaces;
 	size_t n_ifaces;

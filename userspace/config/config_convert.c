@@ -288,6 +288,7 @@ static void convert_profile_options(const struct lyd_node *node, struct rb_cfg_p
 		    sizeof(profile->vendor_info), &profile->vendor_info_len);
 	convert_sztp_servers(node, profile, errs);
 	convert_pxe_discovery(node, profile, errs);
+	rb_cfg_convert_profile_ipxe(node, profile);
 }
 
 static int convert_profiles(const struct lyd_node *root, struct rb_config *cfg,
@@ -453,6 +454,8 @@ int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
 		ret = rb_cfg_convert_ra(root, cfg, src);
 	if (!ret)
 		ret = rb_cfg_convert_dns(root, cfg, src);
+	if (!ret)
+		rb_cfg_convert_http(root, cfg);
 	return ret;
 }
 

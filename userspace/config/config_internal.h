@@ -271,6 +271,9 @@ int rb_cfg_convert_dns(const struct lyd_node *root, struct rb_config *cfg,
 /* Names that do not convert to DNS wire names, and CNAME owners with other records. */
 void rb_cfg_check_dns(const struct rb_config *cfg, const struct lyd_node *dns,
 		      struct rb_cfg_errors *errs);
+/* config_http.c: the http container and the iPXE leaves of one profile. */
+void rb_cfg_convert_http(const struct lyd_node *root, struct rb_config *cfg);
+void rb_cfg_convert_profile_ipxe(const struct lyd_node *node, struct rb_cfg_profile *profile);
 
 /* config_check.c */
 

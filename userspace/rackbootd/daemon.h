@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "dhcp4/server.h"
+#include "http/http_server.h"
 #include "tftp/tftp_server.h"
 #include "xdp/loader.h"
 
@@ -51,6 +52,8 @@ struct rb_daemon {
 	uint64_t dns_refresh_ms;	/* when the leased addresses are read next */
 	struct rb_dns_leased *dns_leased;	/* the leased addresses of the zone in use */
 	size_t dns_n_leased;
+	struct rb_http_server *http;	/* NULL = no http container */
+	struct rb_http_counters http_mirrored;	/* HTTP counts already added to the maps */
 };
 
 /*
@@ -127,5 +130,17 @@ int rb_daemon_dns_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe);
 void rb_daemon_dns_tick(struct rb_daemon *d);
 void rb_daemon_dns_stop(struct rb_daemon *d);
 void rb_daemon_dns_free(struct rb_daemon *d);
+
+/*
+ * http_service.c: the HTTP server, which runs its own worker threads.
+ * open binds the port with the other services, start starts the
+ * threads, mirror adds its counters to the pinned ones (on every tick),
+ * stop joins the threads, free closes the sockets.
+ */
+int rb_daemon_http_open(struct rb_daemon *d);
+int rb_daemon_http_start(struct rb_daemon *d);
+void rb_daemon_http_mirror(struct rb_daemon *d);
+void rb_daemon_http_stop(struct rb_daemon *d);
+void rb_daemon_http_free(struct rb_daemon *d);
 
 #endif

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The services on rackbootd's ring: the DHCPv4 slow path and the TFTP
- * server, which hands transfers to the XDP data path.  A finished TFTP
- * download by an inventory device's address, from userspace or XDP,
- * moves that device to phase bootfile, and the TFTP server's counters
- * are added to the pinned userspace counters as they change.
+ * server, which hands transfers to the XDP data path, and the HTTP
+ * server's start and stop (http_service.c).  A finished TFTP download by
+ * an inventory device's address, from userspace or XDP, moves that
+ * device to phase bootfile, and the TFTP server's counters are added to
+ * the pinned userspace counters as they change.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -199,7 +200,8 @@ int rb_daemon_services_open(struct rb_daemon *d)
 
 	err = err ?: rb_daemon_dhcp6_open(d);
 	err = err ?: rb_daemon_dns_open(d);
-	return err ?: tftp_open(d);
+	err = err ?: tftp_open(d);
+	return err ?: rb_daemon_http_open(d);
 }
 
 int rb_daemon_services_start(struct rb_daemon *d)
@@ -209,6 +211,7 @@ int rb_daemon_services_start(struct rb_daemon *d)
 	err = err ?: rb_daemon_dhcp6_start(d);
 	err = err ?: rb_daemon_dns_start(d);
 	err = err ?: tftp_start(d);
+	err = err ?: rb_daemon_http_start(d);
 	return err ?: rb_daemon_ra_start(d);
 }
 
@@ -247,6 +250,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 		rb_tftp_server_tick(d->tftp, rb_tftp_now_ms());
 		tftp_mirror(d);
 	}
+	rb_daemon_http_mirror(d);
 	rb_daemon_ra_tick(d);
 }
 
@@ -259,6 +263,7 @@ void rb_daemon_services_stop(struct rb_daemon *d)
 	rb_daemon_dns_stop(d);
 	if (d->tftp)
 		rb_tftp_server_stop(d->tftp);
+	rb_daemon_http_stop(d);
 	rb_daemon_ra_stop(d);
 }
 
@@ -278,5 +283,6 @@ void rb_daemon_services_free(struct rb_daemon *d)
 	rb_daemon_dns_free(d);
 	d->tftp = NULL;
 	d->dhcp4 = NULL;
+	rb_daemon_http_free(d);
 	rb_daemon_ra_free(d);
 }

@@ -14,6 +14,7 @@ const char *const rb_phase_names[] = {
 	[RB_PHASE_OFFERED] = "offered",
 	[RB_PHASE_LEASED] = "leased",
 	[RB_PHASE_BOOTFILE] = "bootfile",
+	[RB_PHASE_IMAGE] = "image",
 };
 _Static_assert(RB_ARRAY_LEN(rb_phase_names) == RB_PHASE_COUNT, "a phase has no name");
 
@@ -148,6 +149,14 @@ const char *const rb_us_counter_names[] = {
 	[RB_UC_DNS_TRUNCATED] = "dns_truncated",
 	[RB_UC_DNS_DROPPED] = "dns_dropped",
 	[RB_UC_DNS_TCP_CONNECTIONS] = "dns_tcp_connections",
+	[RB_UC_HTTP_REQUESTS] = "http_requests",
+	[RB_UC_HTTP_BYTES] = "http_bytes",
+	[RB_UC_HTTP_2XX] = "http_2xx",
+	[RB_UC_HTTP_4XX] = "http_4xx",
+	[RB_UC_HTTP_5XX] = "http_5xx",
+	[RB_UC_HTTP_CONNECTIONS] = "http_connections",
+	[RB_UC_HTTP_REJECTED] = "http_rejected",
+	[RB_UC_HTTP_TIMEOUTS] = "http_timeouts",
 };
 _Static_assert(RB_ARRAY_LEN(rb_us_counter_names) == RB_UC_COUNT, "a userspace counter has no name");
 
