@@ -370,6 +370,18 @@ enum rb_us_counter {
 	RB_UC_DHCP6_DECLINED,	/* addresses declined and quarantined */
 	RB_UC_DHCP6_STORE_FAILED,	/* lease writes that failed; the Reply was not sent */
 	RB_UC_DHCP6_SEND_FAILED,
+	/* The syslog receiver and forwarder, in the order of struct rb_syslog_counters. */
+	RB_UC_SYSLOG_RX_UDP,		/* messages received over UDP */
+	RB_UC_SYSLOG_RX_TCP,		/* messages received over TCP */
+	RB_UC_SYSLOG_PARSE_ERRORS,	/* messages without a valid header, stored as text */
+	RB_UC_SYSLOG_CUT,		/* messages cut to max-message-size */
+	RB_UC_SYSLOG_UNATTRIBUTED,	/* messages from an address of no known device */
+	RB_UC_SYSLOG_TCP_REJECTED,	/* connections over max-connections */
+	RB_UC_SYSLOG_TCP_IDLE_CLOSED,	/* connections closed after idle-timeout */
+	RB_UC_SYSLOG_FORWARDED,		/* messages sent to collectors, summed over them */
+	RB_UC_SYSLOG_FWD_DROPPED,	/* messages dropped at a full collector queue */
+	RB_UC_SYSLOG_FWD_RECONNECTS,	/* TCP connection attempts to collectors after the first */
+	RB_UC_SYSLOG_STORE_FAILED,	/* ring writes to the store that failed */
 	RB_UC_COUNT,
 };
 

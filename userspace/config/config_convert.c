@@ -446,6 +446,8 @@ int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
 		ret = rb_cfg_convert_dhcp6(root, cfg, src);
 	if (!ret)
 		ret = rb_cfg_convert_ra(root, cfg, src);
+	if (!ret)
+		ret = rb_cfg_convert_syslog(root, cfg);
 	return ret;
 }
 

@@ -18,6 +18,7 @@ struct rb_store;
 struct rb_leases;
 struct rb_ra_sender;
 struct rb_dhcp6_server;
+struct rb_syslog_server;
 
 /* Submission queue entries; the TFTP server queues a few per transfer. */
 #define RB_DAEMON_RING_ENTRIES	1024
@@ -44,6 +45,10 @@ struct rb_daemon {
 	struct rb_ra_sender *ra;	/* unsolicited router advertisements, NULL = none */
 	struct rb_dhcp6_server *dhcp6;	/* the DHCPv6 slow path, NULL = no dhcpv6 subnet */
 	uint64_t dhcp6_mirrored[RB_UC_DHCP6_SEND_FAILED - RB_UC_DHCP6_RX + 1];	/* DHCPv6 counts already added to the maps */
+	struct rb_syslog_server *syslog;	/* the syslog receiver, NULL = syslog off */
+	uint64_t syslog_next_rebuild_ms;	/* CLOCK_MONOTONIC of the next address table rebuild */
+	uint64_t syslog_next_commit_ms;		/* CLOCK_MONOTONIC of the next ring write */
+	uint64_t syslog_mirrored[RB_UC_SYSLOG_FWD_RECONNECTS - RB_UC_SYSLOG_RX_UDP + 1];	/* syslog counts already added to the maps */
 };
 
 /*
@@ -107,5 +112,17 @@ int rb_daemon_dhcp6_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe
 void rb_daemon_dhcp6_tick(struct rb_daemon *d);
 void rb_daemon_dhcp6_stop(struct rb_daemon *d);
 void rb_daemon_dhcp6_free(struct rb_daemon *d);
+
+/*
+ * syslog_service.c: the syslog receiver, with the same steps as the
+ * services above.  dispatch returns -ENOENT for a completion that is not
+ * the receiver's.  free writes the rings to the store a last time.
+ */
+int rb_daemon_syslog_open(struct rb_daemon *d);
+int rb_daemon_syslog_start(struct rb_daemon *d);
+int rb_daemon_syslog_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe);
+void rb_daemon_syslog_tick(struct rb_daemon *d);
+void rb_daemon_syslog_stop(struct rb_daemon *d);
+void rb_daemon_syslog_free(struct rb_daemon *d);
 
 #endif

@@ -158,7 +158,8 @@ int rb_daemon_services_open(struct rb_daemon *d)
 	int err = dhcp4_open(d);
 
 	err = err ?: rb_daemon_dhcp6_open(d);
-	return err ?: tftp_open(d);
+	err = err ?: tftp_open(d);
+	return err ?: rb_daemon_syslog_open(d);
 }
 
 int rb_daemon_services_start(struct rb_daemon *d)
@@ -167,6 +168,7 @@ int rb_daemon_services_start(struct rb_daemon *d)
 
 	err = err ?: rb_daemon_dhcp6_start(d);
 	err = err ?: tftp_start(d);
+	err = err ?: rb_daemon_syslog_start(d);
 	return err ?: rb_daemon_ra_start(d);
 }
 
@@ -188,7 +190,7 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 		tftp_mirror(d);
 		return err;
 	}
-	return -ENOENT;
+	return rb_daemon_syslog_dispatch(d, cqe);
 }
 
 void rb_daemon_services_tick(struct rb_daemon *d)
@@ -202,6 +204,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 		tftp_mirror(d);
 	}
 	rb_daemon_ra_tick(d);
+	rb_daemon_syslog_tick(d);
 }
 
 void rb_daemon_services_stop(struct rb_daemon *d)
@@ -213,6 +216,7 @@ void rb_daemon_services_stop(struct rb_daemon *d)
 	if (d->tftp)
 		rb_tftp_server_stop(d->tftp);
 	rb_daemon_ra_stop(d);
+	rb_daemon_syslog_stop(d);
 }
 
 bool rb_daemon_services_drained(const struct rb_daemon *d)
@@ -231,4 +235,5 @@ void rb_daemon_services_free(struct rb_daemon *d)
 	d->tftp = NULL;
 	d->dhcp4 = NULL;
 	rb_daemon_ra_free(d);
+	rb_daemon_syslog_free(d);
 }

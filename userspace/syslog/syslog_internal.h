@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* The syslog receiver's state, shared by the syslog_*.c files of the server. */
+#ifndef RB_SYSLOG_INTERNAL_H
+#define RB_SYSLOG_INTERNAL_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "syslog/syslog_parse.h"
+#include "syslog/syslog_server.h"
+
+/* UDP receives kept in flight at once. */
+#define RB_SYSLOG_UDP_SLOTS	4
+
+/* Bytes a forwarded header can add to a message: PRI, fields and SD excluded. */
+#define RB_SYSLOG_FORWARD_HEADER_MAX	(16 + RB_SYSLOG_TIMESTAMP_MAX + RB_SYSLOG_HOSTNAME_MAX + \
+					 RB_SYSLOG_APP_NAME_MAX + RB_SYSLOG_PROCID_MAX + \
+					 RB_SYSLOG_MSGID_MAX)
+
+struct rb_syslog_udp_slot {
+	struct msghdr msg;
+	struct iovec iov;
+	struct sockaddr_storage peer;
+	char control[64];
+	char *data;		/* max_message + 1 bytes, to tell a longer datagram */
+	bool armed;
+};
+
+struct rb_syslog_conn {
+	bool in_use;
+	bool recv_armed;
+	bool closing;		/* shut down; freed when its receive completes */
+	int fd;
+	uint16_t gen;
+	uint8_t peer[16];
+	char *buf;		/* RB_SYSLOG_FRAME_HEADER_MAX + max_message bytes */
+	size_t cap;
+	size_t fill;
+	uint64_t last_rx_ms;
+	struct rb_syslog_framer framer;
+};
+
+struct rb_syslog_server {
+	struct io_uring *ring;
+	struct rb_syslog_config cfg;
+	int udp_fd;
+	int tcp_fd;
+	bool stopping;
+	bool accept_armed;
+	bool accept_pending;	/* the accept could not be queued: retry at the next tick */
+	struct rb_syslog_udp_slot udp[RB_SYSLOG_UDP_SLOTS];
+	struct rb_syslog_conn *conns;	/* max_connections slots */
+	uint32_t n_conns;
+	struct rb_syslog_table table;
+	struct rb_syslog_rings rings;
+	struct rb_syslog_forwarder *forwarder;
+	char *format_buf;	/* one forwarded message */
+	struct rb_syslog_counters counters;
+};
+
+/* syslog_server.c: queue a receive on connection index; false when the ring is full. */
+bool rb_syslog_queue_tcp_recv(struct rb_syslog_server *s, uint32_t index);
+
+/* syslog_tcp.c: connections. */
+void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res);
+void rb_syslog_tcp_received(struct rb_syslog_server *s, uint32_t index, uint32_t gen, int res);
+void rb_syslog_tcp_sweep(struct rb_syslog_server *s, uint64_t now_ms);
+void rb_syslog_tcp_close_all(struct rb_syslog_server *s);
+
+#endif
