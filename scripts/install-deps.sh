@@ -19,6 +19,8 @@ PACKAGES=(
 	ndisc6 wide-dhcpv6-client dhcpcd-base ovmf
 	qemu-system-x86 ipxe-qemu ipxe
 	tcpdump valgrind
+	# the NMS collector of tests/integration/syslog.sh, run only in a test namespace
+	rsyslog
 )
 
 missing_packages() {
