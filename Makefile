@@ -110,11 +110,14 @@ FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclud
 FUZZ_SECONDS ?= 60
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
-fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6
+fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6 $(BUILD)/fuzz/fuzz_syslog
 $(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/overload.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 $(BUILD)/fuzz/fuzz_dhcp6: tests/fuzz/fuzz_dhcp6.c userspace/dhcp6/relay6.c userspace/dhcp6/template6.c userspace/common/log.c $(wildcard include/rackboot/*.h) $(wildcard userspace/dhcp6/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+$(BUILD)/fuzz/fuzz_syslog: tests/fuzz/fuzz_syslog.c userspace/syslog/syslog_parse.c userspace/syslog/syslog_frame.c userspace/syslog/syslog_format.c userspace/syslog/syslog_record.c $(wildcard userspace/syslog/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 $(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c

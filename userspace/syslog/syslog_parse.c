@@ -234,9 +234,11 @@ static void parse_3164(struct cursor *c, struct rb_syslog_msg *m)
 		while (!at_end(&probe) && is_print(*probe.p) &&
 		       probe.p - start < RB_SYSLOG_HOSTNAME_MAX)
 			probe.p++;
-		/* A hostname has no ':' or '['; otherwise this word is the TAG. */
-		if (peek_is(&probe, ' ') && probe.p > start &&
-		    !memchr(start, ':', (size_t)(probe.p - start)) &&
+		/*
+		 * A word that ends in ':' or has a '[' is the TAG of a message
+		 * without HOSTNAME; an IPv6 address is a hostname.
+		 */
+		if (peek_is(&probe, ' ') && probe.p > start && probe.p[-1] != ':' &&
 		    !memchr(start, '[', (size_t)(probe.p - start))) {
 			m->hostname = (struct rb_syslog_span){ start, (size_t)(probe.p - start) };
 			c->p = probe.p + 1;
