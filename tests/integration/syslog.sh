@@ -17,6 +17,11 @@
 # is stopped, SENT_WHILE_DOWN messages are sent, the collector is
 # started again: the queued messages and new ones must arrive, and the
 # drop counter must grow by SENT_WHILE_DOWN - QUEUE_SIZE.
+#
+# Last, messages longer than MAX_MESSAGE are cut and counted, over UDP
+# and over TCP (where the next frame must still arrive), a third TCP
+# connection over MAX_CONNECTIONS is closed at once, and idle connections
+# are closed after IDLE_TIMEOUT seconds.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -36,9 +41,14 @@ COL_ADDR=10.214.0.2
 COLLECTOR_PORT=10514
 QUEUE_SIZE=20
 SENT_WHILE_DOWN=30
+MAX_MESSAGE=1024
+MAX_CONNECTIONS=2
+IDLE_TIMEOUT=2
 WAIT=20		# seconds for each condition below
 
 CONFIG_EDIT=".syslog = {\"enabled\": true, \"commit-interval\": 200,
+	\"max-message-size\": $MAX_MESSAGE, \"max-connections\": $MAX_CONNECTIONS,
+	\"idle-timeout\": $IDLE_TIMEOUT,
 	\"collector\": [{\"host\": \"$COL_ADDR\", \"port\": $COLLECTOR_PORT,
 		\"transport\": \"tcp\", \"queue-size\": $QUEUE_SIZE}]}"
 
@@ -283,10 +293,71 @@ test_collector_down() {
 	tap_ge "$(counter syslog_forward_reconnects)" "$((reconnects_before + 1))" "reconnects counted"
 }
 
+# app_field APP FIELD: FIELD of the device's newest entry from APP.
+app_field() {
+	logs_json "$DEV_MAC" | jq -r --arg app "$1" --arg f "$2" \
+		'[.entries[] | select(.app_name == $app)] | last | .[$f] // empty | tostring'
+}
+
+has_app() {
+	[[ -n "$(app_field "$1" app_name)" ]]
+}
+
+test_cut() {
+	local before long header
+
+	before=$(counter syslog_cut)
+	long=$(head -c 3000 /dev/zero | tr '\0' x)
+	header='<13>1 - - appcut - - - '
+	in_dev bash -c "printf '%s%s' '$header' '$long' >/dev/udp/$RB_SRV_ADDR/514"
+	tap_check "cut UDP message kept" rb_wait_for "$WAIT" has_app appcut
+	tap_is "$(app_field appcut cut)" true "UDP message marked cut"
+	tap_is "$(app_field appcut message | wc -c)" "$((MAX_MESSAGE - ${#header} + 1))" \
+		"UDP message cut to max-message-size"
+
+	header='<13>1 - - appcut2 - - - '
+	in_dev bash -c "printf '%d %s%s<13>1 - - appafter - - - after the cut\n' \
+		$((${#header} + ${#long})) '$header' '$long' >/dev/tcp/$RB_SRV_ADDR/601"
+	tap_check "cut TCP message kept" rb_wait_for "$WAIT" has_app appcut2
+	tap_is "$(app_field appcut2 cut)" true "TCP message marked cut"
+	tap_check "frame after the cut arrives" rb_wait_for "$WAIT" has_app appafter
+	tap_is "$(app_field appafter message)" "after the cut" "frame after the cut intact"
+	tap_is "$(counter syslog_cut)" "$((before + 2))" "cut messages counted"
+}
+
+established() {
+	local n
+
+	n=$(ip netns exec "$RB_NS_SRV" ss -Htn state established '( sport = :601 )' | wc -l)
+	((n == $1))
+}
+
+counter_reached() {
+	(($(counter "$1") >= $2))
+}
+
+test_connection_limit() {
+	local rejected idle i
+
+	rejected=$(counter syslog_tcp_rejected)
+	idle=$(counter syslog_tcp_idle_closed)
+	for ((i = 0; i < MAX_CONNECTIONS; i++)); do
+		rb_spawn "$DEV_NS" "$RB_RUN_DIR/hold$i.out" bash -c \
+			"exec 3<>/dev/tcp/$RB_SRV_ADDR/601; exec sleep 30"
+	done
+	tap_check "$MAX_CONNECTIONS connections open" rb_wait_for "$WAIT" established "$MAX_CONNECTIONS"
+	in_dev bash -c "exec 3<>/dev/tcp/$RB_SRV_ADDR/601; sleep 1"
+	tap_check "connection over the limit rejected" \
+		rb_wait_for "$WAIT" counter_reached syslog_tcp_rejected "$((rejected + 1))"
+	tap_check "idle connections closed" \
+		rb_wait_for "$WAIT" counter_reached syslog_tcp_idle_closed "$((idle + MAX_CONNECTIONS))"
+	tap_check "no connection left open" rb_wait_for "$WAIT" established 0
+}
+
 test_stats_names() {
 	tap_check "stats has the syslog counters" rb_stat_names_present "$PIN" userspace \
 		syslog_rx_udp syslog_rx_tcp syslog_parse_errors syslog_cut syslog_unattributed \
-		syslog_tcp_rejected syslog_forwarded syslog_forward_dropped syslog_forward_reconnects
+		syslog_tcp_rejected syslog_tcp_idle_closed syslog_forwarded syslog_forward_dropped syslog_forward_reconnects
 }
 
 setup
@@ -304,4 +375,6 @@ test_raw_and_hostname
 test_unattributed
 test_forwarded
 test_collector_down
+test_cut
+test_connection_limit
 tap_finish
