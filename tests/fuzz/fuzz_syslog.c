@@ -3,9 +3,9 @@
  * libFuzzer harness for the syslog decoders: the message parser, the
  * RFC 6587 framer, the RFC 5424 formatter fed by the parser, and the
  * decoders of stored entries and ring heads.  Each parsed field must lie
- * inside the input and within its RFC 5424 limit, an encoded entry must
- * decode to the same fields, and the framer must consume every byte; a
- * broken contract traps.
+ * inside the input and within its RFC 5424 limit.  An encoded entry must
+ * decode to the same fields, and a full framer buffer must make
+ * progress.  A broken contract traps.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The syslog parsers, framing, formatter, rings and address table:
- * table-driven RFC 5424 and RFC 3164 cases (valid, edge and malformed),
- * RFC 6587 framing delivered whole and byte by byte, frames cut at the
- * limit, HOSTNAME replacement on forwarding, ring overwrite and the
- * stored value's round trip.
+ * The syslog parsers, framing, formatter, rings and address table.  The
+ * cases are tables of RFC 5424 and RFC 3164 messages (valid, edge and
+ * malformed) and of RFC 6587 streams, delivered whole and in small
+ * pieces, with frames cut at the limit.  Others check HOSTNAME
+ * replacement on forwarding, ring overwrite and the stored value's round
+ * trip.
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -4,7 +4,7 @@
 
 #include "config/config_internal.h"
 
-/* libyang fills in the defaults of the YANG module; the fallbacks here are the same. */
+/* libyang fills in the defaults of the YANG module, and the fallbacks here are the same. */
 static uint32_t child_u32(const struct lyd_node *node, const char *name, uint32_t fallback)
 {
 	const struct lyd_value *value = rb_cfg_child_value(node, name);
@@ -48,7 +48,7 @@ int rb_cfg_convert_syslog(const struct lyd_node *root, struct rb_config *cfg)
 	sl->commit_interval_ms = child_u32(node, "commit-interval", 1000);
 
 	RB_CFG_FOR_EACH_ENTRY(node, "collector", entry) {
-		/* YANG max-elements limits the count; this keeps the array safe. */
+		/* YANG max-elements limits the count, and this check keeps the array safe. */
 		if (sl->n_collectors >= RB_CFG_SYSLOG_COLLECTORS_MAX)
 			break;
 		convert_collector(entry, &sl->collectors[sl->n_collectors++]);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The syslog receiver in rackbootd: open binds its ports, start queues
- * its receives; each tick rebuilds the address-to-device table every
- * SYSLOG_TABLE_REBUILD_MS, writes the changed rings to the store every
- * commit-interval and adds the receiver's counters to the pinned
- * userspace counters.  Without syslog enabled in the config every step
- * does nothing.
+ * The syslog receiver in rackbootd.  open binds its ports and start
+ * queues its receives.  Each tick rebuilds the address-to-device table
+ * every SYSLOG_TABLE_REBUILD_MS and writes the changed rings to the store
+ * every commit-interval.  It also adds the receiver's counters to the
+ * pinned userspace counters.  Without syslog enabled every step does
+ * nothing.
  */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -18,7 +18,7 @@
 #include "store/store.h"
 #include "syslog/syslog_server.h"
 
-/* Pool leases change the table too; they are picked up at most this late. */
+/* Pool leases change the table too, so they are picked up at most this late. */
 #define SYSLOG_TABLE_REBUILD_MS	2000
 
 static int collectors_from_config(const struct rb_cfg_syslog *cfg,

@@ -87,7 +87,7 @@ size_t rb_syslog_format_5424(const struct rb_syslog_msg *m, const char *fallback
 	put_field(&o, &m->procid, RB_SYSLOG_PROCID_MAX);
 	put_field(&o, &m->msgid, RB_SYSLOG_MSGID_MAX);
 
-	/* The parser validated the SD of an RFC 5424 message; other formats have none. */
+	/* The parser validated the SD of an RFC 5424 message, and other formats have none. */
 	if (m->sd.len > 0)
 		put(&o, m->sd.p, m->sd.len);
 	else

@@ -14,7 +14,7 @@
 /*
  * Write m as one RFC 5424 message into out (at most size bytes, cut
  * there).  HOSTNAME is the message's own unless it is missing or an IP
- * address; then it is fallback_host (the device's hostname, or the source
+ * address.  Then it is fallback_host (the device's hostname, or the source
  * address).  TIMESTAMP is the message's own for RFC 5424, otherwise the
  * CLOCK_REALTIME received_ms.  Returns the length written.
  */

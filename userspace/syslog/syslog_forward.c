@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The collectors' queues and sockets.  Every socket call is
- * non-blocking (O_NONBLOCK, MSG_DONTWAIT); a message that cannot be sent
+ * non-blocking (O_NONBLOCK, MSG_DONTWAIT), and a message that cannot be sent
  * now stays at the head of its queue until the next tick.
  */
 #include <arpa/inet.h>
@@ -218,7 +218,7 @@ static void check_connect(struct collector *c, uint64_t now_ms)
 	connected(c);
 }
 
-/* A collector does not send; a read of 0 or an error means it closed the connection. */
+/* A collector does not send, so a read of 0 or an error means it closed the connection. */
 static bool peer_closed(struct collector *c, const char **why)
 {
 	char scratch[256];

@@ -4,7 +4,7 @@
  * collector, drained with non-blocking sockets from rackbootd's loop so
  * that a slow or dead collector never blocks serving.  TCP collectors
  * get RFC 6587 octet-counted frames and are reconnected with a backoff
- * from RB_SYSLOG_BACKOFF_MIN_MS doubling to RB_SYSLOG_BACKOFF_MAX_MS;
+ * from RB_SYSLOG_BACKOFF_MIN_MS doubling to RB_SYSLOG_BACKOFF_MAX_MS.
  * UDP collectors get one datagram per message.
  */
 #ifndef RB_SYSLOG_FORWARD_H

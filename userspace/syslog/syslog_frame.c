@@ -45,7 +45,7 @@ static long count_header(const char *buf, size_t len, unsigned long long *count)
 		*count = *count * 10 + (unsigned long long)(buf[i] - '0');
 		i++;
 	}
-	/* The byte after the digits decides; the buffer always has room for it. */
+	/* The byte after the digits decides, and the caller's buffer has room for it. */
 	if (i == len)
 		return -1;
 	return buf[i] == ' ' ? (long)i + 1 : 0;

@@ -59,7 +59,7 @@ struct rb_syslog_server {
 	struct rb_syslog_counters counters;
 };
 
-/* syslog_server.c: queue a receive on connection index; false when the ring is full. */
+/* syslog_server.c: queue a receive on connection index.  False when the ring is full. */
 bool rb_syslog_queue_tcp_recv(struct rb_syslog_server *s, uint32_t index);
 
 /* syslog_tcp.c: connections. */

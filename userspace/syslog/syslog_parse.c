@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Syslog parsing: the RFC 5424 header, the RFC 3164 (BSD) header, and
- * the RFC 6587 framing of TCP streams.  A cursor (pos, end) walks the
- * input; every helper checks the bound before it reads a byte.
+ * Syslog message parsing: the RFC 5424 header and the RFC 3164 (BSD)
+ * header.  A cursor (p, end) walks the input, and every helper checks
+ * the bound before it reads a byte.
  */
 #include <errno.h>
 #include <string.h>
@@ -56,7 +56,7 @@ static int parse_pri(struct cursor *c)
 	return value;
 }
 
-/* One SP-terminated header field of 1..max printable bytes; "-" gives len 0. */
+/* One SP-terminated header field of 1..max printable bytes.  A "-" gives len 0. */
 static bool parse_field(struct cursor *c, size_t max, struct rb_syslog_span *out)
 {
 	const char *start = c->p;
@@ -75,7 +75,7 @@ static bool parse_field(struct cursor *c, size_t max, struct rb_syslog_span *out
 	return true;
 }
 
-/* One SD-ELEMENT: "[" SD-ID *(SP SD-PARAM) "]"; PARAM-VALUE may escape '"', '\' and ']'. */
+/* One SD-ELEMENT: "[" SD-ID *(SP SD-PARAM) "]".  A PARAM-VALUE may escape '"', '\' and ']'. */
 static bool skip_sd_element(struct cursor *c)
 {
 	bool quoted = false;
@@ -127,7 +127,7 @@ static bool parse_5424(struct cursor *c, struct rb_syslog_msg *m)
 {
 	static const char bom[] = "\xef\xbb\xbf";
 
-	/* VERSION: NONZERO-DIGIT 0*2DIGIT; only version 1 is defined. */
+	/* VERSION is NONZERO-DIGIT 0*2DIGIT, and only version 1 is defined. */
 	if (!peek_is(c, '1'))
 		return false;
 	c->p++;
@@ -186,7 +186,11 @@ static bool parse_3164_time(struct cursor *c, struct rb_syslog_span *out)
 	return true;
 }
 
-/* TAG[PID]: at most 32 alphanumeric or "-._/" bytes, then an optional [PID] and ':'. */
+/*
+ * TAG[PID]: 1 to 32 printable bytes other than '[' and ':', then an
+ * optional [PID] of digits, then ':'.  RFC 3164 asks for alphanumeric
+ * TAGs, but senders also use '-', '.' and '/'.
+ */
 static void parse_3164_tag(struct cursor *c, struct rb_syslog_msg *m)
 {
 	struct cursor probe = *c;
@@ -236,7 +240,7 @@ static void parse_3164(struct cursor *c, struct rb_syslog_msg *m)
 			probe.p++;
 		/*
 		 * A word that ends in ':' or has a '[' is the TAG of a message
-		 * without HOSTNAME; an IPv6 address is a hostname.
+		 * without HOSTNAME.  An IPv6 address is a hostname.
 		 */
 		if (peek_is(&probe, ' ') && probe.p > start && probe.p[-1] != ':' &&
 		    !memchr(start, '[', (size_t)(probe.p - start))) {

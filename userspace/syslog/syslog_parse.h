@@ -17,7 +17,7 @@ enum rb_syslog_format {
 	RB_SYSLOG_RFC5424 = 2,
 };
 
-/* Bytes of one field inside the parsed buffer; len 0 = absent or NILVALUE. */
+/* Bytes of one field inside the parsed buffer.  len 0 means absent or NILVALUE. */
 struct rb_syslog_span {
 	const char *p;
 	size_t len;
@@ -44,8 +44,8 @@ struct rb_syslog_msg {
 };
 
 /*
- * Parse one message of len bytes; trailing LF, CR and NUL bytes are
- * ignored.  Returns 0 for an RFC 5424 or RFC 3164 message, or -EBADMSG
+ * Parse one message of len bytes, ignoring trailing LF, CR and NUL
+ * bytes.  Returns 0 for an RFC 5424 or RFC 3164 message, or -EBADMSG
  * with out->format RB_SYSLOG_RAW and out->msg covering the whole input.
  */
 int rb_syslog_parse(const char *buf, size_t len, struct rb_syslog_msg *out);

@@ -59,7 +59,7 @@ struct rb_syslog_entry {
 };
 
 /*
- * Encode e into a malloc'ed buffer; each field is cut at 65535 bytes.
+ * Encode e into a malloc'ed buffer, each field cut at 65535 bytes.
  * Returns NULL when out of memory.
  */
 uint8_t *rb_syslog_entry_encode(const struct rb_syslog_entry *e, size_t *len);
@@ -78,7 +78,7 @@ struct rb_syslog_ring_head {
 	size_t entries_offset;	/* where the first entry starts in the value */
 };
 
-/* Decode the head of a ring value; false when it is invalid. */
+/* Decode the head of a ring value.  Returns false when it is invalid. */
 bool rb_syslog_ring_head_decode(const uint8_t *buf, size_t len, struct rb_syslog_ring_head *out);
 
 /* Fill an entry from a parsed message. */

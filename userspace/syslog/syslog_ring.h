@@ -2,7 +2,7 @@
 /*
  * The in-memory log rings: one per device (by MAC) and one for messages
  * from unknown sources.  Each keeps the newest `capacity` encoded
- * entries; a full ring overwrites its oldest.  A ring is dirty from a
+ * entries, so a full ring overwrites its oldest.  A ring is dirty from a
  * push until its value is taken for the store.
  */
 #ifndef RB_SYSLOG_RING_H
@@ -43,7 +43,7 @@ void rb_syslog_rings_free(struct rb_syslog_rings *r);
 struct rb_syslog_ring *rb_syslog_rings_get(struct rb_syslog_rings *r, const uint8_t mac[6],
 					   const char *hostname);
 
-/* Append one encoded entry; the ring takes ownership of entry. */
+/* Append one encoded entry.  The ring takes ownership of entry. */
 void rb_syslog_ring_push(struct rb_syslog_ring *ring, uint8_t *entry, size_t len);
 
 /*

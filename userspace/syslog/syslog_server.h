@@ -41,7 +41,7 @@ struct rb_syslog_counters {
 
 struct rb_syslog_server;
 
-/* Bind the sockets; nothing is queued on the ring before start. */
+/* Bind the sockets.  Nothing is queued on the ring before start. */
 int rb_syslog_server_new(struct io_uring *ring, const struct rb_syslog_config *cfg,
 			 struct rb_syslog_server **out);
 int rb_syslog_server_start(struct rb_syslog_server *s);
@@ -55,10 +55,10 @@ static inline bool rb_syslog_owns(uint64_t user_data)
 
 int rb_syslog_server_handle_cqe(struct rb_syslog_server *s, const struct io_uring_cqe *cqe);
 
-/* Idle timeouts and the forwarder; now_ms is CLOCK_MONOTONIC. */
+/* Close idle connections and run the forwarder.  now_ms is CLOCK_MONOTONIC. */
 void rb_syslog_server_tick(struct rb_syslog_server *s, uint64_t now_ms);
 
-/* Swap in a rebuilt address table; the server frees the old one. */
+/* Swap in a rebuilt address table.  The server frees the old one. */
 void rb_syslog_server_set_table(struct rb_syslog_server *s, struct rb_syslog_table *table);
 
 struct rb_syslog_rings *rb_syslog_server_rings(struct rb_syslog_server *s);

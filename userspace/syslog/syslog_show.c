@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Printing a stored log ring.  The value comes from the store and is
- * decoded with the bounds checks of syslog_record.c; the network's bytes
- * are escaped for the terminal (rb_escape) and for JSON (rb_json_string).
+ * decoded with the bounds checks of syslog_record.c.  The network's
+ * bytes are escaped for the terminal (rb_escape) and for JSON
+ * (rb_json_string).
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -30,7 +30,7 @@ struct rb_syslog_table {
 	size_t count;
 };
 
-/* An empty table; rb_syslog_table_free releases it. */
+/* Make an empty table, which rb_syslog_table_free releases. */
 void rb_syslog_table_init(struct rb_syslog_table *t);
 void rb_syslog_table_free(struct rb_syslog_table *t);
 
@@ -45,7 +45,7 @@ int rb_syslog_table_add(struct rb_syslog_table *t, const uint8_t addr[16], const
 const struct rb_syslog_device *rb_syslog_table_find(const struct rb_syslog_table *t,
 						    const uint8_t addr[16]);
 
-/* addr as an IPv4-mapped IPv6 address; ipv4 in network order. */
+/* Write ipv4 (network order) to addr as an IPv4-mapped IPv6 address. */
 void rb_syslog_addr_v4(uint32_t ipv4, uint8_t addr[16]);
 
 #endif

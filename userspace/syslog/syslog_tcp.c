@@ -3,7 +3,7 @@
  * TCP connections of the syslog receiver: accept up to max_connections,
  * frame each stream (RFC 6587), close connections idle for
  * idle_timeout_ms.  A connection is closed with shutdown(), which ends
- * its pending receive; the slot is freed when that receive completes,
+ * its pending receive, and the slot is freed when that receive completes,
  * so no request ever points at a reused buffer.
  */
 #include <arpa/inet.h>
