@@ -217,7 +217,10 @@ static void stats_json_shape(void **state)
 	}
 	snprintf(key, sizeof(key), "\"tftp_timeout\":%d,", 200 + RB_UC_TFTP_TIMEOUT);
 	assert_non_null(strstr(out, key));
-	snprintf(key, sizeof(key), "\"dhcp6_send_failed\":%d}}\n", 200 + RB_UC_DHCP6_SEND_FAILED);
+	snprintf(key, sizeof(key), "\"dhcp6_send_failed\":%d,", 200 + RB_UC_DHCP6_SEND_FAILED);
+	assert_non_null(strstr(out, key));
+	snprintf(key, sizeof(key), "\"%s\":%d}}\n", rb_us_counter_names[RB_UC_COUNT - 1],
+		 200 + RB_UC_COUNT - 1);
 	assert_non_null(strstr(out, key));
 	free(out);
 }

@@ -150,17 +150,26 @@ int rb_daemon_syslog_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cq
 	return rb_syslog_server_handle_cqe(d->syslog, cqe);
 }
 
-/* Write every changed ring in one batch (or in the lease journal's open batch). */
-static void rings_commit(struct rb_daemon *d)
+/*
+ * Write every changed ring in one batch of its own.  Returns -EBUSY while
+ * the lease journal has a batch open, because a failed put would spoil
+ * that batch's leases.  The caller then tries again at the next tick.
+ */
+static int rings_commit(struct rb_daemon *d)
 {
 	struct rb_syslog_rings *rings = rb_syslog_server_rings(d->syslog);
 	uint64_t *us = rb_xdp_maps(d->xdp)->us;
 	size_t written = 0;
-	int begin, err;
+	int err;
 
 	if (!d->store)
-		return;
-	begin = rb_store_begin(d->store);
+		return 0;
+	err = rb_store_begin(d->store);
+	if (err) {
+		if (err != -EBUSY)
+			us[RB_UC_SYSLOG_STORE_FAILED]++;
+		return err;
+	}
 	for (size_t i = 0; i < rings->slot_count; i++) {
 		struct rb_syslog_ring *ring = rings->slots[i];
 		uint8_t *value;
@@ -180,13 +189,18 @@ static void rings_commit(struct rb_daemon *d)
 		ring->dirty = false;
 		written++;
 	}
-	if (begin == 0) {
-		err = rb_store_commit(d->store);
-		if (err)
-			us[RB_UC_SYSLOG_STORE_FAILED]++;
-	}
-	if (written)
+	err = rb_store_commit(d->store);
+	if (err) {
+		/* Nothing of the batch is stored, so every ring is written again next time. */
+		us[RB_UC_SYSLOG_STORE_FAILED]++;
+		for (size_t i = 0; i < rings->slot_count; i++) {
+			if (rings->slots[i])
+				rings->slots[i]->dirty = true;
+		}
+	} else if (written) {
 		log_debug("syslog: %zu log rings written to the store", written);
+	}
+	return 0;
 }
 
 /* Add what the receiver's counters gained since the last call to the pinned ones. */
@@ -226,10 +240,12 @@ void rb_daemon_syslog_tick(struct rb_daemon *d)
 		table_rebuild(d);
 		d->syslog_next_rebuild_ms = now + SYSLOG_TABLE_REBUILD_MS;
 	}
-	if (now >= d->syslog_next_commit_ms) {
-		rings_commit(d);
+	/*
+	 * NOTE: under a steady stream of lease writes the journal's batch may
+	 * be open at every tick, which delays the rings past commit-interval.
+	 */
+	if (now >= d->syslog_next_commit_ms && rings_commit(d) != -EBUSY)
 		d->syslog_next_commit_ms = now + d->cfg->syslog.commit_interval_ms;
-	}
 	counters_mirror(d);
 }
 
@@ -244,7 +260,10 @@ void rb_daemon_syslog_free(struct rb_daemon *d)
 {
 	/* Without d->xdp the start failed before the counters were mapped. */
 	if (d->syslog && d->xdp) {
-		rings_commit(d);
+		if (rings_commit(d) == -EBUSY)
+			log_warn("syslog: the log rings were not written to the store at stop, "
+				 "because a lease batch was still open; messages since the last "
+				 "commit are lost");
 		counters_mirror(d);
 	}
 	rb_syslog_server_free(d->syslog);

@@ -320,6 +320,11 @@ void rb_syslog_forward(struct rb_syslog_forwarder *fw, const char *msg, size_t l
 		struct collector *c = &fw->collectors[i];
 
 		enqueue(c, msg, len);
+		/*
+		 * NOTE: a TCP collector that closed the connection since the last
+		 * tick is noticed only at the next tick, so messages sent in
+		 * between may be lost without a count.
+		 */
 		if (c->state == COLLECTOR_UP)
 			flush(c, now_ms);
 	}
