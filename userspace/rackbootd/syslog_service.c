@@ -127,8 +127,11 @@ static void table_rebuild(struct rb_daemon *d)
 	if (d->store)
 		rb_store_foreach_lease6(d->store, lease6_add, &t);
 	table_add_inventory(d->cfg, &t);
+	if (t.count != d->syslog_table_size)
+		log_debug("syslog: address table rebuilt: %zu addresses (was %zu)", t.count,
+			  d->syslog_table_size);
+	d->syslog_table_size = t.count;
 	rb_syslog_server_set_table(d->syslog, &t);
-	log_debug("syslog: address table rebuilt");
 }
 
 int rb_daemon_syslog_start(struct rb_daemon *d)

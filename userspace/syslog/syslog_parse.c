@@ -188,7 +188,7 @@ static bool parse_3164_time(struct cursor *c, struct rb_syslog_span *out)
 
 /*
  * TAG[PID]: 1 to 32 printable bytes other than '[' and ':', then an
- * optional [PID] of digits, then ':'.  RFC 3164 asks for alphanumeric
+ * optional [PID] of digits, then ':'.  RFC 3164 describes alphanumeric
  * TAGs, but senders also use '-', '.' and '/'.
  */
 static void parse_3164_tag(struct cursor *c, struct rb_syslog_msg *m)

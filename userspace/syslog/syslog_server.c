@@ -166,8 +166,8 @@ static void arm_udp(struct rb_syslog_server *s, uint32_t slot)
 	if (s->stopping)
 		return;
 	if (!rb_uring_queue_recvmsg(s->ring, s->udp_fd, &b, tag(REQ_UDP, 0, slot)))
-		log_err("syslog: no free submission queue entry for a UDP receive; slot %u idle",
-			slot);
+		log_err("syslog: no free submission queue entry for a UDP receive; receive slot "
+			"%u waits for the next tick", slot);
 	else
 		u->armed = true;
 }
@@ -212,18 +212,20 @@ static void peer_bytes(const struct sockaddr_storage *ss, uint8_t peer[16])
 		rb_syslog_addr_v4(((const struct sockaddr_in *)ss)->sin_addr.s_addr, peer);
 }
 
+static struct rb_log_repeat udp_failed =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "syslog: UDP receives that failed");
+
 static void udp_done(struct rb_syslog_server *s, uint32_t slot, int res)
 {
 	struct rb_syslog_udp_slot *u = &s->udp[slot];
 	uint8_t peer[16];
 
 	u->armed = false;
+	/* The tick queues the receive again, so that a lasting error cannot spin the loop. */
 	if (res < 0) {
 		if (res != -ECANCELED && res != -EINTR && res != -EAGAIN && res != -ENOBUFS)
-			log_err("syslog: UDP receive failed: %s", strerror(-res));
-		if (res == -ECANCELED)
-			return;
-		arm_udp(s, slot);
+			rb_log_repeat(&udp_failed, "syslog: UDP receive on port %u failed: %s",
+				      s->cfg.udp_port, strerror(-res));
 		return;
 	}
 	s->counters.rx_udp++;
@@ -281,6 +283,10 @@ void rb_syslog_server_tick(struct rb_syslog_server *s, uint64_t now_ms)
 		return;
 	if (s->accept_pending)
 		arm_accept(s);
+	for (uint32_t i = 0; s->udp_fd >= 0 && i < RB_SYSLOG_UDP_SLOTS; i++) {
+		if (!s->udp[i].armed)
+			arm_udp(s, i);
+	}
 	rb_syslog_tcp_sweep(s, now_ms);
 	rb_syslog_forwarder_tick(s->forwarder, now_ms);
 }

@@ -19,6 +19,29 @@
 static struct rb_log_repeat over_limit =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "syslog: TCP connections rejected over max-connections");
 
+static void peer_text(const uint8_t peer[16], char *out, size_t size)
+{
+	static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (memcmp(peer, v4_prefix, sizeof(v4_prefix)) == 0)
+		inet_ntop(AF_INET, peer + 12, out, (socklen_t)size);
+	else
+		inet_ntop(AF_INET6, peer, out, (socklen_t)size);
+}
+
+static void peer_of_fd(int fd, uint8_t peer[16])
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	getpeername(fd, (struct sockaddr *)&ss, &len);
+	if (ss.ss_family == AF_INET6)
+		memcpy(peer, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	else
+		rb_syslog_addr_v4(((struct sockaddr_in *)&ss)->sin_addr.s_addr, peer);
+}
+
 static int free_slot(const struct rb_syslog_server *s)
 {
 	for (uint32_t i = 0; i < s->cfg.max_connections; i++) {
@@ -55,9 +78,9 @@ static void conn_shutdown(struct rb_syslog_server *s, uint32_t index)
 
 void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res)
 {
-	struct sockaddr_storage peer;
-	socklen_t peer_len = sizeof(peer);
+	char text[INET6_ADDRSTRLEN];
 	struct rb_syslog_conn *c;
+	uint8_t peer[16];
 	int index;
 
 	if (res < 0) {
@@ -65,22 +88,19 @@ void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res)
 			log_err("syslog: accepting a TCP connection failed: %s", strerror(-res));
 		return;
 	}
+	peer_of_fd(res, peer);
 	index = free_slot(s);
 	if (index < 0 || s->stopping) {
 		s->counters.tcp_rejected++;
-		rb_log_repeat(&over_limit, "syslog: TCP connection closed at once: %u connections "
-			      "open, the max-connections limit", s->n_conns);
+		peer_text(peer, text, sizeof(text));
+		rb_log_repeat(&over_limit, "syslog: TCP connection from %s closed at once: %u "
+			      "connections open, the max-connections limit", text, s->n_conns);
 		close(res);
 		return;
 	}
 
 	c = &s->conns[index];
-	memset(&peer, 0, sizeof(peer));
-	getpeername(res, (struct sockaddr *)&peer, &peer_len);
-	if (peer.ss_family == AF_INET6)
-		memcpy(c->peer, &((struct sockaddr_in6 *)&peer)->sin6_addr, 16);
-	else
-		rb_syslog_addr_v4(((struct sockaddr_in *)&peer)->sin_addr.s_addr, c->peer);
+	memcpy(c->peer, peer, 16);
 	c->cap = RB_SYSLOG_FRAME_HEADER_MAX + s->cfg.max_message;
 	if (!c->buf)
 		c->buf = malloc(c->cap);
@@ -131,14 +151,17 @@ static void drain_frames(struct rb_syslog_server *s, struct rb_syslog_conn *c)
 void rb_syslog_tcp_received(struct rb_syslog_server *s, uint32_t index, uint32_t gen, int res)
 {
 	struct rb_syslog_conn *c = &s->conns[index];
+	char text[INET6_ADDRSTRLEN];
 
 	if (!c->in_use || c->gen != (uint16_t)gen)
 		return;
 	c->recv_armed = false;
 	if (res <= 0 || c->closing || s->stopping) {
-		if (res < 0 && res != -ECANCELED && res != -ECONNRESET && !c->closing)
-			log_debug("syslog: TCP receive failed: %s; connection closed",
+		if (res < 0 && res != -ECANCELED && res != -ECONNRESET && !c->closing) {
+			peer_text(c->peer, text, sizeof(text));
+			log_debug("syslog: TCP receive from %s failed: %s; connection closed", text,
 				  strerror(-res));
+		}
 		conn_release(s, index);
 		return;
 	}
@@ -155,13 +178,16 @@ void rb_syslog_tcp_received(struct rb_syslog_server *s, uint32_t index, uint32_t
 
 void rb_syslog_tcp_sweep(struct rb_syslog_server *s, uint64_t now_ms)
 {
+	char text[INET6_ADDRSTRLEN];
+
 	for (uint32_t i = 0; i < s->cfg.max_connections; i++) {
 		struct rb_syslog_conn *c = &s->conns[i];
 
 		if (!c->in_use || c->closing || now_ms - c->last_rx_ms < s->cfg.idle_timeout_ms)
 			continue;
 		s->counters.tcp_idle_closed++;
-		log_debug("syslog: closing TCP connection %u: idle for %u ms", i,
+		peer_text(c->peer, text, sizeof(text));
+		log_debug("syslog: closing the TCP connection from %s: idle for %u ms", text,
 			  s->cfg.idle_timeout_ms);
 		conn_shutdown(s, i);
 	}
