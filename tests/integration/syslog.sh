@@ -354,6 +354,36 @@ test_connection_limit() {
 	tap_check "no connection left open" rb_wait_for "$WAIT" established 0
 }
 
+test_ctl_logs() {
+	local out status
+
+	tap_is "$(logs_json "$DEV_MAC" | jq '.entries | length')" \
+		"$(logs_json "$DEV_HOST" | jq '.entries | length')" "logs by hostname and by MAC agree"
+	tap_is "$("$RB_CTL" --store "$STORE" logs "$DEV_MAC" --json --lines 1 | jq '.entries | length')" \
+		1 "logs --lines 1 shows one entry"
+	out=$("$RB_CTL" --store "$STORE" logs "$DEV_HOST" --lines 3)
+	tap_check "logs table names the device" grep -q "^# $DEV_MAC $DEV_HOST:" <<<"$out"
+	"$RB_CTL" --store "$STORE" logs 02:00:00:00:00:42 >/dev/null 2>"$RB_RUN_DIR/ctl.err"
+	status=$?
+	tap_is "$status" 1 "logs of an unknown device fails"
+	tap_check "logs error names the device" grep -q "no syslog messages stored for '02:00:00:00:00:42'" \
+		"$RB_RUN_DIR/ctl.err"
+}
+
+# The rings are also written at a stop, so a message sent just before it
+# stays, whether or not a commit-interval passed in between.
+test_written_at_stop() {
+	local before
+
+	before=$(counter syslog_rx_udp)
+	in_dev logger -n "$RB_SRV_ADDR" -P 514 -d --rfc5424 -t appstop "just before the stop"
+	rb_wait_for "$WAIT" rx_udp_reached "$((before + 1))"
+	rb_stop_pid "$RB_DAEMON_PID"
+	tap_is "$RB_STOP_STATUS" 0 "rackbootd stops on SIGTERM"
+	tap_is "$(entry_field "$DEV_MAC" "just before the stop" app_name)" appstop \
+		"message before the stop is stored"
+}
+
 test_stats_names() {
 	tap_check "stats has the syslog counters" rb_stat_names_present "$PIN" userspace \
 		syslog_rx_udp syslog_rx_tcp syslog_parse_errors syslog_cut syslog_unattributed \
@@ -377,4 +407,6 @@ test_forwarded
 test_collector_down
 test_cut
 test_connection_limit
+test_ctl_logs
+test_written_at_stop
 tap_finish
