@@ -10,8 +10,14 @@
 #include "syslog/syslog_parse.h"
 #include "syslog/syslog_server.h"
 
-/* UDP receives kept in flight at once. */
-#define RB_SYSLOG_UDP_SLOTS	4
+/*
+ * UDP receives kept in flight at once.  The loop re-queues them once per
+ * cycle, so this bounds the datagrams handled per cycle.
+ */
+#define RB_SYSLOG_UDP_SLOTS	32
+
+/* Receive buffer asked for the UDP socket, so that bursts wait in the kernel (capped by rmem_max). */
+#define RB_SYSLOG_UDP_RCVBUF	(4 << 20)
 
 /* Bytes a forwarded header can add to a message: PRI, fields and SD excluded. */
 #define RB_SYSLOG_FORWARD_HEADER_MAX	(16 + RB_SYSLOG_TIMESTAMP_MAX + RB_SYSLOG_HOSTNAME_MAX + \

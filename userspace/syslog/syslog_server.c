@@ -93,12 +93,17 @@ static int open_sockets(struct rb_syslog_server *s)
 	int err;
 
 	if (s->cfg.udp_port) {
+		int rcvbuf = RB_SYSLOG_UDP_RCVBUF;
+
 		err = bind_socket(SOCK_DGRAM, s->cfg.udp_port, &s->udp_fd);
 		if (err) {
 			log_err("syslog: binding UDP port %u failed: %s; free the port or set "
 				"syslog/udp-port", s->cfg.udp_port, strerror(-err));
 			return err;
 		}
+		if (setsockopt(s->udp_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
+			log_warn("syslog: setting the UDP receive buffer to %d bytes failed: %s",
+				 rcvbuf, strerror(errno));
 	}
 	if (s->cfg.tcp_port) {
 		err = bind_socket(SOCK_STREAM, s->cfg.tcp_port, &s->tcp_fd);
