@@ -16,10 +16,14 @@
  */
 #define RB_SYSLOG_UDP_SLOTS	32
 
-/* Receive buffer asked for the UDP socket, so that bursts wait in the kernel (capped by rmem_max). */
+/* Receive buffer requested for the UDP socket, so that bursts wait in the kernel (capped by rmem_max). */
 #define RB_SYSLOG_UDP_RCVBUF	(4 << 20)
 
-/* Bytes a forwarded header can add to a message: PRI, fields and SD excluded. */
+/*
+ * Bytes that the RFC 5424 header of a forwarded message can add to the
+ * received message: PRI, VERSION, the separators and the header fields
+ * at their maximum lengths.  SD and MSG come from the received message.
+ */
 #define RB_SYSLOG_FORWARD_HEADER_MAX	(16 + RB_SYSLOG_TIMESTAMP_MAX + RB_SYSLOG_HOSTNAME_MAX + \
 					 RB_SYSLOG_APP_NAME_MAX + RB_SYSLOG_PROCID_MAX + \
 					 RB_SYSLOG_MSGID_MAX)

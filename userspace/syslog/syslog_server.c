@@ -3,8 +3,8 @@
  * The syslog receiver's sockets and io_uring requests.  user_data
  * payload: request kind in bits 40..47, connection generation in bits
  * 24..39, slot index in bits 0..23.  A TCP connection slot is reused
- * only after its last receive completed, and the generation tells a
- * stale completion apart.
+ * only after its last receive completed, and the generation identifies
+ * a stale completion.
  */
 #include <arpa/inet.h>
 #include <errno.h>
