@@ -20,6 +20,8 @@ PACKAGES=(
 	qemu-system-x86 ipxe-qemu ipxe
 	tcpdump valgrind
 	bind9-dnsutils dnsmasq-base
+	# the NMS collector of tests/integration/syslog.sh, run only in a test namespace
+	rsyslog
 )
 
 missing_packages() {

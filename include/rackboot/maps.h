@@ -414,6 +414,18 @@ enum rb_us_counter {
 	RB_UC_HTTP_CONNECTIONS,	/* connections accepted */
 	RB_UC_HTTP_REJECTED,	/* connections closed with 503 at max-connections */
 	RB_UC_HTTP_TIMEOUTS,	/* connections closed after idle-timeout */
+	/* The syslog receiver and forwarder, in the order of struct rb_syslog_counters. */
+	RB_UC_SYSLOG_RX_UDP,		/* messages received over UDP */
+	RB_UC_SYSLOG_RX_TCP,		/* messages received over TCP */
+	RB_UC_SYSLOG_PARSE_ERRORS,	/* messages without a valid header, stored as text */
+	RB_UC_SYSLOG_CUT,		/* messages cut to max-message-size */
+	RB_UC_SYSLOG_UNATTRIBUTED,	/* messages from an address of no known device */
+	RB_UC_SYSLOG_TCP_REJECTED,	/* connections over max-connections */
+	RB_UC_SYSLOG_TCP_IDLE_CLOSED,	/* connections closed after idle-timeout */
+	RB_UC_SYSLOG_FORWARDED,		/* messages sent to collectors, summed over them */
+	RB_UC_SYSLOG_FWD_DROPPED,	/* messages dropped at a full collector queue */
+	RB_UC_SYSLOG_FWD_RECONNECTS,	/* TCP connection attempts to collectors after the first */
+	RB_UC_SYSLOG_STORE_FAILED,	/* ring writes to the store that failed */
 	RB_UC_COUNT,
 };
 

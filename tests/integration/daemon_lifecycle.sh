@@ -51,7 +51,8 @@ write_configs() {
 		rb_lab_config "$CONFIG_SAME_PORT" "$TFTP_ROOT" "$PIN2" '.tftp.port = 6969' &&
 		rb_lab_config "$CONFIG_OTHER_PORT" "$TFTP_ROOT" "$PIN2" \
 			'.tftp.port = 6969 | .dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547
-			| .dns.port = 1053' &&
+			| .dns.port = 1053
+			| .syslog."udp-port" = 1514 | .syslog."tcp-port" = 1601' &&
 		rb_lab_config "$CONFIG_TFTP_IN_USE" "$TFTP_ROOT" "$PIN2" \
 			'.dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547 | .dns.port = 1053' &&
 		rb_lab_config "$CONFIG_NO_ROOT" "$MISSING_ROOT" "$PIN2"
@@ -157,7 +158,7 @@ test_ctl_arguments() {
 	ctl_capture --pin-path "$RB_RUN_DIR/none" devicez
 	tap_is "$CTL_STATUS" 2 "rackbootctl devicez: exit status 2"
 	tap_check "rackbootctl devicez: names the command before the pin folder" \
-		grep -q "unknown command 'devicez'; try devices, stats or leases" "$RB_RUN_DIR/ctl.err"
+		grep -q "unknown command 'devicez'; try devices, stats, leases or logs" "$RB_RUN_DIR/ctl.err"
 	tap_check "rackbootctl devicez: prints the usage" grep -q '^Usage: rackbootctl' \
 		"$RB_RUN_DIR/ctl.err"
 

@@ -219,7 +219,8 @@ static void stats_json_shape(void **state)
 	assert_non_null(strstr(out, key));
 	snprintf(key, sizeof(key), "\"dhcp6_send_failed\":%d,", 200 + RB_UC_DHCP6_SEND_FAILED);
 	assert_non_null(strstr(out, key));
-	snprintf(key, sizeof(key), "\"http_timeouts\":%d}}\n", 200 + RB_UC_HTTP_TIMEOUTS);
+	snprintf(key, sizeof(key), "\"%s\":%d}}\n", rb_us_counter_names[RB_UC_COUNT - 1],
+		 200 + RB_UC_COUNT - 1);
 	assert_non_null(strstr(out, key));
 	free(out);
 }

@@ -33,6 +33,7 @@
 #define RB_CFG_BOOT_PARAM_LEN	128	/* bytes of one option 60 parameter plus NUL */
 #define RB_CFG_RA_PREFIXES_MAX	4	/* prefix information options per RA */
 #define RB_CFG_CMDLINE_MAX	1025	/* iPXE kernel command line bytes plus NUL */
+#define RB_CFG_SYSLOG_COLLECTORS_MAX	8	/* syslog collectors, the YANG max-elements */
 
 enum rb_xdp_mode {
 	RB_XDP_MODE_NATIVE = 0,	/* driver mode; fails where unsupported */
@@ -330,6 +331,28 @@ struct rb_cfg_http {
 	char https_private_key[PATH_MAX];
 };
 
+/* One NMS collector that receives the forwarded syslog messages. */
+struct rb_cfg_syslog_collector {
+	char host[INET6_ADDRSTRLEN];	/* IPv4 or IPv6 address, as validated text */
+	uint16_t port;
+	bool tcp;			/* false: UDP */
+	uint32_t queue_size;		/* messages */
+};
+
+/* The syslog receiver (RFC 5424, RFC 3164; TCP framing of RFC 6587). */
+struct rb_cfg_syslog {
+	bool enabled;
+	uint16_t udp_port;		/* 0 = no UDP */
+	uint16_t tcp_port;		/* 0 = no TCP */
+	uint32_t max_message;		/* bytes; longer messages are cut */
+	uint32_t entries_per_device;
+	uint32_t max_connections;
+	uint32_t idle_timeout_s;
+	uint32_t commit_interval_ms;	/* longest time a ring waits for its store write */
+	struct rb_cfg_syslog_collector collectors[RB_CFG_SYSLOG_COLLECTORS_MAX];
+	size_t n_collectors;
+};
+
 struct rb_config {
 	char bpffs_pin_path[PATH_MAX];	/* folder for pinned maps */
 	char tftp_root[PATH_MAX];
@@ -369,6 +392,8 @@ struct rb_config {
 	size_t n_devices_by_duid;
 	uint32_t *devices_by_ipv6;
 	size_t n_devices_by_ipv6;
+
+	struct rb_cfg_syslog syslog;
 };
 
 /* One reason a config was rejected. */

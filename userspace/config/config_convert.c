@@ -455,6 +455,8 @@ int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
 	if (!ret)
 		ret = rb_cfg_convert_dns(root, cfg, src);
 	if (!ret)
+		ret = rb_cfg_convert_syslog(root, cfg);
+	if (!ret)
 		rb_cfg_convert_http(root, cfg);
 	return ret;
 }

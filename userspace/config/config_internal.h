@@ -259,6 +259,7 @@ int rb_cfg_convert_dhcp6(const struct lyd_node *root, struct rb_config *cfg,
 void rb_cfg_convert_device6(const struct lyd_node *node, struct rb_cfg_device *device);
 
 /* The router-advertisements container, with its computed defaults. */
+int rb_cfg_convert_syslog(const struct lyd_node *root, struct rb_config *cfg);
 int rb_cfg_convert_ra(const struct lyd_node *root, struct rb_config *cfg,
 		      struct rb_cfg_sources *src);
 

@@ -5,6 +5,7 @@
  *	rackbootctl [--pin-path DIR] devices [--json]
  *	rackbootctl [--pin-path DIR] stats [--json]
  *	rackbootctl [--store DIR] leases [--json]
+ *	rackbootctl [--store DIR] logs DEVICE [--json] [--lines N]
  *
  * It reads the maps directly (bpf_obj_get), so it works while rackbootd
  * runs and after it stopped, and needs the privileges that BPF map access
@@ -24,6 +25,7 @@
 #include "leases/lease_format.h"
 #include "rackboot/maps.h"
 #include "store/store.h"
+#include "syslog/syslog_show.h"
 #include "xdp/state_format.h"
 #include "xdp/state_read.h"
 
@@ -42,17 +44,21 @@ struct options {
 	const char *pin_path;
 	const char *store_path;
 	const struct command *command;
+	const char *device;	/* the argument of logs */
+	size_t lines;		/* logs --lines, 0 = all */
 	bool json;
 };
 
 static int show_devices(const struct options *opts);
 static int show_stats(const struct options *opts);
 static int show_leases(const struct options *opts);
+static int show_logs(const struct options *opts);
 
 static const struct command commands[] = {
 	{ "devices", show_devices },
 	{ "stats", show_stats },
 	{ "leases", show_leases },
+	{ "logs", show_logs },
 };
 
 static void usage(FILE *out)
@@ -61,6 +67,7 @@ static void usage(FILE *out)
 		"Usage: rackbootctl [--pin-path DIR] devices [--json]\n"
 		"       rackbootctl [--pin-path DIR] stats [--json]\n"
 		"       rackbootctl [--store DIR] leases [--json]\n"
+		"       rackbootctl [--store DIR] logs DEVICE [--json] [--lines N]\n"
 		"\n"
 		"Show rackbootd's state from the maps it pinned.\n"
 		"\n"
@@ -72,6 +79,10 @@ static void usage(FILE *out)
 		"  stats    the XDP counters (summed over CPUs) and rackbootd's counters\n"
 		"  leases   the DHCPv4 and DHCPv6 leases in the store: client, address, times\n"
 		"           (xdp or userspace), start and end (UTC; in JSON, Unix seconds)\n"
+		"  logs     the syslog messages of DEVICE (a MAC, a hostname, or\n"
+		"           'unattributed' for unknown sources) as the store holds them,\n"
+		"           oldest first; rackbootd writes them every syslog\n"
+		"           commit-interval, so the newest may be missing\n"
 		"\n"
 		"The maps stay pinned after rackbootd stops.  The values are then from its\n"
 		"last run, and rackbootctl prints a warning on stderr.\n"
@@ -82,6 +93,7 @@ static void usage(FILE *out)
 		"  -s, --store DIR     folder of the lease store, the config's store path\n"
 		"                      (default %s)\n"
 		"  -j, --json          print JSON instead of a table\n"
+		"  -n, --lines N       logs: only the newest N messages\n"
 		"  -h, --help          print this help and exit\n",
 		DEFAULT_PIN_PATH, DEFAULT_STORE_PATH);
 }
@@ -99,16 +111,24 @@ static const struct command *find_command(const char *name)
 static int parse_command(int argc, char **argv, struct options *opts)
 {
 	if (optind == argc) {
-		fprintf(stderr, "rackbootctl: missing command; try devices, stats or leases\n");
+		fprintf(stderr, "rackbootctl: missing command; try devices, stats, leases or logs\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	opts->command = find_command(argv[optind]);
 	if (!opts->command) {
-		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices, stats or leases\n",
+		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices, stats, leases or logs\n",
 			argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (opts->command->run == show_logs) {
+		if (optind + 1 >= argc) {
+			fprintf(stderr, "rackbootctl: logs needs a DEVICE: a MAC, a hostname or "
+				"'unattributed'\n");
+			return EXIT_USAGE;
+		}
+		opts->device = argv[++optind];
 	}
 	if (optind + 1 < argc) {
 		fprintf(stderr, "rackbootctl: unexpected argument '%s'\n", argv[optind + 1]);
@@ -118,6 +138,21 @@ static int parse_command(int argc, char **argv, struct options *opts)
 	return -1;
 }
 
+static int parse_lines(const char *text, size_t *lines)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	if (errno || *end != '\0' || end == text || text[0] == '-' || n == 0) {
+		fprintf(stderr, "rackbootctl: invalid --lines '%s': give a positive number\n", text);
+		return -1;
+	}
+	*lines = (size_t)n;
+	return 0;
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int parse_options(int argc, char **argv, struct options *opts)
 {
@@ -125,13 +160,14 @@ static int parse_options(int argc, char **argv, struct options *opts)
 		{ "pin-path", required_argument, NULL, 'p' },
 		{ "store", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "lines", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	/* GNU getopt permutes, so options may come before or after the command. */
-	while ((c = getopt_long(argc, argv, "p:s:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:s:jn:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			opts->pin_path = optarg;
@@ -141,6 +177,10 @@ static int parse_options(int argc, char **argv, struct options *opts)
 			break;
 		case 'j':
 			opts->json = true;
+			break;
+		case 'n':
+			if (parse_lines(optarg, &opts->lines))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -252,6 +292,33 @@ static int show_leases(const struct options *opts)
 	return EXIT_SUCCESS;
 }
 
+/* Read-only, as leases: the rings as of rackbootd's last syslog commit. */
+static int show_logs(const struct options *opts)
+{
+	struct rb_store *st;
+	int err;
+
+	if (rb_store_open(opts->store_path, true, &st)) {
+		fprintf(stderr, "rackbootctl: opening the store in %s failed (reason above); "
+			"try --store with the config's store path\n", opts->store_path);
+		return EXIT_FAILURE;
+	}
+	err = rb_syslog_show(stdout, st, opts->device, opts->lines, opts->json);
+	rb_store_close(st);
+	if (err == -ENOENT) {
+		fprintf(stderr, "rackbootctl: no syslog messages stored for '%s' in %s: check "
+			"the MAC or hostname, and that syslog is enabled\n", opts->device,
+			opts->store_path);
+		return EXIT_FAILURE;
+	}
+	if (err) {
+		fprintf(stderr, "rackbootctl: reading the syslog messages of '%s' in %s failed: "
+			"%s\n", opts->device, opts->store_path, strerror(-err));
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = { .pin_path = DEFAULT_PIN_PATH, .store_path = DEFAULT_STORE_PATH };
@@ -262,7 +329,7 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 
-	if (opts.command->run != show_leases &&
+	if (opts.command->run != show_leases && opts.command->run != show_logs &&
 	    (stat(opts.pin_path, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(stderr, "rackbootctl: no rackbootd state under %s: is rackbootd running? "
 			"try --pin-path with the config's bpffs-pin-path\n", opts.pin_path);

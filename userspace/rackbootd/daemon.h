@@ -21,6 +21,7 @@ struct rb_ra_sender;
 struct rb_dhcp6_server;
 struct rb_dns_server;
 struct rb_dns_leased;
+struct rb_syslog_server;
 
 /* Submission queue entries; the TFTP server queues a few per transfer. */
 #define RB_DAEMON_RING_ENTRIES	1024
@@ -54,6 +55,11 @@ struct rb_daemon {
 	size_t dns_n_leased;
 	struct rb_http_server *http;	/* NULL = no http container */
 	struct rb_http_counters http_mirrored;	/* HTTP counts already added to the maps */
+	struct rb_syslog_server *syslog;	/* the syslog receiver, NULL = syslog off */
+	uint64_t syslog_next_rebuild_ms;	/* CLOCK_MONOTONIC of the next address table rebuild */
+	uint64_t syslog_next_commit_ms;		/* CLOCK_MONOTONIC of the next ring write */
+	size_t syslog_table_size;		/* addresses in the last address table */
+	uint64_t syslog_mirrored[RB_UC_SYSLOG_FWD_RECONNECTS - RB_UC_SYSLOG_RX_UDP + 1];	/* syslog counts already added to the maps */
 };
 
 /*
@@ -142,5 +148,17 @@ int rb_daemon_http_start(struct rb_daemon *d);
 void rb_daemon_http_mirror(struct rb_daemon *d);
 void rb_daemon_http_stop(struct rb_daemon *d);
 void rb_daemon_http_free(struct rb_daemon *d);
+
+/*
+ * syslog_service.c: the syslog receiver, with the same steps as the
+ * services above.  dispatch returns -ENOENT for a completion that is not
+ * the receiver's.  free writes the rings to the store a last time.
+ */
+int rb_daemon_syslog_open(struct rb_daemon *d);
+int rb_daemon_syslog_start(struct rb_daemon *d);
+int rb_daemon_syslog_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe);
+void rb_daemon_syslog_tick(struct rb_daemon *d);
+void rb_daemon_syslog_stop(struct rb_daemon *d);
+void rb_daemon_syslog_free(struct rb_daemon *d);
 
 #endif

@@ -201,6 +201,7 @@ int rb_daemon_services_open(struct rb_daemon *d)
 	err = err ?: rb_daemon_dhcp6_open(d);
 	err = err ?: rb_daemon_dns_open(d);
 	err = err ?: tftp_open(d);
+	err = err ?: rb_daemon_syslog_open(d);
 	return err ?: rb_daemon_http_open(d);
 }
 
@@ -212,6 +213,7 @@ int rb_daemon_services_start(struct rb_daemon *d)
 	err = err ?: rb_daemon_dns_start(d);
 	err = err ?: tftp_start(d);
 	err = err ?: rb_daemon_http_start(d);
+	err = err ?: rb_daemon_syslog_start(d);
 	return err ?: rb_daemon_ra_start(d);
 }
 
@@ -236,7 +238,7 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 		tftp_mirror(d);
 		return err;
 	}
-	return -ENOENT;
+	return rb_daemon_syslog_dispatch(d, cqe);
 }
 
 void rb_daemon_services_tick(struct rb_daemon *d)
@@ -252,6 +254,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 	}
 	rb_daemon_http_mirror(d);
 	rb_daemon_ra_tick(d);
+	rb_daemon_syslog_tick(d);
 }
 
 void rb_daemon_services_stop(struct rb_daemon *d)
@@ -265,6 +268,7 @@ void rb_daemon_services_stop(struct rb_daemon *d)
 		rb_tftp_server_stop(d->tftp);
 	rb_daemon_http_stop(d);
 	rb_daemon_ra_stop(d);
+	rb_daemon_syslog_stop(d);
 }
 
 bool rb_daemon_services_drained(const struct rb_daemon *d)
@@ -285,4 +289,5 @@ void rb_daemon_services_free(struct rb_daemon *d)
 	d->dhcp4 = NULL;
 	rb_daemon_http_free(d);
 	rb_daemon_ra_free(d);
+	rb_daemon_syslog_free(d);
 }

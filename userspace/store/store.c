@@ -17,8 +17,8 @@
 #include "common/log.h"
 #include "store/store_internal.h"
 
-/* The seven named databases; see struct rb_store. */
-#define STORE_MAX_DBS	7
+/* The eight named databases; see struct rb_store. */
+#define STORE_MAX_DBS	8
 
 #define META_SCHEMA	"schema-version"
 
@@ -273,6 +273,8 @@ int rb_store_open_sized(const char *dir, bool read_only, size_t map_size, struct
 	err = open_dbs_v1(st, txn);
 	if (!err)
 		err = check_schema(st, txn);
+	if (!err)
+		err = rb_store_syslog_open_db(st, txn);
 	if (err) {
 		mdb_txn_abort(txn);
 	} else {

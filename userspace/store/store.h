@@ -154,4 +154,15 @@ int rb_store_quarantine6(struct rb_store *st, const struct in6_addr *addr, int64
 int rb_store_unquarantine6(struct rb_store *st, const struct in6_addr *addr);
 int rb_store_get_quarantine6(struct rb_store *st, const struct in6_addr *addr, int64_t *until);
 
+/*
+ * Syslog rings, one value per device keyed by MAC (syslog/syslog_record.h
+ * describes the value).  rb_store_put_syslog replaces the value of mac.
+ * rb_store_foreach_syslog calls fn for every ring until it returns
+ * non-zero; a read-only store without the database has no rings.
+ */
+int rb_store_put_syslog(struct rb_store *st, const uint8_t mac[6], const void *value, size_t len);
+int rb_store_foreach_syslog(struct rb_store *st,
+			    int (*fn)(const uint8_t mac[6], const void *value, size_t len, void *arg),
+			    void *arg);
+
 #endif

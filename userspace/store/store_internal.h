@@ -68,9 +68,14 @@ struct rb_store {
 	MDB_dbi addrs6;		/* IPv6 address (16 bytes) -> key of its leases6 record */
 	MDB_dbi quarantine6;	/* IPv6 address (16 bytes) -> end of quarantine (int64_t) */
 	bool has_v6;		/* false for a version 1 store opened read-only */
+	MDB_dbi syslog;		/* MAC (6 bytes) -> a device's syslog ring (syslog/syslog_record.h) */
+	bool has_syslog;	/* false for a store opened read-only before rackbootd made it */
 	MDB_txn *batch;		/* the write batch of rb_store_begin(), or NULL */
 	bool read_only;
 };
+
+/* store_syslog.c: open the syslog database in the store's open transaction. */
+int rb_store_syslog_open_db(struct rb_store *st, MDB_txn *txn);
 
 /* Map an LMDB return code to a negative errno. */
 int rb_store_errno(int rc);

@@ -157,6 +157,17 @@ const char *const rb_us_counter_names[] = {
 	[RB_UC_HTTP_CONNECTIONS] = "http_connections",
 	[RB_UC_HTTP_REJECTED] = "http_rejected",
 	[RB_UC_HTTP_TIMEOUTS] = "http_timeouts",
+	[RB_UC_SYSLOG_RX_UDP] = "syslog_rx_udp",
+	[RB_UC_SYSLOG_RX_TCP] = "syslog_rx_tcp",
+	[RB_UC_SYSLOG_PARSE_ERRORS] = "syslog_parse_errors",
+	[RB_UC_SYSLOG_CUT] = "syslog_cut",
+	[RB_UC_SYSLOG_UNATTRIBUTED] = "syslog_unattributed",
+	[RB_UC_SYSLOG_TCP_REJECTED] = "syslog_tcp_rejected",
+	[RB_UC_SYSLOG_TCP_IDLE_CLOSED] = "syslog_tcp_idle_closed",
+	[RB_UC_SYSLOG_FORWARDED] = "syslog_forwarded",
+	[RB_UC_SYSLOG_FWD_DROPPED] = "syslog_forward_dropped",
+	[RB_UC_SYSLOG_FWD_RECONNECTS] = "syslog_forward_reconnects",
+	[RB_UC_SYSLOG_STORE_FAILED] = "syslog_store_failed",
 };
 _Static_assert(RB_ARRAY_LEN(rb_us_counter_names) == RB_UC_COUNT, "a userspace counter has no name");
 

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* rackbootctl logs: one device's log ring from the store, as a table or JSON. */
+#ifndef RB_SYSLOG_SHOW_H
+#define RB_SYSLOG_SHOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct rb_store;
+
+/* The device name that selects the ring of messages from unknown sources. */
+#define RB_SYSLOG_UNATTRIBUTED_NAME	"unattributed"
+
+/*
+ * Print the newest `lines` entries (0 = all) of the ring of device: a
+ * MAC (aa:bb:cc:dd:ee:ff), a hostname or "unattributed".  Returns 0,
+ * -ENOENT when the store has no ring for it, or -EBADMSG for a damaged
+ * value.
+ */
+int rb_syslog_show(FILE *out, struct rb_store *st, const char *device, size_t lines, bool json);
+
+#endif
