@@ -11,7 +11,7 @@
 #       |        the reflector; NAPI thread and process on SERVER_CPU
 #   <prefix>cli  rbbcli 10.200.0.2/14: rb-tftp-gen, whose XDP program
 #                ACKs every DATA block, and its NAPI thread on
-#                TRANSFER_GEN_CPU (GEN_CPU for the reflector)
+#                GEN_CPU (with the server veth's during downloads)
 #
 # Settings (environment):
 #   BENCH_SERVERS       default "reflector rackboot tftp-hpa dnsmasq"
@@ -26,10 +26,9 @@
 #                       transfer fails
 #   BENCH_DURATION, BENCH_GRACE   seconds per step of the reflector
 #   BENCH_RATES_REFLECTOR, BENCH_REFLECTOR_RUNS, BENCH_RACKBOOT_CONFIG,
-#   BENCH_SERVER_CPU, BENCH_GEN_CPU (the reflector's generator),
-#   BENCH_TRANSFER_GEN_CPU (the generator during downloads, default
-#   SERVER_CPU: see bench/tftp/setup.sh), BENCH_IDLE_POLL (0: let the
-#   server core halt)
+#   BENCH_SERVER_CPU, BENCH_GEN_CPU, BENCH_TRANSFER_NAPI_CPU (the server
+#   veth's NAPI thread during downloads, default GEN_CPU: see
+#   bench/tftp/setup.sh), BENCH_IDLE_POLL (0: let the server core halt)
 # A run with other settings writes its JSON into the run folder.
 set -uo pipefail
 

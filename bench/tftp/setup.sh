@@ -99,15 +99,14 @@ bench_scenario_size() {
 	esac
 }
 
-# CPU of the generator and of the client veth's NAPI thread during the
-# downloads.  A TFTP download is stop-and-wait, so a transfer's rate is
-# one block per round trip, and a round trip between NAPI threads on two
-# virtual CPUs costs two cross-CPU wake-ups.  On one CPU, every server
-# measured did better: on a 2-core AMD EPYC VM with other jobs running,
-# 8 x 30 MiB went from 44 to 83 MiB/s for tftp-hpa and from 208 to 1,043
-# for rackboot, and 1,000 x 1 MiB from 36 to 65 (tftp-hpa) and 1,710 to
-# 1,470 (rackboot).  The reflector keeps BENCH_GEN_CPU.
-BENCH_TRANSFER_GEN_CPU=${BENCH_TRANSFER_GEN_CPU:-$BENCH_SERVER_CPU}
+# CPU of the server veth's NAPI thread during the downloads.  A TFTP
+# download is stop-and-wait, so a transfer's rate is one block per round
+# trip, and with the NAPI threads of the two veth ends on two virtual
+# CPUs each round trip costs two cross-CPU wake-ups.  Both NAPI threads
+# therefore run on GEN_CPU during the downloads, and the server's process
+# stays alone on SERVER_CPU, where the real-time NAPI threads cannot
+# starve it.  The reflector keeps its NAPI thread on SERVER_CPU.
+BENCH_TRANSFER_NAPI_CPU=${BENCH_TRANSFER_NAPI_CPU:-$BENCH_GEN_CPU}
 
 # bench_gen NAME [GEN_ARG...]: run rb-tftp-gen with bench_run_gen.
 bench_gen() {
@@ -125,8 +124,10 @@ bench_gen() {
 bench_transfers() {
 	local server=$1 scenario=$2 name="$1-$2" summary
 
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_TRANSFER_NAPI_CPU"
+
 	BENCH_CLIENTS=$(bench_scenario_clients "$scenario") BENCH_DURATION=$BENCH_WINDOW \
-		BENCH_GRACE=$BENCH_DRAIN BENCH_GEN_CPU=$BENCH_TRANSFER_GEN_CPU bench_gen "$name" \
+		BENCH_GRACE=$BENCH_DRAIN bench_gen "$name" \
 		--file "$(bench_file_name "$scenario")" --size "$(bench_scenario_size "$scenario")" \
 		--blksize "$BENCH_BLKSIZE" --warmup "$BENCH_WARMUP" --timeout "$BENCH_TIMEOUT" ||
 		return 1
