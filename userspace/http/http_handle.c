@@ -106,7 +106,10 @@ void rb_http_handle(const struct rb_http_site *site, const struct rb_http_reques
 	int status, is_script;
 
 	rb_http_response_init(resp);
-	/* HTTP/1.0 closes by default, so a client that asked to keep the connection is told. */
+	/*
+	 * HTTP/1.0 closes by default, so a client that requested keep-alive
+	 * gets "Connection: keep-alive" in the response.
+	 */
 	resp->keep_alive_10 = req->keep_alive && req->version_minor == 0;
 	status = rb_http_target_parse(req->url, req->url_len, &target, &reason);
 	if (status) {
