@@ -35,7 +35,14 @@
 
 #include "tftp_ack.skel.h"
 
-#define TIMEOUT_MS	30000
+/*
+ * The download fails when no new block arrived for STALL_MS, longer than
+ * rackbootd's whole retransmission budget (1 s, then 2 s four times, with
+ * the default timeout and 5 retries), or when it ran TIMEOUT_MS in all.
+ * On a lossy link every lost packet costs at least one server timeout.
+ */
+#define STALL_MS	15000
+#define TIMEOUT_MS	120000
 #define POLL_MS		10
 #define SLOT_SIZE	1536	/* ACK_SLOT_SIZE of tftp_ack.bpf.c */
 /* Longer than rackbootd's first two retransmission intervals together: 1 s, then 2 s. */
@@ -96,11 +103,17 @@ static int acknowledge_oack(int sock)
 
 static int wait_done(int state_fd, struct ack_state *st)
 {
+	uint64_t last_expected = 0;
 	uint32_t zero = 0;
+	int idle = 0;
 
-	for (int waited = 0; waited < TIMEOUT_MS; waited += POLL_MS) {
-		if (bpf_map_lookup_elem(state_fd, &zero, st) == 0 && st->done)
-			return 0;
+	for (int waited = 0; waited < TIMEOUT_MS && idle < STALL_MS; waited += POLL_MS) {
+		if (bpf_map_lookup_elem(state_fd, &zero, st) == 0) {
+			if (st->done)
+				return 0;
+			idle = st->expected == last_expected ? idle + POLL_MS : 0;
+			last_expected = st->expected;
+		}
 		usleep(POLL_MS * 1000);
 	}
 	return -1;
@@ -186,8 +199,8 @@ int main(int argc, char **argv)
 
 	if (send_request(sock, &server, argv[3], blksize) == 0 && acknowledge_oack(sock) == 0) {
 		if (wait_done(bpf_map__fd(skel->maps.rb_ack_state), &st) < 0)
-			fprintf(stderr, "rb-tftp-xdp-client: download not finished after %d ms\n",
-				TIMEOUT_MS);
+			fprintf(stderr, "rb-tftp-xdp-client: download not finished: no new block "
+				"for %d ms, or not done after %d ms\n", STALL_MS, TIMEOUT_MS);
 		else if (write_file(bpf_map__fd(skel->maps.rb_ack_blocks), &st, blksize, argv[5]) < 0)
 			fprintf(stderr, "rb-tftp-xdp-client: writing %s failed\n", argv[5]);
 		else

@@ -318,13 +318,16 @@ void tftp_xfer_finish(struct rb_tftp_server *srv, struct tftp_xfer *x);
  * that reached the transfer's socket.  timer brings the window state up
  * to XDP's progress when the deadline passed, and returns true when
  * window slot 0 holds the block the client waits for, so the caller
- * retransmits it.  resume sends a block that waited for slot 0's send
- * to complete.  end removes the transfer from XDP.
+ * retransmits it.  retransmitted moves the deadline of the caller's
+ * retransmission forward to a check of XDP's progress.  resume sends a
+ * block that waited for slot 0's send to complete.  end removes the
+ * transfer from XDP.
  */
 void tftp_xdp_begin(struct rb_tftp_server *srv, struct tftp_xfer *x, bool oack);
 void tftp_xdp_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t block,
 		     uint64_t now_ms);
 bool tftp_xdp_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t now_ms);
+void tftp_xdp_retransmitted(struct tftp_xfer *x, uint64_t now_ms);
 void tftp_xdp_resume(struct rb_tftp_server *srv, struct tftp_xfer *x);
 void tftp_xdp_end(struct rb_tftp_server *srv, struct tftp_xfer *x);
 void tftp_xdp_free(struct rb_tftp_server *srv);

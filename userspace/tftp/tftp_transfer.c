@@ -344,6 +344,8 @@ void tftp_xfer_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t n
 
 	x->retries++;
 	queued = tftp_window_retransmit(srv, x, now_ms);
+	if (x->xdp.active)
+		tftp_xdp_retransmitted(x, now_ms);
 	srv->counters.retransmits += queued;
 	log_debug("tftp %s: retransmission %u from block %llu, %u packets",
 		  xfer_names(x, &n)->peer, x->retries, (unsigned long long)waiting, queued);

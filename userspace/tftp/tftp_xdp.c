@@ -393,6 +393,7 @@ void tftp_xdp_on_ack(struct rb_tftp_server *srv, struct tftp_xfer *x, uint16_t b
 
 	xdp_sync(srv, x, &e);
 	x->xdp.seen_sent = e.sent;
+	x->xdp.resend_ms = 0;
 	x->retries = 0;
 	x->deadline_ms = now_ms + x->timeout_ms;
 	xdp_send_block(srv, x, e.sent);
@@ -414,18 +415,37 @@ bool tftp_xdp_timer(struct rb_tftp_server *srv, struct tftp_xfer *x, uint64_t no
 	/* Progress since the last check: the timeout counts from the last ACK. */
 	if (e.sent != x->xdp.seen_sent) {
 		x->xdp.seen_sent = e.sent;
+		x->xdp.resend_ms = 0;
 		x->retries = 0;
 		idle_ms = (boottime_ns() - e.ack_ns) / 1000000u;
 		if (idle_ms < x->timeout_ms) {
 			x->deadline_ms = now_ms + x->timeout_ms - idle_ms;
 			return false;
 		}
+	} else if (now_ms < x->xdp.resend_ms) {
+		/* No progress yet since the last retransmission: wait out its backoff. */
+		x->deadline_ms = x->xdp.resend_ms;
+		return false;
 	}
 
 	/* A slot still being sent gets the block when that send completes. */
 	if (x->retries < srv->cfg.retries && !xdp_load_slot(srv, x, e.sent))
 		x->xdp.send_pending = true;
 	return true;
+}
+
+/*
+ * XDP does not report progress, so the caller's retransmission deadline,
+ * which grows by backoff, would also be the next look at the entry.  A
+ * loss soon after the retransmitted block got through would then cost the
+ * whole backoff.  Look again after one timeout instead, and keep the
+ * backoff deadline for the case that nothing moved (tftp_xdp_timer).
+ */
+void tftp_xdp_retransmitted(struct tftp_xfer *x, uint64_t now_ms)
+{
+	x->xdp.resend_ms = x->deadline_ms;
+	if (now_ms + x->timeout_ms < x->deadline_ms)
+		x->deadline_ms = now_ms + x->timeout_ms;
 }
 
 void rb_tftp_server_xdp_done(struct rb_tftp_server *srv, const struct rb_tftp_event *ev)

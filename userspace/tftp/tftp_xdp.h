@@ -50,6 +50,7 @@ struct tftp_xdp_xfer {
 	uint64_t seen_sent;		/* rb_tftp_xfer.sent when the server last saw it move */
 	uint64_t us_sent;		/* last us_block that the server sent for XDP */
 	bool send_pending;		/* block_sent waits for slot 0's send to complete */
+	uint64_t resend_ms;		/* rb_tftp_now_ms() of the next retransmission, 0 = none due */
 };
 
 #endif
