@@ -428,6 +428,33 @@ static void test_timer_resends_xdp_block(void **state)
 	assert_true(second_ms - first_ms >= 2 * TIMEOUT_MS - 20);
 }
 
+static void test_loss_after_retransmit(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t moved_ms, resent_ms;
+	struct tftp_xfer *x;
+
+	start_transfer(f, "octet", octet_blksize);
+	x = the_transfer(f);
+	send_ack(f, 0);
+	expect_data(f, 1);
+	write_entry(f, x, 8, 0);
+	expect_data(f, 8);
+	assert_int_equal(x->retries, 1);
+
+	/* The resent block got through, XDP sent up to 12, and 12 was lost. */
+	write_entry(f, x, 12, 0);
+	moved_ms = rb_tftp_now_ms();
+	expect_data(f, 12);
+	resent_ms = rb_tftp_now_ms();
+
+	/* One timeout after XDP's last ACK, not the 2-timeout backoff of block 8. */
+	assert_int_equal(x->retries, 1);
+	assert_int_equal(x->block_acked, 11);
+	assert_true(resent_ms - moved_ms >= TIMEOUT_MS - 20);
+	assert_true(resent_ms - moved_ms < 2 * TIMEOUT_MS - 100);
+}
+
 static void test_done_event_ends_transfer(void **state)
 {
 	struct fixture *f = *state;
@@ -464,6 +491,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_room_ack_synced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_passed_ack_moves_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer_resends_xdp_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loss_after_retransmit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_done_event_ends_transfer, setup, teardown),
 	};
 
