@@ -358,6 +358,8 @@ struct rb_config {
 	char tftp_root[PATH_MAX];
 	uint16_t tftp_port;		/* default 69 */
 	uint16_t tftp_windowsize_max;	/* RFC 7440 blocks per ACK; default 16 */
+	uint32_t tftp_timeout_ms;	/* first retransmission timeout; default 1000 */
+	uint8_t tftp_retries;		/* retransmissions before a transfer is abandoned; default 5 */
 	uint32_t tftp_block_store_mib;	/* XDP TFTP block store, 0 = off; default 64 */
 	uint16_t dhcp4_server_port;	/* default 67 */
 	uint16_t dhcp6_server_port;	/* default 547; clients are on server port - 1 */

@@ -20,7 +20,7 @@
 static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 {
 	const struct lyd_node *tftp = rb_cfg_child(root, "tftp");
-	const struct lyd_value *port, *windowsize, *block_store;
+	const struct lyd_value *port, *windowsize, *block_store, *timeout, *retries;
 
 	rb_cfg_copy_str(cfg->bpffs_pin_path, sizeof(cfg->bpffs_pin_path), rb_cfg_child_str(root, "bpffs-pin-path"));
 	rb_cfg_copy_str(cfg->log_level, sizeof(cfg->log_level), rb_cfg_child_str(root, "log-level"));
@@ -30,6 +30,10 @@ static void convert_globals(const struct lyd_node *root, struct rb_config *cfg)
 	cfg->tftp_port = port ? port->uint16 : 0;
 	windowsize = rb_cfg_child_value(tftp, "windowsize-max");
 	cfg->tftp_windowsize_max = windowsize ? windowsize->uint16 : 16;
+	timeout = rb_cfg_child_value(tftp, "retransmit-timeout");
+	cfg->tftp_timeout_ms = timeout ? timeout->uint32 : 1000;
+	retries = rb_cfg_child_value(tftp, "retries");
+	cfg->tftp_retries = retries ? retries->uint8 : 5;
 	block_store = rb_cfg_child_value(tftp, "xdp-block-store");
 	cfg->tftp_block_store_mib = block_store ? block_store->uint32 : RB_TFTP_BLOCK_STORE_MIB_DEFAULT;
 	port = rb_cfg_child_value(rb_cfg_child(root, "dhcpv4"), "server-port");

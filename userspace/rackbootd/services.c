@@ -139,6 +139,8 @@ static int tftp_open(struct rb_daemon *d)
 	cfg.root = d->cfg->tftp_root;
 	cfg.port = d->cfg->tftp_port;
 	cfg.windowsize_max = d->cfg->tftp_windowsize_max;
+	cfg.timeout_ms = d->cfg->tftp_timeout_ms;
+	cfg.retries = d->cfg->tftp_retries;
 	cfg.on_complete = tftp_complete;
 	cfg.on_complete_arg = d;
 
