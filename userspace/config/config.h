@@ -438,10 +438,10 @@ struct rb_cfg_restart_leaf {
 };
 
 /*
- * Compare next with the running config for a reload: list the leaves
- * that differ and that only a restart of rackbootd applies (ports,
- * interfaces and XDP mode, store, HTTP workers and TLS files, and
- * others; config_restart.c has the list).  running is the config in use,
+ * Compare next with the running config for a reload, and list the
+ * leaves that differ and that only a restart of rackbootd applies.
+ * These are ports, interfaces and XDP mode, the store, HTTP workers and
+ * TLS files, and others that config_restart.c lists.  running is the config in use,
  * whose server_duid rackbootd sets at start; a next without server-duid
  * keeps that DUID.  Fills up to max items of out and returns how many
  * leaves differ, which may be more than max; 0 = the reload may go on.

@@ -16,7 +16,7 @@
 
 #define RB_ROOT_PATH	"/rackboot:rackboot"
 
-/* LEAF_PRESENT: a bool that says whether a container is in the file. */
+/* LEAF_PRESENT: a bool that is true when a container is in the file. */
 enum leaf_kind { LEAF_BOOL, LEAF_PRESENT, LEAF_U16, LEAF_U32, LEAF_U64, LEAF_STR };
 
 /* A scalar leaf of struct rb_config that a reload rejects when it changes. */

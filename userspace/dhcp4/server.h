@@ -70,7 +70,7 @@ void rb_dhcp4_server_set_maps(struct rb_dhcp4_server *srv, int devices_fd, int t
 			      int ifaces_fd, uint64_t *counters);
 
 /*
- * Answer from config from now on (the reload).  After the start, the
+ * Use config from now on (the reload).  After the start, the
  * pool allocator is rebuilt as at a restart: from the pool device
  * records in rb_devices, whose addresses stay theirs while they lie in a
  * pool of config, with the XDP queues drained and filled again.

@@ -88,7 +88,7 @@ int rb_dhcp6_server_new(struct io_uring *ring, const struct rb_dhcp6_server_conf
 			struct rb_dhcp6_server **out);
 
 /*
- * Answer from config from now on (the reload), with the same server
+ * Use config from now on (the reload), with the same server
  * DUID and socket: the templates are built again and the subnets'
  * interfaces joined to ff02::1:2.  Leases stay in the store.  Returns
  * 0, or a negative errno after logging, with the old config kept.

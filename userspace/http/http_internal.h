@@ -124,7 +124,7 @@ struct rb_http_worker {
 	struct rb_http_log_budget log;
 	struct rb_http_worker_counters counters;
 	/*
-	 * Bumped between two batches of completions, when the worker holds
+	 * Bumped between two batches of completions, when the worker keeps
 	 * no pointer to a site; offline once the worker loop has ended.  Both
 	 * let rb_http_server_site_settled() free a replaced site.
 	 */

@@ -102,10 +102,11 @@ uint16_t rb_http_server_tls_port(const struct rb_http_server *srv);
 
 /*
  * Serve root and the iPXE scripts of cfg from now on (the reload).
- * Requests already answered keep their open files.  The old site and its
+ * Responses in progress keep their open files.  The old site and its
  * config stay in use until every worker has finished its current batch
- * of completions, at most RB_HTTP_SETTLE_MS later: the caller keeps the
- * old config alive until rb_http_server_site_settled() returns true.
+ * of completions, which an idle worker does on its next tick (250 ms).
+ * So the caller keeps the old config alive until
+ * rb_http_server_site_settled() returns true.
  * Returns 0, -EBUSY while the site replaced before has not settled, or
  * another negative errno after logging (root not found); the running
  * site is then kept.
@@ -120,7 +121,7 @@ int rb_http_server_set_site(struct rb_http_server *srv, const struct rb_config *
  */
 bool rb_http_server_site_settled(struct rb_http_server *srv);
 
-/* Upper bound of the wait for a replaced site: one tick of an idle worker, and a margin. */
+/* How long a caller may wait for a replaced site: one tick of an idle worker, and a margin. */
 #define RB_HTTP_SETTLE_MS	1000
 
 /* Number of workers. */

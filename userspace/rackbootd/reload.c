@@ -14,7 +14,7 @@
  * devices keep their address while it lies in a pool of the new config.
  * TFTP transfers read the files they opened, and HTTP workers let go of
  * the old config only between two batches of completions.  The XDP
- * program stays attached and answers from the maps while they change.
+ * program stays attached and replies from the maps while they change.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -66,10 +66,10 @@ int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out);
 
 /*
  * Write cfg into the maps of the running program (the reload), as the
- * start does: records of devices still in the inventory keep their
- * phase, times and counts; those of removed devices go, except pool
- * devices whose address lies in a pool of cfg; templates, links and
- * relay reservations are replaced, and so are the DHCPv6 maps.  cfg
+ * start does.  Records of devices still in the inventory keep their
+ * phase, times and counts.  Those of removed devices go, except pool
+ * devices whose address lies in a pool of cfg.  Templates, links, relay
+ * reservations and the DHCPv6 maps are replaced.  cfg
  * must list the interfaces the program is attached to, in the same
  * order.  Fills *summary.  Returns 0, or a negative errno after
  * logging: nothing was written when an interface check failed, the maps
