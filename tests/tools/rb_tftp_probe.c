@@ -2,11 +2,14 @@
 /*
  * rb-tftp-probe: a TFTP read client that misbehaves on purpose, for the
  * protocol cases no real client can produce: losing a DATA block, sending
- * every ACK several times, aborting with an ERROR after the OACK.
+ * every ACK several times, aborting with an ERROR after the OACK.  It
+ * can also wait before each ACK, for a download that lasts long enough
+ * to overlap with something else (a reload of the server).
  *
  *   rb-tftp-probe --server ADDR [--port 69] --file NAME [--out FILE]
  *                 [--option NAME=VALUE]... [--drop-block N]...
  *                 [--ack-copies K] [--abort-after-oack] [--quiet-ms 1500]
+ *                 [--ack-delay-ms N]
  *
  * It follows RFC 7440 as a client: it ACKs the last block of each window,
  * and on a gap it ACKs the last block it received in order, once per gap.
@@ -45,6 +48,7 @@
 #define OPTIONS_MAX	8
 #define DROPS_MAX	16
 #define ACK_COPIES_MAX	16
+#define ACK_DELAY_MAX_MS	500	/* below WAIT_MS and the server's 1 s timeout */
 #define WAIT_MS		1000	/* silence before the client sends its last packet again */
 #define RETRIES		8	/* resends before the client gives up */
 #define PACKETS_MAX	(64ull << 20)	/* packets one run reads, a bound for the main loop */
@@ -67,6 +71,7 @@ struct probe_args {
 	unsigned ack_copies;
 	bool abort_after_oack;
 	unsigned quiet_ms;
+	unsigned ack_delay_ms;		/* wait before each ACK, 0 = none */
 };
 
 struct probe {
@@ -123,11 +128,15 @@ static int send_packet(struct probe *p, const uint8_t *pkt, size_t len, bool rem
 	return 0;
 }
 
-/* Send ACK block, ack_copies times. */
+/* Send ACK block, ack_copies times, after ack_delay_ms. */
 static int send_ack(struct probe *p, const struct probe_args *a, uint64_t block)
 {
+	struct timespec delay = { .tv_sec = a->ack_delay_ms / 1000,
+				  .tv_nsec = (long)(a->ack_delay_ms % 1000) * 1000000 };
 	uint8_t ack[4];
 
+	if (a->ack_delay_ms)
+		nanosleep(&delay, NULL);
 	put_u16(ack, OP_ACK);
 	put_u16(ack + 2, (uint16_t)block);
 	for (unsigned i = 0; i < a->ack_copies; i++) {
@@ -393,8 +402,9 @@ static void usage(FILE *out)
 		"  --drop-block N       discard the first arrival of DATA block N, up to %d times\n"
 		"  --ack-copies K       send each ACK K times, 1..%d (default 1)\n"
 		"  --abort-after-oack   answer the OACK with ERROR 8 and count later packets\n"
-		"  --quiet-ms N         how long to count packets after the ERROR (default 1500)\n",
-		OPTIONS_MAX, DROPS_MAX, ACK_COPIES_MAX);
+		"  --quiet-ms N         how long to count packets after the ERROR (default 1500)\n"
+		"  --ack-delay-ms N     wait N ms (0..%d) before each ACK of a DATA block\n",
+		OPTIONS_MAX, DROPS_MAX, ACK_COPIES_MAX, ACK_DELAY_MAX_MS);
 }
 
 static int parse_args(int argc, char **argv, struct probe_args *a)
@@ -409,6 +419,7 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 		{ "ack-copies", required_argument, NULL, 'k' },
 		{ "abort-after-oack", no_argument, NULL, 'a' },
 		{ "quiet-ms", required_argument, NULL, 'q' },
+		{ "ack-delay-ms", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -434,11 +445,13 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 		case 'k': a->ack_copies = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'a': a->abort_after_oack = true; break;
 		case 'q': a->quiet_ms = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'w': a->ack_delay_ms = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
 	}
-	if (!a->server || !a->file || a->ack_copies < 1 || a->ack_copies > ACK_COPIES_MAX)
+	if (!a->server || !a->file || a->ack_copies < 1 || a->ack_copies > ACK_COPIES_MAX ||
+	    a->ack_delay_ms > ACK_DELAY_MAX_MS)
 		return -1;
 	/* The name, "octet" and three NUL bytes must fit the request. */
 	if (strlen(a->file) + sizeof("octet") + 3 > REQUEST_MAX)

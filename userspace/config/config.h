@@ -432,6 +432,25 @@ void rb_cfg_errors_free(struct rb_cfg_errors *errs);
  */
 char *rb_cfg_error_format(const struct rb_cfg_error *err, char *buf, size_t size);
 
+/* One leaf that differs between the running config and a new one, which a reload cannot apply. */
+struct rb_cfg_restart_leaf {
+	char path[128];		/* data path, "/rackboot:rackboot/tftp/port" */
+	char old_value[256];	/* as text; a list of names for list entries */
+	char new_value[256];
+};
+
+/*
+ * Compare next with the running config for a reload, and list the
+ * leaves that differ and that only a restart of rackbootd applies.
+ * These are ports, interfaces and XDP mode, the store, HTTP workers and
+ * TLS files, and others that config_restart.c lists.  running is the config in use,
+ * whose server_duid rackbootd sets at start; a next without server-duid
+ * keeps that DUID.  Fills up to max items of out and returns how many
+ * leaves differ, which may be more than max; 0 = the reload may go on.
+ */
+size_t rb_config_restart_leaves(const struct rb_config *running, const struct rb_config *next,
+				struct rb_cfg_restart_leaf *out, size_t max);
+
 /* Lookups used by the services; return NULL when absent. */
 const struct rb_cfg_device *rb_config_device_by_mac(const struct rb_config *cfg,
 						    const uint8_t mac[6]);

@@ -69,6 +69,17 @@ int rb_dhcp4_server_new(struct io_uring *ring, const struct rb_dhcp4_server_conf
 void rb_dhcp4_server_set_maps(struct rb_dhcp4_server *srv, int devices_fd, int templates_fd,
 			      int ifaces_fd, uint64_t *counters);
 
+/*
+ * Use config from now on (the reload).  After the start, the
+ * pool allocator is rebuilt as at a restart: from the pool device
+ * records in rb_devices, whose addresses stay theirs while they lie in a
+ * pool of config, with the XDP queues drained and filled again.
+ * Declined addresses stay in quarantine.  Call after the maps were
+ * filled from config.  Returns 0 or a negative errno after logging.
+ * config must outlive the server or the next call.
+ */
+int rb_dhcp4_server_set_config(struct rb_dhcp4_server *srv, const struct rb_config *config);
+
 /* Local port of the UDP socket, host order (useful with server_port 0). */
 uint16_t rb_dhcp4_server_port(const struct rb_dhcp4_server *srv);
 

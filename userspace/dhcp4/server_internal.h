@@ -45,6 +45,7 @@ struct rb_dhcp4_server {
 	struct rb_dhcp4_work work;
 	struct rb_dhcp4_pool pool;	/* used when cfg.config has pools */
 	uint32_t *pool_template;	/* template id per config subnet with a pool, or NULL */
+	bool pool_started;		/* rb_dhcp4_server_pool_start() ran, pool_free() not since */
 	struct rb_dhcp4_lending lending;	/* pool addresses lent to XDP (pool_lend.h) */
 	struct rb_mac_key expire_key;	/* where the expiry walk of rb_devices goes on */
 	bool expire_resume;		/* expire_key is valid; false = start at the first key */

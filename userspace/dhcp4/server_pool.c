@@ -101,16 +101,61 @@ int rb_dhcp4_server_pool_start(struct rb_dhcp4_server *srv)
 		log_err("dhcpv4: allocating the pool bitmaps failed: %s", strerror(-err));
 		return err;
 	}
+	srv->pool_started = true;
 	err = pool_rebuild(srv);
 	return err ?: rb_dhcp4_server_lend_start(srv, rb_boottime_ns());
 }
 
 void rb_dhcp4_server_pool_free(struct rb_dhcp4_server *srv)
 {
+	srv->pool_started = false;
 	rb_dhcp4_server_lend_free(srv);
 	rb_dhcp4_pool_free(&srv->pool);
 	free(srv->pool_template);
 	srv->pool_template = NULL;
+}
+
+/* Keep the declined addresses that still lie in a pool of the new config. */
+static void quarantine_restore(struct rb_dhcp4_pool *p, const struct rb_dhcp4_quarantine *saved)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < RB_DHCP4_QUARANTINE_MAX; i++) {
+		if (saved[i].addr && rb_dhcp4_pool_find(p->cfg, saved[i].addr, NULL))
+			p->quarantine[n++] = saved[i];
+	}
+}
+
+int rb_dhcp4_server_set_config(struct rb_dhcp4_server *srv, const struct rb_config *config)
+{
+	struct rb_dhcp4_quarantine *saved;
+	int err;
+
+	if (!srv->pool_started) {
+		srv->cfg.config = config;
+		return 0;
+	}
+	saved = malloc(sizeof(srv->pool.quarantine));
+	if (!saved)
+		return -ENOMEM;
+	memcpy(saved, srv->pool.quarantine, sizeof(srv->pool.quarantine));
+
+	/*
+	 * The same steps as a restart: the allocator is rebuilt from the
+	 * records in rb_devices, and the queues are drained and filled again.
+	 */
+	rb_dhcp4_server_pool_free(srv);
+	srv->cfg.config = config;
+	srv->expire_resume = false;
+	err = rb_dhcp4_server_pool_start(srv);
+	if (!err && srv->pool.cfg)
+		quarantine_restore(&srv->pool, saved);
+	free(saved);
+	if (err)
+		log_err("dhcpv4: rebuilding the pools from the new config failed: %s; devices not in "
+			"the inventory get no new address until the next reload or restart",
+			strerror(-err));
+	return err;
 }
 
 /*

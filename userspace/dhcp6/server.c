@@ -117,31 +117,35 @@ static int join_groups(struct rb_dhcp6_server *srv)
 }
 
 /*
- * Per subnet6, a template for messages that get no address from a pool
- * or device template: Information-request and Confirm on a subnet
+ * Per subnet6 of cfg, a template for messages that get no address from a
+ * pool or device template: Information-request and Confirm on a subnet
  * without a pool, and replies with NoAddrsAvail.
  */
-static int build_subnet_templates(struct rb_dhcp6_server *srv)
+static int build_subnet_templates(const struct rb_dhcp6_server *srv, const struct rb_config *cfg,
+				  struct rb_dhcp6_template **out)
 {
-	const struct rb_config *cfg = srv->config;
 	static const struct rb_cfg_profile empty_profile;
+	struct rb_dhcp6_template *t;
 
+	*out = NULL;
 	if (cfg->n_subnets6 == 0)
 		return 0;
-	srv->subnet_templates = calloc(cfg->n_subnets6, sizeof(*srv->subnet_templates));
-	if (!srv->subnet_templates)
+	t = calloc(cfg->n_subnets6, sizeof(*t));
+	if (!t)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->n_subnets6; i++) {
 		const struct rb_cfg_subnet6 *s = &cfg->subnets6[i];
 		const struct rb_cfg_profile *p = s->pool_profile < cfg->n_profiles ?
 						 &cfg->profiles[s->pool_profile] : &empty_profile;
 		int err = rb_dhcp6_template_encode(s, p, srv->cfg.server_duid,
-						   srv->cfg.server_duid_len,
-						   &srv->subnet_templates[i]);
+						   srv->cfg.server_duid_len, &t[i]);
 
-		if (err)
+		if (err) {
+			free(t);
 			return err;
+		}
 	}
+	*out = t;
 	return 0;
 }
 
@@ -161,7 +165,7 @@ static int setup(struct rb_dhcp6_server *srv)
 				       &srv->templates);
 	if (err)
 		return err;
-	err = build_subnet_templates(srv);
+	err = build_subnet_templates(srv, srv->config, &srv->subnet_templates);
 	if (err)
 		return err;
 
@@ -170,6 +174,39 @@ static int setup(struct rb_dhcp6_server *srv)
 		return srv->udp_fd;
 	if (!srv->cfg.no_multicast)
 		return join_groups(srv);
+	return 0;
+}
+
+int rb_dhcp6_server_set_config(struct rb_dhcp6_server *srv, const struct rb_config *config)
+{
+	const struct rb_config *old = srv->config;
+	struct rb_dhcp6_template *subnet_templates;
+	struct rb_dhcp6_templates templates;
+	int err;
+
+	err = rb_dhcp6_templates_build(config, srv->cfg.server_duid, srv->cfg.server_duid_len,
+				       &templates);
+	if (err)
+		return err;
+	err = build_subnet_templates(srv, config, &subnet_templates);
+	if (err) {
+		rb_dhcp6_templates_free(&templates);
+		return err;
+	}
+	/* Groups joined for the old subnets stay joined; messages there find no subnet6. */
+	srv->config = config;
+	err = srv->cfg.no_multicast ? 0 : join_groups(srv);
+	if (err) {
+		srv->config = old;
+		rb_dhcp6_templates_free(&templates);
+		free(subnet_templates);
+		return err;
+	}
+	srv->cfg.config = config;
+	rb_dhcp6_templates_free(&srv->templates);
+	free(srv->subnet_templates);
+	srv->templates = templates;
+	srv->subnet_templates = subnet_templates;
 	return 0;
 }
 

@@ -87,6 +87,15 @@ struct rb_dhcp6_server_config {
 int rb_dhcp6_server_new(struct io_uring *ring, const struct rb_dhcp6_server_config *cfg,
 			struct rb_dhcp6_server **out);
 
+/*
+ * Use config from now on (the reload), with the same server
+ * DUID and socket: the templates are built again and the subnets'
+ * interfaces joined to ff02::1:2.  Leases stay in the store.  Returns
+ * 0, or a negative errno after logging, with the old config kept.
+ * config must outlive the server or the next call.
+ */
+int rb_dhcp6_server_set_config(struct rb_dhcp6_server *srv, const struct rb_config *config);
+
 /* Local port of the UDP socket, host order. */
 uint16_t rb_dhcp6_server_port(const struct rb_dhcp6_server *srv);
 

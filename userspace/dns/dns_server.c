@@ -337,6 +337,38 @@ int rb_dns_server_new(struct io_uring *ring, const struct rb_dns_server_config *
 	return 0;
 }
 
+int rb_dns_server_set_config(struct rb_dns_server *s, const struct rb_config *config)
+{
+	const struct rb_cfg_dns *dns = &config->dns;
+	bool want[2] = { false, false };
+
+	if (dns->port != s->dns->port || dns->tcp_max_connections != s->dns->tcp_max_connections ||
+	    dns->forwarding != s->dns->forwarding)
+		return -EINVAL;
+	/* The upstream sockets are opened at start, one per address family in use. */
+	for (uint8_t i = 0; dns->forwarding && i < dns->n_upstreams; i++)
+		want[dns->upstreams[i].ipv6] = true;
+	for (int family = 0; family < 2; family++) {
+		if (want[family] && s->upstream_fd[family] < 0)
+			return -EINVAL;
+	}
+	if (dns->forwarding && dns->n_upstreams == 0)
+		return -EINVAL;
+	/*
+	 * A query in flight to an upstream that the new list lacks waits for
+	 * its timeout against the last one, and then fails over as usual.
+	 */
+	for (size_t i = 0; s->pending && i < RB_DNS_PENDING_MAX; i++) {
+		if (s->pending[i].used && s->pending[i].upstream >= dns->n_upstreams)
+			s->pending[i].upstream = (uint8_t)(dns->n_upstreams - 1);
+	}
+	s->config = config;
+	s->dns = dns;
+	s->settings.edns_udp_size = dns->edns_udp_size;
+	s->settings.recursion_available = dns->forwarding;
+	return 0;
+}
+
 void rb_dns_server_set_zone(struct rb_dns_server *s, struct rb_dns_zone *zone)
 {
 	rb_dns_zone_free(s->zone);

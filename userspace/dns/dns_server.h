@@ -51,6 +51,16 @@ struct rb_dns_server_config {
 int rb_dns_server_new(struct io_uring *ring, const struct rb_dns_server_config *cfg,
 		      struct rb_dns_server **out);
 
+/*
+ * Take the dns settings of config from now on (the reload): TTL and SOA
+ * through the zone that the caller builds next, EDNS size, upstreams and
+ * timeouts.  The port, tcp max-connections and forwarding on or off are
+ * fixed at new, and so are the address families of the upstreams.
+ * Returns -EINVAL, changing nothing, when config changes one of them.
+ * config must outlive the server or the next call.
+ */
+int rb_dns_server_set_config(struct rb_dns_server *s, const struct rb_config *config);
+
 /* Answer from zone from now on; the server frees the previous one. */
 void rb_dns_server_set_zone(struct rb_dns_server *s, struct rb_dns_zone *zone);
 

@@ -334,8 +334,8 @@ void rb_http_conn_response_done(struct rb_http_worker *w, struct rb_http_conn *c
 				   resp->status,
 				   (unsigned long long)(c->file_sent + resp->inline_body));
 	if (resp->full_file && cfg->on_fetch)
-		cfg->on_fetch(cfg->on_fetch_arg, (const struct sockaddr *)&c->peer, resp->path,
-			      c->file_sent);
+		cfg->on_fetch(cfg->on_fetch_arg, rb_http_site_current(w->srv)->cfg,
+			      (const struct sockaddr *)&c->peer, resp->path, c->file_sent);
 
 	rb_http_response_release(resp);
 	if (resp->close && c->tls) {
@@ -377,7 +377,7 @@ void rb_http_conn_process(struct rb_http_worker *w, struct rb_http_conn *c)
 		return;
 	}
 	if (r == RB_HTTP_PARSE_DONE)
-		rb_http_handle(&w->srv->site, &c->parser.req, &c->resp, time(NULL));
+		rb_http_handle(rb_http_site_current(w->srv), &c->parser.req, &c->resp, time(NULL));
 	else
 		rb_http_handle_error(&c->parser.req, &c->resp, time(NULL));
 	start_response(w, c);

@@ -123,12 +123,26 @@ struct rb_http_worker {
 	uint32_t next_gen;
 	struct rb_http_log_budget log;
 	struct rb_http_worker_counters counters;
+	/*
+	 * Bumped between two batches of completions, when the worker keeps
+	 * no pointer to a site; offline once the worker loop has ended.  Both
+	 * let rb_http_server_site_settled() free a replaced site.
+	 */
+	uint64_t quiescent;
+	bool offline;
 };
 
 struct rb_http_server {
 	struct rb_http_server_config cfg;
 	char root[4096];
-	struct rb_http_site site;
+	/*
+	 * The site the workers serve, swapped whole by
+	 * rb_http_server_set_site().  Workers load it with
+	 * rb_http_site_current() and drop it at the end of each batch.
+	 */
+	struct rb_http_site *site;
+	struct rb_http_site *retired;	/* replaced, freed once every worker passed a batch */
+	uint64_t *retired_seen;		/* quiescent of each worker when site was replaced */
 	uint16_t port;
 	uint16_t tls_port;
 	struct rb_tls_ctx *tls;		/* NULL without HTTPS */
@@ -136,6 +150,12 @@ struct rb_http_server {
 	struct rb_http_worker *workers;
 	bool stopped;
 };
+
+/* The site in use; valid until the calling worker's next quiescent point. */
+static inline const struct rb_http_site *rb_http_site_current(const struct rb_http_server *srv)
+{
+	return __atomic_load_n(&srv->site, __ATOMIC_ACQUIRE);
+}
 
 /* user_data of the workers' requests: kind, slot and generation. */
 enum rb_http_op {

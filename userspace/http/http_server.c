@@ -132,19 +132,34 @@ static unsigned worker_count(const struct rb_http_server_config *cfg)
 	return cpus > RB_HTTP_MAX_WORKERS ? RB_HTTP_MAX_WORKERS : (unsigned)cpus;
 }
 
-static int open_root(struct rb_http_server *srv)
+/* A site serving root (a path of at most 4095 bytes) and the iPXE scripts of cfg. */
+static int site_new(const char *root, const struct rb_config *cfg, struct rb_http_site **out)
 {
-	int fd = open(srv->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct rb_http_site *site = calloc(1, sizeof(*site));
+	int err;
 
-	if (fd < 0) {
-		int err = -errno;
-
+	if (!site)
+		return -ENOMEM;
+	site->cfg = cfg;
+	site->root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (site->root_fd < 0) {
+		err = -errno;
 		log_err("http: opening the root folder %s failed: %s; create it or set http/root",
-			srv->root, strerror(-err));
+			root, strerror(-err));
+		free(site);
 		return err;
 	}
-	srv->site.root_fd = fd;
+	*out = site;
 	return 0;
+}
+
+static void site_free(struct rb_http_site *site)
+{
+	if (!site)
+		return;
+	if (site->root_fd >= 0)
+		close(site->root_fd);
+	free(site);
 }
 
 static int check_config(const struct rb_http_server_config *cfg)
@@ -195,15 +210,14 @@ int rb_http_server_new(const struct rb_http_server_config *cfg, struct rb_http_s
 	srv->cfg = *cfg;
 	snprintf(srv->root, sizeof(srv->root), "%s", cfg->root);
 	srv->cfg.root = srv->root;
-	srv->site.root_fd = -1;
-	srv->site.cfg = cfg->cfg;
 	srv->port = cfg->port;
 	srv->tls_port = cfg->tls_port;
 	srv->n_workers = worker_count(cfg);
 	srv->workers = calloc(srv->n_workers, sizeof(*srv->workers));
 	for (unsigned i = 0; srv->workers && i < srv->n_workers; i++)
 		srv->workers[i].listen_fd = srv->workers[i].tls_listen_fd = srv->workers[i].wake_fd = -1;
-	err = srv->workers ? open_root(srv) : -ENOMEM;
+	srv->retired_seen = calloc(srv->n_workers, sizeof(*srv->retired_seen));
+	err = srv->workers && srv->retired_seen ? site_new(srv->root, cfg->cfg, &srv->site) : -ENOMEM;
 	if (!err)
 		err = open_tls(srv);
 
@@ -249,6 +263,53 @@ uint16_t rb_http_server_port(const struct rb_http_server *srv)
 uint16_t rb_http_server_tls_port(const struct rb_http_server *srv)
 {
 	return srv->tls ? srv->tls_port : 0;
+}
+
+int rb_http_server_set_site(struct rb_http_server *srv, const struct rb_config *cfg,
+			    const char *root)
+{
+	struct rb_http_site *site;
+	int err;
+
+	if (!rb_http_server_site_settled(srv))
+		return -EBUSY;
+	if (strlen(root) >= sizeof(srv->root)) {
+		log_err("http: root folder %.64s... is longer than %zu bytes; set a shorter "
+			"http/root", root, sizeof(srv->root) - 1);
+		return -ENAMETOOLONG;
+	}
+	err = site_new(root, cfg, &site);
+	if (err)
+		return err;
+
+	/*
+	 * The store is ordered before the loads of the workers' counters, so
+	 * a worker whose counter moves on afterwards loads the new site.
+	 */
+	srv->retired = __atomic_exchange_n(&srv->site, site, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < srv->n_workers; i++)
+		srv->retired_seen[i] = __atomic_load_n(&srv->workers[i].quiescent, __ATOMIC_SEQ_CST);
+	if (strcmp(srv->root, root) != 0)
+		log_info("http: root folder is now %s (was %s)", root, srv->root);
+	snprintf(srv->root, sizeof(srv->root), "%s", root);
+	return 0;
+}
+
+bool rb_http_server_site_settled(struct rb_http_server *srv)
+{
+	if (!srv->retired)
+		return true;
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		const struct rb_http_worker *w = &srv->workers[i];
+
+		if (!w->thread_started || __atomic_load_n(&w->offline, __ATOMIC_SEQ_CST))
+			continue;
+		if (__atomic_load_n(&w->quiescent, __ATOMIC_SEQ_CST) == srv->retired_seen[i])
+			return false;
+	}
+	site_free(srv->retired);
+	srv->retired = NULL;
+	return true;
 }
 
 unsigned rb_http_server_workers(const struct rb_http_server *srv)
@@ -325,8 +386,9 @@ void rb_http_server_free(struct rb_http_server *srv)
 	for (unsigned i = 0; srv->workers && i < srv->n_workers; i++)
 		worker_free(&srv->workers[i]);
 	free(srv->workers);
-	if (srv->site.root_fd >= 0)
-		close(srv->site.root_fd);
+	site_free(srv->site);
+	site_free(srv->retired);
+	free(srv->retired_seen);
 	rb_tls_ctx_free(srv->tls);
 	free(srv);
 }

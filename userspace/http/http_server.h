@@ -22,9 +22,11 @@
  * per-worker buffer, encrypted in userspace in 16 KiB records, and sent
  * in 64 KiB writes.
  *
- * The workers run apart from rackbootd's ring.  They only read the
- * configuration, which must not change while they run.  Their counters
- * are read by rb_http_server_counters() from any thread.
+ * The workers run apart from rackbootd's ring.  They read the root
+ * folder and the configuration of the iPXE scripts from one site, which
+ * rb_http_server_set_site() replaces while they run: connections and
+ * responses in progress go on.  Their counters are read by
+ * rb_http_server_counters() from any thread.
  */
 #ifndef RB_HTTP_SERVER_H
 #define RB_HTTP_SERVER_H
@@ -39,12 +41,13 @@ struct rb_http_server;
 
 /*
  * Called from a worker thread after the whole body of a 200 GET for a
- * file was sent.  client is a struct sockaddr_in for IPv4 clients (also
- * those of the dual-stack socket) or a struct sockaddr_in6.  path is
- * root-relative.
+ * file was sent.  cfg is the config of the site in use (NULL without
+ * one), valid until the callback returns.  client is a struct
+ * sockaddr_in for IPv4 clients (also those of the dual-stack socket) or
+ * a struct sockaddr_in6.  path is root-relative.
  */
-typedef void (*rb_http_fetch_fn)(void *arg, const struct sockaddr *client, const char *path,
-				 uint64_t bytes);
+typedef void (*rb_http_fetch_fn)(void *arg, const struct rb_config *cfg,
+				 const struct sockaddr *client, const char *path, uint64_t bytes);
 
 struct rb_http_server_config {
 	const char *root;		/* folder served, opened by rb_http_server_new */
@@ -96,6 +99,30 @@ uint16_t rb_http_server_port(const struct rb_http_server *srv);
 
 /* Local port of the HTTPS listening sockets, host order, or 0 without HTTPS. */
 uint16_t rb_http_server_tls_port(const struct rb_http_server *srv);
+
+/*
+ * Serve root and the iPXE scripts of cfg from now on (the reload).
+ * Responses in progress keep their open files.  The old site and its
+ * config stay in use until every worker has finished its current batch
+ * of completions, which an idle worker does on its next tick (250 ms).
+ * So the caller keeps the old config alive until
+ * rb_http_server_site_settled() returns true.
+ * Returns 0, -EBUSY while the site replaced before has not settled, or
+ * another negative errno after logging (root not found); the running
+ * site is then kept.
+ */
+int rb_http_server_set_site(struct rb_http_server *srv, const struct rb_config *cfg,
+			    const char *root);
+
+/*
+ * Free the site that rb_http_server_set_site() replaced once no worker
+ * can use it any more.  Returns true when no replaced site is left.
+ * Called from the thread that calls rb_http_server_set_site().
+ */
+bool rb_http_server_site_settled(struct rb_http_server *srv);
+
+/* How long a caller may wait for a replaced site: one tick of an idle worker, and a margin. */
+#define RB_HTTP_SETTLE_MS	1000
 
 /* Number of workers. */
 unsigned rb_http_server_workers(const struct rb_http_server *srv);

@@ -192,6 +192,8 @@ static int run(struct rb_http_worker *w)
 			count++;
 		}
 		io_uring_cq_advance(&w->ring, count);
+		/* No site pointer survives this point (rb_http_server_site_settled). */
+		__atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_SEQ_CST);
 	}
 	return 0;
 }
@@ -222,10 +224,12 @@ void *rb_http_worker_main(void *arg)
 		if (w->tls_listen_fd >= 0)
 			close(w->tls_listen_fd);
 		w->tls_listen_fd = -1;
+		__atomic_store_n(&w->offline, true, __ATOMIC_SEQ_CST);
 		return NULL;
 	}
 	w->ring_ready = true;
 	run(w);
+	__atomic_store_n(&w->offline, true, __ATOMIC_SEQ_CST);
 
 	/* A splice blocked on a full socket returns once its socket is shut down. */
 	for (unsigned i = 0; i < w->srv->cfg.max_connections; i++) {

@@ -318,6 +318,12 @@ void rb_leases_set_bind_handler(struct rb_leases *l,
 	l->on_bind_arg = arg;
 }
 
+void rb_leases_set_config(struct rb_leases *l, const struct rb_config *config)
+{
+	if (l)
+		l->cfg.config = config;
+}
+
 void rb_leases_set_tftp_handler(struct rb_leases *l,
 				void (*fn)(void *arg, const struct rb_tftp_event *ev), void *arg)
 {

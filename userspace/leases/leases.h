@@ -108,6 +108,12 @@ void rb_leases_set_bind_handler(struct rb_leases *l,
 				void (*fn)(void *arg, const struct rb_event *ev), void *arg);
 
 /*
+ * Read pools and subnets6 from config from now on (the reload).  config
+ * must outlive l or the next call.  NULL l is accepted.
+ */
+void rb_leases_set_config(struct rb_leases *l, const struct rb_config *config);
+
+/*
  * Call fn(arg, ev) for each RB_EV_TFTP_DONE record, so that the TFTP
  * server ends the transfer that XDP finished.  NULL = ignore them.
  */

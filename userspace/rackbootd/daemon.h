@@ -28,7 +28,10 @@ struct rb_syslog_server;
 
 struct rb_daemon {
 	const char *config_path;
+	const char *log_level_option;	/* --log-level, NULL = the config's log-level */
 	struct rb_config *cfg;
+	/* The config before the last reload, until no HTTP worker can use it (reload.c). */
+	struct rb_config *retired_cfg;
 	struct rb_xdp *xdp;
 
 	struct io_uring ring;
@@ -101,6 +104,21 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 void rb_daemon_services_stop(struct rb_daemon *d);
 bool rb_daemon_services_drained(const struct rb_daemon *d);
 void rb_daemon_services_free(struct rb_daemon *d);
+
+/*
+ * The reload steps of each service (reload.c runs them): each applies
+ * d->cfg, the new config, over old.  Each returns 0, or a negative errno
+ * after logging, with nothing changed or with a state that the same step
+ * run with the configs swapped puts back.
+ */
+int rb_daemon_ra_reload(struct rb_daemon *d, const struct rb_config *old);
+int rb_daemon_dhcp6_reload(struct rb_daemon *d);
+int rb_daemon_dns_reload(struct rb_daemon *d);
+int rb_daemon_syslog_reload(struct rb_daemon *d, const struct rb_config *old);
+/* Runs last, because its old site cannot come back until the workers let go of it. */
+int rb_daemon_http_reload(struct rb_daemon *d);
+/* Free retired_cfg once no HTTP worker can use it; true when none is left. */
+bool rb_daemon_http_settled(struct rb_daemon *d);
 
 /*
  * ra_service.c: router advertisements.  start, after rb_xdp_start(),

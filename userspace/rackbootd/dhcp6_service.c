@@ -78,6 +78,19 @@ int rb_daemon_dhcp6_start(struct rb_daemon *d)
 	return 0;
 }
 
+int rb_daemon_dhcp6_reload(struct rb_daemon *d)
+{
+	int err;
+
+	if (!d->dhcp6)
+		return 0;
+	err = rb_dhcp6_server_set_config(d->dhcp6, d->cfg);
+	if (err)
+		log_err("dhcpv6: building the reply templates of the new config failed: %s",
+			strerror(-err));
+	return err;
+}
+
 int rb_daemon_dhcp6_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cqe)
 {
 	int err;

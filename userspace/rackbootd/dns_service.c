@@ -127,18 +127,35 @@ static int install_zone(struct rb_daemon *d, struct rb_dns_leased *leased, size_
 	return 0;
 }
 
+/* Read the leased addresses of the inventory devices from the store into scan. */
+static int scan_leased(struct rb_daemon *d, struct lease_scan *scan)
+{
+	int err;
+
+	*scan = (struct lease_scan){ .cfg = d->cfg, .now = (int64_t)time(NULL) };
+	if (!d->store)
+		return 0;
+	err = rb_store_foreach_lease6(d->store, scan_lease6, scan);
+	if (err || scan->err) {
+		free(scan->items);
+		scan->items = NULL;
+		scan->n = 0;
+		return err ? err : scan->err;
+	}
+	return 0;
+}
+
 static void refresh(struct rb_daemon *d)
 {
-	struct lease_scan scan = { .cfg = d->cfg, .now = (int64_t)time(NULL) };
+	struct lease_scan scan;
 	int err;
 
 	if (!d->store)
 		return;
-	err = rb_store_foreach_lease6(d->store, scan_lease6, &scan);
-	if (err || scan.err) {
+	err = scan_leased(d, &scan);
+	if (err) {
 		log_warn("dns: reading the DHCPv6 leases from the store failed: %s; the zone keeps "
-			 "the leased addresses it has", strerror(-(err ? err : scan.err)));
-		free(scan.items);
+			 "the leased addresses it has", strerror(-err));
 		return;
 	}
 	if (same_leases(d, &scan)) {
@@ -146,6 +163,36 @@ static void refresh(struct rb_daemon *d)
 		return;
 	}
 	install_zone(d, scan.items, scan.n);
+}
+
+int rb_daemon_dns_reload(struct rb_daemon *d)
+{
+	struct lease_scan scan;
+	int err;
+
+	if (!d->dns)
+		return 0;
+	err = rb_dns_server_set_config(d->dns, d->cfg);
+	if (err) {
+		log_err("dns: the new config changes the port, tcp max-connections, forwarding or "
+			"the upstreams' address families; restart rackbootd to apply it");
+		return err;
+	}
+	/* The leased addresses name devices by their index in the config, so they are read again. */
+	err = scan_leased(d, &scan);
+	if (err)
+		log_warn("dns: reading the DHCPv6 leases from the store failed: %s; the zone has "
+			 "no leased addresses until the next refresh", strerror(-err));
+	err = install_zone(d, scan.items, scan.n);
+	if (err) {
+		log_err("dns: building zone %s from the new config failed: %s", d->cfg->dns.zone,
+			strerror(-err));
+		return err;
+	}
+	log_info("dns: zone %s rebuilt from the new config: %zu names, %zu records",
+		 d->cfg->dns.zone, rb_dns_server_zone(d->dns)->n_nodes,
+		 rb_dns_server_zone(d->dns)->n_rrs);
+	return 0;
 }
 
 int rb_daemon_dns_open(struct rb_daemon *d)

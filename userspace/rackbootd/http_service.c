@@ -36,13 +36,14 @@ static const struct rb_cfg_device *device_of(const struct rb_config *cfg,
 }
 
 /*
- * Called from an HTTP worker thread.  The config does not change while
- * the workers run, and the map update is a syscall, so no lock is needed.
- * Like the TFTP fetch, the read and write of the record may lose an
- * update that XDP makes to it in between.
+ * Called from an HTTP worker thread with the config of the worker's
+ * site, which a reload does not free while the worker uses it.  The map
+ * update is a syscall, so no lock is needed.  Like the TFTP fetch, the
+ * read and write of the record may lose an update that XDP makes to it
+ * in between.
  */
-static void http_fetched(void *arg, const struct sockaddr *client, const char *path,
-			 uint64_t bytes)
+static void http_fetched(void *arg, const struct rb_config *cfg, const struct sockaddr *client,
+			 const char *path, uint64_t bytes)
 {
 	struct rb_daemon *d = arg;
 	const struct rb_cfg_device *dev;
@@ -51,7 +52,9 @@ static void http_fetched(void *arg, const struct sockaddr *client, const char *p
 	bool first = false;
 	int err;
 
-	dev = device_of(d->cfg, client, addr, sizeof(addr));
+	if (!cfg)
+		return;
+	dev = device_of(cfg, client, addr, sizeof(addr));
 	if (!dev)
 		return;
 	rb_mac_format(dev->mac, mac);
@@ -129,6 +132,20 @@ int rb_daemon_http_start(struct rb_daemon *d)
 	return d->http ? rb_http_server_start(d->http) : 0;
 }
 
+int rb_daemon_http_reload(struct rb_daemon *d)
+{
+	return d->http ? rb_http_server_set_site(d->http, d->cfg, d->cfg->http.root) : 0;
+}
+
+bool rb_daemon_http_settled(struct rb_daemon *d)
+{
+	if (d->retired_cfg && (!d->http || rb_http_server_site_settled(d->http))) {
+		rb_config_free(d->retired_cfg);
+		d->retired_cfg = NULL;
+	}
+	return d->retired_cfg == NULL;
+}
+
 /* Add what the HTTP counters gained since the last call to the pinned ones. */
 void rb_daemon_http_mirror(struct rb_daemon *d)
 {
@@ -161,4 +178,7 @@ void rb_daemon_http_free(struct rb_daemon *d)
 	rb_daemon_http_mirror(d);
 	rb_http_server_free(d->http);
 	d->http = NULL;
+	/* No worker runs any more. */
+	rb_config_free(d->retired_cfg);
+	d->retired_cfg = NULL;
 }

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/uring.h"
 #include "rackbootd/daemon.h"
+#include "rackbootd/reload.h"
 
 /* The TFTP server needs a tick at least every 100 ms (tftp_server.h). */
 #define RB_LOOP_WAIT_MS		100
@@ -145,10 +146,12 @@ int rb_daemon_loop_init(struct rb_daemon *d)
 
 static void handle_signal(struct rb_daemon *d, uint32_t signo)
 {
+	char why[1024];
+
 	if (signo == SIGHUP) {
-		/* NOTE: reloading the config on SIGHUP is not implemented yet. */
-		log_warn("received SIGHUP: reloading the config is not implemented yet; restart "
-			 "rackbootd to apply a changed %s", d->config_path);
+		log_info("received SIGHUP: reloading %s", d->config_path);
+		if (rb_daemon_reload(d, why, sizeof(why)))
+			log_err("reload on SIGHUP rejected: %s", why);
 		return;
 	}
 	log_info("received %s: stopping", strsignal((int)signo));

@@ -53,6 +53,10 @@ static void usage(FILE *out)
 		"(default /var/lib/rackboot), which survives a reboot; rackbootctl\n"
 		"leases lists them.\n"
 		"\n"
+		"On SIGHUP, rackbootd reloads FILE: it validates the new file aside and\n"
+		"applies it without dropping leases, TFTP transfers or HTTP connections,\n"
+		"or keeps the running config and logs why.\n"
+		"\n"
 		"On SIGTERM or SIGINT, rackbootd detaches its XDP program.  After a\n"
 		"SIGKILL or a crash the program stays attached and keeps answering the\n"
 		"devices in the maps (DHCPv4 only: no slow path, no TFTP) until rackbootd\n"
@@ -211,6 +215,7 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	d.config_path = opts.config_path;
+	d.log_level_option = opts.log_level;
 
 	rb_log_init("rackbootd", RB_LOG_INFO);
 	if (opts.log_level && apply_log_level(opts.log_level, NULL))

@@ -73,6 +73,36 @@ int rb_daemon_ra_start(struct rb_daemon *d)
 	return rb_ra_sender_new(d->cfg, NULL, rb_ra_now_ms(), &d->ra);
 }
 
+int rb_daemon_ra_reload(struct rb_daemon *d, const struct rb_config *old)
+{
+	struct rb_ra_sender *ra = NULL;
+	size_t written = 0;
+	int err;
+
+	if (d->cfg->n_ras == 0 && old->n_ras == 0)
+		return 0;
+	/* A new sender sends every RA at once, so that hosts learn the changed fields. */
+	err = rb_ra_sender_new(d->cfg, NULL, rb_ra_now_ms(), &ra);
+	if (err)
+		return err;
+	if (d->cfg->n_ras)
+		err = templates_start(d);
+	else if (rb_xdp_maps(d->xdp)->ra_templates >= 0)
+		err = rb_xdp_ra_fill(rb_xdp_maps(d->xdp)->ra_templates, d->cfg, &written);
+	if (err) {
+		rb_ra_sender_free(ra);
+		return err;
+	}
+	/*
+	 * No final RA: the links that keep RAs get the new one at once.
+	 * NOTE: a link removed from router-advertisements gets no final RA
+	 * with router lifetime 0, so its hosts keep a nonzero lifetime.
+	 */
+	rb_ra_sender_free(d->ra);
+	d->ra = ra;
+	return 0;
+}
+
 void rb_daemon_ra_tick(struct rb_daemon *d)
 {
 	rb_ra_sender_tick(d->ra, rb_ra_now_ms());

@@ -255,6 +255,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 		tftp_mirror(d);
 	}
 	rb_daemon_http_mirror(d);
+	rb_daemon_http_settled(d);
 	rb_daemon_ra_tick(d);
 	rb_daemon_syslog_tick(d);
 }

@@ -71,6 +71,46 @@ int rb_daemon_syslog_open(struct rb_daemon *d)
 	return err ?: rb_syslog_server_new(&d->ring, &cfg, &d->syslog);
 }
 
+static bool same_collectors(const struct rb_cfg_syslog *a, const struct rb_cfg_syslog *b)
+{
+	if (a->n_collectors != b->n_collectors)
+		return false;
+	for (size_t i = 0; i < a->n_collectors; i++) {
+		const struct rb_cfg_syslog_collector *x = &a->collectors[i], *y = &b->collectors[i];
+
+		if (strcmp(x->host, y->host) != 0 || x->port != y->port || x->tcp != y->tcp ||
+		    x->queue_size != y->queue_size)
+			return false;
+	}
+	return true;
+}
+
+static void table_rebuild(struct rb_daemon *d);
+
+int rb_daemon_syslog_reload(struct rb_daemon *d, const struct rb_config *old)
+{
+	struct rb_syslog_collector_config collectors[RB_CFG_SYSLOG_COLLECTORS_MAX];
+	const struct rb_cfg_syslog *sl = &d->cfg->syslog;
+	int err;
+
+	if (!d->syslog)
+		return 0;
+	if (!same_collectors(sl, &old->syslog)) {
+		err = collectors_from_config(sl, collectors);
+		err = err ?: rb_syslog_server_set_collectors(d->syslog, collectors, sl->n_collectors);
+		if (err) {
+			log_err("syslog: setting up the collectors of the new config failed: %s",
+				strerror(-err));
+			return err;
+		}
+		log_info("syslog: forwarding to %zu collectors now (was %zu)", sl->n_collectors,
+			 old->syslog.n_collectors);
+	}
+	/* The inventory's addresses may have changed. */
+	table_rebuild(d);
+	return 0;
+}
+
 /* The devices in the pinned map: pool devices with their current address, and the inventory. */
 static void table_add_map(int fd, struct rb_syslog_table *t)
 {

@@ -65,6 +65,7 @@ struct rb_syslog_server {
 	struct rb_syslog_table table;
 	struct rb_syslog_rings rings;
 	struct rb_syslog_forwarder *forwarder;
+	struct rb_syslog_collector_counters forward_base;	/* of forwarders replaced by a reload */
 	char *format_buf;	/* one forwarded message */
 	struct rb_syslog_counters counters;
 };

@@ -348,4 +348,27 @@ void rb_syslog_server_forward_counters(const struct rb_syslog_server *s,
 				       struct rb_syslog_collector_counters *sum)
 {
 	rb_syslog_forwarder_counters(s->forwarder, sum);
+	sum->forwarded += s->forward_base.forwarded;
+	sum->dropped += s->forward_base.dropped;
+	sum->reconnects += s->forward_base.reconnects;
+}
+
+int rb_syslog_server_set_collectors(struct rb_syslog_server *s,
+				    const struct rb_syslog_collector_config *collectors, size_t count)
+{
+	struct rb_syslog_forwarder *fw;
+	struct rb_syslog_collector_counters old;
+	int err;
+
+	err = rb_syslog_forwarder_new(collectors, count, &fw);
+	if (err)
+		return err;
+	/* The counters of the old collectors stay in the sums, which only grow. */
+	rb_syslog_forwarder_counters(s->forwarder, &old);
+	s->forward_base.forwarded += old.forwarded;
+	s->forward_base.dropped += old.dropped;
+	s->forward_base.reconnects += old.reconnects;
+	rb_syslog_forwarder_free(s->forwarder);
+	s->forwarder = fw;
+	return 0;
 }

@@ -61,6 +61,15 @@ void rb_syslog_server_tick(struct rb_syslog_server *s, uint64_t now_ms);
 /* Swap in a rebuilt address table.  The server frees the old one. */
 void rb_syslog_server_set_table(struct rb_syslog_server *s, struct rb_syslog_table *table);
 
+/*
+ * Forward to collectors from now on (the reload).  The old collectors
+ * are closed, and the messages still in their queues are lost; their
+ * log line says how many.  Returns 0, or a negative errno with the old
+ * collectors kept.
+ */
+int rb_syslog_server_set_collectors(struct rb_syslog_server *s,
+				    const struct rb_syslog_collector_config *collectors, size_t count);
+
 struct rb_syslog_rings *rb_syslog_server_rings(struct rb_syslog_server *s);
 const struct rb_syslog_counters *rb_syslog_server_counters(const struct rb_syslog_server *s);
 void rb_syslog_server_forward_counters(const struct rb_syslog_server *s,

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -273,6 +274,32 @@ fail:
 	srv->drained = true;
 	rb_tftp_server_free(srv);
 	return ret;
+}
+
+int rb_tftp_server_set_root(struct rb_tftp_server *srv, const char *root)
+{
+	int fd, err;
+
+	if (strcmp(root, srv->root) == 0)
+		return 0;
+	if (root[0] == '\0' || strlen(root) >= sizeof(srv->root)) {
+		log_err("tftp: root folder '%.64s' is empty or longer than %zu bytes; set another "
+			"tftp/root", root, sizeof(srv->root) - 1);
+		return -EINVAL;
+	}
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		log_err("tftp: cannot open the root folder %s: %s; create it or fix tftp/root; "
+			"serving %s as before", root, strerror(-err), srv->root);
+		return err;
+	}
+	/* Transfers in progress read their own open file, not the root. */
+	close(srv->root_fd);
+	srv->root_fd = fd;
+	log_info("tftp: root folder is now %s (was %s)", root, srv->root);
+	snprintf(srv->root, sizeof(srv->root), "%s", root);
+	return 0;
 }
 
 int rb_tftp_server_start(struct rb_tftp_server *srv)

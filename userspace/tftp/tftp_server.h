@@ -144,6 +144,14 @@ void rb_tftp_config_defaults(struct rb_tftp_config *cfg);
 int rb_tftp_server_new(struct io_uring *ring, const struct rb_tftp_config *cfg,
 		       struct rb_tftp_server **out);
 
+/*
+ * Serve files from root from the next read request on (the reload).
+ * Transfers in progress go on from the files they opened.  Returns 0, or
+ * a negative errno after logging (root missing); the old root is then
+ * kept.
+ */
+int rb_tftp_server_set_root(struct rb_tftp_server *srv, const char *root);
+
 /* Queue the multishot receive on the server socket.  Returns 0 or -errno. */
 int rb_tftp_server_start(struct rb_tftp_server *srv);
 

@@ -289,6 +289,51 @@ fail:
 	return err;
 }
 
+/* The interfaces of cfg must be those the program is attached to, in the same order. */
+static int ifaces_same(const struct rb_xdp *x, const struct rb_xdp_iface *ifaces, size_t n)
+{
+	if (n != x->n_ifaces)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (ifaces[i].ifindex != x->ifaces[i].ifindex) {
+			log_err("interface %s has ifindex %d now, but the XDP program is attached to "
+				"ifindex %d; restart rackbootd to attach to the new link",
+				ifaces[i].name, ifaces[i].ifindex, x->ifaces[i].ifindex);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+int rb_xdp_reload(struct rb_xdp *x, const struct rb_config *cfg, struct rb_xdp_summary *summary)
+{
+	struct rb_xdp_iface *ifaces;
+	int err;
+
+	memset(summary, 0, sizeof(*summary));
+	ifaces = calloc(cfg->n_ifaces ? cfg->n_ifaces : 1, sizeof(*ifaces));
+	if (!ifaces)
+		return -ENOMEM;
+	/* Subnets may have moved to other links, so each link's dhcp4 flag is found again. */
+	err = rb_xdp_ifaces_check(cfg, ifaces);
+	if (!err)
+		err = ifaces_same(x, ifaces, cfg->n_ifaces);
+	if (err) {
+		free(ifaces);
+		return err;
+	}
+	for (size_t i = 0; i < x->n_ifaces; i++)
+		ifaces[i].attached = x->ifaces[i].attached;
+
+	err = rb_xdp_maps_fill(cfg, &x->maps, ifaces, x->n_ifaces, summary);
+	if (!err)
+		err = rb_xdp_dhcp6_start(cfg, x->skel, ifaces, x->n_ifaces);
+	summary->interfaces = x->summary.interfaces;
+	free(x->ifaces);
+	x->ifaces = ifaces;
+	return err;
+}
+
 const struct rb_xdp_maps *rb_xdp_maps(const struct rb_xdp *xdp)
 {
 	return &xdp->maps;

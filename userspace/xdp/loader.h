@@ -64,6 +64,19 @@ struct rb_xdp_summary {
  */
 int rb_xdp_start(const struct rb_config *cfg, struct rb_xdp **out);
 
+/*
+ * Write cfg into the maps of the running program (the reload), as the
+ * start does.  Records of devices still in the inventory keep their
+ * phase, times and counts.  Those of removed devices go, except pool
+ * devices whose address lies in a pool of cfg.  Templates, links, relay
+ * reservations and the DHCPv6 maps are replaced.  cfg
+ * must list the interfaces the program is attached to, in the same
+ * order.  Fills *summary.  Returns 0, or a negative errno after
+ * logging: nothing was written when an interface check failed, the maps
+ * may be half written when a map update failed.
+ */
+int rb_xdp_reload(struct rb_xdp *xdp, const struct rb_config *cfg, struct rb_xdp_summary *summary);
+
 const struct rb_xdp_maps *rb_xdp_maps(const struct rb_xdp *xdp);
 const struct rb_xdp_summary *rb_xdp_summary(const struct rb_xdp *xdp);
 

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reload of the config file while rackbootd runs, for SIGHUP and the
+ * control socket's reload command.  Leases, device phases, TFTP
+ * transfers and HTTP connections in progress survive it.
+ */
+#ifndef RB_DAEMON_RELOAD_H
+#define RB_DAEMON_RELOAD_H
+
+#include <stddef.h>
+
+struct rb_daemon;
+
+/* Reload the config file; 0, or a negative errno with why filled. */
+int rb_daemon_reload(struct rb_daemon *d, char *why, size_t why_len);
+
+#endif
