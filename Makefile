@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Every userspace module folder except the two programs goes into one
 # static library that the programs and the tests link.
-LIB_DIRS   := common config dhcp4 dhcp6 dns http leases ra store syslog tftp xdp
+LIB_DIRS   := common config dhcp4 dhcp6 dns http leases metrics ra store syslog tftp xdp
 LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB        := $(BUILD)/librackboot.a
