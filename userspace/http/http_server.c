@@ -197,6 +197,7 @@ int rb_http_server_new(const struct rb_http_server_config *cfg, struct rb_http_s
 	srv->cfg.root = srv->root;
 	srv->site.root_fd = -1;
 	srv->site.cfg = cfg->cfg;
+	srv->site.metrics = cfg->metrics;
 	srv->port = cfg->port;
 	srv->tls_port = cfg->tls_port;
 	srv->n_workers = worker_count(cfg);
