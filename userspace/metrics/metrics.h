@@ -7,8 +7,8 @@
  * Rendering reads the pinned maps with bpf syscalls and the store in a
  * read-only transaction of its own, and only reads the configuration,
  * so the HTTP worker threads call it directly.  Its cost grows with the
- * device records (batch lookups of 256) and the leases; the output does
- * not, because no label names a device.
+ * device records (read in batches of 4096) and the leases.  The output
+ * does not grow with them, because no label names a device.
  */
 #ifndef RB_METRICS_H
 #define RB_METRICS_H

@@ -7,8 +7,12 @@
 #include "metrics/metrics_devices.h"
 #include "xdp/map_names.h"
 
-/* Records per batch lookup.  A hash bucket longer than this doubles it. */
-#define RB_DEVICE_BATCH		256
+/*
+ * Records per batch lookup.  A hash bucket longer than this doubles it.
+ * 4096 read 262,144 records in about 80 ms where 256 took about 270 ms
+ * (one run each on a busy 2-core VM, kernel 6.18).
+ */
+#define RB_DEVICE_BATCH		4096
 #define RB_DEVICE_BATCH_MAX	65536
 
 const double rb_provision_bucket_bounds[RB_PROVISION_BUCKETS] = {

@@ -77,9 +77,9 @@ static void http_fetched(void *arg, const struct sockaddr *client, const char *p
 
 /*
  * Called from an HTTP worker thread for the metrics path.  The workers
- * start after the XDP maps are open and stop before they are closed, and
- * the metrics read them, and the store, only through syscalls and
- * read-only transactions of their own.
+ * start after the XDP maps are open and stop before they are closed.
+ * The metrics read the maps through syscalls and the store in read-only
+ * transactions of their own, so no lock is needed.
  */
 static int render_metrics(void *arg, struct rb_prom_buf *b, const char **what)
 {
