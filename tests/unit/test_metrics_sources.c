@@ -27,6 +27,7 @@
 
 #include "http/http_handle.h"
 #include "http/http_metrics.h"
+#include "lib/map_fixture.h"
 #include "lib/store_fixture.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_devices.h"
@@ -36,16 +37,6 @@
 #define NS		1000000000ULL
 #define N_DEVICES	5000
 #define NOW		1800000000
-
-static int create_or_skip(enum bpf_map_type type, size_t key, size_t value, size_t entries)
-{
-	int fd = bpf_map_create(type, NULL, (__u32)key, (__u32)value, (__u32)entries, NULL);
-
-	if (fd < 0 && (errno == EPERM || errno == EACCES))
-		skip();
-	assert_true(fd >= 0);
-	return fd;
-}
 
 /* Device i: leased 0.1 s after DISCOVER, boot file i ms later.  Every tenth is a pool device. */
 static void fill_devices(int fd, uint32_t n)
@@ -67,8 +58,8 @@ static void fill_devices(int fd, uint32_t n)
 
 static void tally_reads_thousands(void **state)
 {
-	int fd = create_or_skip(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key), sizeof(struct rb_device),
-				RB_MAX_DEVICES);
+	int fd = test_map_create(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key), sizeof(struct rb_device),
+				 RB_MAX_DEVICES);
 	struct rb_device_tally t;
 	uint64_t steps = 0;
 
@@ -90,8 +81,8 @@ static void tally_reads_thousands(void **state)
 
 static void tally_reads_empty_map(void **state)
 {
-	int fd = create_or_skip(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key), sizeof(struct rb_device),
-				64);
+	int fd = test_map_create(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key), sizeof(struct rb_device),
+				 64);
 	struct rb_device_tally t;
 
 	memset(&t, 0, sizeof(t));
@@ -181,10 +172,10 @@ static void leases_committed_only(void **state)
 
 static void document_from_maps_and_store(void **state)
 {
-	int devices = create_or_skip(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key),
-				     sizeof(struct rb_device), 1024);
-	int xdp = create_or_skip(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, RB_XC_COUNT);
-	int us = create_or_skip(BPF_MAP_TYPE_ARRAY, 4, 8, RB_UC_COUNT);
+	int devices = test_map_create(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key),
+				      sizeof(struct rb_device), 1024);
+	int xdp = test_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, RB_XC_COUNT);
+	int us = test_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, RB_UC_COUNT);
 	int ncpus = libbpf_num_possible_cpus();
 	uint64_t *percpu = calloc((size_t)ncpus, sizeof(*percpu));
 	struct rb_cfg_subnet subnet;
