@@ -10,8 +10,9 @@
 # without a finding, its time-to-provision histograms must count exactly
 # the devices that went through each step, and its counters must match
 # `rackbootctl stats --json`.  A device's address is not in
-# allowed-source and must get 403.  Every metric name of the Grafana
-# dashboard must be in the output.
+# allowed-source and must get 403.  The HTTPS port must serve the same
+# document.  Every metric name of the Grafana dashboard must be in the
+# output.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -31,8 +32,10 @@ DEVICES=(
 IMAGE_DEVICES=(1 2)
 DASHBOARD=appliance-image/grafana/rackboot.json
 URL="http://127.0.0.1/metrics"
+TLS_PORT=8443
 
-CONFIG_EDIT='.http.metrics = {"allowed-source": ["127.0.0.0/8", "::1/128"]}'
+CONFIG_EDIT='.http.metrics = {"allowed-source": ["127.0.0.0/8", "::1/128"]}
+	| .http.https = {"port": '$TLS_PORT', "certificate": $cert, "private-key": $key}'
 
 mac_of() {
 	rb_cfg ".inventory.device[$(($1 - 1))].mac" "$CONFIG"
@@ -43,8 +46,15 @@ setup() {
 
 	rb_suite_setup
 	command -v promtool >/dev/null || tap_bail "promtool is missing; install the Debian package prometheus"
-	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" "$CONFIG_EDIT" ||
-		tap_bail "writing the test config from $RB_LAB_CONFIG failed"
+	CERT="$RB_RUN_DIR/server.pem"
+	KEY="$RB_RUN_DIR/server.key"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+		-subj /CN=127.0.0.1 -keyout "$KEY" -out "$CERT" >"$RB_RUN_DIR/openssl.log" 2>&1 ||
+		tap_bail "creating a self-signed certificate failed: $(cat "$RB_RUN_DIR/openssl.log")"
+	chmod 600 "$KEY"
+	rb_lab_config "$CONFIG.tmp" "$TFTP_ROOT" "$PIN" || tap_bail "writing the test config from $RB_LAB_CONFIG failed"
+	jq --arg cert "$CERT" --arg key "$KEY" ".\"rackboot:rackboot\" |= ($CONFIG_EDIT)" \
+		"$CONFIG.tmp" >"$CONFIG" || tap_bail "adding the metrics and https containers to the config failed"
 	for name in undionly.kpxe ipxe.efi pxelinux.0; do
 		head -c 50000 /dev/urandom >"$TFTP_ROOT/$name"
 	done
@@ -240,6 +250,19 @@ test_access() {
 	tap_is "$(rb_device "$PIN" "$(mac_of 3)" phase)" bootfile "scrapes move no device to image"
 }
 
+# The HTTPS port sends the memfd body with pread and TLS records, not splice.
+test_https() {
+	local out="$RB_RUN_DIR/metrics-https.txt" status
+
+	status=$(ip netns exec "$RB_NS_SRV" timeout 30 curl -sS -k -o "$out" -w '%{http_code}' \
+		"https://127.0.0.1:$TLS_PORT/metrics")
+	tap_is "$status" 200 "GET /metrics over HTTPS: 200"
+	tap_check "promtool check metrics passes on the HTTPS document" \
+		promtool check metrics <"$out"
+	tap_file_contains "$out" '^rackboot_provision_step_duration_seconds_count\{step="lease_to_bootfile"\} 4$' \
+		"the HTTPS document has the step counts"
+}
+
 test_dashboard() {
 	local out="$RB_RUN_DIR/metrics-dashboard.txt" names name missing=""
 
@@ -272,6 +295,7 @@ main() {
 	test_leases
 	test_counters
 	test_access
+	test_https
 	test_dashboard
 
 	rb_stop_pid "$RB_DAEMON_PID" 10
