@@ -4,7 +4,7 @@
 # tests/lib/netns.sh).
 #
 # Four inventory devices lease their address with ISC dhclient or busybox
-# udhcpc and fetch their boot file over TFTP; two of them then fetch it
+# udhcpc and fetch their boot file over TFTP.  Two of them then fetch it
 # again over HTTP, which moves them to phase image.  /metrics, read with
 # curl from the server's loopback, must pass `promtool check metrics`
 # without a finding, its time-to-provision histograms must count exactly
@@ -109,17 +109,10 @@ sample() {
 	awk -v s="$2" 'index($0, s " ") == 1 { print $2 }' "$1"
 }
 
-# family_sum FILE PREFIX: the sum of every counter sample (_total) whose name starts with PREFIX.
-family_sum() {
-	awk -v p="$2" '!/^#/ && index($1, p) == 1 {
-		name = $1; sub(/\{.*/, "", name)
-		if (name ~ /_total$/) sum += $2
-	} END { printf "%d\n", sum }' "$1"
-}
-
-# not_prefix_sum FILE PREFIX: the same for the counters whose name does not start with PREFIX.
-not_prefix_sum() {
-	awk -v p="$2" '!/^#/ && index($1, p) != 1 {
+# counter_sum FILE PREFIX INSIDE: the sum of the counter samples (_total)
+# whose name starts with PREFIX (INSIDE 1) or does not (INSIDE 0).
+counter_sum() {
+	awk -v p="$2" -v inside="$3" '!/^#/ && (index($1, p) == 1) == inside {
 		name = $1; sub(/\{.*/, "", name)
 		if (name ~ /_total$/) sum += $2
 	} END { printf "%d\n", sum }' "$1"
@@ -193,7 +186,7 @@ test_device_gauge() {
 test_leases() {
 	local out="$RB_RUN_DIR/metrics-leases.txt" want
 
-	# The store commits every commit-interval (100 ms); the lease of the last device is in by now.
+	# The store commits every commit-interval (100 ms), so the lease of the last device is in by now.
 	scrape "$out" >/dev/null
 	want=$("$RB_CTL" --store "$(dirname "$CONFIG")/store" leases --json |
 		jq --argjson now "$(date +%s)" '[.leases[] | select(.end > $now)] | length')
@@ -216,9 +209,9 @@ test_counters() {
 	local out="$RB_RUN_DIR/metrics-counters.txt" stats="$RB_RUN_DIR/stats1.json"
 
 	tap_check "counters settle between two rackbootctl stats" rb_wait_for 20 counters_settled "$out"
-	tap_is "$(family_sum "$out" rackboot_xdp_)" "$(jq '[.xdp[]] | add' "$stats")" \
+	tap_is "$(counter_sum "$out" rackboot_xdp_ 1)" "$(jq '[.xdp[]] | add' "$stats")" \
 		"XDP counter families sum to the XDP counters of rackbootctl stats"
-	tap_is "$(not_prefix_sum "$out" rackboot_xdp_)" "$(jq '[.userspace[]] | add' "$stats")" \
+	tap_is "$(counter_sum "$out" rackboot_xdp_ 0)" "$(jq '[.userspace[]] | add' "$stats")" \
 		"the other counter families sum to rackbootd's counters"
 	tap_is "$(sample "$out" 'rackboot_xdp_packets_total{protocol="dhcp4",verdict="reply",reason="offer"}')" \
 		"$(jq '.xdp.tx_offer' "$stats")" "XDP OFFERs: tx_offer"
