@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Every userspace module folder except the two programs goes into one
 # static library that the programs and the tests link.
-LIB_DIRS   := common config dhcp4 dhcp6 dns http leases ra store syslog tftp xdp
+LIB_DIRS   := common config dhcp4 dhcp6 dns http leases metrics ra store syslog tftp xdp
 LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB        := $(BUILD)/librackboot.a
@@ -162,8 +162,9 @@ $(BUILD)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c userspace/dns/dns_wire.c userspace
 # The HTTP harness links libhttp-parser as the server does.
 HTTP_FUZZ_SRCS := userspace/http/http_request.c userspace/http/http_handle.c \
 	userspace/http/http_ipxe.c userspace/http/http_path.c userspace/http/http_range.c \
-	userspace/http/http_response.c userspace/config/config_index.c
-$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(HTTP_FUZZ_SRCS) $(wildcard userspace/http/*.h) userspace/config/config.h
+	userspace/http/http_response.c userspace/http/http_metrics.c \
+	userspace/metrics/prom_text.c userspace/metrics/metrics_access.c userspace/config/config_index.c
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(HTTP_FUZZ_SRCS) $(wildcard userspace/http/*.h) $(wildcard userspace/metrics/*.h) userspace/config/config.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lhttp_parser
 $(BUILD)/fuzz/fuzz_syslog: tests/fuzz/fuzz_syslog.c userspace/syslog/syslog_parse.c userspace/syslog/syslog_frame.c userspace/syslog/syslog_format.c userspace/syslog/syslog_record.c $(wildcard userspace/syslog/*.h)

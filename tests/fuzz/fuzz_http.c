@@ -106,7 +106,7 @@ static int feed(struct rb_http_parser *p, const char *data, size_t len)
 		}
 		if (p->req.url_len != strlen(p->req.url) || p->req.url_len > RB_HTTP_URL_MAX)
 			__builtin_trap();
-		rb_http_handle(&site, &p->req, &resp, 0);
+		rb_http_handle(&site, &p->req, NULL, &resp, 0);
 		check_response(&resp);
 		if (resp.close)
 			return 0;

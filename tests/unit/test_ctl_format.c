@@ -25,6 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/map_fixture.h"
 #include "xdp/map_names.h"
 #include "xdp/state_format.h"
 #include "xdp/state_read.h"
@@ -225,21 +226,10 @@ static void stats_json_shape(void **state)
 	free(out);
 }
 
-/* Maps like rackbootd's, created here; the test skips without CAP_BPF. */
-static int create_or_skip(enum bpf_map_type type, size_t key, size_t value, size_t entries)
-{
-	int fd = bpf_map_create(type, NULL, (__u32)key, (__u32)value, (__u32)entries, NULL);
-
-	if (fd < 0 && (errno == EPERM || errno == EACCES))
-		skip();
-	assert_true(fd >= 0);
-	return fd;
-}
-
 static void read_devices_sorted(void **state)
 {
-	int fd = create_or_skip(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key),
-				sizeof(struct rb_device), 16);
+	int fd = test_map_create(BPF_MAP_TYPE_HASH, sizeof(struct rb_mac_key),
+				 sizeof(struct rb_device), 16);
 	uint8_t order[] = { 9, 3, 7, 1 };
 	struct rb_state_device *devs = NULL;
 	size_t n = 0;
@@ -264,8 +254,8 @@ static void read_devices_sorted(void **state)
 static void read_stats_sums_cpus(void **state)
 {
 	int ncpus = libbpf_num_possible_cpus();
-	int xdp_fd = create_or_skip(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, RB_XC_COUNT);
-	int us_fd = create_or_skip(BPF_MAP_TYPE_ARRAY, 4, 8, RB_UC_COUNT);
+	int xdp_fd = test_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, RB_XC_COUNT);
+	int us_fd = test_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, RB_UC_COUNT);
 	uint64_t *percpu = calloc((size_t)ncpus, sizeof(*percpu));
 	struct rb_state_stats stats;
 	__u32 key = RB_XC_TX_ACK;

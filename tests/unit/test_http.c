@@ -396,7 +396,7 @@ static void respond(const struct fixture *fx, const char *text, struct rb_http_r
 	size_t used;
 
 	if (parse_all(&p, text, &used) == RB_HTTP_PARSE_DONE)
-		rb_http_handle(&fx->site, &p.req, resp, NOW);
+		rb_http_handle(&fx->site, &p.req, NULL, resp, NOW);
 	else
 		rb_http_handle_error(&p.req, resp, NOW);
 }

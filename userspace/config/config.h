@@ -316,6 +316,24 @@ struct rb_cfg_device {
 	uint8_t interface_id_len;
 };
 
+#define RB_CFG_METRICS_PATH_MAX		256	/* http/metrics/path bytes plus NUL */
+#define RB_CFG_METRICS_SOURCES_MAX	16	/* http/metrics/allowed-source entries */
+
+/* A client prefix: family AF_INET (addr in its first 4 bytes) or AF_INET6. */
+struct rb_cfg_prefix {
+	int family;
+	uint8_t addr[16];		/* network order */
+	uint8_t len;			/* prefix length in bits */
+};
+
+/* Prometheus metrics on the HTTP listener (YANG container http/metrics). */
+struct rb_cfg_metrics {
+	bool enabled;
+	char path[RB_CFG_METRICS_PATH_MAX];	/* request path, "/metrics" by default */
+	struct rb_cfg_prefix allowed[RB_CFG_METRICS_SOURCES_MAX];
+	size_t n_allowed;		/* 0 = every client may read them */
+};
+
 /* The HTTP server (YANG container http); off when enabled is false. */
 struct rb_cfg_http {
 	bool enabled;
@@ -329,6 +347,7 @@ struct rb_cfg_http {
 	uint16_t https_port;
 	char https_certificate[PATH_MAX];
 	char https_private_key[PATH_MAX];
+	struct rb_cfg_metrics metrics;
 };
 
 /* One NMS collector that receives the forwarded syslog messages. */
@@ -359,7 +378,7 @@ struct rb_config {
 	uint16_t tftp_port;		/* default 69 */
 	uint16_t tftp_windowsize_max;	/* RFC 7440 blocks per ACK; default 16 */
 	uint32_t tftp_timeout_ms;	/* first retransmission timeout; default 1000 */
-	uint8_t tftp_retries;		/* retransmissions before a transfer is abandoned; default 5 */
+	uint16_t tftp_retries;		/* retransmissions before a transfer is abandoned; default 5 */
 	uint32_t tftp_block_store_mib;	/* XDP TFTP block store, 0 = off; default 64 */
 	uint16_t dhcp4_server_port;	/* default 67 */
 	uint16_t dhcp6_server_port;	/* default 547; clients are on server port - 1 */

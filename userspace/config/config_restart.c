@@ -36,6 +36,8 @@ static const struct fixed_leaf fixed_leaves[] = {
 	LEAF("/dhcpv6/server-port", LEAF_U16, dhcp6_server_port),
 	LEAF("/tftp/port", LEAF_U16, tftp_port),
 	LEAF("/tftp/windowsize-max", LEAF_U16, tftp_windowsize_max),
+	LEAF("/tftp/retransmit-timeout", LEAF_U32, tftp_timeout_ms),
+	LEAF("/tftp/retries", LEAF_U16, tftp_retries),
 	LEAF("/tftp/xdp-block-store", LEAF_U32, tftp_block_store_mib),
 	LEAF("/store/path", LEAF_STR, store_path),
 	LEAF("/store/map-size", LEAF_U64, store_map_size),

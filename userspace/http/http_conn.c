@@ -377,7 +377,8 @@ void rb_http_conn_process(struct rb_http_worker *w, struct rb_http_conn *c)
 		return;
 	}
 	if (r == RB_HTTP_PARSE_DONE)
-		rb_http_handle(rb_http_site_current(w->srv), &c->parser.req, &c->resp, time(NULL));
+		rb_http_handle(rb_http_site_current(w->srv), &c->parser.req,
+			       (const struct sockaddr *)&c->peer, &c->resp, time(NULL));
 	else
 		rb_http_handle_error(&c->parser.req, &c->resp, time(NULL));
 	start_response(w, c);

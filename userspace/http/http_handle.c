@@ -6,6 +6,7 @@
 
 #include "http/http_handle.h"
 #include "http/http_ipxe.h"
+#include "http/http_metrics.h"
 #include "http/http_path.h"
 #include "http/http_range.h"
 
@@ -96,7 +97,7 @@ static void respond_file(const struct rb_http_site *site, const struct rb_http_r
 }
 
 void rb_http_handle(const struct rb_http_site *site, const struct rb_http_request *req,
-		    struct rb_http_response *resp, time_t now)
+		    const struct sockaddr *peer, struct rb_http_response *resp, time_t now)
 {
 	bool head_only = req->method == HTTP_HEAD;
 	bool close_conn = !req->keep_alive;
@@ -119,6 +120,10 @@ void rb_http_handle(const struct rb_http_site *site, const struct rb_http_reques
 	_Static_assert(sizeof(resp->path) == sizeof(target.path), "path sizes differ");
 	memcpy(resp->path, target.path, sizeof(resp->path));
 
+	if (rb_http_metrics_target(site, target.path)) {
+		rb_http_metrics_respond(site, peer, resp, head_only, close_conn, now);
+		return;
+	}
 	if (rb_http_ipxe_target(target.path, target.query, mac, &is_script) && is_script) {
 		respond_error(resp, 400, "ipxe/boot.ipxe needs a mac parameter with a valid MAC",
 			      head_only, close_conn, now);

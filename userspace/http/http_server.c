@@ -15,6 +15,7 @@
 
 #include "common/bind_retry.h"
 #include "http/http_internal.h"
+#include "http/http_metrics.h"
 
 #define RB_HTTP_LISTEN_BACKLOG	1024
 #define RB_HTTP_DEFER_ACCEPT_S	1
@@ -132,20 +133,39 @@ static unsigned worker_count(const struct rb_http_server_config *cfg)
 	return cpus > RB_HTTP_MAX_WORKERS ? RB_HTTP_MAX_WORKERS : (unsigned)cpus;
 }
 
-/* A site serving root (a path of at most 4095 bytes) and the iPXE scripts of cfg. */
-static int site_new(const char *root, const struct rb_config *cfg, struct rb_http_site **out)
+/*
+ * A site serving root (a path of at most 4095 bytes), the iPXE scripts
+ * of cfg and, when metrics is set, the metrics route with the
+ * http/metrics settings of cfg.
+ */
+static int site_new(const char *root, const struct rb_config *cfg,
+		    const struct rb_http_metrics *metrics, struct rb_http_site **out)
 {
 	struct rb_http_site *site = calloc(1, sizeof(*site));
+	struct rb_http_metrics *own;
 	int err;
 
 	if (!site)
 		return -ENOMEM;
 	site->cfg = cfg;
+	if (metrics) {
+		/* A copy per site, so that a reload never changes what a worker reads. */
+		own = malloc(sizeof(*own));
+		if (!own) {
+			free(site);
+			return -ENOMEM;
+		}
+		*own = *metrics;
+		if (cfg)
+			own->cfg = &cfg->http.metrics;
+		site->metrics = own;
+	}
 	site->root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (site->root_fd < 0) {
 		err = -errno;
 		log_err("http: opening the root folder %s failed: %s; create it or set http/root",
 			root, strerror(-err));
+		free((void *)site->metrics);
 		free(site);
 		return err;
 	}
@@ -159,6 +179,7 @@ static void site_free(struct rb_http_site *site)
 		return;
 	if (site->root_fd >= 0)
 		close(site->root_fd);
+	free((void *)site->metrics);
 	free(site);
 }
 
@@ -217,7 +238,7 @@ int rb_http_server_new(const struct rb_http_server_config *cfg, struct rb_http_s
 	for (unsigned i = 0; srv->workers && i < srv->n_workers; i++)
 		srv->workers[i].listen_fd = srv->workers[i].tls_listen_fd = srv->workers[i].wake_fd = -1;
 	srv->retired_seen = calloc(srv->n_workers, sizeof(*srv->retired_seen));
-	err = srv->workers && srv->retired_seen ? site_new(srv->root, cfg->cfg, &srv->site) : -ENOMEM;
+	err = srv->workers && srv->retired_seen ? site_new(srv->root, cfg->cfg, cfg->metrics, &srv->site) : -ENOMEM;
 	if (!err)
 		err = open_tls(srv);
 
@@ -278,7 +299,7 @@ int rb_http_server_set_site(struct rb_http_server *srv, const struct rb_config *
 			"http/root", root, sizeof(srv->root) - 1);
 		return -ENAMETOOLONG;
 	}
-	err = site_new(root, cfg, &site);
+	err = site_new(root, cfg, srv->cfg.metrics, &site);
 	if (err)
 		return err;
 

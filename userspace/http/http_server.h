@@ -38,6 +38,7 @@
 #include "config/config.h"
 
 struct rb_http_server;
+struct rb_http_metrics;
 
 /*
  * Called from a worker thread after the whole body of a 200 GET for a
@@ -60,6 +61,7 @@ struct rb_http_server_config {
 	const char *tls_private_key;	/* PEM key of the certificate, mode o-rwx */
 	uint16_t tls_port;		/* host order, 0 = a free port, the same for every worker */
 	const struct rb_config *cfg;	/* inventory and profiles for the iPXE scripts, or NULL */
+	const struct rb_http_metrics *metrics;	/* the metrics path's document, or NULL */
 	rb_http_fetch_fn on_fetch;	/* may be NULL */
 	void *on_fetch_arg;
 };

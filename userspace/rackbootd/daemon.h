@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "dhcp4/server.h"
+#include "http/http_metrics.h"
 #include "http/http_server.h"
 #include "tftp/tftp_server.h"
 #include "xdp/loader.h"
@@ -58,6 +59,7 @@ struct rb_daemon {
 	size_t dns_n_leased;
 	struct rb_http_server *http;	/* NULL = no http container */
 	struct rb_http_counters http_mirrored;	/* HTTP counts already added to the maps */
+	struct rb_http_metrics http_metrics;	/* the metrics path of the HTTP server */
 	struct rb_syslog_server *syslog;	/* the syslog receiver, NULL = syslog off */
 	uint64_t syslog_next_rebuild_ms;	/* CLOCK_MONOTONIC of the next address table rebuild */
 	uint64_t syslog_next_commit_ms;		/* CLOCK_MONOTONIC of the next ring write */

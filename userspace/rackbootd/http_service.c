@@ -3,7 +3,8 @@
  * The HTTP and HTTPS server in rackbootd: its sockets open with the other services,
  * its worker threads start with them, and its counters are added to the
  * pinned userspace counters on every tick.  A 200 GET of a whole file by
- * an inventory device's address moves that device to phase image.
+ * an inventory device's address moves that device to phase image.  The
+ * workers also serve the Prometheus metrics (metrics/metrics.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
 #include "rackbootd/daemon.h"
 #include "xdp/device_state.h"
 
@@ -77,6 +79,34 @@ static void http_fetched(void *arg, const struct rb_config *cfg, const struct so
 }
 
 /*
+ * Called from an HTTP worker thread for the metrics path.  The workers
+ * start after the XDP maps are open and stop before they are closed.
+ * The metrics read the maps through syscalls and the store in read-only
+ * transactions of their own, so no lock is needed.
+ */
+static int render_metrics(void *arg, const struct rb_config *cfg, struct rb_prom_buf *b,
+			  const char **what)
+{
+	struct rb_daemon *d = arg;
+	const struct rb_xdp_maps *maps;
+	struct rb_metrics_source src;
+
+	if (!d->xdp) {
+		*what = "the XDP maps are not open";
+		return -ENODEV;
+	}
+	maps = rb_xdp_maps(d->xdp);
+	src = (struct rb_metrics_source){
+		.devices_fd = maps->devices,
+		.xdp_counters_fd = maps->xdp_counters,
+		.us_counters_fd = maps->us_counters,
+		.store = d->store,
+		.cfg = cfg,
+	};
+	return rb_metrics_render(&src, b, what);
+}
+
+/*
  * An HTTP connection takes up to four file descriptors (socket, file
  * and pipe), and an HTTPS one two.  So raise the soft RLIMIT_NOFILE
  * towards what the limits need, up to the hard limit.  Over the limit,
@@ -119,6 +149,12 @@ int rb_daemon_http_open(struct rb_daemon *d)
 		cfg.tls_port = http->https_port;
 	}
 	cfg.cfg = d->cfg;
+	d->http_metrics = (struct rb_http_metrics){
+		.cfg = &http->metrics,
+		.render = render_metrics,
+		.arg = d,
+	};
+	cfg.metrics = &d->http_metrics;
 	cfg.on_fetch = http_fetched;
 	cfg.on_fetch_arg = d;
 	err = rb_http_server_new(&cfg, &d->http);

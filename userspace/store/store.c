@@ -382,24 +382,19 @@ int rb_store_op_end(struct rb_store *st, MDB_txn *txn, int err)
 	return rb_store_errno(rc);
 }
 
-int rb_store_walk(struct rb_store *st, MDB_dbi dbi,
-		  int (*visit)(struct rb_store *st, const MDB_val *key, const MDB_val *val,
-			       void *ctx),
-		  void *ctx)
+/* Walk dbi in txn: the loop of rb_store_walk() and rb_store_walk_committed(). */
+static int walk_txn(struct rb_store *st, MDB_txn *txn, MDB_dbi dbi,
+		    int (*visit)(struct rb_store *st, const MDB_val *key, const MDB_val *val,
+				 void *ctx),
+		    void *ctx)
 {
-	MDB_txn *txn;
 	MDB_cursor *cur;
 	MDB_val key, val;
-	int err, rc, bad = 0, stop = 0;
+	int rc, bad = 0, stop = 0;
 
-	err = rb_store_op_begin(st, false, &txn);
-	if (err)
-		return err;
 	rc = mdb_cursor_open(txn, dbi, &cur);
-	if (rc) {
-		rb_store_op_end(st, txn, -1);
+	if (rc)
 		return rb_store_errno(rc);
-	}
 
 	/* Bounded by the entries of the database, which LMDB counts. */
 	for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
@@ -413,13 +408,45 @@ int rb_store_walk(struct rb_store *st, MDB_dbi dbi,
 			break;
 	}
 	mdb_cursor_close(cur);
-	rb_store_op_end(st, txn, -1);
 
 	if (stop)
 		return stop;
 	if (rc != MDB_NOTFOUND && rc != 0)
 		return rb_store_errno(rc);
 	return bad;
+}
+
+int rb_store_walk(struct rb_store *st, MDB_dbi dbi,
+		  int (*visit)(struct rb_store *st, const MDB_val *key, const MDB_val *val,
+			       void *ctx),
+		  void *ctx)
+{
+	MDB_txn *txn;
+	int err;
+
+	err = rb_store_op_begin(st, false, &txn);
+	if (err)
+		return err;
+	err = walk_txn(st, txn, dbi, visit, ctx);
+	rb_store_op_end(st, txn, -1);
+	return err;
+}
+
+int rb_store_walk_committed(struct rb_store *st, MDB_dbi dbi,
+			    int (*visit)(struct rb_store *st, const MDB_val *key,
+					 const MDB_val *val, void *ctx),
+			    void *ctx)
+{
+	MDB_txn *txn;
+	int rc, err;
+
+	/* The env has MDB_NOTLS, so a read-only transaction may live on any thread. */
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return rb_store_errno(rc);
+	err = walk_txn(st, txn, dbi, visit, ctx);
+	mdb_txn_abort(txn);
+	return err;
 }
 
 int rb_store_put_one(struct rb_store *st, MDB_dbi dbi, MDB_val *key, MDB_val *val)

@@ -81,6 +81,14 @@ int rb_store_foreach_lease(struct rb_store *st,
 			   int (*fn)(const struct rb_store_lease *lease, void *arg), void *arg);
 
 /*
+ * The same over the last committed state, in a read-only transaction of
+ * its own: safe from any thread while rackbootd's loop writes a batch.
+ */
+int rb_store_foreach_lease_committed(struct rb_store *st,
+				     int (*fn)(const struct rb_store_lease *lease, void *arg),
+				     void *arg);
+
+/*
  * Addresses lent to XDP: pool addresses that rackbootd put in the XDP
  * free queue, which XDP may bind to a new device without asking.  Each
  * is recorded here before it enters the queue, so that after a power
@@ -143,6 +151,11 @@ int rb_store_get_lease6_by_addr(struct rb_store *st, const struct in6_addr *addr
 /* Call fn for every DHCPv6 lease, in key order, until it returns non-zero. */
 int rb_store_foreach_lease6(struct rb_store *st,
 			    int (*fn)(const struct rb_store_lease6 *lease, void *arg), void *arg);
+
+/* The same over the last commit, safe from any thread (see rb_store_foreach_lease_committed). */
+int rb_store_foreach_lease6_committed(struct rb_store *st,
+				      int (*fn)(const struct rb_store_lease6 *lease, void *arg),
+				      void *arg);
 
 /*
  * Declined addresses (RFC 8415 section 18.4.8): addr is not handed out

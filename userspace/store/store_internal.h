@@ -104,4 +104,14 @@ int rb_store_walk(struct rb_store *st, MDB_dbi dbi,
 			       void *ctx),
 		  void *ctx);
 
+/*
+ * The same in a read-only transaction of its own, never in the open
+ * write batch, so it sees the last commit and may run on any thread
+ * while the loop thread writes.
+ */
+int rb_store_walk_committed(struct rb_store *st, MDB_dbi dbi,
+			    int (*visit)(struct rb_store *st, const MDB_val *key,
+					 const MDB_val *val, void *ctx),
+			    void *ctx);
+
 #endif

@@ -244,6 +244,15 @@ int rb_store_foreach_lease(struct rb_store *st,
 	return rb_store_walk(st, st->leases, visit_lease, &w);
 }
 
+int rb_store_foreach_lease_committed(struct rb_store *st,
+				     int (*fn)(const struct rb_store_lease *lease, void *arg),
+				     void *arg)
+{
+	struct lease_walk w = { .fn = fn, .arg = arg };
+
+	return rb_store_walk_committed(st, st->leases, visit_lease, &w);
+}
+
 int rb_store_lend(struct rb_store *st, uint32_t ipv4)
 {
 	uint8_t zero = 0;

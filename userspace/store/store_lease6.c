@@ -309,6 +309,17 @@ int rb_store_foreach_lease6(struct rb_store *st,
 	return rb_store_walk(st, st->leases6, visit_lease6, &w);
 }
 
+int rb_store_foreach_lease6_committed(struct rb_store *st,
+				      int (*fn)(const struct rb_store_lease6 *lease, void *arg),
+				      void *arg)
+{
+	struct lease6_walk w = { .fn = fn, .arg = arg };
+
+	if (!st->has_v6)
+		return 0;
+	return rb_store_walk_committed(st, st->leases6, visit_lease6, &w);
+}
+
 int rb_store_quarantine6(struct rb_store *st, const struct in6_addr *addr, int64_t until)
 {
 	MDB_val key = { .mv_size = sizeof(*addr), .mv_data = (void *)addr };
