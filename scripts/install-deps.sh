@@ -22,6 +22,8 @@ PACKAGES=(
 	bind9-dnsutils dnsmasq-base
 	# the NMS collector of tests/integration/syslog.sh, run only in a test namespace
 	rsyslog
+	# promtool, for tests/integration/metrics.sh (the Prometheus server is not started)
+	prometheus
 )
 
 missing_packages() {
