@@ -11,7 +11,7 @@ PKGS	:= libbpf libxdp liburing libyang libssl libcrypto
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	   -D_GNU_SOURCE -Iinclude -Iuserspace -Itests -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -llmdb -lhttp_parser -lpthread
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -llmdb -lhttp_parser -ljansson -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Iinclude \
 	      -I/usr/include/$(shell uname -m)-linux-gnu
@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Every userspace module folder except the two programs goes into one
 # static library that the programs and the tests link.
-LIB_DIRS   := common config dhcp4 dhcp6 dns http leases ra store syslog tftp xdp
+LIB_DIRS   := common config control dhcp4 dhcp6 dns http leases ra store syslog tftp xdp
 LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB        := $(BUILD)/librackboot.a
@@ -72,8 +72,9 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/rackbootd: $(DAEMON_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# rackbootctl top draws with ncurses.
 $(BUILD)/rackbootctl: $(CTL_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lncursesw
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_LIB) $(LIB)
 	@mkdir -p $(dir $@)
