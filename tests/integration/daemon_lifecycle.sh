@@ -158,7 +158,7 @@ test_ctl_arguments() {
 	ctl_capture --pin-path "$RB_RUN_DIR/none" devicez
 	tap_is "$CTL_STATUS" 2 "rackbootctl devicez: exit status 2"
 	tap_check "rackbootctl devicez: names the command before the pin folder" \
-		grep -q "unknown command 'devicez'; try devices, stats, leases or logs" "$RB_RUN_DIR/ctl.err"
+		grep -q "unknown command 'devicez'; try devices, device, stats, leases, logs, reload or top" "$RB_RUN_DIR/ctl.err"
 	tap_check "rackbootctl devicez: prints the usage" grep -q '^Usage: rackbootctl' \
 		"$RB_RUN_DIR/ctl.err"
 
