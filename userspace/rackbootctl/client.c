@@ -156,7 +156,8 @@ json_t *rb_client_call(int fd, const struct rb_ctl_request *req, char *why, size
 			 err == -EAGAIN ? " (no reply within the timeout)" : "");
 		return NULL;
 	}
-	reply = json_loadb(line, len, 0, &jerr);
+	/* A text reply may contain an escaped NUL, because rb_json_string escapes any byte. */
+	reply = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
 	free(line);
 	if (!json_is_object(reply)) {
 		snprintf(why, why_len, "rackbootd sent an invalid reply: %s", reply ? "not an object" :
