@@ -3,7 +3,7 @@
  * libFuzzer harness for the control protocol's request parser and reply
  * lines.  Any input is parsed as a request: one that parses must keep
  * the parser's contract (known command, bounded fields, NUL-terminated
- * names), one that fails must say why.  The input also goes through both
+ * names), and one that fails must fill in the reason.  The input also goes through both
  * reply wrappers, whose output must be one line of valid JSON.  The
  * sanitizers catch reads and writes outside the buffers, and a broken
  * contract traps.
@@ -41,7 +41,7 @@ static void check_reply(const struct rb_ctl_reply *reply)
 	if (reply->len == 0 || reply->data[reply->len - 1] != '\n' ||
 	    memchr(reply->data, '\n', reply->len - 1))
 		__builtin_trap();
-	/* rackbootctl reads replies with JSON_ALLOW_NUL, because a text may contain an escaped NUL. */
+	/* rackbootctl allows NUL, because a text reply may contain an escaped one. */
 	parsed = json_loadb(reply->data, reply->len, JSON_ALLOW_NUL, NULL);
 	if (!json_is_object(parsed))
 		__builtin_trap();

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # rackbootctl over rackbootd's control socket, against a rackbootd with
-# devices in three phases (tests/lib/ctl.sh): the devices filters (phase,
-# profile, subnet), the JSON shapes, a device's timeline, permissions
-# (root and the control group only, checked by the socket's mode and
-# again by rackbootd), malformed and oversized requests, clients that
-# stall, max-clients, idle-timeout, the --offline mode, and the socket's
-# removal at stop.
+# devices in three phases (tests/lib/ctl.sh).  The checks cover the
+# devices filters (phase, profile, subnet), the JSON shapes, a device's
+# timeline, and permissions: root and the control group only, checked by
+# the socket's mode and again by rackbootd.  Then malformed and oversized
+# requests, clients that stall, max-clients, idle-timeout, the --offline
+# mode, and the socket's removal at stop.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -129,6 +129,33 @@ test_timeline() {
 	tap_is "$CTL_STATUS" 2 "device with an invalid MAC: usage error"
 }
 
+# logs_stored: device 1's message is in the store.
+logs_stored() {
+	rb_ctl logs "$MAC1" --json 2>/dev/null | jq -e '.entries | length >= 1' >/dev/null
+}
+
+test_logs() {
+	local socket_text offline_text
+
+	ip netns exec "$(rb_dev_netns 1)" logger -n "$RB_SRV_ADDR" -P 514 -d --rfc5424 \
+		-t ctltest "caf$(printf '\xc3\xa9') ready" ||
+		tap_diag "logger in device 1's namespace failed"
+	tap_check "logs: device 1's message stored within 5 s" rb_wait_for 5 logs_stored
+	tap_check "logs --json: the message" \
+		jq -e '.entries[-1].message | test("ready")' <<<"$(rb_ctl logs "$MAC1" --json)"
+	tap_check "device timeline: the message among its logs" \
+		jq -e '.logs.entries | length >= 1' <<<"$(rb_ctl device "$MAC1" --json)"
+
+	# Text over the socket must be the bytes that --offline prints.
+	socket_text=$(rb_ctl logs "$MAC1" | od -An -tx1)
+	offline_text=$("$RB_CTL" --store "$RB_RUN_DIR/store" logs "$MAC1" | od -An -tx1)
+	tap_is "$socket_text" "$offline_text" "logs text: same bytes as --offline"
+	tap_check "logs text: the message" grep -q 'ctltest.*ready' <<<"$(rb_ctl logs "$MAC1")"
+
+	ctl_capture logs 52:54:00:99:99:99
+	tap_is "$CTL_STATUS" 1 "logs of an unknown device: exit status 1"
+}
+
 test_malformed() {
 	local replies cases
 
@@ -180,7 +207,7 @@ test_stalled() {
 	ctl_capture stats --json
 	tap_is "$CTL_STATUS" 1 "over max-clients: exit status 1"
 	tap_check "over max-clients: says so" grep -q 'max-clients' <<<"$CTL_ERR"
-	# A TFTP read request is answered on rackbootd's loop, the loop that serves the socket.
+	# rackbootd handles TFTP read requests on the loop that also serves the socket.
 	tap_check "stalled clients: TFTP still served" rb_tftp_get "$(rb_dev_netns 2)" curl \
 		"$RB_SRV_ADDR" undionly.kpxe "$RB_RUN_DIR/dev2.boot"
 
@@ -262,6 +289,7 @@ main() {
 	test_filters
 	test_schema
 	test_timeline
+	test_logs
 	test_malformed
 	test_stalled
 	test_permissions

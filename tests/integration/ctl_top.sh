@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# rackbootctl top in a terminal: run it in a detached tmux session of a
-# fixed size against a rackbootd with devices in three phases
-# (tests/lib/ctl.sh), read the screen with capture-pane, and check the
-# headings, the phase counts, a live phase change, a resize, and that q
-# ends it with status 0.  Only this run's tmux server (-L) is used and
-# killed.
+# rackbootctl top in a terminal.  It runs in a detached tmux session of
+# a fixed size against a rackbootd with devices in three phases
+# (tests/lib/ctl.sh).  capture-pane reads the screen, and the checks
+# cover the headings, the phase counts, a live phase change, a resize,
+# and that q ends it with status 0.  Only this run's tmux server (-L) is
+# used and killed.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -41,7 +41,7 @@ start_top() {
 	fi
 	TMUX_NAME="${RB_PREFIX}top"
 	rb_on_cleanup 'tmux -L "$TMUX_NAME" kill-server 2>/dev/null'
-	# The status file tells that top ended, and how, after its session is gone.
+	# The status file records top's exit status, because its session ends with it.
 	tmux -L "$TMUX_NAME" -f /dev/null new-session -d -s top -x 100 -y 24 \
 		"TERM=screen $RB_CTL --socket $CTL_SOCKET top; echo \$? >$RB_RUN_DIR/top.status" ||
 		tap_bail "starting tmux failed"

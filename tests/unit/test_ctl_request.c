@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The control protocol: request parsing (valid requests, and a table of
- * malformed ones with the reason each must name), the reply lines, the
+ * The control protocol: request parsing, with a table of malformed
+ * requests and the reason each must name, and the reply lines.  Then the
  * devices filters against a config with two subnets, a pool and three
  * profiles, and the control container of the config.
  */

@@ -79,7 +79,7 @@ static int run_leases(const struct rb_ctl_context *ctx, const struct rb_ctl_requ
 	if (err)
 		return err;
 	err = rb_lease_print(out, ctx->store, !req->text);
-	/* -EBADMSG comes after the valid leases: an error reply says that some are missing. */
+	/* -EBADMSG comes after the valid leases, and the error reply reports that some are missing. */
 	if (err)
 		snprintf(why, why_len, "reading the leases in the store failed: %s", strerror(-err));
 	return err;

@@ -17,7 +17,7 @@
 
 struct rb_store;
 
-/* What the commands read, filled in by rackbootd for each request. */
+/* The state that the commands read, filled in by rackbootd for each request. */
 struct rb_ctl_context {
 	const struct rb_config *cfg;
 	int devices_fd;			/* rb_devices */
@@ -35,9 +35,9 @@ int rb_ctl_execute(const struct rb_ctl_context *ctx, const struct rb_ctl_request
 
 /*
  * ctl_devices.c.  Keep the devices that match req's phase, profile and
- * subnet filters, in place; returns how many are kept, or -EINVAL with
- * why filled when the subnet is neither a configured name nor a CIDR
- * prefix, or the profile is not configured.
+ * subnet filters, in place, and return how many are kept.  Returns
+ * -EINVAL with why filled when the subnet is neither a configured name
+ * nor a CIDR prefix, or when the profile is not configured.
  */
 int rb_ctl_filter_devices(const struct rb_config *cfg, const struct rb_ctl_request *req,
 			  struct rb_state_device *devs, size_t n, char *why, size_t why_len);
@@ -46,7 +46,7 @@ int rb_ctl_filter_devices(const struct rb_config *cfg, const struct rb_ctl_reque
 const struct rb_cfg_profile *rb_ctl_device_profile(const struct rb_config *cfg,
 						   const struct rb_state_device *dev);
 
-/* The subnet that holds the record's address, NULL when none. */
+/* The subnet that contains the record's address, NULL when none. */
 const struct rb_cfg_subnet *rb_ctl_device_subnet(const struct rb_config *cfg,
 						 const struct rb_state_device *dev);
 

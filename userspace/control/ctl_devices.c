@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device commands: the filters of devices (phase, profile, subnet) and
- * the timeline of one device, which gathers what an operator needs to
- * see why a device is stuck: its record's phase times (in wall-clock
- * time), its lease in the store and its newest syslog messages.
+ * the timeline of one device.  The timeline gathers what an operator
+ * needs to see why a device is stuck: its record's phase times in
+ * wall-clock time, its lease in the store and its newest syslog messages.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -16,7 +16,7 @@
 #include "control/ctl_request.h"
 #include "xdp/map_names.h"
 
-/* Which keys each command takes, beside "command" and "format". */
+/* Key bits: the keys a command takes, beside "command" and "format". */
 #define KEY_PHASE	0x01
 #define KEY_PROFILE	0x02
 #define KEY_SUBNET	0x04

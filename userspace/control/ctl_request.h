@@ -29,10 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest request line, newline included. */
+/* Maximum length of a request line, newline included. */
 #define RB_CTL_REQUEST_MAX	4096
 
-/* Longest filter or device name in a request, NUL excluded. */
+/* Maximum length of a filter or device name in a request, NUL excluded. */
 #define RB_CTL_NAME_MAX		63
 
 /* Largest "lines" of logs and "slowest" of top. */

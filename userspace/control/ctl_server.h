@@ -2,8 +2,8 @@
 /*
  * The control socket: a UNIX stream socket served from rackbootd's
  * io_uring loop.  Sockets are non-blocking and the ring only polls them,
- * so a request in flight holds no buffer of a client: a client that
- * connects and stalls, or stops reading its reply, costs one slot until
+ * so no request in flight points into a client's buffers.  A client that
+ * connects and stalls, or stops reading its reply, takes one slot until
  * idle-timeout closes it, and never blocks the loop.
  *
  * Only root and members of the configured group may connect: the

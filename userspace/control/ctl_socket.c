@@ -100,7 +100,7 @@ static int bind_socket(const char *path, const struct sockaddr_un *addr, gid_t g
 		log_err("control: creating a UNIX socket failed: %s", strerror(-err));
 		return err;
 	}
-	/* Nobody but root may connect in the instant before chmod. */
+	/* Only root may connect between bind and the final chmod. */
 	if (bind(fd, (const struct sockaddr *)addr, sizeof(*addr)) < 0 ||
 	    chmod(path, 0600) < 0 || chown(path, 0, gid) < 0 || chmod(path, 0660) < 0) {
 		err = -errno;
@@ -163,7 +163,7 @@ static int peer_in_group(int fd, gid_t gid)
 			free(groups);
 			return found;
 		}
-		/* len now holds the size that the peer's groups need. */
+		/* len now contains the size that the peer's groups need. */
 	}
 	for (size_t i = 0; i < len / sizeof(gid_t); i++) {
 		if (groups[i] == gid)

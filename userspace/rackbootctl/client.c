@@ -175,6 +175,26 @@ const char *rb_client_error(json_t *reply)
 	return json_string_value(json_object_get(reply, "error")) ?: "rackbootd sent no error text";
 }
 
+/*
+ * Write a text reply as the bytes rackbootd printed.  rb_json_string
+ * escapes each byte past ASCII as its own \u00XX, which jansson decodes
+ * to a two-byte UTF-8 sequence, so each such sequence is one byte again.
+ */
+static void write_text(FILE *out, json_t *text)
+{
+	const unsigned char *p = (const unsigned char *)json_string_value(text);
+	size_t len = json_string_length(text);
+
+	for (size_t i = 0; p && i < len; i++) {
+		if ((p[i] & 0xe0) == 0xc0 && i + 1 < len && (p[i + 1] & 0xc0) == 0x80) {
+			fputc(((p[i] & 0x1f) << 6) | (p[i + 1] & 0x3f), out);
+			i++;
+		} else {
+			fputc(p[i], out);
+		}
+	}
+}
+
 int rb_client_run(const struct options *opts)
 {
 	char why[1024];
@@ -200,7 +220,7 @@ int rb_client_run(const struct options *opts)
 		return EXIT_FAILURE;
 	}
 	if (opts->req.text) {
-		fputs(json_string_value(json_object_get(reply, "text")) ?: "", stdout);
+		write_text(stdout, json_object_get(reply, "text"));
 	} else {
 		json_dumpf(json_object_get(reply, "result"), stdout,
 			   JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY);

@@ -5,7 +5,7 @@
  * (control/ctl_top.c): devices per phase, rates per protocol, the
  * devices waiting longest before their boot file, and the error
  * counters.  q quits; a resize redraws at once.  When the connection
- * drops, the view says so and connects again at the next refresh.
+ * drops, the view shows the error and connects again at the next refresh.
  */
 #include <curses.h>
 #include <errno.h>
@@ -84,7 +84,9 @@ static void fetch(struct view *v, int rows)
 			return;
 	}
 	/* As many slow devices as the screen has rows for, within the protocol's limit. */
-	req.slowest = rows > 0 ? (uint32_t)(rows < RB_CTL_SLOWEST_MAX ? rows : RB_CTL_SLOWEST_MAX) : 1;
+	if (rows > RB_CTL_SLOWEST_MAX)
+		rows = RB_CTL_SLOWEST_MAX;
+	req.slowest = rows > 0 ? (uint32_t)rows : 1;
 	req.text = false;
 	reply = rb_client_call(v->fd, &req, v->status, sizeof(v->status));
 	if (!reply) {
