@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +22,6 @@
 
 /* How many syslog messages the timeline shows. */
 #define TIMELINE_LOG_LINES	10
-
-static int invalid(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 static bool in_prefix(uint32_t addr, uint32_t prefix, uint8_t prefix_len)
 {
@@ -101,7 +90,7 @@ static int parse_subnet_filter(const struct rb_config *cfg, const char *text,
 	f->len = (uint8_t)len;
 	return 0;
 bad:
-	return invalid(why, why_len, "subnet \"%s\" is neither a configured subnet name nor an "
+	return rb_ctl_invalid(why, why_len, "subnet \"%s\" is neither a configured subnet name nor an "
 		       "IPv4 prefix such as 10.0.0.0/24", text);
 }
 
@@ -139,7 +128,7 @@ int rb_ctl_filter_devices(const struct rb_config *cfg, const struct rb_ctl_reque
 	int err;
 
 	if (req->profile[0] && !profile_exists(cfg, req->profile))
-		return invalid(why, why_len, "profile \"%s\" is not in the config", req->profile);
+		return rb_ctl_invalid(why, why_len, "profile \"%s\" is not in the config", req->profile);
 	if (req->subnet[0]) {
 		err = parse_subnet_filter(cfg, req->subnet, &subnet, why, why_len);
 		if (err)

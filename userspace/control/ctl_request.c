@@ -62,7 +62,7 @@ const char *rb_ctl_command_name(enum rb_ctl_command command)
 	return "";
 }
 
-static int invalid(char *why, size_t why_len, const char *fmt, ...)
+int rb_ctl_invalid(char *why, size_t why_len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -96,10 +96,10 @@ static int copy_name(const char *key, json_t *value, char *dst, char *why, size_
 	size_t len;
 
 	if (!json_is_string(value))
-		return invalid(why, why_len, "\"%s\" must be a string", key);
+		return rb_ctl_invalid(why, why_len, "\"%s\" must be a string", key);
 	len = json_string_length(value);
 	if (len == 0 || len > RB_CTL_NAME_MAX || memchr(json_string_value(value), '\0', len))
-		return invalid(why, why_len, "\"%s\" must be 1 to %d bytes without NUL", key,
+		return rb_ctl_invalid(why, why_len, "\"%s\" must be 1 to %d bytes without NUL", key,
 			       RB_CTL_NAME_MAX);
 	memcpy(dst, json_string_value(value), len);
 	dst[len] = '\0';
@@ -112,10 +112,10 @@ static int parse_count(const char *key, json_t *value, json_int_t max, uint32_t 
 	json_int_t n;
 
 	if (!json_is_integer(value))
-		return invalid(why, why_len, "\"%s\" must be an integer", key);
+		return rb_ctl_invalid(why, why_len, "\"%s\" must be an integer", key);
 	n = json_integer_value(value);
 	if (n < 0 || n > max)
-		return invalid(why, why_len, "\"%s\" %lld is out of range 0..%lld", key,
+		return rb_ctl_invalid(why, why_len, "\"%s\" %lld is out of range 0..%lld", key,
 			       (long long)n, (long long)max);
 	*out = (uint32_t)n;
 	return 0;
@@ -134,7 +134,7 @@ static int parse_phase(json_t *value, int *phase, char *why, size_t why_len)
 			return 0;
 		}
 	}
-	return invalid(why, why_len, "unknown phase \"%s\": use none, discovered, offered, leased, "
+	return rb_ctl_invalid(why, why_len, "unknown phase \"%s\": use none, discovered, offered, leased, "
 		       "bootfile or image", name);
 }
 
@@ -147,7 +147,7 @@ static int parse_mac(json_t *value, uint8_t mac[6], char *why, size_t why_len)
 	if (err)
 		return err;
 	if (strlen(text) != 17 || !ether_aton_r(text, &addr))
-		return invalid(why, why_len, "invalid \"mac\" \"%s\": use aa:bb:cc:dd:ee:ff", text);
+		return rb_ctl_invalid(why, why_len, "invalid \"mac\" \"%s\": use aa:bb:cc:dd:ee:ff", text);
 	memcpy(mac, addr.ether_addr_octet, 6);
 	return 0;
 }
@@ -161,7 +161,7 @@ static int parse_format(json_t *value, bool *text, char *why, size_t why_len)
 	else if (s && strcmp(s, "text") == 0)
 		*text = true;
 	else
-		return invalid(why, why_len, "\"format\" must be \"json\" or \"text\"");
+		return rb_ctl_invalid(why, why_len, "\"format\" must be \"json\" or \"text\"");
 	return 0;
 }
 
@@ -174,7 +174,7 @@ static int parse_key(const struct command_info *cmd, const char *key, json_t *va
 	if (strcmp(key, "format") == 0)
 		return parse_format(value, &req->text, why, why_len);
 	if (!(cmd->keys & k))
-		return invalid(why, why_len, "%s takes no key \"%.64s\"", cmd->name, key);
+		return rb_ctl_invalid(why, why_len, "%s takes no key \"%.64s\"", cmd->name, key);
 	*seen |= k;
 	switch (k) {
 	case KEY_PHASE:
@@ -203,14 +203,14 @@ static int parse_object(json_t *root, struct rb_ctl_request *req, char *why, siz
 	int err;
 
 	if (!json_is_object(root))
-		return invalid(why, why_len, "a request must be a JSON object");
+		return rb_ctl_invalid(why, why_len, "a request must be a JSON object");
 	value = json_object_get(root, "command");
 	if (!json_is_string(value))
-		return invalid(why, why_len, "missing \"command\": use devices, device, leases, stats, "
+		return rb_ctl_invalid(why, why_len, "missing \"command\": use devices, device, leases, stats, "
 			       "logs, reload or top");
 	cmd = find_command(json_string_value(value));
 	if (!cmd)
-		return invalid(why, why_len, "unknown command \"%.64s\": use devices, device, leases, "
+		return rb_ctl_invalid(why, why_len, "unknown command \"%.64s\": use devices, device, leases, "
 			       "stats, logs, reload or top", json_string_value(value));
 	req->command = cmd->command;
 
@@ -222,7 +222,7 @@ static int parse_object(json_t *root, struct rb_ctl_request *req, char *why, siz
 			return err;
 	}
 	if ((seen & cmd->required) != cmd->required)
-		return invalid(why, why_len, "%s needs \"%s\"", cmd->name,
+		return rb_ctl_invalid(why, why_len, "%s needs \"%s\"", cmd->name,
 			       cmd->required == KEY_MAC ? "mac" : "device");
 	return 0;
 }
@@ -236,12 +236,12 @@ int rb_ctl_request_parse(const char *text, size_t len, struct rb_ctl_request *re
 	int err;
 
 	if (len >= RB_CTL_REQUEST_MAX)
-		return invalid(why, why_len, "request of %zu bytes is longer than %d", len,
+		return rb_ctl_invalid(why, why_len, "request of %zu bytes is longer than %d", len,
 			       RB_CTL_REQUEST_MAX - 1);
 	/* Objects with a key twice are rejected, as are NULs inside strings. */
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return invalid(why, why_len, "invalid JSON at byte %d: %s", jerr.position, jerr.text);
+		return rb_ctl_invalid(why, why_len, "invalid JSON at byte %d: %s", jerr.position, jerr.text);
 	err = parse_object(root, &parsed, why, why_len);
 	json_decref(root);
 	if (!err)

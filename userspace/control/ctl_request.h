@@ -76,4 +76,8 @@ const char *rb_ctl_command_name(enum rb_ctl_command command);
 int rb_ctl_request_parse(const char *text, size_t len, struct rb_ctl_request *req, char *why,
 			 size_t why_len);
 
+/* Fill why with a formatted reason and return -EINVAL. */
+int rb_ctl_invalid(char *why, size_t why_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

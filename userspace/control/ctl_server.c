@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/uring_sqe.h"
 #include "common/uring_tag.h"
 #include "control/ctl_server.h"
 #include "control/ctl_socket.h"
@@ -53,6 +53,7 @@ struct rb_ctl_server {
 	bool has_group;
 	int listen_fd;
 	uint32_t n_clients;
+	uint64_t now_ms;		/* CLOCK_MONOTONIC of the last tick */
 	struct ctl_client *clients;	/* cfg.max_clients slots */
 };
 
@@ -60,14 +61,6 @@ static struct rb_log_repeat rejected_peer =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "control: connections rejected by credentials");
 static struct rb_log_repeat rejected_full =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "control: connections rejected at max-clients");
-
-static uint64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static uint64_t payload(enum ctl_op op, uint32_t slot, uint32_t gen)
 {
@@ -85,20 +78,9 @@ uint32_t rb_ctl_server_clients(const struct rb_ctl_server *srv)
 	return srv ? srv->n_clients : 0;
 }
 
-static struct io_uring_sqe *get_sqe(struct io_uring *ring)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	if (!sqe) {
-		io_uring_submit(ring);
-		sqe = io_uring_get_sqe(ring);
-	}
-	return sqe;
-}
-
 static int arm_poll(struct rb_ctl_server *srv, int fd, unsigned int events, uint64_t data)
 {
-	struct io_uring_sqe *sqe = get_sqe(srv->ring);
+	struct io_uring_sqe *sqe = rb_uring_get_sqe(srv->ring);
 
 	if (!sqe)
 		return -EBUSY;
@@ -111,7 +93,7 @@ static void client_close(struct rb_ctl_server *srv, struct ctl_client *c, const 
 {
 	struct io_uring_sqe *sqe;
 
-	if (c->poll_armed && (sqe = get_sqe(srv->ring))) {
+	if (c->poll_armed && (sqe = rb_uring_get_sqe(srv->ring))) {
 		io_uring_prep_poll_remove(sqe, c->poll_data);
 		io_uring_sqe_set_data64(sqe, payload(OP_REMOVE, 0, 0));
 	}
@@ -181,7 +163,7 @@ static enum step client_send(struct rb_ctl_server *srv, struct ctl_client *c)
 		client_close(srv, c, strerror(errno));
 		return STEP_CLOSED;
 	}
-	c->last_ms = monotonic_ms();
+	c->last_ms = srv->now_ms;
 	c->out_off += (size_t)n;
 	if (c->out_off < c->out.len)
 		return STEP_AGAIN;
@@ -215,7 +197,7 @@ static enum step client_recv(struct rb_ctl_server *srv, struct ctl_client *c)
 		return STEP_CLOSED;
 	}
 	c->in_len += (size_t)n;
-	c->last_ms = monotonic_ms();
+	c->last_ms = srv->now_ms;
 	return STEP_AGAIN;
 }
 
@@ -296,7 +278,7 @@ static void accept_one(struct rb_ctl_server *srv, int fd)
 	}
 	c->fd = fd;
 	c->uid = uid;
-	c->last_ms = monotonic_ms();
+	c->last_ms = srv->now_ms;
 	srv->n_clients++;
 	client_arm(srv, c, POLLIN);
 }
@@ -327,9 +309,12 @@ static int arm_listen(struct rb_ctl_server *srv)
 	return err;
 }
 
-int rb_ctl_server_start(struct rb_ctl_server *srv)
+int rb_ctl_server_start(struct rb_ctl_server *srv, uint64_t now_ms)
 {
-	int err = arm_listen(srv);
+	int err;
+
+	srv->now_ms = now_ms;
+	err = arm_listen(srv);
 
 	if (err)
 		return err;
@@ -378,8 +363,9 @@ int rb_ctl_server_handle_cqe(struct rb_ctl_server *srv, const struct io_uring_cq
 
 void rb_ctl_server_tick(struct rb_ctl_server *srv, uint64_t now_ms)
 {
-	if (!srv || srv->n_clients == 0)
+	if (!srv)
 		return;
+	srv->now_ms = now_ms;
 	for (uint32_t i = 0; i < srv->cfg.max_clients; i++) {
 		struct ctl_client *c = &srv->clients[i];
 

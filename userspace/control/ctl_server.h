@@ -45,15 +45,19 @@ struct rb_ctl_server_config {
 int rb_ctl_server_open(struct io_uring *ring, const struct rb_ctl_server_config *cfg,
 		       struct rb_ctl_server **out);
 
-/* Queue the first poll on the listening socket. */
-int rb_ctl_server_start(struct rb_ctl_server *srv);
+/*
+ * Queue the first poll on the listening socket.  now_ms is
+ * CLOCK_MONOTONIC, the clock of rb_ctl_server_tick, which the server
+ * reads its time from between ticks.
+ */
+int rb_ctl_server_start(struct rb_ctl_server *srv, uint64_t now_ms);
 
 /* Whether a completion belongs to the control server. */
 bool rb_ctl_owns(uint64_t user_data);
 
 int rb_ctl_server_handle_cqe(struct rb_ctl_server *srv, const struct io_uring_cqe *cqe);
 
-/* Close connections idle for idle_timeout_ms; now_ms is CLOCK_MONOTONIC. */
+/* Close connections idle for idle_timeout_ms; now_ms is CLOCK_MONOTONIC milliseconds. */
 void rb_ctl_server_tick(struct rb_ctl_server *srv, uint64_t now_ms);
 
 /* Close every connection and the socket, and remove the socket file.  NULL is ignored. */

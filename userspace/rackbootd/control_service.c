@@ -12,6 +12,7 @@
 #include "control/ctl_server.h"
 #include "rackbootd/daemon.h"
 #include "rackbootd/reload.h"
+#include "tftp/tftp_server.h"
 
 static int reload(void *arg, char *why, size_t why_len)
 {
@@ -59,7 +60,8 @@ int rb_daemon_control_open(struct rb_daemon *d)
 
 int rb_daemon_control_start(struct rb_daemon *d)
 {
-	return d->control ? rb_ctl_server_start(d->control) : 0;
+	/* The daemon's tick passes the same clock (services.c). */
+	return d->control ? rb_ctl_server_start(d->control, rb_tftp_now_ms()) : 0;
 }
 
 void rb_daemon_control_free(struct rb_daemon *d)
