@@ -17,10 +17,10 @@
 #include "xdp/device_state.h"
 #include "xdp/map_names.h"
 
-int rb_client_connect(const char *path, char *why, size_t why_len)
+int rb_client_connect(const char *path, int timeout_s, char *why, size_t why_len)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval timeout = { .tv_sec = RB_CLIENT_TIMEOUT_S };
+	struct timeval timeout = { .tv_sec = timeout_s };
 	int fd, err;
 
 	if (strlen(path) >= sizeof(addr.sun_path)) {
@@ -202,7 +202,7 @@ int rb_client_run(const struct options *opts)
 	json_t *reply;
 	int fd;
 
-	fd = rb_client_connect(opts->socket_path, why, sizeof(why));
+	fd = rb_client_connect(opts->socket_path, RB_CLIENT_TIMEOUT_S, why, sizeof(why));
 	if (fd < 0) {
 		fprintf(stderr, "rackbootctl: %s\n", why);
 		return EXIT_FAILURE;

@@ -10,14 +10,14 @@
 /* Longest reply read, so that a broken server cannot exhaust memory. */
 #define RB_CLIENT_REPLY_MAX	(512u << 20)
 
-/* Seconds a reply may take before the client gives up. */
+/* Seconds a reply may take before a command gives up. */
 #define RB_CLIENT_TIMEOUT_S	30
 
 /*
- * Connect to path.  Returns the fd, or a negative errno with why filled
- * with what failed and what to try.
+ * Connect to path, with timeout_s for each send and receive.  Returns the
+ * fd, or a negative errno with why filled with what failed and what to try.
  */
-int rb_client_connect(const char *path, char *why, size_t why_len);
+int rb_client_connect(const char *path, int timeout_s, char *why, size_t why_len);
 
 /*
  * Send req on fd and read its reply.  Returns the parsed reply object

@@ -23,6 +23,9 @@
 #define REFRESH_MS	1000
 #define KEY_WAIT_MS	100
 
+/* Seconds a snapshot may take, so that q still quits soon when rackbootd hangs. */
+#define SNAPSHOT_TIMEOUT_S	3
+
 /* The protocol totals of the snapshot, in the order shown, with their units. */
 static const struct {
 	const char *key;
@@ -79,7 +82,8 @@ static void fetch(struct view *v, int rows)
 	json_t *reply;
 
 	if (v->fd < 0) {
-		v->fd = rb_client_connect(v->opts->socket_path, v->status, sizeof(v->status));
+		v->fd = rb_client_connect(v->opts->socket_path, SNAPSHOT_TIMEOUT_S, v->status,
+					  sizeof(v->status));
 		if (v->fd < 0)
 			return;
 	}
