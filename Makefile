@@ -11,7 +11,7 @@ PKGS	:= libbpf libxdp liburing libyang libssl libcrypto
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	   -D_GNU_SOURCE -Iinclude -Iuserspace -Itests -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -llmdb -lhttp_parser -lpthread
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz -llmdb -lhttp_parser -ljansson -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Iinclude \
 	      -I/usr/include/$(shell uname -m)-linux-gnu
@@ -22,7 +22,7 @@ BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Every userspace module folder except the two programs goes into one
 # static library that the programs and the tests link.
-LIB_DIRS   := common config dhcp4 dhcp6 dns http leases metrics ra store syslog tftp xdp
+LIB_DIRS   := common config control dhcp4 dhcp6 dns http leases metrics ra store syslog tftp xdp
 LIB_SRCS   := $(foreach d,$(LIB_DIRS),$(wildcard userspace/$(d)/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB        := $(BUILD)/librackboot.a
@@ -72,8 +72,9 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/rackbootd: $(DAEMON_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# rackbootctl top draws with ncurses.
 $(BUILD)/rackbootctl: $(CTL_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lncursesw
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_LIB) $(LIB)
 	@mkdir -p $(dir $@)
@@ -149,7 +150,7 @@ FUZZ_SECONDS ?= 60
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 fuzz-build: $(BUILD)/fuzz/fuzz_tftp $(BUILD)/fuzz/fuzz_dhcp4 $(BUILD)/fuzz/fuzz_dhcp6 $(BUILD)/fuzz/fuzz_dns \
-	$(BUILD)/fuzz/fuzz_http $(BUILD)/fuzz/fuzz_syslog
+	$(BUILD)/fuzz/fuzz_http $(BUILD)/fuzz/fuzz_syslog $(BUILD)/fuzz/fuzz_ctl
 $(BUILD)/fuzz/fuzz_dhcp4: tests/fuzz/fuzz_dhcp4.c userspace/dhcp4/answer.c userspace/dhcp4/overload.c userspace/dhcp4/template.c userspace/common/log.c $(wildcard include/rackboot/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
@@ -170,6 +171,13 @@ $(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(HTTP_FUZZ_SRCS) $(wildcard use
 $(BUILD)/fuzz/fuzz_syslog: tests/fuzz/fuzz_syslog.c userspace/syslog/syslog_parse.c userspace/syslog/syslog_frame.c userspace/syslog/syslog_format.c userspace/syslog/syslog_record.c $(wildcard userspace/syslog/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+# The control protocol harness links jansson, and libbpf for the MAC and map-name helpers.
+CTL_FUZZ_SRCS := userspace/control/ctl_request.c userspace/control/ctl_reply.c \
+	userspace/xdp/state_format.c userspace/xdp/map_names.c userspace/xdp/device_state.c \
+	userspace/common/log.c
+$(BUILD)/fuzz/fuzz_ctl: tests/fuzz/fuzz_ctl.c $(CTL_FUZZ_SRCS) $(wildcard userspace/control/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljansson -lbpf
 $(BUILD)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c userspace/tftp/tftp_codec.c userspace/tftp/tftp_options.c userspace/tftp/tftp_path.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^

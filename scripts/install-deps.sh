@@ -12,7 +12,7 @@ PACKAGES=(
 	make gcc pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev libxdp-dev bpftool xdp-tools libelf-dev zlib1g-dev
 	liburing-dev libyang2-dev libyang-tools liblmdb-dev libhttp-parser-dev libssl-dev
-	libcmocka-dev
+	libcmocka-dev libjansson-dev libncurses-dev
 	# tests and the lab
 	iproute2 procps util-linux coreutils jq
 	isc-dhcp-client isc-dhcp-relay udhcpc busybox atftp curl tftp-hpa

@@ -298,7 +298,8 @@ summary() {
 hold() {
 	echo
 	echo "lab: holding; in another shell try:"
-	echo "  build/rackbootctl --pin-path $PIN devices"
+	echo "  build/rackbootctl --socket $(rb_ctl_socket "$CONFIG") top"
+	echo "  build/rackbootctl --socket $(rb_ctl_socket "$CONFIG") devices --phase leased"
 	echo "  build/rackbootctl --pin-path $PIN stats"
 	echo "  ip netns exec ${RB_PREFIX}dev01 ip addr"
 	echo "lab: press Ctrl-C to remove the lab"

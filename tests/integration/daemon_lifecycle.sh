@@ -45,11 +45,17 @@ write_configs() {
 	CONFIG_SAME_PORT="$RB_RUN_DIR/second-same-port.json"
 	CONFIG_OTHER_PORT="$RB_RUN_DIR/second-other-port.json"
 	CONFIG_TFTP_IN_USE="$RB_RUN_DIR/second-tftp-in-use.json"
+	CONFIG_SAME_SOCKET="$RB_RUN_DIR/second-same-socket.json"
 	CONFIG_NO_ROOT="$RB_RUN_DIR/no-tftp-root.json"
 
 	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" &&
 		rb_lab_config "$CONFIG_SAME_PORT" "$TFTP_ROOT" "$PIN2" '.tftp.port = 6969' &&
 		rb_lab_config "$CONFIG_OTHER_PORT" "$TFTP_ROOT" "$PIN2" \
+			'.tftp.port = 6969 | .dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547
+			| .dns.port = 1053
+			| .syslog."udp-port" = 1514 | .syslog."tcp-port" = 1601
+			| .control."socket-path" = "'"$RB_RUN_DIR"'/second/control.sock"' &&
+		rb_lab_config "$CONFIG_SAME_SOCKET" "$TFTP_ROOT" "$PIN2" \
 			'.tftp.port = 6969 | .dhcpv4."server-port" = 1067 | .dhcpv6."server-port" = 1547
 			| .dns.port = 1053
 			| .syslog."udp-port" = 1514 | .syslog."tcp-port" = 1601' &&
@@ -158,7 +164,7 @@ test_ctl_arguments() {
 	ctl_capture --pin-path "$RB_RUN_DIR/none" devicez
 	tap_is "$CTL_STATUS" 2 "rackbootctl devicez: exit status 2"
 	tap_check "rackbootctl devicez: names the command before the pin folder" \
-		grep -q "unknown command 'devicez'; try devices, stats, leases or logs" "$RB_RUN_DIR/ctl.err"
+		grep -q "unknown command 'devicez'; try devices, device, stats, leases, logs, reload or top" "$RB_RUN_DIR/ctl.err"
 	tap_check "rackbootctl devicez: prints the usage" grep -q '^Usage: rackbootctl' \
 		"$RB_RUN_DIR/ctl.err"
 
@@ -240,6 +246,10 @@ test_second_daemons() {
 	second_refused second-other-port "$CONFIG_OTHER_PORT" \
 		"another rackbootd serves $RB_SRV_IF \\(XDP program id $FIRST_PROG, maps not under $PIN2\\): stop it, or if none runs, detach it with \`ip link set dev $RB_SRV_IF xdp off\`"
 	second_refused second-tftp-in-use "$CONFIG_TFTP_IN_USE" 'tftp: .*Address already in use'
+	second_refused second-same-socket "$CONFIG_SAME_SOCKET" \
+		'control: another process listens on .*/control/control\.sock'
+	tap_check "second-same-socket: the first daemon's socket stays" \
+		test -S "$(rb_ctl_socket "$CONFIG")"
 
 	check_xdp_lease lease-after-second
 }
@@ -256,6 +266,8 @@ test_sigkill() {
 		"after SIGKILL: rackbootctl warns that rackbootd is not running"
 	tap_check "after SIGKILL: rackbootctl still prints the counters" ctl_out_has \
 		'.xdp.tx_offer >= 2'
+	tap_check "after SIGKILL: the control socket is left behind" \
+		test -S "$(rb_ctl_socket "$CONFIG")"
 
 	check_xdp_lease lease-while-killed
 }
@@ -274,6 +286,10 @@ test_restart() {
 		test -n "$prog" -a "$prog" != "$FIRST_PROG"
 	tap_is "$(rb_device "$PIN" "$MAC" xdp_replies)" 6 \
 		"restart: the device record kept its 6 XDP replies"
+	tap_file_contains "$RB_RUN_DIR/restart.log" 'control: removed the stale socket' \
+		"restart: replaces the killed rackbootd's socket"
+	tap_check "restart: rackbootctl served over the socket" \
+		"$RB_CTL" --socket "$(rb_ctl_socket "$CONFIG")" stats --json
 
 	check_xdp_lease lease-after-restart
 }

@@ -15,17 +15,25 @@ RB_LAB_CONFIG="${RB_LAB_CONFIG:-examples/lab.json}"
 # with this run's TFTP root (also the HTTP root when the config has an
 # http container) and pin path, plus an optional jq edit of the
 # "rackboot:rackboot" object (for example '.dhcpv4.subnet[0]."time-offset" = 60').
-# The lease store goes into the folder "store" beside OUT, created here.
+# The lease store goes into the folder "store" beside OUT, created here,
+# and the control socket into the folder "control" beside OUT, so that
+# test runs in parallel do not share /run/rackboot/control.sock.
 rb_lab_config() {
-	local out=$1 root=$2 pin=$3 edit=${4:-.} store
+	local out=$1 root=$2 pin=$3 edit=${4:-.} store control
 
 	store="$(dirname "$out")/store"
+	control="$(dirname "$out")/control/control.sock"
 	mkdir -p "$store" || return 1
-	jq --arg root "$root" --arg pin "$pin" --arg store "$store" \
+	jq --arg root "$root" --arg pin "$pin" --arg store "$store" --arg control "$control" \
 		".\"rackboot:rackboot\" |= (.\"bpffs-pin-path\" = \$pin | .tftp.root = \$root |
 			(if .http then .http.root = \$root else . end) |
-			.store.path = \$store | $edit)" \
+			.store.path = \$store | .control.\"socket-path\" = \$control | $edit)" \
 		"$RB_LAB_CONFIG" >"$out"
+}
+
+# rb_ctl_socket CONFIG: the control socket path of a config.
+rb_ctl_socket() {
+	rb_cfg '.control."socket-path" // "/run/rackboot/control.sock"' "$1"
 }
 
 # rb_suite_setup [FILE...]: the start of a suite that runs rackbootd.

@@ -2,19 +2,16 @@
 #include <string.h>
 
 #include "common/uring_recv.h"
+#include "common/uring_sqe.h"
 
 bool rb_uring_queue_recvmsg(struct io_uring *ring, int fd, const struct rb_uring_recv_buffers *b,
 			    uint64_t user_data)
 {
 	struct io_uring_sqe *sqe;
 
-	sqe = io_uring_get_sqe(ring);
-	if (!sqe) {
-		io_uring_submit(ring);
-		sqe = io_uring_get_sqe(ring);
-		if (!sqe)
-			return false;
-	}
+	sqe = rb_uring_get_sqe(ring);
+	if (!sqe)
+		return false;
 
 	memset(b->msg, 0, sizeof(*b->msg));
 	memset(b->control, 0, b->control_len);

@@ -23,6 +23,7 @@ enum rb_uring_owner {
 	RB_URING_OWNER_LEASES = 4,	/* userspace/leases */
 	RB_URING_OWNER_DHCP6 = 6,	/* userspace/dhcp6 */
 	RB_URING_OWNER_DNS = 7,		/* userspace/dns */
+	RB_URING_OWNER_CONTROL = 8,	/* userspace/control */
 	RB_URING_OWNER_SYSLOG = 16,	/* userspace/syslog */
 	/* Add one value per module that submits to the shared ring. */
 	RB_URING_OWNER_RESERVED = 0xff,

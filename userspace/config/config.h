@@ -334,6 +334,14 @@ struct rb_cfg_metrics {
 	size_t n_allowed;		/* 0 = every client may read them */
 };
 
+/* The control socket of rackbootctl (YANG container control). */
+struct rb_cfg_control {
+	char socket_path[108];		/* sun_path, NUL included */
+	char group[33];			/* "" = root only */
+	uint32_t max_clients;		/* connections served at once */
+	uint32_t idle_timeout_s;
+};
+
 /* The HTTP server (YANG container http); off when enabled is false. */
 struct rb_cfg_http {
 	bool enabled;
@@ -390,6 +398,7 @@ struct rb_config {
 	uint32_t store_commit_ms;	/* longest wait of a lease for its commit */
 	char log_level[16];		/* error, warning, info, debug */
 	struct rb_cfg_http http;
+	struct rb_cfg_control control;
 
 	struct rb_cfg_iface *ifaces;
 	size_t n_ifaces;

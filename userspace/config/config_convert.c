@@ -462,6 +462,8 @@ int rb_cfg_convert(const struct lyd_node *tree, struct rb_config *cfg,
 		ret = rb_cfg_convert_syslog(root, cfg);
 	if (!ret)
 		rb_cfg_convert_http(root, cfg);
+	if (!ret)
+		rb_cfg_convert_control(root, cfg);
 	return ret;
 }
 

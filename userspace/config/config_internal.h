@@ -276,6 +276,9 @@ void rb_cfg_check_dns(const struct rb_config *cfg, const struct lyd_node *dns,
 void rb_cfg_convert_http(const struct lyd_node *root, struct rb_config *cfg);
 void rb_cfg_convert_profile_ipxe(const struct lyd_node *node, struct rb_cfg_profile *profile);
 
+/* config_control.c: the control container. */
+void rb_cfg_convert_control(const struct lyd_node *root, struct rb_config *cfg);
+
 /* config_check.c */
 
 void rb_cfg_check(struct rb_config *cfg, const struct rb_cfg_sources *src,

@@ -1,101 +1,101 @@
 // SPDX-License-Identifier: MIT
 /*
- * rackbootctl: show rackbootd's state from its pinned maps.
+ * rackbootctl: ask rackbootd over its control socket, or with --offline
+ * read its pinned maps and store directly.
  *
- *	rackbootctl [--pin-path DIR] devices [--json]
- *	rackbootctl [--pin-path DIR] stats [--json]
- *	rackbootctl [--store DIR] leases [--json]
- *	rackbootctl [--store DIR] logs DEVICE [--json] [--lines N]
+ *	rackbootctl [--socket PATH] devices [--phase P] [--profile N] [--subnet S] [--json]
+ *	rackbootctl [--socket PATH] device MAC [--json]
+ *	rackbootctl [--socket PATH] stats | leases | reload [--json]
+ *	rackbootctl [--socket PATH] logs DEVICE [--lines N] [--json]
+ *	rackbootctl [--socket PATH] top [--json]
+ *	rackbootctl --offline [--pin-path DIR] [--store DIR] devices | stats | leases | logs DEVICE
  *
- * It reads the maps directly (bpf_obj_get), so it works while rackbootd
- * runs and after it stopped, and needs the privileges that BPF map access
- * needs (root, or CAP_BPF).  When no rackbootd holds the pin folder's
- * lock, it warns that the values are from the last run.  leases reads
- * the lease store (LMDB) read-only, which works while rackbootd writes.
+ * --pin-path and --store imply --offline, as they did before the socket
+ * existed, so that scripts that name the maps keep reading the maps.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdbool.h>
+#include <netinet/ether.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "leases/lease_format.h"
-#include "rackboot/maps.h"
-#include "store/store.h"
-#include "syslog/syslog_show.h"
-#include "xdp/state_format.h"
-#include "xdp/state_read.h"
+#include "rackbootctl/ctl.h"
+#include "xdp/map_names.h"
 
 #define DEFAULT_PIN_PATH "/sys/fs/bpf/rackboot"
 #define DEFAULT_STORE_PATH "/var/lib/rackboot"
-#define EXIT_USAGE 2
-
-struct options;
+#define COMMAND_LIST "devices, device, stats, leases, logs, reload or top"
 
 struct command {
 	const char *name;
-	int (*run)(const struct options *opts);
+	enum rb_ctl_command request;
+	int (*offline)(const struct options *opts);	/* NULL: needs the socket */
 };
-
-struct options {
-	const char *pin_path;
-	const char *store_path;
-	const struct command *command;
-	const char *device;	/* the argument of logs */
-	size_t lines;		/* logs --lines, 0 = all */
-	bool json;
-};
-
-static int show_devices(const struct options *opts);
-static int show_stats(const struct options *opts);
-static int show_leases(const struct options *opts);
-static int show_logs(const struct options *opts);
 
 static const struct command commands[] = {
-	{ "devices", show_devices },
-	{ "stats", show_stats },
-	{ "leases", show_leases },
-	{ "logs", show_logs },
+	{ "devices", RB_CTL_DEVICES, rb_offline_devices },
+	{ "device", RB_CTL_DEVICE, NULL },
+	{ "stats", RB_CTL_STATS, rb_offline_stats },
+	{ "leases", RB_CTL_LEASES, rb_offline_leases },
+	{ "logs", RB_CTL_LOGS, rb_offline_logs },
+	{ "reload", RB_CTL_RELOAD, NULL },
+	{ "top", RB_CTL_TOP, NULL },
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: rackbootctl [--pin-path DIR] devices [--json]\n"
-		"       rackbootctl [--pin-path DIR] stats [--json]\n"
-		"       rackbootctl [--store DIR] leases [--json]\n"
-		"       rackbootctl [--store DIR] logs DEVICE [--json] [--lines N]\n"
+		"Usage: rackbootctl [--socket PATH] COMMAND [--json]\n"
+		"       rackbootctl --offline [--pin-path DIR] [--store DIR] COMMAND [--json]\n"
 		"\n"
-		"Show rackbootd's state from the maps it pinned.\n"
+		"Show and steer a running rackbootd over its control socket.\n"
 		"\n"
 		"Commands:\n"
-		"  devices  one line per device (inventory and pool): address, phase,\n"
-		"           times of the phases in seconds after the first one, replies\n"
-		"           sent by XDP and by rackbootd, and the client architecture\n"
-		"           (option 93)\n"
-		"  stats    the XDP counters (summed over CPUs) and rackbootd's counters\n"
-		"  leases   the DHCPv4 and DHCPv6 leases in the store: client, address, times\n"
-		"           (xdp or userspace), start and end (UTC; in JSON, Unix seconds)\n"
-		"  logs     the syslog messages of DEVICE (a MAC, a hostname, or\n"
-		"           'unattributed' for unknown sources) as the store holds them,\n"
-		"           oldest first; rackbootd writes them every syslog\n"
-		"           commit-interval, so the newest may be missing\n"
-		"\n"
-		"The maps stay pinned after rackbootd stops.  The values are then from its\n"
-		"last run, and rackbootctl prints a warning on stderr.\n"
+		"  devices       one line per device (inventory and pool): address, phase,\n"
+		"                times of the phases in seconds after the first one, replies\n"
+		"                sent by XDP and by rackbootd, and the client architecture\n"
+		"                (option 93); --phase, --profile and --subnet filter them\n"
+		"  device MAC    one device's timeline: its phases in UTC, its lease and its\n"
+		"                newest syslog messages\n"
+		"  stats         the XDP counters (summed over CPUs) and rackbootd's counters\n"
+		"  leases        the DHCPv4 and DHCPv6 leases in the store: client, address,\n"
+		"                source (xdp or userspace), start and end (UTC; in JSON, Unix\n"
+		"                seconds)\n"
+		"  logs DEVICE   the syslog messages of DEVICE (a MAC, a hostname, or\n"
+		"                'unattributed' for unknown sources) as the store holds them,\n"
+		"                oldest first; rackbootd writes them every syslog\n"
+		"                commit-interval, so the newest may be missing\n"
+		"  reload        read the config file again, as SIGHUP does\n"
+		"  top           a full-screen view refreshed every second: devices per\n"
+		"                phase, rates per protocol, the slowest devices, errors;\n"
+		"                q quits.  With --json, one snapshot\n"
 		"\n"
 		"Options:\n"
-		"  -p, --pin-path DIR  folder of the pinned maps, the config's\n"
-		"                      bpffs-pin-path (default %s)\n"
-		"  -s, --store DIR     folder of the lease store, the config's store path\n"
-		"                      (default %s)\n"
-		"  -j, --json          print JSON instead of a table\n"
+		"  -S, --socket PATH   rackbootd's control socket, the config's\n"
+		"                      control/socket-path (default %s)\n"
+		"  -o, --offline       read the pinned maps and the store instead of asking\n"
+		"                      rackbootd; works after it stopped (devices, stats,\n"
+		"                      leases and logs only, without filters)\n"
+		"  -p, --pin-path DIR  folder of the pinned maps, the config's bpffs-pin-path\n"
+		"                      (default %s); implies --offline\n"
+		"  -s, --store DIR     folder of the store, the config's store path\n"
+		"                      (default %s); implies --offline\n"
+		"      --phase PHASE   devices: only those in PHASE (none, discovered,\n"
+		"                      offered, leased, bootfile, image)\n"
+		"      --profile NAME  devices: only those of boot profile NAME\n"
+		"      --subnet S      devices: only those whose address is in subnet S, a\n"
+		"                      configured subnet name or a prefix such as 10.0.0.0/24\n"
 		"  -n, --lines N       logs: only the newest N messages\n"
-		"  -h, --help          print this help and exit\n",
-		DEFAULT_PIN_PATH, DEFAULT_STORE_PATH);
+		"  -j, --json          print JSON instead of a table\n"
+		"  -h, --help          print this help and exit\n"
+		"\n"
+		"The socket admits root and the members of the config's control/group.\n"
+		"With --offline, the maps stay pinned after rackbootd stops; the values are\n"
+		"then from its last run, and rackbootctl prints a warning on stderr.\n",
+		RB_CTL_SOCKET_DEFAULT, DEFAULT_PIN_PATH, DEFAULT_STORE_PATH);
 }
 
 static const struct command *find_command(const char *name)
@@ -107,34 +107,64 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-/* The words left after the options: one command and nothing else. */
+/* The argument of device or logs, checked as rackbootd checks it. */
+static int parse_argument(const struct command *cmd, const char *arg, struct options *opts)
+{
+	struct ether_addr addr;
+
+	if (cmd->request == RB_CTL_LOGS) {
+		if (strlen(arg) > RB_CTL_NAME_MAX) {
+			fprintf(stderr, "rackbootctl: DEVICE '%s' is longer than %d bytes\n", arg,
+				RB_CTL_NAME_MAX);
+			return EXIT_USAGE;
+		}
+		opts->device = arg;
+		snprintf(opts->req.device, sizeof(opts->req.device), "%s", arg);
+		return -1;
+	}
+	if (strlen(arg) != 17 || !ether_aton_r(arg, &addr)) {
+		fprintf(stderr, "rackbootctl: invalid MAC '%s': use aa:bb:cc:dd:ee:ff\n", arg);
+		return EXIT_USAGE;
+	}
+	memcpy(opts->req.mac, addr.ether_addr_octet, sizeof(opts->req.mac));
+	return -1;
+}
+
+/* The words left after the options: one command, its argument, nothing else. */
 static int parse_command(int argc, char **argv, struct options *opts)
 {
+	const struct command *cmd;
+	int status;
+
 	if (optind == argc) {
-		fprintf(stderr, "rackbootctl: missing command; try devices, stats, leases or logs\n");
+		fprintf(stderr, "rackbootctl: missing command; try " COMMAND_LIST "\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	opts->command = find_command(argv[optind]);
-	if (!opts->command) {
-		fprintf(stderr, "rackbootctl: unknown command '%s'; try devices, stats, leases or logs\n",
+	cmd = find_command(argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, "rackbootctl: unknown command '%s'; try " COMMAND_LIST "\n",
 			argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (opts->command->run == show_logs) {
+	if (cmd->request == RB_CTL_DEVICE || cmd->request == RB_CTL_LOGS) {
 		if (optind + 1 >= argc) {
-			fprintf(stderr, "rackbootctl: logs needs a DEVICE: a MAC, a hostname or "
-				"'unattributed'\n");
+			fprintf(stderr, "rackbootctl: %s needs a %s\n", cmd->name,
+				cmd->request == RB_CTL_DEVICE ? "MAC" :
+				"DEVICE: a MAC, a hostname or 'unattributed'");
 			return EXIT_USAGE;
 		}
-		opts->device = argv[++optind];
+		status = parse_argument(cmd, argv[++optind], opts);
+		if (status >= 0)
+			return status;
 	}
 	if (optind + 1 < argc) {
 		fprintf(stderr, "rackbootctl: unexpected argument '%s'\n", argv[optind + 1]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	opts->req.command = cmd->request;
 	return -1;
 }
 
@@ -145,198 +175,181 @@ static int parse_lines(const char *text, size_t *lines)
 
 	errno = 0;
 	n = strtoull(text, &end, 10);
-	if (errno || *end != '\0' || end == text || text[0] == '-' || n == 0) {
-		fprintf(stderr, "rackbootctl: invalid --lines '%s': give a positive number\n", text);
+	if (errno || *end != '\0' || end == text || text[0] == '-' || n == 0 ||
+	    n > RB_CTL_LINES_MAX) {
+		fprintf(stderr, "rackbootctl: invalid --lines '%s': give a number from 1 to %d\n",
+			text, RB_CTL_LINES_MAX);
 		return -1;
 	}
 	*lines = (size_t)n;
 	return 0;
 }
 
+static int parse_phase(const char *text, int *phase)
+{
+	for (int p = 0; p < RB_PHASE_COUNT; p++) {
+		if (strcmp(rb_phase_names[p], text) == 0) {
+			*phase = p;
+			return 0;
+		}
+	}
+	fprintf(stderr, "rackbootctl: invalid --phase '%s': use none, discovered, offered, "
+		"leased, bootfile or image\n", text);
+	return -1;
+}
+
+static int copy_filter(const char *option, const char *text, char *dst, size_t size)
+{
+	if (text[0] == '\0' || strlen(text) >= size) {
+		fprintf(stderr, "rackbootctl: invalid %s '%s': give 1 to %zu bytes\n", option, text,
+			size - 1);
+		return -1;
+	}
+	memcpy(dst, text, strlen(text) + 1);
+	return 0;
+}
+
+enum { OPT_PHASE = 256, OPT_PROFILE, OPT_SUBNET };
+
+static int parse_option(int c, struct options *opts)
+{
+	struct rb_ctl_request *req = &opts->req;
+
+	switch (c) {
+	case 'S':
+		opts->socket_path = optarg;
+		return 0;
+	case 'o':
+		opts->offline = true;
+		return 0;
+	case 'p':
+		opts->pin_path = optarg;
+		opts->offline = true;
+		return 0;
+	case 's':
+		opts->store_path = optarg;
+		opts->offline = true;
+		return 0;
+	case 'j':
+		opts->json = true;
+		return 0;
+	case 'n':
+		if (parse_lines(optarg, &opts->lines))
+			return -1;
+		req->lines = (uint32_t)opts->lines;
+		return 0;
+	case OPT_PHASE:
+		return parse_phase(optarg, &req->phase);
+	case OPT_PROFILE:
+		return copy_filter("--profile", optarg, req->profile, sizeof(req->profile));
+	case OPT_SUBNET:
+		return copy_filter("--subnet", optarg, req->subnet, sizeof(req->subnet));
+	default:
+		return -1;
+	}
+}
+
+/* Options that the command or the mode does not take are errors, not ignored. */
+static int check_combination(const struct options *opts, const struct command *cmd)
+{
+	const struct rb_ctl_request *req = &opts->req;
+	bool filters = req->phase >= 0 || req->profile[0] || req->subnet[0];
+
+	if (filters && cmd->request != RB_CTL_DEVICES) {
+		fprintf(stderr, "rackbootctl: --phase, --profile and --subnet apply to devices only\n");
+		return EXIT_USAGE;
+	}
+	if (opts->lines && cmd->request != RB_CTL_LOGS) {
+		fprintf(stderr, "rackbootctl: --lines applies to logs only\n");
+		return EXIT_USAGE;
+	}
+	if (!opts->offline)
+		return -1;
+	if (!cmd->offline) {
+		fprintf(stderr, "rackbootctl: %s needs rackbootd's control socket; drop --offline, "
+			"--pin-path and --store\n", cmd->name);
+		return EXIT_USAGE;
+	}
+	if (filters) {
+		fprintf(stderr, "rackbootctl: the devices filters need rackbootd's config; drop "
+			"--offline, --pin-path and --store\n");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int parse_options(int argc, char **argv, struct options *opts)
 {
 	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 'S' },
+		{ "offline", no_argument, NULL, 'o' },
 		{ "pin-path", required_argument, NULL, 'p' },
 		{ "store", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "lines", required_argument, NULL, 'n' },
+		{ "phase", required_argument, NULL, OPT_PHASE },
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "subnet", required_argument, NULL, OPT_SUBNET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, status;
 
 	/* GNU getopt permutes, so options may come before or after the command. */
-	while ((c = getopt_long(argc, argv, "p:s:jn:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			opts->pin_path = optarg;
-			break;
-		case 's':
-			opts->store_path = optarg;
-			break;
-		case 'j':
-			opts->json = true;
-			break;
-		case 'n':
-			if (parse_lines(optarg, &opts->lines))
-				return EXIT_USAGE;
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, "S:op:s:jn:h", longopts, NULL)) != -1) {
+		if (c == 'h') {
 			usage(stdout);
 			return EXIT_SUCCESS;
-		default:
-			usage(stderr);
+		}
+		if (parse_option(c, opts)) {
+			if (c == '?' || c == ':')
+				usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	return parse_command(argc, argv, opts);
+	status = parse_command(argc, argv, opts);
+	if (status >= 0)
+		return status;
+	opts->req.text = !opts->json;
+	return check_combination(opts, find_command(rb_ctl_command_name(opts->req.command)));
 }
 
-/* Open one pinned map, or print an error that names what to check. */
-static int open_map(const char *pin_path, const char *name)
+static int run_offline(const struct options *opts, const struct command *cmd)
 {
-	int fd = rb_state_open(pin_path, name);
+	struct stat st;
 
-	if (fd == -ENOENT)
-		fprintf(stderr, "rackbootctl: map %s/%s not found: rackbootd has not run with this "
-			"pin folder, or it was removed; check --pin-path\n", pin_path, name);
-	else if (fd < 0)
-		fprintf(stderr, "rackbootctl: opening map %s/%s failed: %s%s\n", pin_path, name,
-			strerror(-fd), fd == -EPERM || fd == -EACCES ? " (run as root)" : "");
-	return fd;
-}
-
-/* Warn when the maps outlived their rackbootd, so the values are not live. */
-static void warn_if_stopped(const char *pin_path)
-{
-	if (rb_state_daemon_running(pin_path) == 0)
-		fprintf(stderr, "rackbootctl: warning: rackbootd is not running: values are from "
-			"its last run\n");
-}
-
-static int show_devices(const struct options *opts)
-{
-	struct rb_state_device *devs = NULL;
-	size_t n = 0;
-	int fd, err;
-
-	fd = open_map(opts->pin_path, RB_PIN_DEVICES);
-	if (fd < 0)
-		return EXIT_FAILURE;
-	warn_if_stopped(opts->pin_path);
-	err = rb_state_read_devices(fd, &devs, &n);
-	close(fd);
-	if (err) {
-		fprintf(stderr, "rackbootctl: reading %s/%s failed: %s\n", opts->pin_path,
-			RB_PIN_DEVICES, strerror(-err));
+	if (cmd->request != RB_CTL_LEASES && cmd->request != RB_CTL_LOGS &&
+	    (stat(opts->pin_path, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "rackbootctl: no rackbootd state under %s: is rackbootd running? "
+			"try --pin-path with the config's bpffs-pin-path\n", opts->pin_path);
 		return EXIT_FAILURE;
 	}
-
-	if (opts->json)
-		rb_state_devices_json(stdout, devs, n);
-	else
-		rb_state_devices_table(stdout, devs, n);
-	free(devs);
-	return EXIT_SUCCESS;
-}
-
-static int show_stats(const struct options *opts)
-{
-	struct rb_state_stats stats;
-	int xdp_fd, us_fd, err;
-
-	xdp_fd = open_map(opts->pin_path, RB_PIN_XDP_COUNTERS);
-	if (xdp_fd < 0)
-		return EXIT_FAILURE;
-	us_fd = open_map(opts->pin_path, RB_PIN_US_COUNTERS);
-	if (us_fd < 0) {
-		close(xdp_fd);
-		return EXIT_FAILURE;
-	}
-	warn_if_stopped(opts->pin_path);
-	err = rb_state_read_stats(xdp_fd, us_fd, &stats);
-	close(xdp_fd);
-	close(us_fd);
-	if (err) {
-		fprintf(stderr, "rackbootctl: reading the counters under %s failed: %s\n",
-			opts->pin_path, strerror(-err));
-		return EXIT_FAILURE;
-	}
-
-	if (opts->json)
-		rb_state_stats_json(stdout, &stats);
-	else
-		rb_state_stats_table(stdout, &stats);
-	return EXIT_SUCCESS;
-}
-
-/* Read-only: LMDB lets it read while rackbootd writes. */
-static int show_leases(const struct options *opts)
-{
-	struct rb_store *st;
-	int err;
-
-	if (rb_store_open(opts->store_path, true, &st)) {
-		fprintf(stderr, "rackbootctl: opening the lease store in %s failed (reason above); "
-			"try --store with the config's store path\n", opts->store_path);
-		return EXIT_FAILURE;
-	}
-	err = rb_lease_print(stdout, st, opts->json);
-	rb_store_close(st);
-	if (err) {
-		fprintf(stderr, "rackbootctl: reading the leases in %s failed: %s\n",
-			opts->store_path, strerror(-err));
-		return EXIT_FAILURE;
-	}
-	return EXIT_SUCCESS;
-}
-
-/* Read-only, as leases: the rings as of rackbootd's last syslog commit. */
-static int show_logs(const struct options *opts)
-{
-	struct rb_store *st;
-	int err;
-
-	if (rb_store_open(opts->store_path, true, &st)) {
-		fprintf(stderr, "rackbootctl: opening the store in %s failed (reason above); "
-			"try --store with the config's store path\n", opts->store_path);
-		return EXIT_FAILURE;
-	}
-	err = rb_syslog_show(stdout, st, opts->device, opts->lines, opts->json);
-	rb_store_close(st);
-	if (err == -ENOENT) {
-		fprintf(stderr, "rackbootctl: no syslog messages stored for '%s' in %s: check "
-			"the MAC or hostname, and that syslog is enabled\n", opts->device,
-			opts->store_path);
-		return EXIT_FAILURE;
-	}
-	if (err) {
-		fprintf(stderr, "rackbootctl: reading the syslog messages of '%s' in %s failed: "
-			"%s\n", opts->device, opts->store_path, strerror(-err));
-		return EXIT_FAILURE;
-	}
-	return EXIT_SUCCESS;
+	return cmd->offline(opts);
 }
 
 int main(int argc, char **argv)
 {
-	struct options opts = { .pin_path = DEFAULT_PIN_PATH, .store_path = DEFAULT_STORE_PATH };
-	struct stat st;
+	struct options opts = {
+		.socket_path = RB_CTL_SOCKET_DEFAULT,
+		.pin_path = DEFAULT_PIN_PATH,
+		.store_path = DEFAULT_STORE_PATH,
+		.req = { .phase = -1, .slowest = 10 },
+	};
+	const struct command *cmd;
 	int status;
 
 	status = parse_options(argc, argv, &opts);
 	if (status >= 0)
 		return status;
+	cmd = find_command(rb_ctl_command_name(opts.req.command));
 
-	if (opts.command->run != show_leases && opts.command->run != show_logs &&
-	    (stat(opts.pin_path, &st) < 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "rackbootctl: no rackbootd state under %s: is rackbootd running? "
-			"try --pin-path with the config's bpffs-pin-path\n", opts.pin_path);
-		return EXIT_FAILURE;
-	}
-
-	status = opts.command->run(&opts);
+	if (opts.offline)
+		status = run_offline(&opts, cmd);
+	else if (cmd->request == RB_CTL_TOP)
+		status = rb_top_run(&opts);
+	else
+		status = rb_client_run(&opts);
 	fflush(stdout);
 	return ferror(stdout) ? EXIT_FAILURE : status;
 }

@@ -23,6 +23,7 @@ struct rb_dhcp6_server;
 struct rb_dns_server;
 struct rb_dns_leased;
 struct rb_syslog_server;
+struct rb_ctl_server;
 
 /* Submission queue entries; the TFTP server queues a few per transfer. */
 #define RB_DAEMON_RING_ENTRIES	1024
@@ -65,6 +66,7 @@ struct rb_daemon {
 	uint64_t syslog_next_commit_ms;		/* CLOCK_MONOTONIC of the next ring write */
 	size_t syslog_table_size;		/* addresses in the last address table */
 	uint64_t syslog_mirrored[RB_UC_SYSLOG_FWD_RECONNECTS - RB_UC_SYSLOG_RX_UDP + 1];	/* syslog counts already added to the maps */
+	struct rb_ctl_server *control;	/* rackbootctl's socket */
 };
 
 /*
@@ -180,5 +182,15 @@ int rb_daemon_syslog_dispatch(struct rb_daemon *d, const struct io_uring_cqe *cq
 void rb_daemon_syslog_tick(struct rb_daemon *d);
 void rb_daemon_syslog_stop(struct rb_daemon *d);
 void rb_daemon_syslog_free(struct rb_daemon *d);
+
+/*
+ * control_service.c: rackbootctl's socket.  open binds it with the
+ * other services, start queues its first poll, free closes it and
+ * removes the socket file.  Its completions and idle timeouts go
+ * through services.c.
+ */
+int rb_daemon_control_open(struct rb_daemon *d);
+int rb_daemon_control_start(struct rb_daemon *d);
+void rb_daemon_control_free(struct rb_daemon *d);
 
 #endif

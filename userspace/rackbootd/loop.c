@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/uring_sqe.h"
 #include "common/uring.h"
 #include "rackbootd/daemon.h"
 #include "rackbootd/reload.h"
@@ -32,21 +33,10 @@
 /* How long a stop waits for TFTP requests in flight to complete. */
 #define RB_LOOP_DRAIN_MS	2000
 
-static struct io_uring_sqe *get_sqe(struct io_uring *ring)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	if (!sqe) {
-		io_uring_submit(ring);
-		sqe = io_uring_get_sqe(ring);
-	}
-	return sqe;
-}
-
 static int arm_read(struct rb_daemon *d, int fd, void *buf, unsigned int len,
 		    enum rb_daemon_request what)
 {
-	struct io_uring_sqe *sqe = get_sqe(&d->ring);
+	struct io_uring_sqe *sqe = rb_uring_get_sqe(&d->ring);
 
 	if (!sqe) {
 		log_err("io_uring: no free submission queue entry for the %s read",

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "control/ctl_server.h"
 #include "dhcp4/pool_lend.h"
 #include "dhcp6/server.h"
 #include "dns/dns_server.h"
@@ -204,6 +205,7 @@ int rb_daemon_services_open(struct rb_daemon *d)
 	err = err ?: rb_daemon_dns_open(d);
 	err = err ?: tftp_open(d);
 	err = err ?: rb_daemon_syslog_open(d);
+	err = err ?: rb_daemon_control_open(d);
 	return err ?: rb_daemon_http_open(d);
 }
 
@@ -216,6 +218,7 @@ int rb_daemon_services_start(struct rb_daemon *d)
 	err = err ?: tftp_start(d);
 	err = err ?: rb_daemon_http_start(d);
 	err = err ?: rb_daemon_syslog_start(d);
+	err = err ?: rb_daemon_control_start(d);
 	return err ?: rb_daemon_ra_start(d);
 }
 
@@ -240,6 +243,8 @@ int rb_daemon_services_dispatch(struct rb_daemon *d, const struct io_uring_cqe *
 		tftp_mirror(d);
 		return err;
 	}
+	if (d->control && rb_ctl_owns(cqe->user_data))
+		return rb_ctl_server_handle_cqe(d->control, cqe);
 	return rb_daemon_syslog_dispatch(d, cqe);
 }
 
@@ -258,6 +263,7 @@ void rb_daemon_services_tick(struct rb_daemon *d)
 	rb_daemon_http_settled(d);
 	rb_daemon_ra_tick(d);
 	rb_daemon_syslog_tick(d);
+	rb_ctl_server_tick(d->control, rb_tftp_now_ms());
 }
 
 void rb_daemon_services_stop(struct rb_daemon *d)
@@ -293,4 +299,5 @@ void rb_daemon_services_free(struct rb_daemon *d)
 	rb_daemon_http_free(d);
 	rb_daemon_ra_free(d);
 	rb_daemon_syslog_free(d);
+	rb_daemon_control_free(d);
 }

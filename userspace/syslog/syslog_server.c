@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/uring_sqe.h"
 #include "common/uring_recv.h"
 #include "syslog/syslog_internal.h"
 
@@ -39,17 +40,6 @@ static uint64_t tag(enum request_kind kind, uint32_t gen, uint32_t index)
 			   (index & 0xffffff);
 
 	return rb_uring_tag(RB_URING_OWNER_SYSLOG, payload);
-}
-
-static struct io_uring_sqe *get_sqe(struct io_uring *ring)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	if (!sqe) {
-		io_uring_submit(ring);
-		sqe = io_uring_get_sqe(ring);
-	}
-	return sqe;
 }
 
 /* A dual-stack socket on [::]:port, or 0.0.0.0:port where IPv6 is unavailable. */
@@ -183,7 +173,7 @@ static void arm_accept(struct rb_syslog_server *s)
 
 	if (s->stopping)
 		return;
-	sqe = get_sqe(s->ring);
+	sqe = rb_uring_get_sqe(s->ring);
 	if (!sqe) {
 		log_err("syslog: no free submission queue entry for accept; TCP stays idle until "
 			"the next tick");
@@ -272,7 +262,7 @@ int rb_syslog_server_handle_cqe(struct rb_syslog_server *s, const struct io_urin
 bool rb_syslog_queue_tcp_recv(struct rb_syslog_server *s, uint32_t index)
 {
 	struct rb_syslog_conn *c = &s->conns[index];
-	struct io_uring_sqe *sqe = get_sqe(s->ring);
+	struct io_uring_sqe *sqe = rb_uring_get_sqe(s->ring);
 
 	if (!sqe)
 		return false;
