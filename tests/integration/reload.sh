@@ -12,7 +12,10 @@
 # reserved address from XDP, device 3 the new boot file, and dig the new
 # name.  Last, a file with an invalid value and one that changes
 # tftp/port (a restart-only leaf) must each be rejected, with the problem
-# in the log, while the reloaded config still serves.
+# in the log, while the reloaded config still serves.  Then the same
+# through `rackbootctl reload` over the control socket: a config with one
+# more DNS name is applied without losing a lease, and the invalid file
+# is rejected with the problem in rackbootctl's error.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -26,6 +29,8 @@ BIG_FILE=big.img
 NEW_BOOT_FILE=pxelinux-reloaded.0
 NEW_NAME=reload-new
 NEW_NAME_ADDR=10.213.0.250
+CTL_NAME=reload-ctl
+CTL_NAME_ADDR=10.213.0.251
 LAB_DEVICE4=$(jq -c '."rackboot:rackboot".inventory.device[3]' "$RB_LAB_CONFIG")
 
 for tool in dig dhclient busybox sha256sum; do
@@ -66,6 +71,10 @@ setup() {
 		tap_bail "writing the invalid config failed"
 	jq '."rackboot:rackboot".tftp.port = 1069' "$CONFIG_NEW" >"$CONFIG_RESTART" ||
 		tap_bail "writing the config with another TFTP port failed"
+	CONFIG_CTL="$RB_RUN_DIR/ctl.json"
+	jq --arg name "$CTL_NAME" --arg addr "$CTL_NAME_ADDR" \
+		'."rackboot:rackboot".dns.host += [{"name": $name, "ipv4-address": [$addr]}]' \
+		"$CONFIG_NEW" >"$CONFIG_CTL" || tap_bail "writing the config for rackbootctl reload failed"
 	head -c 1048576 /dev/urandom >"$TFTP_ROOT/$BIG_FILE" || tap_bail "writing $BIG_FILE failed"
 
 	rb_topo_create || tap_bail "creating the server and switch namespaces failed"
@@ -209,6 +218,29 @@ test_rejected() {
 	tap_is "$(store_lease "$(mac_of 1)")" "$(ip_of 1)" "store: device 1's lease is still there"
 }
 
+# rackbootctl reload: the same swap as SIGHUP, with the outcome in its reply.
+test_ctl_reload() {
+	local socket output status
+
+	socket=$(rb_ctl_socket "$CONFIG")
+	cp "$CONFIG_CTL" "$CONFIG" || tap_bail "installing $CONFIG_CTL failed"
+	output=$("$RB_CTL" --socket "$socket" reload 2>&1)
+	tap_is "$?" 0 "rackbootctl reload: exit status 0 for a valid config"
+	tap_diag "rackbootctl reload: $output"
+	tap_is "$(dig_a "$CTL_NAME")" "$CTL_NAME_ADDR" "dns: $CTL_NAME resolves after rackbootctl reload"
+	tap_is "$(store_lease "$(mac_of 1)")" "$(ip_of 1)" "store: device 1 kept its lease"
+	tap_is "$(store_lease "$(mac_of 3)")" "$(ip_of 3)" "store: device 3 kept its lease"
+	tap_is "$(store_lease "$(mac_of 4)")" "$(ip_of 4)" "store: device 4 kept its lease"
+
+	cp "$CONFIG_BAD" "$CONFIG" || tap_bail "installing $CONFIG_BAD failed"
+	output=$("$RB_CTL" --socket "$socket" reload 2>&1)
+	status=$?
+	tap_check "rackbootctl reload: non-zero exit status for an invalid config" test "$status" -ne 0
+	tap_diag "rackbootctl reload: $output"
+	tap_check "rackbootctl reload: the error names lease-time" grep -q "lease-time" <<<"$output"
+	tap_is "$(dig_a "$CTL_NAME")" "$CTL_NAME_ADDR" "dns: the last good config still serves"
+}
+
 main() {
 	setup
 	rb_daemon_start "$CONFIG" "$PIN" "$RB_RUN_DIR/rackbootd.log" ||
@@ -219,6 +251,7 @@ main() {
 	test_reload_during_download
 	test_after_reload
 	test_rejected
+	test_ctl_reload
 	rb_stop_pid "$RB_DAEMON_PID" 10
 	tap_is "$RB_STOP_STATUS" 0 "rackbootd: exit status 0 on SIGTERM"
 	tap_finish
