@@ -244,11 +244,11 @@ rejected_client() {
 		test -z "$(rb_syslog_entry_field "$DEV_MAC" "$msg" message)"
 }
 
-# The first rejection is logged in full; later ones within a burst are
+# The first rejection is logged in full. Later ones within a burst are
 # only counted in a summary line, so the alert that s_client received
-# shows the reason of the second.  That client uses TLS 1.2, where the
-# alert comes inside the handshake (TLS 1.3 clients finish theirs before
-# the server checks their certificate).
+# shows the reason of the second. That client uses TLS 1.2, where the
+# alert comes inside the handshake. A TLS 1.3 client finishes its
+# handshake before the server checks its certificate.
 test_rejected_clients() {
 	local before
 

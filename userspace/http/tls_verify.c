@@ -2,6 +2,7 @@
 /* Peer certificate verification (see tls_verify.h). */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -19,11 +20,14 @@
  */
 static const unsigned char session_id_context[] = "rackboot mutual TLS";
 
+/* The reason of the oldest queued OpenSSL error; a failed system call gives its errno text. */
 static const char *queued_reason(void)
 {
-	unsigned long err = ERR_peek_last_error();
+	unsigned long err = ERR_peek_error();
 	const char *reason = err ? ERR_reason_error_string(err) : NULL;
 
+	if (err && ERR_SYSTEM_ERROR(err))
+		return strerror(ERR_GET_REASON(err));
 	return reason ? reason : "no OpenSSL reason";
 }
 
