@@ -102,10 +102,7 @@ CONF
 }
 
 collector_start() {
-	rb_spawn "$NS_COL" "$RB_RUN_DIR/rsyslogd.out" rsyslogd -n -f "$RB_RUN_DIR/rsyslog.conf" \
-		-i "$RB_RUN_DIR/rsyslogd.pid"
-	COLLECTOR_PID=$RB_SPAWNED_PID
-	rb_wait_for "$WAIT" rb_syslog_listening "$NS_COL" "$COLLECTOR_PORT"
+	rb_syslog_collector_start "$NS_COL" "$COLLECTOR_PORT"
 }
 
 syslog_bound() {

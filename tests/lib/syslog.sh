@@ -24,6 +24,16 @@ rb_syslog_listening() {
 	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q LISTEN
 }
 
+# rb_syslog_collector_start NETNS PORT: start rsyslogd in NETNS with
+# $RB_RUN_DIR/rsyslog.conf and wait up to 20 s until it listens on PORT.
+# Sets COLLECTOR_PID.
+rb_syslog_collector_start() {
+	rb_spawn "$1" "$RB_RUN_DIR/rsyslogd.out" rsyslogd -n -f "$RB_RUN_DIR/rsyslog.conf" \
+		-i "$RB_RUN_DIR/rsyslogd.pid"
+	COLLECTOR_PID=$RB_SPAWNED_PID
+	rb_wait_for 20 rb_syslog_listening "$1" "$2"
+}
+
 # rb_syslog_logs_json DEVICE: the device's ring as JSON, empty when it has none yet.
 rb_syslog_logs_json() {
 	"$RB_CTL" --store "$STORE" logs "$1" --json 2>/dev/null
