@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The syslog TLS leaves of the config: conversion of the TLS listener
- * and of a tls collector, the YANG rules that reject a tls collector
- * without its CA file or name (and those leaves on other transports),
- * and the reload rule that the listener's leaves need a restart while
- * collectors may change.  The configs are loaded from JSON with the
- * real YANG module.
+ * The syslog TLS leaves of the config.  The TLS listener and a tls
+ * collector must convert.  YANG rejects a tls collector without its CA
+ * file or name, and those leaves on other transports.  A reload needs a
+ * restart for the listener's leaves but applies collector changes.  The
+ * configs are loaded from JSON with the real YANG module.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -174,6 +174,11 @@ bool rb_syslog_tls_peer_closed(struct collector *c, const char **why)
 	return !open;
 }
 
+/*
+ * NOTE: a message counts as forwarded once TLS has encrypted it, so the
+ * ciphertext still waiting for send() when the connection drops is lost
+ * without a count, like the bytes in a TCP socket's send buffer.
+ */
 void rb_syslog_tls_flush(struct collector *c, uint64_t now_ms)
 {
 	const char *why = NULL;
