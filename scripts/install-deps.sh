@@ -20,8 +20,9 @@ PACKAGES=(
 	qemu-system-x86 ipxe-qemu ipxe
 	tcpdump valgrind
 	bind9-dnsutils dnsmasq-base
-	# the NMS collector of tests/integration/syslog.sh, run only in a test namespace
-	rsyslog
+	# the NMS collector of tests/integration/syslog.sh and syslog_tls.sh (its
+	# OpenSSL stream driver), run only in a test namespace
+	rsyslog rsyslog-openssl
 	# promtool, for tests/integration/metrics.sh (the Prometheus server is not started)
 	prometheus
 )

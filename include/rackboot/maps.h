@@ -425,6 +425,8 @@ enum rb_us_counter {
 	RB_UC_SYSLOG_FORWARDED,		/* messages sent to collectors, summed over them */
 	RB_UC_SYSLOG_FWD_DROPPED,	/* messages dropped at a full collector queue */
 	RB_UC_SYSLOG_FWD_RECONNECTS,	/* TCP connection attempts to collectors after the first */
+	RB_UC_SYSLOG_RX_TLS,		/* messages received over TLS */
+	RB_UC_SYSLOG_TLS_REJECTED,	/* TLS connections closed on a failed handshake or bad record */
 	RB_UC_SYSLOG_STORE_FAILED,	/* ring writes to the store that failed */
 	RB_UC_COUNT,
 };

@@ -25,7 +25,7 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot ipv6; do
+for lib in tap cleanup netns rackboot ipv6 syslog; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done
@@ -78,13 +78,8 @@ setup() {
 	rb_ipv6_addr_add "$RB_NS_SRV" "$RB_SRV_IF" "$SRV6/64" || tap_bail "adding $SRV6 failed"
 	rb_ipv6_addr_add "$DEV_NS" eth0 "$DEV_ADDR6/64" || tap_bail "adding $DEV_ADDR6 failed"
 
-	rb_netns_add "$NS_COL" || tap_bail "creating the collector namespace failed"
-	ip -n "$RB_NS_SRV" link add nms0 type veth peer name eth0 netns "$NS_COL" ||
-		tap_bail "creating the collector link failed"
-	ip -n "$RB_NS_SRV" addr add "$COL_SRV_ADDR/24" dev nms0 &&
-		ip -n "$RB_NS_SRV" link set nms0 up &&
-		ip -n "$NS_COL" addr add "$COL_ADDR/24" dev eth0 &&
-		ip -n "$NS_COL" link set eth0 up || tap_bail "addressing the collector link failed"
+	rb_syslog_collector_link "$NS_COL" "$COL_SRV_ADDR" "$COL_ADDR" ||
+		tap_bail "creating the collector namespace and link failed"
 
 	COLLECTOR_LOG="$RB_RUN_DIR/collector.log"
 	collector_config
@@ -106,15 +101,8 @@ action(type="omfile" file="$COLLECTOR_LOG" template="fields")
 CONF
 }
 
-collector_listening() {
-	ip netns exec "$NS_COL" ss -Hltn "sport = :$COLLECTOR_PORT" | grep -q LISTEN
-}
-
 collector_start() {
-	rb_spawn "$NS_COL" "$RB_RUN_DIR/rsyslogd.out" rsyslogd -n -f "$RB_RUN_DIR/rsyslog.conf" \
-		-i "$RB_RUN_DIR/rsyslogd.pid"
-	COLLECTOR_PID=$RB_SPAWNED_PID
-	rb_wait_for "$WAIT" collector_listening
+	rb_syslog_collector_start "$NS_COL" "$COLLECTOR_PORT"
 }
 
 syslog_bound() {
@@ -129,34 +117,11 @@ in_dev() {
 	ip netns exec "$DEV_NS" "$@"
 }
 
-# logs_json DEVICE: the device's ring as JSON, empty when it has none yet.
-logs_json() {
-	"$RB_CTL" --store "$STORE" logs "$1" --json 2>/dev/null
-}
-
-# entry_field DEVICE MESSAGE FIELD: FIELD of the newest entry with MESSAGE.
-entry_field() {
-	logs_json "$1" | jq -r --arg msg "$2" --arg f "$3" \
-		'[.entries[] | select(.message == $msg)] | last | .[$f] // empty | tostring'
-}
-
-has_message() {
-	[[ -n "$(entry_field "$1" "$2" message)" ]]
-}
-
-counter() {
-	rb_stat "$PIN" userspace "$1"
-}
-
-collector_has() {
-	grep -qF -- "$1" "$COLLECTOR_LOG" 2>/dev/null
-}
-
 check_entry() {
 	local msg=$1 field want got
 
 	shift
-	if ! rb_wait_for "$WAIT" has_message "$DEV_MAC" "$msg"; then
+	if ! rb_wait_for "$WAIT" rb_syslog_has_message "$DEV_MAC" "$msg"; then
 		tap_not_ok "logs shows '$msg'"
 		return
 	fi
@@ -164,7 +129,7 @@ check_entry() {
 	while (($# >= 2)); do
 		field=$1 want=$2
 		shift 2
-		got=$(entry_field "$DEV_MAC" "$msg" "$field")
+		got=$(rb_syslog_entry_field "$DEV_MAC" "$msg" "$field")
 		tap_is "$got" "$want" "'$msg': $field"
 	done
 }
@@ -207,12 +172,12 @@ test_ipv6() {
 test_raw_and_hostname() {
 	local before
 
-	before=$(counter syslog_parse_errors)
+	before=$(rb_syslog_counter syslog_parse_errors)
 	in_dev bash -c "printf '<14>1 - - apphost - - - no hostname here' >/dev/udp/$RB_SRV_ADDR/514"
 	in_dev bash -c "printf 'text without a header' >/dev/udp/$RB_SRV_ADDR/514"
 	check_entry "text without a header" format raw pri -1
-	tap_is "$(counter syslog_parse_errors)" "$((before + 1))" "parse errors counted"
-	if rb_wait_for "$WAIT" collector_has "host=$DEV_HOST app=apphost"; then
+	tap_is "$(rb_syslog_counter syslog_parse_errors)" "$((before + 1))" "parse errors counted"
+	if rb_wait_for "$WAIT" rb_syslog_collector_has "host=$DEV_HOST app=apphost"; then
 		tap_ok "collector sees the device's hostname"
 	else
 		tap_not_ok "collector sees the device's hostname"
@@ -222,19 +187,19 @@ test_raw_and_hostname() {
 test_unattributed() {
 	local before
 
-	before=$(counter syslog_unattributed)
+	before=$(rb_syslog_counter syslog_unattributed)
 	ip netns exec "$UNKNOWN_NS" logger -n "$RB_SRV_ADDR" -P 514 -d --rfc5424 -t appx \
 		"from an unknown address"
-	if rb_wait_for "$WAIT" has_message unattributed "from an unknown address"; then
+	if rb_wait_for "$WAIT" rb_syslog_has_message unattributed "from an unknown address"; then
 		tap_ok "unattributed ring has the message"
 	else
 		tap_not_ok "unattributed ring has the message"
 	fi
-	tap_is "$(entry_field unattributed "from an unknown address" source)" "$UNKNOWN_ADDR" \
+	tap_is "$(rb_syslog_entry_field unattributed "from an unknown address" source)" "$UNKNOWN_ADDR" \
 		"unattributed source address"
-	tap_is "$(counter syslog_unattributed)" "$((before + 1))" "unattributed counted"
+	tap_is "$(rb_syslog_counter syslog_unattributed)" "$((before + 1))" "unattributed counted"
 	tap_check "device ring without it" \
-		test -z "$(entry_field "$DEV_MAC" "from an unknown address" message)"
+		test -z "$(rb_syslog_entry_field "$DEV_MAC" "from an unknown address" message)"
 }
 
 test_forwarded() {
@@ -242,60 +207,60 @@ test_forwarded() {
 
 	for msg in "udp 5424 message" "udp 3164 message" "tcp lf message" "tcp octet message" \
 		"tcp6 message"; do
-		if rb_wait_for "$WAIT" collector_has "$msg"; then
+		if rb_wait_for "$WAIT" rb_syslog_collector_has "$msg"; then
 			tap_ok "collector received '$msg'"
 		else
 			tap_not_ok "collector received '$msg'"
 		fi
 	done
 	tap_check "collector fields of the 5424 message" \
-		collector_has "app=app5424 procid=4242 msgid=MSG1"
+		rb_syslog_collector_has "app=app5424 procid=4242 msgid=MSG1"
 }
 
 all_forwarded() {
 	local rx fwd
 
-	rx=$(($(counter syslog_rx_udp) + $(counter syslog_rx_tcp)))
-	fwd=$(counter syslog_forwarded)
+	rx=$(($(rb_syslog_counter syslog_rx_udp) + $(rb_syslog_counter syslog_rx_tcp)))
+	fwd=$(rb_syslog_counter syslog_forwarded)
 	[[ "$rx" == "$fwd" ]]
 }
 
 rx_udp_reached() {
-	(($(counter syslog_rx_udp) >= $1))
+	(($(rb_syslog_counter syslog_rx_udp) >= $1))
 }
 
 test_collector_down() {
 	local dropped_before rx_before reconnects_before i
 
 	tap_check "every message forwarded before the stop" rb_wait_for "$WAIT" all_forwarded
-	dropped_before=$(counter syslog_forward_dropped)
-	reconnects_before=$(counter syslog_forward_reconnects)
+	dropped_before=$(rb_syslog_counter syslog_forward_dropped)
+	reconnects_before=$(rb_syslog_counter syslog_forward_reconnects)
 
 	rb_stop_pid "$COLLECTOR_PID"
 	tap_check "rackbootd sees the collector go" \
 		rb_wait_for "$WAIT" grep -q "connection lost" "$RB_RUN_DIR/rackbootd.log"
 
-	rx_before=$(counter syslog_rx_udp)
+	rx_before=$(rb_syslog_counter syslog_rx_udp)
 	for ((i = 1; i <= SENT_WHILE_DOWN; i++)); do
 		in_dev logger -n "$RB_SRV_ADDR" -P 514 -d --rfc5424 -t appq "queued $i end"
 	done
 	tap_check "all $SENT_WHILE_DOWN received" \
 		rb_wait_for "$WAIT" rx_udp_reached "$((rx_before + SENT_WHILE_DOWN))"
-	tap_is "$(counter syslog_forward_dropped)" \
+	tap_is "$(rb_syslog_counter syslog_forward_dropped)" \
 		"$((dropped_before + SENT_WHILE_DOWN - QUEUE_SIZE))" "drops while the collector is down"
 
 	collector_start || tap_bail "restarting rsyslogd failed"
-	tap_check "queued message arrives" rb_wait_for "$WAIT" collector_has "queued $QUEUE_SIZE end"
+	tap_check "queued message arrives" rb_wait_for "$WAIT" rb_syslog_collector_has "queued $QUEUE_SIZE end"
 	tap_check "dropped message never arrives" \
 		test -z "$(grep -F "queued $((QUEUE_SIZE + 1)) end" "$COLLECTOR_LOG")"
 	in_dev logger -n "$RB_SRV_ADDR" -P 514 -d --rfc5424 -t appq "after the restart"
-	tap_check "new message arrives" rb_wait_for "$WAIT" collector_has "after the restart"
-	tap_ge "$(counter syslog_forward_reconnects)" "$((reconnects_before + 1))" "reconnects counted"
+	tap_check "new message arrives" rb_wait_for "$WAIT" rb_syslog_collector_has "after the restart"
+	tap_ge "$(rb_syslog_counter syslog_forward_reconnects)" "$((reconnects_before + 1))" "reconnects counted"
 }
 
 # app_field APP FIELD: FIELD of the device's newest entry from APP.
 app_field() {
-	logs_json "$DEV_MAC" | jq -r --arg app "$1" --arg f "$2" \
+	rb_syslog_logs_json "$DEV_MAC" | jq -r --arg app "$1" --arg f "$2" \
 		'[.entries[] | select(.app_name == $app)] | last | .[$f] // empty | tostring'
 }
 
@@ -306,7 +271,7 @@ has_app() {
 test_cut() {
 	local before long header
 
-	before=$(counter syslog_cut)
+	before=$(rb_syslog_counter syslog_cut)
 	long=$(head -c 3000 /dev/zero | tr '\0' x)
 	header='<13>1 - - appcut - - - '
 	in_dev bash -c "printf '%s%s' '$header' '$long' >/dev/udp/$RB_SRV_ADDR/514"
@@ -322,7 +287,7 @@ test_cut() {
 	tap_is "$(app_field appcut2 cut)" true "TCP message marked cut"
 	tap_check "frame after the cut arrives" rb_wait_for "$WAIT" has_app appafter
 	tap_is "$(app_field appafter message)" "after the cut" "frame after the cut intact"
-	tap_is "$(counter syslog_cut)" "$((before + 2))" "cut messages counted"
+	tap_is "$(rb_syslog_counter syslog_cut)" "$((before + 2))" "cut messages counted"
 }
 
 established() {
@@ -332,15 +297,11 @@ established() {
 	((n == $1))
 }
 
-counter_reached() {
-	(($(counter "$1") >= $2))
-}
-
 test_connection_limit() {
 	local rejected idle i
 
-	rejected=$(counter syslog_tcp_rejected)
-	idle=$(counter syslog_tcp_idle_closed)
+	rejected=$(rb_syslog_counter syslog_tcp_rejected)
+	idle=$(rb_syslog_counter syslog_tcp_idle_closed)
 	for ((i = 0; i < MAX_CONNECTIONS; i++)); do
 		rb_spawn "$DEV_NS" "$RB_RUN_DIR/hold$i.out" bash -c \
 			"exec 3<>/dev/tcp/$RB_SRV_ADDR/601; exec sleep 30"
@@ -348,17 +309,17 @@ test_connection_limit() {
 	tap_check "$MAX_CONNECTIONS connections open" rb_wait_for "$WAIT" established "$MAX_CONNECTIONS"
 	in_dev bash -c "exec 3<>/dev/tcp/$RB_SRV_ADDR/601; sleep 1"
 	tap_check "connection over the limit rejected" \
-		rb_wait_for "$WAIT" counter_reached syslog_tcp_rejected "$((rejected + 1))"
+		rb_wait_for "$WAIT" rb_syslog_counter_reached syslog_tcp_rejected "$((rejected + 1))"
 	tap_check "idle connections closed" \
-		rb_wait_for "$WAIT" counter_reached syslog_tcp_idle_closed "$((idle + MAX_CONNECTIONS))"
+		rb_wait_for "$WAIT" rb_syslog_counter_reached syslog_tcp_idle_closed "$((idle + MAX_CONNECTIONS))"
 	tap_check "no connection left open" rb_wait_for "$WAIT" established 0
 }
 
 test_ctl_logs() {
 	local out status
 
-	tap_is "$(logs_json "$DEV_MAC" | jq '.entries | length')" \
-		"$(logs_json "$DEV_HOST" | jq '.entries | length')" "logs by hostname and by MAC agree"
+	tap_is "$(rb_syslog_logs_json "$DEV_MAC" | jq '.entries | length')" \
+		"$(rb_syslog_logs_json "$DEV_HOST" | jq '.entries | length')" "logs by hostname and by MAC agree"
 	tap_is "$("$RB_CTL" --store "$STORE" logs "$DEV_MAC" --json --lines 1 | jq '.entries | length')" \
 		1 "logs --lines 1 shows one entry"
 	out=$("$RB_CTL" --store "$STORE" logs "$DEV_HOST" --lines 3)
@@ -375,12 +336,12 @@ test_ctl_logs() {
 test_written_at_stop() {
 	local before
 
-	before=$(counter syslog_rx_udp)
+	before=$(rb_syslog_counter syslog_rx_udp)
 	in_dev logger -n "$RB_SRV_ADDR" -P 514 -d --rfc5424 -t appstop "just before the stop"
 	rb_wait_for "$WAIT" rx_udp_reached "$((before + 1))"
 	rb_stop_pid "$RB_DAEMON_PID"
 	tap_is "$RB_STOP_STATUS" 0 "rackbootd stops on SIGTERM"
-	tap_is "$(entry_field "$DEV_MAC" "just before the stop" app_name)" appstop \
+	tap_is "$(rb_syslog_entry_field "$DEV_MAC" "just before the stop" app_name)" appstop \
 		"message before the stop is stored"
 }
 

@@ -358,15 +358,28 @@ struct rb_cfg_http {
 	struct rb_cfg_metrics metrics;
 };
 
+enum rb_cfg_syslog_transport {
+	RB_CFG_SYSLOG_UDP,
+	RB_CFG_SYSLOG_TCP,
+	RB_CFG_SYSLOG_TLS,		/* RFC 5425 */
+};
+
+/* Maximum length of the server-name leaf: a DNS name of 253 characters or an address. */
+#define RB_CFG_SERVER_NAME_MAX	253
+
 /* One NMS collector that receives the forwarded syslog messages. */
 struct rb_cfg_syslog_collector {
 	char host[INET6_ADDRSTRLEN];	/* IPv4 or IPv6 address, as validated text */
 	uint16_t port;
-	bool tcp;			/* false: UDP */
+	uint8_t transport;		/* enum rb_cfg_syslog_transport */
 	uint32_t queue_size;		/* messages */
+	/* With transport TLS: the collector's certificate must chain to a CA
+	 * in ca_certificates and carry server_name. */
+	char ca_certificates[PATH_MAX];
+	char server_name[RB_CFG_SERVER_NAME_MAX + 1];
 };
 
-/* The syslog receiver (RFC 5424, RFC 3164; TCP framing of RFC 6587). */
+/* The syslog receiver (RFC 5424, RFC 3164; TCP framing of RFC 6587; TLS of RFC 5425). */
 struct rb_cfg_syslog {
 	bool enabled;
 	uint16_t udp_port;		/* 0 = no UDP */
@@ -376,6 +389,12 @@ struct rb_cfg_syslog {
 	uint32_t max_connections;
 	uint32_t idle_timeout_s;
 	uint32_t commit_interval_ms;	/* longest time a ring waits for its store write */
+	/* The TLS listener (RFC 5425); the other fields are empty without it. */
+	bool tls_enabled;
+	uint16_t tls_port;
+	char tls_certificate[PATH_MAX];
+	char tls_private_key[PATH_MAX];
+	char tls_client_ca[PATH_MAX];	/* "" = no client certificate requested */
 	struct rb_cfg_syslog_collector collectors[RB_CFG_SYSLOG_COLLECTORS_MAX];
 	size_t n_collectors;
 };

@@ -66,6 +66,11 @@ static const struct fixed_leaf fixed_leaves[] = {
 	LEAF("/syslog/entries-per-device", LEAF_U32, syslog.entries_per_device),
 	LEAF("/syslog/max-connections", LEAF_U32, syslog.max_connections),
 	LEAF("/syslog/idle-timeout", LEAF_U32, syslog.idle_timeout_s),
+	LEAF("/syslog/tls", LEAF_PRESENT, syslog.tls_enabled),
+	LEAF("/syslog/tls/port", LEAF_U16, syslog.tls_port),
+	LEAF("/syslog/tls/certificate", LEAF_STR, syslog.tls_certificate),
+	LEAF("/syslog/tls/private-key", LEAF_STR, syslog.tls_private_key),
+	LEAF("/syslog/tls/client-ca-certificates", LEAF_STR, syslog.tls_client_ca),
 };
 
 /* Write the value of leaf in cfg as text. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The syslog container: receiver limits and the collectors to forward to. */
+/* The syslog container: receiver limits, the TLS listener and the collectors to forward to. */
 #include <string.h>
 
 #include "config/config_internal.h"
@@ -25,8 +25,32 @@ static void convert_collector(const struct lyd_node *node, struct rb_cfg_syslog_
 
 	rb_cfg_copy_str(c->host, sizeof(c->host), rb_cfg_child_str(node, "host"));
 	c->port = child_u16(node, "port", 514);
-	c->tcp = transport && strcmp(transport, "tcp") == 0;
+	c->transport = RB_CFG_SYSLOG_UDP;
+	if (transport && strcmp(transport, "tcp") == 0)
+		c->transport = RB_CFG_SYSLOG_TCP;
+	else if (transport && strcmp(transport, "tls") == 0)
+		c->transport = RB_CFG_SYSLOG_TLS;
 	c->queue_size = child_u32(node, "queue-size", 1000);
+	rb_cfg_copy_str(c->ca_certificates, sizeof(c->ca_certificates),
+			rb_cfg_child_str(node, "ca-certificates"));
+	rb_cfg_copy_str(c->server_name, sizeof(c->server_name),
+			rb_cfg_child_str(node, "server-name"));
+}
+
+static void convert_tls(const struct lyd_node *syslog, struct rb_cfg_syslog *sl)
+{
+	const struct lyd_node *node = rb_cfg_child(syslog, "tls");
+
+	if (!node)
+		return;
+	sl->tls_enabled = true;
+	sl->tls_port = child_u16(node, "port", 6514);
+	rb_cfg_copy_str(sl->tls_certificate, sizeof(sl->tls_certificate),
+			rb_cfg_child_str(node, "certificate"));
+	rb_cfg_copy_str(sl->tls_private_key, sizeof(sl->tls_private_key),
+			rb_cfg_child_str(node, "private-key"));
+	rb_cfg_copy_str(sl->tls_client_ca, sizeof(sl->tls_client_ca),
+			rb_cfg_child_str(node, "client-ca-certificates"));
 }
 
 int rb_cfg_convert_syslog(const struct lyd_node *root, struct rb_config *cfg)
@@ -46,6 +70,7 @@ int rb_cfg_convert_syslog(const struct lyd_node *root, struct rb_config *cfg)
 	sl->max_connections = child_u32(node, "max-connections", 256);
 	sl->idle_timeout_s = child_u32(node, "idle-timeout", 300);
 	sl->commit_interval_ms = child_u32(node, "commit-interval", 1000);
+	convert_tls(node, sl);
 
 	RB_CFG_FOR_EACH_ENTRY(node, "collector", entry) {
 		/* YANG max-elements limits the count, and this check keeps the array safe. */

@@ -24,6 +24,7 @@
 
 #include "common/log.h"
 #include "http/tls.h"
+#include "http/tls_verify.h"
 
 #ifndef TCP_ULP
 #define TCP_ULP 31	/* linux/tcp.h; older libc headers lack it */
@@ -59,7 +60,8 @@
 struct rb_tls_ctx {
 	pthread_mutex_t lock;		/* guards ssl_ctx against a concurrent reload */
 	SSL_CTX *ssl_ctx;
-	struct rb_tls_options options;
+	struct rb_tls_options options;	/* verify_ca_file points at verify_ca_copy */
+	char *verify_ca_copy;
 };
 
 /* Bytes [start, end) of data are stored and not yet consumed. */
@@ -79,6 +81,7 @@ struct rb_tls_conn {
 	bool close_sent;
 	bool release_buffers;
 	bool log_failures;
+	bool client;
 	int error;			/* sticky RB_TLS_ERR_*, 0 while none */
 	int alert_sent;			/* fatal alert sent (level << 8 | description), or ALERT_NONE */
 	int alert_received;		/* alert from the peer other than close_notify, or ALERT_NONE */
@@ -402,7 +405,7 @@ static int configure(SSL_CTX *sc, const struct rb_tls_options *o)
 static SSL_CTX *ssl_ctx_build(const char *cert_file, const char *key_file,
 			      const struct rb_tls_options *o)
 {
-	SSL_CTX *sc = SSL_CTX_new(TLS_server_method());
+	SSL_CTX *sc = SSL_CTX_new(o->client ? TLS_client_method() : TLS_server_method());
 
 	if (!sc) {
 		log_err("tls: creating the OpenSSL context failed: %s", openssl_reason());
@@ -412,6 +415,10 @@ static SSL_CTX *ssl_ctx_build(const char *cert_file, const char *key_file,
 		log_err("tls: setting versions, ciphers and groups failed: %s", openssl_reason());
 		goto fail;
 	}
+	if (o->verify_ca_file && rb_tls_verify_setup(sc, o->verify_ca_file, !o->client) < 0)
+		goto fail;
+	if (o->client && !cert_file)
+		return sc;
 	if (!SSL_CTX_use_certificate_chain_file(sc, cert_file)) {
 		log_err("tls: loading the certificate chain %s failed: %s; "
 			"give a PEM file with the server certificate first", cert_file,
@@ -446,15 +453,29 @@ struct rb_tls_ctx *rb_tls_ctx_new(const char *cert_file, const char *key_file,
 	}
 	if (options)
 		ctx->options = *options;
+	if (ctx->options.verify_ca_file) {
+		ctx->verify_ca_copy = strdup(ctx->options.verify_ca_file);
+		if (!ctx->verify_ca_copy) {
+			log_err("tls: out of memory for the TLS context");
+			free(ctx);
+			return NULL;
+		}
+		ctx->options.verify_ca_file = ctx->verify_ca_copy;
+	}
 
 	ctx->ssl_ctx = ssl_ctx_build(cert_file, key_file, &ctx->options);
 	if (!ctx->ssl_ctx) {
+		free(ctx->verify_ca_copy);
 		free(ctx);
 		return NULL;
 	}
 	pthread_mutex_init(&ctx->lock, NULL);
-	log_info("tls: serving certificate %s, %s", cert_file,
-		 ctx->options.tls13_only ? "TLS 1.3 only" : "TLS 1.2 and 1.3");
+	log_info("tls: %s %s, %s%s%s",
+		 ctx->options.client ? "client context, certificate" : "serving certificate",
+		 cert_file ? cert_file : "none",
+		 ctx->options.tls13_only ? "TLS 1.3 only" : "TLS 1.2 and 1.3",
+		 ctx->options.verify_ca_file ? ", peers verified against " : "",
+		 ctx->options.verify_ca_file ? ctx->options.verify_ca_file : "");
 	return ctx;
 }
 
@@ -498,6 +519,7 @@ void rb_tls_ctx_free(struct rb_tls_ctx *ctx)
 		return;
 	SSL_CTX_free(ctx->ssl_ctx);
 	pthread_mutex_destroy(&ctx->lock);
+	free(ctx->verify_ca_copy);
 	free(ctx);
 }
 
@@ -516,6 +538,7 @@ struct rb_tls_conn *rb_tls_conn_new(struct rb_tls_ctx *ctx)
 	c->alert_received = ALERT_NONE;
 	c->release_buffers = ctx->options.release_buffers;
 	c->log_failures = !ctx->options.caller_logs_failures;
+	c->client = ctx->options.client;
 
 	pthread_mutex_lock(&ctx->lock);
 	c->ssl = SSL_new(ctx->ssl_ctx);
@@ -534,13 +557,24 @@ struct rb_tls_conn *rb_tls_conn_new(struct rb_tls_ctx *ctx)
 	/* One BIO for both directions: SSL_set_bio takes a single reference. */
 	SSL_set_bio(c->ssl, bio, bio);
 	SSL_set_app_data(c->ssl, c);
-	SSL_set_accept_state(c->ssl);
+	if (c->client)
+		SSL_set_connect_state(c->ssl);
+	else
+		SSL_set_accept_state(c->ssl);
 	return c;
 }
 
 void rb_tls_conn_set_peer_name(struct rb_tls_conn *conn, const char *name)
 {
 	snprintf(conn->peer, sizeof(conn->peer), "%s", name);
+}
+
+int rb_tls_conn_set_server_name(struct rb_tls_conn *conn, const char *name)
+{
+	if (rb_tls_verify_server_name(conn->ssl, name) == 0)
+		return 0;
+	log_err("tls: setting the expected server name '%s' failed: %s", name, openssl_reason());
+	return -1;
 }
 
 const char *rb_tls_result_name(int result)
@@ -605,9 +639,13 @@ static int classify(const struct rb_tls_conn *c, int ssl_error, unsigned long er
 static void format_message(struct rb_tls_conn *c, int result, unsigned long err)
 {
 	const char *reason = err ? ERR_reason_error_string(err) : NULL;
+	char verify[128];
 
 	if (!reason)
 		reason = "no OpenSSL reason";
+	rb_tls_verify_reason(c->ssl, verify, sizeof(verify));
+	if (verify[0])
+		reason = verify;
 
 	if (c->alert_sent != ALERT_NONE)
 		snprintf(c->message, sizeof(c->message), "%s: sent alert %s (%s)",
@@ -635,7 +673,7 @@ static void log_failure(const struct rb_tls_conn *c, int result)
 	case RB_TLS_ERR_TRUNCATED: repeat = &log_truncated; break;
 	default: repeat = &log_internal; break;
 	}
-	rb_log_repeat(repeat, "tls: connection from %s failed: %s",
+	rb_log_repeat(repeat, "tls: connection %s %s failed: %s", c->client ? "to" : "from",
 		      c->peer[0] ? c->peer : "an unnamed peer", c->message);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TLS server connections for the HTTP server, shaped for an io_uring
+ * TLS connections for the HTTP server (server side) and for syslog
+ * (server, and client to the collectors), shaped for an io_uring
  * loop.  OpenSSL 3 runs over per-connection memory buffers and never
  * touches a socket: the caller feeds the ciphertext it received, reads
  * plaintext, queues plaintext, and sends the ciphertext that
@@ -68,12 +69,22 @@ struct rb_tls_options {
 	bool no_session_tickets;	/* full handshake on every connection */
 	bool release_buffers;		/* SSL_MODE_RELEASE_BUFFERS, and free this layer's buffers when empty */
 	bool caller_logs_failures;	/* log no connection failure: the caller logs rb_tls_conn_error */
+	bool client;			/* the connections are TLS clients (certificate and key optional) */
+	/*
+	 * PEM CA certificates that the peer's chain must end in.  A server
+	 * then requires a client certificate (mutual TLS); a client checks
+	 * the server's chain, and its name when rb_tls_conn_set_server_name
+	 * gave one.  NULL: a server asks for no certificate, and a client
+	 * must not be created without it.
+	 */
+	const char *verify_ca_file;
 };
 
 /*
- * Load the PEM certificate chain (server certificate first) and private
+ * Load the PEM certificate chain (own certificate first) and private
  * key.  The key file must not be accessible to others (mode o-rwx).
- * Logs the reason and returns NULL on failure.
+ * A client context may pass NULL for both.  Logs the reason and returns
+ * NULL on failure.
  */
 struct rb_tls_ctx *rb_tls_ctx_new(const char *cert_file, const char *key_file,
 				  const struct rb_tls_options *options);
@@ -96,11 +107,21 @@ void rb_tls_ctx_free(struct rb_tls_ctx *ctx);
  */
 bool rb_tls_kernel_tls_available(void);
 
-/* Create a server connection of ctx, or return NULL when out of memory (logged). */
+/*
+ * Create a connection of ctx, a server or a client as ctx's options say,
+ * or return NULL when out of memory (logged).
+ */
 struct rb_tls_conn *rb_tls_conn_new(struct rb_tls_ctx *ctx);
 
 /* Set the peer's name ("192.0.2.1:40000") for log lines.  The string is copied. */
 void rb_tls_conn_set_peer_name(struct rb_tls_conn *conn, const char *name);
+
+/*
+ * Set the name that a client expects in the server's certificate (a DNS
+ * name, also sent as SNI, or an IP address).  Call before the first
+ * rb_tls_handshake.  Returns -1 (logged) when OpenSSL rejects the name.
+ */
+int rb_tls_conn_set_server_name(struct rb_tls_conn *conn, const char *name);
 
 /*
  * Take ciphertext received from the peer.  Returns the number of bytes
@@ -153,7 +174,8 @@ int rb_tls_close_notify(struct rb_tls_conn *conn);
 /*
  * The last error's message, naming the reason sent to the peer, for
  * example "protocol version: sent alert protocol version (unsupported
- * protocol)".  "" when there was none.
+ * protocol)", and the reason a peer certificate failed verification.
+ * "" when there was none.
  */
 const char *rb_tls_conn_error(const struct rb_tls_conn *conn);
 

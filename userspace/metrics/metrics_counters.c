@@ -86,6 +86,8 @@ const struct rb_metric_family rb_metric_families[RB_MF_COUNT] = {
 		"Syslog messages dropped because a collector's queue was full.", { NULL } },
 	[RB_MF_SYSLOG_FORWARD_RECONNECTS] = { "rackboot_syslog_forward_reconnects_total",
 		"TCP connection attempts to syslog collectors after the first.", { NULL } },
+	[RB_MF_SYSLOG_TLS_REJECTED] = { "rackboot_syslog_tls_connections_rejected_total",
+		"Syslog TLS connections closed on a failed handshake or a bad record.", { NULL } },
 	[RB_MF_SYSLOG_STORE_FAILED] = { "rackboot_syslog_store_write_failures_total",
 		"Writes of syslog rings to the store that failed.", { NULL } },
 };
@@ -244,6 +246,8 @@ const struct rb_metric_counter rb_metric_us_counters[RB_UC_COUNT] = {
 	[RB_UC_SYSLOG_FORWARDED] = { RB_MF_SYSLOG_FORWARDED, { NULL } },
 	[RB_UC_SYSLOG_FWD_DROPPED] = { RB_MF_SYSLOG_FORWARD_DROPPED, { NULL } },
 	[RB_UC_SYSLOG_FWD_RECONNECTS] = { RB_MF_SYSLOG_FORWARD_RECONNECTS, { NULL } },
+	[RB_UC_SYSLOG_RX_TLS] = { RB_MF_SYSLOG_RECEIVED, { "tls" } },
+	[RB_UC_SYSLOG_TLS_REJECTED] = { RB_MF_SYSLOG_TLS_REJECTED, { NULL } },
 	[RB_UC_SYSLOG_STORE_FAILED] = { RB_MF_SYSLOG_STORE_FAILED, { NULL } },
 };
 _Static_assert(RB_ARRAY_LEN(rb_metric_us_counters) == RB_UC_COUNT, "a rackbootd counter has no family");

@@ -65,7 +65,7 @@ struct rb_daemon {
 	uint64_t syslog_next_rebuild_ms;	/* CLOCK_MONOTONIC of the next address table rebuild */
 	uint64_t syslog_next_commit_ms;		/* CLOCK_MONOTONIC of the next ring write */
 	size_t syslog_table_size;		/* addresses in the last address table */
-	uint64_t syslog_mirrored[RB_UC_SYSLOG_FWD_RECONNECTS - RB_UC_SYSLOG_RX_UDP + 1];	/* syslog counts already added to the maps */
+	uint64_t syslog_mirrored[RB_UC_SYSLOG_TLS_REJECTED - RB_UC_SYSLOG_RX_UDP + 1];	/* syslog counts already added to the maps */
 	struct rb_ctl_server *control;	/* rackbootctl's socket */
 };
 

@@ -30,8 +30,11 @@ static int collectors_from_config(const struct rb_cfg_syslog *cfg,
 		struct sockaddr_in *sin = (struct sockaddr_in *)&out[i].addr;
 
 		memset(&out[i], 0, sizeof(out[i]));
-		out[i].transport = c->tcp ? RB_SYSLOG_TCP : RB_SYSLOG_UDP;
+		out[i].transport = c->transport == RB_CFG_SYSLOG_TLS ? RB_SYSLOG_TLS :
+				   c->transport == RB_CFG_SYSLOG_TCP ? RB_SYSLOG_TCP : RB_SYSLOG_UDP;
 		out[i].queue_size = c->queue_size;
+		out[i].ca_file = c->ca_certificates;
+		out[i].server_name = c->server_name;
 		if (inet_pton(AF_INET, c->host, &sin->sin_addr) == 1) {
 			sin->sin_family = AF_INET;
 			sin->sin_port = htons(c->port);
@@ -60,6 +63,10 @@ int rb_daemon_syslog_open(struct rb_daemon *d)
 		.entries_per_device = sl->entries_per_device,
 		.max_connections = sl->max_connections,
 		.idle_timeout_ms = sl->idle_timeout_s * 1000,
+		.tls_port = sl->tls_enabled ? sl->tls_port : 0,
+		.tls_certificate = sl->tls_certificate,
+		.tls_private_key = sl->tls_private_key,
+		.tls_client_ca = sl->tls_client_ca[0] ? sl->tls_client_ca : NULL,
 		.collectors = collectors,
 		.n_collectors = sl->n_collectors,
 	};
@@ -78,8 +85,10 @@ static bool same_collectors(const struct rb_cfg_syslog *a, const struct rb_cfg_s
 	for (size_t i = 0; i < a->n_collectors; i++) {
 		const struct rb_cfg_syslog_collector *x = &a->collectors[i], *y = &b->collectors[i];
 
-		if (strcmp(x->host, y->host) != 0 || x->port != y->port || x->tcp != y->tcp ||
-		    x->queue_size != y->queue_size)
+		if (strcmp(x->host, y->host) != 0 || x->port != y->port ||
+		    x->transport != y->transport || x->queue_size != y->queue_size ||
+		    strcmp(x->ca_certificates, y->ca_certificates) != 0 ||
+		    strcmp(x->server_name, y->server_name) != 0)
 			return false;
 	}
 	return true;
@@ -252,7 +261,7 @@ static void counters_mirror(struct rb_daemon *d)
 	const struct rb_syslog_counters *c = rb_syslog_server_counters(d->syslog);
 	struct rb_syslog_collector_counters fw;
 	uint64_t *us = rb_xdp_maps(d->xdp)->us;
-	uint64_t now[RB_UC_SYSLOG_FWD_RECONNECTS - RB_UC_SYSLOG_RX_UDP + 1];
+	uint64_t now[RB_UC_SYSLOG_TLS_REJECTED - RB_UC_SYSLOG_RX_UDP + 1];
 
 	rb_syslog_server_forward_counters(d->syslog, &fw);
 	now[RB_UC_SYSLOG_RX_UDP - RB_UC_SYSLOG_RX_UDP] = c->rx_udp;
@@ -265,6 +274,8 @@ static void counters_mirror(struct rb_daemon *d)
 	now[RB_UC_SYSLOG_FORWARDED - RB_UC_SYSLOG_RX_UDP] = fw.forwarded;
 	now[RB_UC_SYSLOG_FWD_DROPPED - RB_UC_SYSLOG_RX_UDP] = fw.dropped;
 	now[RB_UC_SYSLOG_FWD_RECONNECTS - RB_UC_SYSLOG_RX_UDP] = fw.reconnects;
+	now[RB_UC_SYSLOG_RX_TLS - RB_UC_SYSLOG_RX_UDP] = c->rx_tls;
+	now[RB_UC_SYSLOG_TLS_REJECTED - RB_UC_SYSLOG_RX_UDP] = c->tls_rejected;
 
 	for (size_t i = 0; i < sizeof(now) / sizeof(now[0]); i++) {
 		us[RB_UC_SYSLOG_RX_UDP + i] += now[i] - d->syslog_mirrored[i];

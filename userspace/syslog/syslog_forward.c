@@ -2,7 +2,8 @@
 /*
  * The collectors' queues and sockets.  Every socket call is
  * non-blocking (O_NONBLOCK, MSG_DONTWAIT), and a message that cannot be sent
- * now stays at the head of its queue until the next tick.
+ * now stays at the head of its queue until the next tick.  The TLS
+ * layer of a collector's connection is in syslog_forward_tls.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,34 +16,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "syslog/syslog_forward.h"
-
-enum collector_state {
-	COLLECTOR_DOWN,
-	COLLECTOR_CONNECTING,
-	COLLECTOR_UP,
-};
-
-struct queued {
-	char *data;	/* the message, with its octet-count header for TCP */
-	size_t len;
-};
-
-struct collector {
-	struct rb_syslog_collector_config cfg;
-	char name[INET6_ADDRSTRLEN + 16];	/* "udp:ADDR:PORT" for logs */
-	int fd;
-	enum collector_state state;
-	bool ever_tried;
-	uint64_t next_attempt_ms;
-	uint64_t connect_started_ms;
-	uint32_t backoff_ms;
-	struct queued *queue;
-	uint32_t head;
-	uint32_t count;
-	size_t head_sent;	/* bytes of the head message already sent over TCP */
-	struct rb_syslog_collector_counters counters;
-};
+#include "syslog/syslog_forward_internal.h"
 
 struct rb_syslog_forwarder {
 	struct collector *collectors;
@@ -66,8 +40,7 @@ static void collector_name(struct collector *c)
 		inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
 		port = ntohs(sin->sin_port);
 	}
-	snprintf(c->name, sizeof(c->name), "%s %s%s%s:%u",
-		 c->cfg.transport == RB_SYSLOG_TCP ? "tcp" : "udp",
+	snprintf(c->name, sizeof(c->name), "%s %s%s%s:%u", rb_syslog_transport_name(c->cfg.transport),
 		 ss->ss_family == AF_INET6 ? "[" : "", text, ss->ss_family == AF_INET6 ? "]" : "",
 		 port);
 }
@@ -96,9 +69,17 @@ int rb_syslog_forwarder_new(const struct rb_syslog_collector_config *collectors,
 		struct collector *c = &fw->collectors[i];
 
 		c->cfg = collectors[i];
+		c->cfg.ca_file = NULL;
+		c->cfg.server_name = NULL;
 		c->fd = -1;
 		c->backoff_ms = RB_SYSLOG_BACKOFF_MIN_MS;
 		collector_name(c);
+		if (c->cfg.transport == RB_SYSLOG_TLS &&
+		    rb_syslog_tls_collector_init(c, collectors[i].ca_file,
+						 collectors[i].server_name) < 0) {
+			rb_syslog_forwarder_free(fw);
+			return -EINVAL;
+		}
 		c->queue = calloc(c->cfg.queue_size ? c->cfg.queue_size : 1, sizeof(*c->queue));
 		if (!c->queue || (c->cfg.transport == RB_SYSLOG_UDP && open_socket(c, SOCK_DGRAM))) {
 			log_err("syslog: setting up collector %s failed: %s", c->name,
@@ -132,6 +113,7 @@ void rb_syslog_forwarder_free(struct rb_syslog_forwarder *fw)
 				 (unsigned long long)c->counters.reconnects, c->count);
 		}
 		free(c->queue);
+		rb_syslog_tls_collector_free(c);
 		if (c->fd >= 0)
 			close(c->fd);
 	}
@@ -139,7 +121,7 @@ void rb_syslog_forwarder_free(struct rb_syslog_forwarder *fw)
 	free(fw);
 }
 
-static void pop_head(struct collector *c)
+void rb_syslog_collector_pop(struct collector *c)
 {
 	free(c->queue[c->head].data);
 	c->queue[c->head].data = NULL;
@@ -149,29 +131,42 @@ static void pop_head(struct collector *c)
 	c->counters.forwarded++;
 }
 
-static void schedule_reconnect(struct collector *c, uint64_t now_ms, const char *why)
+void rb_syslog_collector_reconnect(struct collector *c, uint64_t now_ms, const char *why)
 {
+	if (c->state == COLLECTOR_UP)
+		log_warn("syslog: collector %s: connection lost (%s); %u messages queued, "
+			 "reconnecting in %u ms", c->name, why, c->count, c->backoff_ms);
+	else if (c->state == COLLECTOR_HANDSHAKE)
+		log_warn("syslog: collector %s: TLS handshake failed: %s; %u messages queued, "
+			 "next try in %u ms", c->name, why, c->count, c->backoff_ms);
+	else
+		log_debug("syslog: collector %s: connecting failed (%s); next try in %u ms",
+			  c->name, why, c->backoff_ms);
+	rb_syslog_tls_collector_close(c);
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
 	c->head_sent = 0;
-	if (c->state == COLLECTOR_UP)
-		log_warn("syslog: collector %s: connection lost (%s); %u messages queued, "
-			 "reconnecting in %u ms", c->name, why, c->count, c->backoff_ms);
-	else
-		log_debug("syslog: collector %s: connecting failed (%s); next try in %u ms",
-			  c->name, why, c->backoff_ms);
 	c->state = COLLECTOR_DOWN;
 	c->next_attempt_ms = now_ms + c->backoff_ms;
 	c->backoff_ms = c->backoff_ms * 2 > RB_SYSLOG_BACKOFF_MAX_MS ? RB_SYSLOG_BACKOFF_MAX_MS :
 								    c->backoff_ms * 2;
 }
 
-static void connected(struct collector *c)
+void rb_syslog_collector_up(struct collector *c)
 {
 	c->state = COLLECTOR_UP;
 	c->backoff_ms = RB_SYSLOG_BACKOFF_MIN_MS;
 	log_info("syslog: collector %s: connected; sending %u queued messages", c->name, c->count);
+}
+
+/* TCP is up: a TLS collector starts its handshake, a TCP one is ready. */
+static void connected(struct collector *c, uint64_t now_ms)
+{
+	if (c->cfg.transport == RB_SYSLOG_TLS)
+		rb_syslog_tls_begin(c, now_ms);
+	else
+		rb_syslog_collector_up(c);
 }
 
 static void start_connect(struct collector *c, uint64_t now_ms)
@@ -183,16 +178,16 @@ static void start_connect(struct collector *c, uint64_t now_ms)
 	c->ever_tried = true;
 	err = open_socket(c, SOCK_STREAM);
 	if (err) {
-		schedule_reconnect(c, now_ms, strerror(-err));
+		rb_syslog_collector_reconnect(c, now_ms, strerror(-err));
 		return;
 	}
 	c->connect_started_ms = now_ms;
 	if (connect(c->fd, (const struct sockaddr *)&c->cfg.addr, c->cfg.addr_len) == 0) {
-		connected(c);
+		connected(c, now_ms);
 		return;
 	}
 	if (errno != EINPROGRESS) {
-		schedule_reconnect(c, now_ms, strerror(errno));
+		rb_syslog_collector_reconnect(c, now_ms, strerror(errno));
 		return;
 	}
 	c->state = COLLECTOR_CONNECTING;
@@ -206,16 +201,16 @@ static void check_connect(struct collector *c, uint64_t now_ms)
 
 	if (poll(&pfd, 1, 0) <= 0) {
 		if (now_ms - c->connect_started_ms >= RB_SYSLOG_CONNECT_TIMEOUT_MS)
-			schedule_reconnect(c, now_ms, "timed out");
+			rb_syslog_collector_reconnect(c, now_ms, "timed out");
 		return;
 	}
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
 		soerr = errno;
 	if (soerr) {
-		schedule_reconnect(c, now_ms, strerror(soerr));
+		rb_syslog_collector_reconnect(c, now_ms, strerror(soerr));
 		return;
 	}
-	connected(c);
+	connected(c, now_ms);
 }
 
 /* A collector does not send, so a read of 0 or an error means it closed the connection. */
@@ -235,7 +230,7 @@ static bool peer_closed(struct collector *c, const char **why)
 	return false;
 }
 
-static void flush(struct collector *c, uint64_t now_ms)
+static void flush_plain(struct collector *c, uint64_t now_ms)
 {
 	while (c->count > 0) {
 		struct queued *q = &c->queue[c->head];
@@ -251,7 +246,7 @@ static void flush(struct collector *c, uint64_t now_ms)
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 				return;
 			if (c->cfg.transport == RB_SYSLOG_TCP)
-				schedule_reconnect(c, now_ms, strerror(errno));
+				rb_syslog_collector_reconnect(c, now_ms, strerror(errno));
 			/* A UDP error (unreachable, say) is retried at the next tick. */
 			return;
 		}
@@ -259,24 +254,36 @@ static void flush(struct collector *c, uint64_t now_ms)
 			c->head_sent += (size_t)n;
 			return;
 		}
-		pop_head(c);
+		rb_syslog_collector_pop(c);
 	}
+}
+
+static void send_queued(struct collector *c, uint64_t now_ms)
+{
+	if (c->cfg.transport == RB_SYSLOG_TLS)
+		rb_syslog_tls_flush(c, now_ms);
+	else
+		flush_plain(c, now_ms);
 }
 
 static void collector_tick(struct collector *c, uint64_t now_ms)
 {
+	bool tls = c->cfg.transport == RB_SYSLOG_TLS;
 	const char *why;
 
-	if (c->cfg.transport == RB_SYSLOG_TCP) {
+	if (c->cfg.transport != RB_SYSLOG_UDP) {
 		if (c->state == COLLECTOR_DOWN && now_ms >= c->next_attempt_ms)
 			start_connect(c, now_ms);
 		if (c->state == COLLECTOR_CONNECTING)
 			check_connect(c, now_ms);
-		if (c->state == COLLECTOR_UP && peer_closed(c, &why))
-			schedule_reconnect(c, now_ms, why);
+		if (c->state == COLLECTOR_HANDSHAKE)
+			rb_syslog_tls_handshake(c, now_ms);
+		if (c->state == COLLECTOR_UP &&
+		    (tls ? rb_syslog_tls_peer_closed(c, &why) : peer_closed(c, &why)))
+			rb_syslog_collector_reconnect(c, now_ms, why);
 	}
 	if (c->state == COLLECTOR_UP)
-		flush(c, now_ms);
+		send_queued(c, now_ms);
 }
 
 void rb_syslog_forwarder_tick(struct rb_syslog_forwarder *fw, uint64_t now_ms)
@@ -297,7 +304,7 @@ static void enqueue(struct collector *c, const char *msg, size_t len)
 		c->counters.dropped++;
 		return;
 	}
-	if (c->cfg.transport == RB_SYSLOG_TCP)
+	if (c->cfg.transport != RB_SYSLOG_UDP)
 		header_len = snprintf(header, sizeof(header), "%zu ", len);
 	q = &c->queue[(c->head + c->count) % c->cfg.queue_size];
 	q->data = malloc((size_t)header_len + len);
@@ -326,7 +333,7 @@ void rb_syslog_forward(struct rb_syslog_forwarder *fw, const char *msg, size_t l
 		 * between may be lost without a count.
 		 */
 		if (c->state == COLLECTOR_UP)
-			flush(c, now_ms);
+			send_queued(c, now_ms);
 	}
 }
 

@@ -5,7 +5,9 @@
  * that a slow or dead collector never blocks serving.  TCP collectors
  * get RFC 6587 octet-counted frames and are reconnected with a backoff
  * from RB_SYSLOG_BACKOFF_MIN_MS doubling to RB_SYSLOG_BACKOFF_MAX_MS.
- * UDP collectors get one datagram per message.
+ * TLS collectors (RFC 5425) get the same frames inside TLS, the same
+ * backoff, and a failed handshake counts as a failed connection.  UDP
+ * collectors get one datagram per message.
  */
 #ifndef RB_SYSLOG_FORWARD_H
 #define RB_SYSLOG_FORWARD_H
@@ -25,6 +27,8 @@ struct rb_syslog_collector_config {
 	socklen_t addr_len;
 	uint8_t transport;		/* enum rb_syslog_transport */
 	uint32_t queue_size;		/* messages */
+	const char *ca_file;		/* RB_SYSLOG_TLS: PEM CAs of the collector's chain */
+	const char *server_name;	/* RB_SYSLOG_TLS: name its certificate must carry */
 };
 
 struct rb_syslog_collector_counters {

@@ -117,3 +117,13 @@ void rb_syslog_entry_from_msg(struct rb_syslog_entry *e, const struct rb_syslog_
 	e->fields[RB_SYSLOG_F_SD] = m->sd;
 	e->fields[RB_SYSLOG_F_MSG] = m->msg;
 }
+
+const char *rb_syslog_transport_name(uint8_t transport)
+{
+	switch (transport) {
+	case RB_SYSLOG_UDP: return "udp";
+	case RB_SYSLOG_TCP: return "tcp";
+	case RB_SYSLOG_TLS: return "tls";
+	default: return "unknown";
+	}
+}

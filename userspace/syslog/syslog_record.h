@@ -27,7 +27,11 @@
 enum rb_syslog_transport {
 	RB_SYSLOG_UDP = 1,
 	RB_SYSLOG_TCP = 2,
+	RB_SYSLOG_TLS = 3,
 };
+
+/* Name of a transport for logs and output ("udp", "tcp", "tls"). */
+const char *rb_syslog_transport_name(uint8_t transport);
 
 #define RB_SYSLOG_FLAG_CUT	0x01	/* the message was longer than max-message-size */
 

@@ -24,6 +24,7 @@ enum request_kind {
 	REQ_UDP = 1,
 	REQ_ACCEPT = 2,
 	REQ_TCP = 3,
+	REQ_TLS_ACCEPT = 4,
 };
 
 uint64_t rb_syslog_now_ms(void)
@@ -43,7 +44,7 @@ static uint64_t tag(enum request_kind kind, uint32_t gen, uint32_t index)
 }
 
 /* A dual-stack socket on [::]:port, or 0.0.0.0:port where IPv6 is unavailable. */
-static int bind_socket(int type, uint16_t port, int *fd_out)
+int rb_syslog_bind_socket(int type, uint16_t port, int *fd_out)
 {
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -85,7 +86,7 @@ static int open_sockets(struct rb_syslog_server *s)
 	if (s->cfg.udp_port) {
 		int rcvbuf = RB_SYSLOG_UDP_RCVBUF;
 
-		err = bind_socket(SOCK_DGRAM, s->cfg.udp_port, &s->udp_fd);
+		err = rb_syslog_bind_socket(SOCK_DGRAM, s->cfg.udp_port, &s->udp_fd);
 		if (err) {
 			log_err("syslog: binding UDP port %u failed: %s; free the port or set "
 				"syslog/udp-port", s->cfg.udp_port, strerror(-err));
@@ -96,14 +97,14 @@ static int open_sockets(struct rb_syslog_server *s)
 				 rcvbuf, strerror(errno));
 	}
 	if (s->cfg.tcp_port) {
-		err = bind_socket(SOCK_STREAM, s->cfg.tcp_port, &s->tcp_fd);
+		err = rb_syslog_bind_socket(SOCK_STREAM, s->cfg.tcp_port, &s->tcp_fd);
 		if (err) {
 			log_err("syslog: binding TCP port %u failed: %s; free the port or set "
 				"syslog/tcp-port", s->cfg.tcp_port, strerror(-err));
 			return err;
 		}
 	}
-	return 0;
+	return s->cfg.tls_port ? rb_syslog_tls_open(s) : 0;
 }
 
 int rb_syslog_server_new(struct io_uring *ring, const struct rb_syslog_config *cfg,
@@ -119,6 +120,7 @@ int rb_syslog_server_new(struct io_uring *ring, const struct rb_syslog_config *c
 	s->cfg = *cfg;
 	s->udp_fd = -1;
 	s->tcp_fd = -1;
+	s->tls_fd = -1;
 	s->conns = calloc(cfg->max_connections ? cfg->max_connections : 1, sizeof(*s->conns));
 	err = s->conns ? rb_syslog_rings_init(&s->rings, cfg->entries_per_device) : -ENOMEM;
 	for (size_t i = 0; !err && i < RB_SYSLOG_UDP_SLOTS; i++) {
@@ -167,23 +169,24 @@ static void arm_udp(struct rb_syslog_server *s, uint32_t slot)
 		u->armed = true;
 }
 
-static void arm_accept(struct rb_syslog_server *s)
+/* Queue an accept on the TCP port, or on the TLS port when tls is set. */
+static void arm_accept(struct rb_syslog_server *s, bool tls)
 {
+	bool *pending = tls ? &s->tls_accept_pending : &s->accept_pending;
 	struct io_uring_sqe *sqe;
 
 	if (s->stopping)
 		return;
 	sqe = rb_uring_get_sqe(s->ring);
 	if (!sqe) {
-		log_err("syslog: no free submission queue entry for accept; TCP stays idle until "
-			"the next tick");
-		s->accept_pending = true;
+		log_err("syslog: no free submission queue entry for accept; %s stays idle until "
+			"the next tick", tls ? "TLS" : "TCP");
+		*pending = true;
 		return;
 	}
-	io_uring_prep_accept(sqe, s->tcp_fd, NULL, NULL, SOCK_CLOEXEC);
-	io_uring_sqe_set_data64(sqe, tag(REQ_ACCEPT, 0, 0));
-	s->accept_armed = true;
-	s->accept_pending = false;
+	io_uring_prep_accept(sqe, tls ? s->tls_fd : s->tcp_fd, NULL, NULL, SOCK_CLOEXEC);
+	io_uring_sqe_set_data64(sqe, tag(tls ? REQ_TLS_ACCEPT : REQ_ACCEPT, 0, 0));
+	*pending = false;
 }
 
 int rb_syslog_server_start(struct rb_syslog_server *s)
@@ -191,11 +194,14 @@ int rb_syslog_server_start(struct rb_syslog_server *s)
 	for (uint32_t i = 0; s->udp_fd >= 0 && i < RB_SYSLOG_UDP_SLOTS; i++)
 		arm_udp(s, i);
 	if (s->tcp_fd >= 0)
-		arm_accept(s);
-	log_info("syslog: receiving on UDP port %u and TCP port %u (0 = off), max message %u "
-		 "bytes, %u entries per device, %u TCP connections, idle timeout %u s",
-		 s->cfg.udp_port, s->cfg.tcp_port, s->cfg.max_message, s->cfg.entries_per_device,
-		 s->cfg.max_connections, s->cfg.idle_timeout_ms / 1000);
+		arm_accept(s, false);
+	if (s->tls_fd >= 0)
+		arm_accept(s, true);
+	log_info("syslog: receiving on UDP port %u, TCP port %u and TLS port %u (0 = off), max "
+		 "message %u bytes, %u entries per device, %u TCP and TLS connections, idle "
+		 "timeout %u s", s->cfg.udp_port, s->cfg.tcp_port, s->cfg.tls_port,
+		 s->cfg.max_message, s->cfg.entries_per_device, s->cfg.max_connections,
+		 s->cfg.idle_timeout_ms / 1000);
 	return 0;
 }
 
@@ -246,9 +252,9 @@ int rb_syslog_server_handle_cqe(struct rb_syslog_server *s, const struct io_urin
 		udp_done(s, index, cqe->res);
 		return 0;
 	case REQ_ACCEPT:
-		s->accept_armed = false;
-		rb_syslog_tcp_accepted(s, cqe->res);
-		arm_accept(s);
+	case REQ_TLS_ACCEPT:
+		rb_syslog_tcp_accepted(s, cqe->res, kind == REQ_TLS_ACCEPT);
+		arm_accept(s, kind == REQ_TLS_ACCEPT);
 		return 0;
 	case REQ_TCP:
 		if (index >= s->cfg.max_connections)
@@ -266,7 +272,11 @@ bool rb_syslog_queue_tcp_recv(struct rb_syslog_server *s, uint32_t index)
 
 	if (!sqe)
 		return false;
-	io_uring_prep_recv(sqe, c->fd, c->buf + c->fill, c->cap - c->fill, 0);
+	/* A TLS connection receives ciphertext, which syslog_tls.c decrypts into buf. */
+	if (c->tls)
+		io_uring_prep_recv(sqe, c->fd, c->cipher, RB_SYSLOG_TLS_RECV, 0);
+	else
+		io_uring_prep_recv(sqe, c->fd, c->buf + c->fill, c->cap - c->fill, 0);
 	io_uring_sqe_set_data64(sqe, tag(REQ_TCP, c->gen, index));
 	c->recv_armed = true;
 	return true;
@@ -277,7 +287,9 @@ void rb_syslog_server_tick(struct rb_syslog_server *s, uint64_t now_ms)
 	if (!s)
 		return;
 	if (s->accept_pending)
-		arm_accept(s);
+		arm_accept(s, false);
+	if (s->tls_accept_pending)
+		arm_accept(s, true);
 	for (uint32_t i = 0; s->udp_fd >= 0 && i < RB_SYSLOG_UDP_SLOTS; i++) {
 		if (!s->udp[i].armed)
 			arm_udp(s, i);
@@ -301,7 +313,9 @@ void rb_syslog_server_free(struct rb_syslog_server *s)
 	for (uint32_t i = 0; s->conns && i < s->cfg.max_connections; i++) {
 		if (s->conns[i].in_use)
 			close(s->conns[i].fd);
+		rb_syslog_tls_conn_release(&s->conns[i]);
 		free(s->conns[i].buf);
+		free(s->conns[i].cipher);
 	}
 	for (size_t i = 0; i < RB_SYSLOG_UDP_SLOTS; i++)
 		free(s->udp[i].data);
@@ -309,6 +323,7 @@ void rb_syslog_server_free(struct rb_syslog_server *s)
 		close(s->udp_fd);
 	if (s->tcp_fd >= 0)
 		close(s->tcp_fd);
+	rb_syslog_tls_close(s);
 	rb_syslog_forwarder_free(s->forwarder);
 	rb_syslog_rings_free(&s->rings);
 	rb_syslog_table_free(&s->table);

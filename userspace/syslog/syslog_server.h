@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The syslog receiver on rackbootd's io_uring: UDP and TCP (RFC 6587)
- * on one dual-stack socket each, messages parsed (RFC 5424, RFC 3164),
+ * The syslog receiver on rackbootd's io_uring: UDP, TCP (RFC 6587) and
+ * optionally TLS (RFC 5425) on one dual-stack socket each, messages parsed (RFC 5424, RFC 3164),
  * attributed to a device by source address, kept in per-device rings
  * and forwarded to the configured collectors.
  */
@@ -25,6 +25,10 @@ struct rb_syslog_config {
 	uint32_t entries_per_device;
 	uint32_t max_connections;
 	uint32_t idle_timeout_ms;
+	uint16_t tls_port;		/* 0 = no TLS */
+	const char *tls_certificate;	/* PEM chain, with tls_port */
+	const char *tls_private_key;
+	const char *tls_client_ca;	/* PEM CAs that clients must chain to; NULL = no mutual TLS */
 	const struct rb_syslog_collector_config *collectors;
 	size_t n_collectors;
 };
@@ -36,7 +40,9 @@ struct rb_syslog_counters {
 	uint64_t cut;		/* longer than max_message */
 	uint64_t unattributed;	/* from an address of no known device */
 	uint64_t tcp_rejected;	/* connections closed at once: over max_connections */
-	uint64_t tcp_idle_closed;
+	uint64_t tcp_idle_closed;	/* TCP and TLS */
+	uint64_t rx_tls;
+	uint64_t tls_rejected;	/* failed handshake (no or bad client certificate, not TLS) or bad record */
 };
 
 struct rb_syslog_server;

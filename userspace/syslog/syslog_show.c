@@ -102,7 +102,7 @@ static void entry_json(FILE *out, const struct rb_syslog_entry *e, bool first)
 	fprintf(out, "%s{\"received\":\"%s\",\"received_ms\":%lld,\"source\":\"%s\","
 		"\"transport\":\"%s\",\"format\":\"%s\",\"pri\":%d,\"facility\":%d,"
 		"\"severity\":%d,\"cut\":%s", first ? "" : ",", when, (long long)e->received_ms,
-		source, e->transport == 2 ? "tcp" : "udp", format_names[e->format], e->pri,
+		source, rb_syslog_transport_name(e->transport), format_names[e->format], e->pri,
 		e->pri >= 0 ? e->pri / 8 : -1, e->pri >= 0 ? e->pri % 8 : -1,
 		e->flags & RB_SYSLOG_FLAG_CUT ? "true" : "false");
 	for (int i = 0; i < RB_SYSLOG_FIELDS; i++)
@@ -131,7 +131,7 @@ static void entry_line(FILE *out, const struct rb_syslog_entry *e)
 	field_text(&e->fields[RB_SYSLOG_F_MSGID], msgid, sizeof(msgid));
 	rb_escape(e->fields[RB_SYSLOG_F_MSG].p, e->fields[RB_SYSLOG_F_MSG].len, msg, sizeof(msg));
 	fprintf(out, "%s %s %s %s <%d> %s %s[%s] %s: %s%s\n", when, source,
-		e->transport == 2 ? "tcp" : "udp", format_names[e->format], e->pri, host, app, pid,
+		rb_syslog_transport_name(e->transport), format_names[e->format], e->pri, host, app, pid,
 		msgid, msg, e->flags & RB_SYSLOG_FLAG_CUT ? " (cut)" : "");
 }
 

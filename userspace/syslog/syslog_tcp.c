@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * TCP connections of the syslog receiver: accept up to max_connections,
- * frame each stream (RFC 6587), close connections idle for
- * idle_timeout_ms.  A connection is closed with shutdown(), which ends
+ * TCP connections of the syslog receiver: accept up to max_connections
+ * on the TCP and TLS ports together, frame each stream (RFC 6587), close
+ * connections idle for idle_timeout_ms.  syslog_tls.c decrypts the
+ * streams of the TLS port before they reach the framer.  A connection is closed with shutdown(), which ends
  * its pending receive, and the slot is freed when that receive completes,
  * so no request ever points at a reused buffer.
  */
@@ -19,7 +20,7 @@
 static struct rb_log_repeat over_limit =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "syslog: TCP connections rejected over max-connections");
 
-static void peer_text(const uint8_t peer[16], char *out, size_t size)
+void rb_syslog_peer_text(const uint8_t peer[16], char *out, size_t size)
 {
 	static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -56,6 +57,7 @@ static void conn_release(struct rb_syslog_server *s, uint32_t index)
 	struct rb_syslog_conn *c = &s->conns[index];
 
 	close(c->fd);
+	rb_syslog_tls_conn_release(c);
 	c->fd = -1;
 	c->in_use = false;
 	c->recv_armed = false;
@@ -64,7 +66,7 @@ static void conn_release(struct rb_syslog_server *s, uint32_t index)
 	s->n_conns--;
 }
 
-static void conn_shutdown(struct rb_syslog_server *s, uint32_t index)
+void rb_syslog_tcp_shutdown(struct rb_syslog_server *s, uint32_t index)
 {
 	struct rb_syslog_conn *c = &s->conns[index];
 
@@ -76,7 +78,7 @@ static void conn_shutdown(struct rb_syslog_server *s, uint32_t index)
 	shutdown(c->fd, SHUT_RDWR);
 }
 
-void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res)
+void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res, bool tls)
 {
 	char text[INET6_ADDRSTRLEN];
 	struct rb_syslog_conn *c;
@@ -85,14 +87,15 @@ void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res)
 
 	if (res < 0) {
 		if (res != -ECANCELED && res != -EINTR && res != -EAGAIN)
-			log_err("syslog: accepting a TCP connection failed: %s", strerror(-res));
+			log_err("syslog: accepting a %s connection failed: %s", tls ? "TLS" : "TCP",
+				strerror(-res));
 		return;
 	}
 	peer_of_fd(res, peer);
 	index = free_slot(s);
 	if (index < 0 || s->stopping) {
 		s->counters.tcp_rejected++;
-		peer_text(peer, text, sizeof(text));
+		rb_syslog_peer_text(peer, text, sizeof(text));
 		rb_log_repeat(&over_limit, "syslog: TCP connection from %s closed at once: %u "
 			      "connections open, the max-connections limit", text, s->n_conns);
 		close(res);
@@ -116,6 +119,10 @@ void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res)
 	c->framer = (struct rb_syslog_framer){ .max_frame = s->cfg.max_message };
 	c->last_rx_ms = rb_syslog_now_ms();
 	s->n_conns++;
+	if (tls && !rb_syslog_tls_conn_setup(s, c)) {
+		conn_release(s, (uint32_t)index);
+		return;
+	}
 	if (!rb_syslog_queue_tcp_recv(s, (uint32_t)index)) {
 		log_err("syslog: no free submission queue entry for a TCP receive; connection "
 			"closed");
@@ -123,9 +130,10 @@ void rb_syslog_tcp_accepted(struct rb_syslog_server *s, int res)
 	}
 }
 
-/* Take every complete frame out of the buffer. */
-static void drain_frames(struct rb_syslog_server *s, struct rb_syslog_conn *c)
+void rb_syslog_tcp_drain(struct rb_syslog_server *s, struct rb_syslog_conn *c)
 {
+	uint8_t transport = c->tls ? RB_SYSLOG_TLS : RB_SYSLOG_TCP;
+
 	size_t at = 0;
 
 	for (;;) {
@@ -136,8 +144,11 @@ static void drain_frames(struct rb_syslog_server *s, struct rb_syslog_conn *c)
 		r = rb_syslog_frame_next(&c->framer, c->buf + at, c->fill - at, &frame, &used);
 		/* An empty LF-framed line is no message. */
 		if (r == RB_FRAME_CUT || (r == RB_FRAME_OK && frame.len > 0)) {
-			s->counters.rx_tcp++;
-			rb_syslog_server_ingest(s, RB_SYSLOG_TCP, c->peer, frame.p, frame.len,
+			if (c->tls)
+				s->counters.rx_tls++;
+			else
+				s->counters.rx_tcp++;
+			rb_syslog_server_ingest(s, transport, c->peer, frame.p, frame.len,
 						r == RB_FRAME_CUT);
 		}
 		at += used;
@@ -158,7 +169,7 @@ void rb_syslog_tcp_received(struct rb_syslog_server *s, uint32_t index, uint32_t
 	c->recv_armed = false;
 	if (res <= 0 || c->closing || s->stopping) {
 		if (res < 0 && res != -ECANCELED && res != -ECONNRESET && !c->closing) {
-			peer_text(c->peer, text, sizeof(text));
+			rb_syslog_peer_text(c->peer, text, sizeof(text));
 			log_debug("syslog: TCP receive from %s failed: %s; connection closed", text,
 				  strerror(-res));
 		}
@@ -166,9 +177,16 @@ void rb_syslog_tcp_received(struct rb_syslog_server *s, uint32_t index, uint32_t
 		return;
 	}
 
-	c->fill += (size_t)res;
 	c->last_rx_ms = rb_syslog_now_ms();
-	drain_frames(s, c);
+	if (c->tls) {
+		if (!rb_syslog_tls_received(s, index, (size_t)res)) {
+			rb_syslog_tcp_shutdown(s, index);
+			return;
+		}
+	} else {
+		c->fill += (size_t)res;
+		rb_syslog_tcp_drain(s, c);
+	}
 	if (!rb_syslog_queue_tcp_recv(s, index)) {
 		log_err("syslog: no free submission queue entry for a TCP receive; connection "
 			"closed");
@@ -183,13 +201,19 @@ void rb_syslog_tcp_sweep(struct rb_syslog_server *s, uint64_t now_ms)
 	for (uint32_t i = 0; i < s->cfg.max_connections; i++) {
 		struct rb_syslog_conn *c = &s->conns[i];
 
-		if (!c->in_use || c->closing || now_ms - c->last_rx_ms < s->cfg.idle_timeout_ms)
+		if (!c->in_use || c->closing)
+			continue;
+		if (c->tls && !rb_syslog_tls_send_pending(s, c)) {
+			rb_syslog_tcp_shutdown(s, i);
+			continue;
+		}
+		if (now_ms - c->last_rx_ms < s->cfg.idle_timeout_ms)
 			continue;
 		s->counters.tcp_idle_closed++;
-		peer_text(c->peer, text, sizeof(text));
-		log_debug("syslog: closing the TCP connection from %s: idle for %u ms", text,
-			  s->cfg.idle_timeout_ms);
-		conn_shutdown(s, i);
+		rb_syslog_peer_text(c->peer, text, sizeof(text));
+		log_debug("syslog: closing the %s connection from %s: idle for %u ms",
+			  c->tls ? "TLS" : "TCP", text, s->cfg.idle_timeout_ms);
+		rb_syslog_tcp_shutdown(s, i);
 	}
 }
 
@@ -197,6 +221,6 @@ void rb_syslog_tcp_close_all(struct rb_syslog_server *s)
 {
 	for (uint32_t i = 0; i < s->cfg.max_connections; i++) {
 		if (s->conns[i].in_use && !s->conns[i].closing)
-			conn_shutdown(s, i);
+			rb_syslog_tcp_shutdown(s, i);
 	}
 }

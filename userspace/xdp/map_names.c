@@ -167,6 +167,8 @@ const char *const rb_us_counter_names[] = {
 	[RB_UC_SYSLOG_FORWARDED] = "syslog_forwarded",
 	[RB_UC_SYSLOG_FWD_DROPPED] = "syslog_forward_dropped",
 	[RB_UC_SYSLOG_FWD_RECONNECTS] = "syslog_forward_reconnects",
+	[RB_UC_SYSLOG_RX_TLS] = "syslog_rx_tls",
+	[RB_UC_SYSLOG_TLS_REJECTED] = "syslog_tls_rejected",
 	[RB_UC_SYSLOG_STORE_FAILED] = "syslog_store_failed",
 };
 _Static_assert(RB_ARRAY_LEN(rb_us_counter_names) == RB_UC_COUNT, "a userspace counter has no name");
