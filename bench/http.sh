@@ -40,7 +40,7 @@ source tests/lib/cleanup.sh
 BENCH_LOG_NAME=bench-http
 # shellcheck source=bench/common/lib.sh
 source bench/common/lib.sh
-for part in setup servers report; do
+for part in setup servers perf report; do
 	# shellcheck source=/dev/null
 	source "bench/http/$part.sh"
 done

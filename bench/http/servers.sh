@@ -164,10 +164,12 @@ bench_http_wrk() {
 		close=close
 	fi
 
+	bench_http_perf_start "$server" "${out%.log}"
 	timeout $((BENCH_HTTP_SECONDS + 60)) ip netns exec "$BENCH_HTTP_NS_CLI" \
 		wrk -t "$BENCH_HTTP_THREADS" -c "$clients" -d "${BENCH_HTTP_SECONDS}s" --timeout 30s \
 		-s bench/http/fetch.lua "$scheme://$BENCH_HTTP_SRV_ADDR:$port" \
 		-- "$paths" "$BENCH_HTTP_THREADS" $close >"$out" 2>&1
+	bench_http_perf_stop
 	line=$(grep '^{' "$out" | tail -n 1)
 	if [[ -z "$line" ]]; then
 		echo "bench-http: wrk printed no totals for $key:" >&2
@@ -184,7 +186,7 @@ bench_http_wrk() {
 		BENCH_HTTP_RESULT[$key]=$rate
 	fi
 	BENCH_HTTP_RESULT[$key-errors]=$((${BENCH_HTTP_RESULT[$key-errors]:-0} + errors))
-	echo "  $scenario over $scheme, $server: $rate $([[ $scenario == large ]] && echo MiB/s || echo fetches/s), $errors errors"
+	echo "  $scenario over $scheme, $server: $rate $([[ $scenario == large ]] && echo MiB/s || echo fetches/s), $errors errors$(bench_http_perf_summary "${out%.log}" "$line")"
 }
 
 # bench_http_start SERVER: start SERVER and check that it serves the
