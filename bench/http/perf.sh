@@ -12,10 +12,10 @@
 #                           folder
 #
 # /proc/PID/stat counts user and system time of every thread of the
-# process, io_uring's io-wq threads too, in clock ticks.  This kernel
-# samples it on the tick (CONFIG_TICK_CPU_ACCOUNTING, no
-# CONFIG_IRQ_TIME_ACCOUNTING), so softirq work that runs while a server
-# thread is on the CPU counts as that server's system time.  wrk's own
+# process, io_uring's io-wq threads too, in clock ticks.  A kernel with
+# CONFIG_TICK_CPU_ACCOUNTING and without CONFIG_IRQ_TIME_ACCOUNTING (the
+# 6.18 kernel of the bench runs so far) counts softirq work that runs while
+# a server thread is on the CPU as that server's system time.  wrk's own
 # CPU time is not counted.  CPU time takes the place of cycles because perf
 # has no cycle counters on a VM without a hardware PMU.
 
