@@ -98,7 +98,12 @@ static bool range_cached(const struct rb_http_conn *c, uint64_t len)
 	return pages == (start + len - 1) / page - start / page + 1;
 }
 
-/* The socket is non-blocking from the first file body on, for sendfile. */
+/*
+ * Make the socket non-blocking from the first file body on, for
+ * sendfile.  The ring's send and recv requests on it still wait for the
+ * socket, because io_uring arms a poll on -EAGAIN whatever O_NONBLOCK
+ * says (seen on Linux 6.18, and relied on by keep-alive after a body).
+ */
 static int set_nonblocking(struct rb_http_conn *c)
 {
 	if (c->nonblocking)
