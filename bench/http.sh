@@ -28,7 +28,9 @@
 # scripts") and BENCH_HTTP_SCHEMES (default "http https") to run a part,
 # BENCH_HTTP_THREADS (wrk
 # threads, default the number of CPUs), BENCH_HTTP_WORKERS (server
-# workers, default the number of CPUs), and the sizes above.
+# workers, default the number of CPUs), BENCH_HTTP_RACKBOOTD (the
+# rackbootd binary, default build/rackbootd, to compare two builds),
+# BENCH_HTTP_PERF (bench/http/perf.sh), and the sizes above.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -40,7 +42,7 @@ source tests/lib/cleanup.sh
 BENCH_LOG_NAME=bench-http
 # shellcheck source=bench/common/lib.sh
 source bench/common/lib.sh
-for part in setup servers report; do
+for part in setup servers perf report; do
 	# shellcheck source=/dev/null
 	source "bench/http/$part.sh"
 done
@@ -60,7 +62,7 @@ main() {
 		exit 1
 	fi
 	bench_install_missing "${BENCH_HTTP_PACKAGES[@]}" || exit 1
-	bench_require_files build/rackbootd || exit 1
+	bench_require_files "$BENCH_HTTP_RACKBOOTD" || exit 1
 
 	rb_cleanup_install
 	rb_run_dir || { echo "bench-http: creating a temporary folder failed" >&2; exit 1; }

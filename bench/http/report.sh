@@ -18,13 +18,14 @@ bench_http_scenario_json() {
 		  errors: {rackboot: $rackboot_errors, nginx: $nginx_errors}}'
 }
 
-# bench_http_write_results: the JSON file.  A run with other servers or
-# sizes than the defaults writes it into the run folder, so that it never
-# replaces the figures of a full run.
+# bench_http_write_results: the JSON file.  A run with other servers,
+# sizes or rackbootd binary than the defaults writes it into the run
+# folder, so that it never replaces the figures of a full run.
 bench_http_write_results() {
 	local large scripts scenarios=()
 
 	if [[ "$BENCH_HTTP_SERVERS" != "rackboot nginx" || "$BENCH_HTTP_LARGE_MIB" != 100 ||
+		"$BENCH_HTTP_RACKBOOTD" != build/rackbootd ||
 		"$BENCH_HTTP_SCENARIOS" != "large scripts" || "$BENCH_HTTP_SCHEMES" != "http https" ||
 		"$BENCH_HTTP_LARGE_CLIENTS" != 100 || "$BENCH_HTTP_DEVICES" != 10000 ]]; then
 		BENCH_HTTP_RESULTS="$RB_RUN_DIR/http.json"

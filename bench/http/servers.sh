@@ -68,7 +68,7 @@ bench_http_rackboot_start() {
 	mkdir -p "$RB_RUN_DIR/tftp"
 	rb_bpffs_mount "$RB_RUN_DIR/bpffs" || return 1
 	bench_http_rackboot_config "$config" || return 1
-	rb_spawn "$BENCH_HTTP_NS_SRV" "$log" build/rackbootd --config "$config" --log-level warning
+	rb_spawn "$BENCH_HTTP_NS_SRV" "$log" "$BENCH_HTTP_RACKBOOTD" --config "$config" --log-level warning
 	BENCH_HTTP_PIDS[rackboot]=$RB_SPAWNED_PID
 	if ! rb_wait_for 30 bench_http_listening "$BENCH_HTTPS_PORT"; then
 		echo "bench-http: rackbootd (pid $RB_SPAWNED_PID) not listening after 30 s; log $log:" >&2
@@ -164,10 +164,12 @@ bench_http_wrk() {
 		close=close
 	fi
 
+	bench_http_perf_start "$server" "${out%.log}"
 	timeout $((BENCH_HTTP_SECONDS + 60)) ip netns exec "$BENCH_HTTP_NS_CLI" \
 		wrk -t "$BENCH_HTTP_THREADS" -c "$clients" -d "${BENCH_HTTP_SECONDS}s" --timeout 30s \
 		-s bench/http/fetch.lua "$scheme://$BENCH_HTTP_SRV_ADDR:$port" \
 		-- "$paths" "$BENCH_HTTP_THREADS" $close >"$out" 2>&1
+	bench_http_perf_stop "${out%.log}"
 	line=$(grep '^{' "$out" | tail -n 1)
 	if [[ -z "$line" ]]; then
 		echo "bench-http: wrk printed no totals for $key:" >&2
@@ -184,7 +186,7 @@ bench_http_wrk() {
 		BENCH_HTTP_RESULT[$key]=$rate
 	fi
 	BENCH_HTTP_RESULT[$key-errors]=$((${BENCH_HTTP_RESULT[$key-errors]:-0} + errors))
-	echo "  $scenario over $scheme, $server: $rate $([[ $scenario == large ]] && echo MiB/s || echo fetches/s), $errors errors"
+	echo "  $scenario over $scheme, $server: $rate $([[ $scenario == large ]] && echo MiB/s || echo fetches/s), $errors errors$(bench_http_perf_summary "${out%.log}" "$line")"
 }
 
 # bench_http_start SERVER: start SERVER and check that it serves the

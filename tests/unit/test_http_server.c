@@ -2,12 +2,15 @@
 /*
  * The HTTP server's workers on real io_uring rings and TCP sockets on
  * ::1, in a network namespace of the test's own: keep-alive and
- * pipelined requests on one connection, a 3 MiB file through splice,
- * the 503 at max_connections, the idle timeout, the counters, and a
- * stop with connections still open.  Needs root for the namespace.
+ * pipelined requests on one connection, and a 3 MiB file by sendfile
+ * and, evicted from the page cache, through a pipe.  Also a client that
+ * resets the connection and a file that shrinks in the middle of a body,
+ * the 503 at max_connections, the idle timeout, the counters, and a stop
+ * with connections still open.  Needs root for the namespace.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,10 +26,13 @@
 
 #include <cmocka.h>
 
+#include "common/cachestat.h"
 #include "http/http_server.h"
 #include "lib/netns_unshare.h"
 
 #define BIG_SIZE	(3 * 1024 * 1024 + 7)
+#define LARGE_SIZE	(32 * 1024 * 1024)	/* more than a loopback socket buffer queues */
+#define RESET_REPEATS	20			/* resets mid-body, until one catches a sendfile */
 #define IDLE_MS		300
 #define MAX_CONNS	2
 
@@ -233,6 +239,160 @@ static void test_range_spliced(void **state)
 	free(body);
 }
 
+/*
+ * The big file evicted from the page cache: the first turn of the body
+ * goes through the pipe, which the worker fills by a splice on the ring.
+ */
+static void test_big_file_uncached(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t *body = malloc(BIG_SIZE);
+	char path[128], head[1024];
+	uint64_t cached = 1;
+	int fd, file, err;
+
+	assert_non_null(body);
+	snprintf(path, sizeof(path), "%s/big.bin", fx->root);
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(file >= 0);
+	assert_int_equal(fsync(file), 0);
+	assert_int_equal(posix_fadvise(file, 0, 0, POSIX_FADV_DONTNEED), 0);
+	err = rb_cached_pages(file, 0, BIG_SIZE, &cached);
+	close(file);
+	if (err || cached > 0) {
+		free(body);
+		print_message("# %s: cachestat failed (%s) or %llu pages stay cached\n", path,
+			      strerror(-err), (unsigned long long)cached);
+		skip();
+	}
+
+	fd = connect_to(fx->port);
+	send_text(fd, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_response(fd, head, sizeof(head), body, BIG_SIZE), BIG_SIZE);
+	assert_memory_equal(body, fx->big, BIG_SIZE);
+
+	/* The connection goes on after a body sent through the pipe. */
+	send_text(fd, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_response(fd, head, sizeof(head), body, BIG_SIZE), 6);
+	assert_memory_equal(body, "first\n", 6);
+	close(fd);
+	free(body);
+}
+
+/*
+ * Write a LARGE_SIZE file to the root and return its contents.  It is
+ * larger than the big file, because a server's socket buffer may grow to
+ * a few MiB on loopback, and the tests that use it need a body that is
+ * still being sent when they act.
+ */
+static uint8_t *write_large(const struct fixture *fx, const char *name)
+{
+	uint8_t *data = malloc(LARGE_SIZE);
+
+	assert_non_null(data);
+	for (size_t i = 0; i < LARGE_SIZE; i++)
+		data[i] = (uint8_t)(i * 13 + i / 4096);
+	write_bytes(fx->root, name, data, LARGE_SIZE);
+	return data;
+}
+
+/* A connection with a small receive window, so that the server sends a body slowly. */
+static int connect_small_window(uint16_t port)
+{
+	struct sockaddr_in6 addr = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct timeval timeout = { .tv_sec = 5 };
+	int size = 16 * 1024;
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)), 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)), 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	return fd;
+}
+
+/* Check that the server still responds, on a new connection. */
+static void assert_serving(const struct fixture *fx)
+{
+	int fd = connect_to(fx->port);
+	char head[1024], body[64];
+
+	send_text(fd, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_response(fd, head, sizeof(head), body, sizeof(body)), 6);
+	assert_memory_equal(body, "first\n", 6);
+	close(fd);
+}
+
+/*
+ * The client resets the connection in the middle of the body.  The
+ * worker's next sendfile fails with ECONNRESET, and a later one with
+ * EPIPE, which raises SIGPIPE, which would end this process unless the
+ * worker blocks it.  Whether the worker gets to the later call depends
+ * on when the reset arrives, so the test repeats the reset
+ * RESET_REPEATS times.
+ */
+static void test_client_resets_mid_body(void **state)
+{
+	struct fixture *fx = *state;
+	struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+	uint8_t *file = write_large(fx, "large.bin");
+	char head[1024];
+
+	for (int i = 0; i < RESET_REPEATS; i++) {
+		int fd = connect_small_window(fx->port);
+
+		send_text(fd, "GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+		read_response(fd, head, sizeof(head), NULL, 0);
+		assert_non_null(strstr(head, "HTTP/1.1 200 OK\r\n"));
+		read_exact(fd, head, sizeof(head));
+		assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)), 0);
+		close(fd);
+	}
+	free(file);
+
+	assert_serving(fx);
+}
+
+/*
+ * A 32 MiB file shrinks to 1 MiB while the server sends it: the client
+ * gets the first MiB intact, then the connection closes before the
+ * length that the header promised.
+ */
+static void test_file_shrinks_mid_body(void **state)
+{
+	struct fixture *fx = *state;
+	size_t file_len = LARGE_SIZE, truncated_len = 1024 * 1024, got = 0;
+	uint8_t *file = write_large(fx, "shrinking.bin"), *body = malloc(file_len);
+	char path[128], head[1024], length_field[64];
+	int fd;
+	ssize_t n;
+
+	assert_non_null(body);
+
+	fd = connect_small_window(fx->port);
+	send_text(fd, "GET /shrinking.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+	read_response(fd, head, sizeof(head), NULL, 0);
+	snprintf(length_field, sizeof(length_field), "Content-Length: %zu\r\n", file_len);
+	assert_non_null(strstr(head, length_field));
+	read_exact(fd, body, 4096);
+	got = 4096;
+	snprintf(path, sizeof(path), "%s/shrinking.bin", fx->root);
+	assert_int_equal(truncate(path, (off_t)truncated_len), 0);
+
+	while (got < file_len && (n = recv(fd, body + got, file_len - got, 0)) > 0)
+		got += (size_t)n;
+	print_message("# %zu of %zu bytes arrived before the close\n", got, file_len);
+	assert_true(got >= truncated_len);
+	assert_true(got < file_len);
+	assert_memory_equal(body, file, truncated_len);
+	close(fd);
+	free(body);
+	free(file);
+
+	assert_serving(fx);
+}
+
 static void test_connection_limit(void **state)
 {
 	struct fixture *fx = *state;
@@ -328,6 +488,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keep_alive_pipelined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_range_spliced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_file_uncached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_resets_mid_body, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_shrinks_mid_body, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_closes, setup, teardown),

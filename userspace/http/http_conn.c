@@ -252,55 +252,6 @@ static void send_head(struct rb_http_worker *w, struct rb_http_conn *c)
 			   flags);
 }
 
-static int open_pipe(struct rb_http_conn *c)
-{
-	if (c->pipe[0] >= 0)
-		return 0;
-	if (pipe2(c->pipe, O_CLOEXEC) < 0)
-		return -errno;
-	/* A larger pipe moves more per splice, but the default size works too. */
-	(void)fcntl(c->pipe[1], F_SETPIPE_SZ, RB_HTTP_PIPE_SIZE);
-	return 0;
-}
-
-static void splice_in(struct rb_http_worker *w, struct rb_http_conn *c)
-{
-	uint64_t left = c->resp.file_len - c->file_sent;
-	unsigned int chunk = left > RB_HTTP_PIPE_SIZE ? RB_HTTP_PIPE_SIZE : (unsigned int)left;
-	struct io_uring_sqe *sqe;
-	int err = open_pipe(c);
-
-	if (err) {
-		rb_http_worker_log(w, RB_LOG_ERR, "http: creating a pipe for %s failed: %s; "
-				   "connection closed", c->resp.path, strerror(-err));
-		rb_http_conn_close(w, c);
-		return;
-	}
-	sqe = rb_http_conn_sqe(w, c);
-	if (!sqe) {
-		rb_http_conn_close(w, c);
-		return;
-	}
-	c->state = RB_HTTP_CONN_SPLICE_IN;
-	io_uring_prep_splice(sqe, c->resp.file_fd, (int64_t)(c->resp.file_offset + c->file_sent),
-			     c->pipe[1], -1, chunk, SPLICE_F_MOVE);
-}
-
-static void splice_out(struct rb_http_worker *w, struct rb_http_conn *c)
-{
-	struct io_uring_sqe *sqe = rb_http_conn_sqe(w, c);
-	unsigned int flags = SPLICE_F_MOVE;
-
-	if (!sqe) {
-		rb_http_conn_close(w, c);
-		return;
-	}
-	if (c->file_sent + c->in_pipe < c->resp.file_len)
-		flags |= SPLICE_F_MORE;
-	c->state = RB_HTTP_CONN_SPLICE_OUT;
-	io_uring_prep_splice(sqe, c->pipe[0], -1, c->fd, -1, c->in_pipe, flags);
-}
-
 static void count_status(struct rb_http_worker *w, int status)
 {
 	rb_http_count(&w->counters.requests, 1);
@@ -392,36 +343,7 @@ static void head_sent(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 		return;
 	}
 	if (c->resp.file_len > 0) {
-		splice_in(w, c);
-		return;
-	}
-	rb_http_conn_response_done(w, c);
-}
-
-static void spliced_in(struct rb_http_worker *w, struct rb_http_conn *c, int res)
-{
-	if (res == 0) {
-		/* The file got shorter after the header promised its length. */
-		rb_http_worker_log(w, RB_LOG_WARN, "http: %s ended %llu bytes early (truncated "
-				   "while being sent?); connection closed", c->resp.path,
-				   (unsigned long long)(c->resp.file_len - c->file_sent));
-		rb_http_conn_close(w, c);
-		return;
-	}
-	c->in_pipe = (uint32_t)res;
-	splice_out(w, c);
-}
-
-static void spliced_out(struct rb_http_worker *w, struct rb_http_conn *c, int res)
-{
-	c->in_pipe -= (uint32_t)res;
-	c->file_sent += (uint64_t)res;
-	if (c->in_pipe > 0) {
-		splice_out(w, c);
-		return;
-	}
-	if (c->file_sent < c->resp.file_len) {
-		splice_in(w, c);
+		rb_http_body_send(w, c);
 		return;
 	}
 	rb_http_conn_response_done(w, c);
@@ -454,8 +376,8 @@ static const char *state_name(enum rb_http_conn_state state)
 		return "send";
 	case RB_HTTP_CONN_SPLICE_IN:
 		return "splice from the file";
-	case RB_HTTP_CONN_SPLICE_OUT:
-		return "splice to the socket";
+	case RB_HTTP_CONN_WRITABLE:
+		return "send of the file";
 	case RB_HTTP_CONN_LINGER:
 		return "final receive";
 	case RB_HTTP_CONN_TLS_RECV:
@@ -467,7 +389,7 @@ static const char *state_name(enum rb_http_conn_state state)
 }
 
 /* A failed step, or the peer's EOF: close, and log what is worth a line. */
-static void step_failed(struct rb_http_worker *w, struct rb_http_conn *c, int res)
+void rb_http_conn_step_failed(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 {
 	char peer[INET6_ADDRSTRLEN];
 
@@ -483,9 +405,13 @@ static void step_failed(struct rb_http_worker *w, struct rb_http_conn *c, int re
 
 void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int res)
 {
-	/* An EOF ends a connection in every state, and so does a send of 0 bytes. */
-	if (res <= 0 || w->stop) {
-		step_failed(w, c, res);
+	/*
+	 * An EOF ends a connection in every state, and so does a send of 0
+	 * bytes.  A splice of 0 bytes from the file means that the file got
+	 * shorter, which the body code logs.
+	 */
+	if ((res <= 0 && !(res == 0 && c->state == RB_HTTP_CONN_SPLICE_IN)) || w->stop) {
+		rb_http_conn_step_failed(w, c, res);
 		return;
 	}
 	c->active_ms = rb_http_now_ms();
@@ -497,10 +423,8 @@ void rb_http_conn_complete(struct rb_http_worker *w, struct rb_http_conn *c, int
 		head_sent(w, c, res);
 		break;
 	case RB_HTTP_CONN_SPLICE_IN:
-		spliced_in(w, c, res);
-		break;
-	case RB_HTTP_CONN_SPLICE_OUT:
-		spliced_out(w, c, res);
+	case RB_HTTP_CONN_WRITABLE:
+		rb_http_body_complete(w, c, res);
 		break;
 	case RB_HTTP_CONN_LINGER:
 		linger_read(w, c);

@@ -27,6 +27,7 @@
 #define RB_HTTP_CONN_BUF	4096
 #define RB_HTTP_RING_ENTRIES	1024
 #define RB_HTTP_PIPE_SIZE	(256 * 1024)	/* requested with F_SETPIPE_SZ, but the default 64 KiB also works */
+#define RB_HTTP_SENDFILE_TURN	(1024 * 1024)	/* file bytes a connection sends before the others get a turn */
 #define RB_HTTP_TICK_MS		250		/* idle sweep and log summary period */
 #define RB_HTTP_LINGER_MS	2000		/* read and drop after a closing response, at most this long */
 #define RB_HTTP_LOG_LINES	20		/* log lines per worker per second before they are counted */
@@ -37,8 +38,8 @@
 enum rb_http_conn_state {
 	RB_HTTP_CONN_RECV = 1,		/* a request, or the rest of one */
 	RB_HTTP_CONN_SEND_HEAD,		/* the header block and generated body */
-	RB_HTTP_CONN_SPLICE_IN,		/* file to pipe */
-	RB_HTTP_CONN_SPLICE_OUT,	/* pipe to socket */
+	RB_HTTP_CONN_SPLICE_IN,		/* file to pipe, for file pages not in the page cache */
+	RB_HTTP_CONN_WRITABLE,		/* POLLOUT, to send more of the file */
 	RB_HTTP_CONN_LINGER,		/* after shutdown(SHUT_WR): read until EOF, then close */
 	RB_HTTP_CONN_TLS_RECV,		/* ciphertext: a handshake message or request records */
 	RB_HTTP_CONN_TLS_SEND,		/* the TLS layer's pending output, then tls_next */
@@ -58,8 +59,9 @@ struct rb_http_conn {
 	uint32_t slot;			/* index in the worker's conns */
 	uint32_t gen;			/* changes each time the slot is reused */
 	enum rb_http_conn_state state;
-	int pipe[2];			/* -1 until the first file body */
+	int pipe[2];			/* -1 until a file body needs a disk read */
 	uint32_t in_pipe;		/* bytes spliced into the pipe, not yet out */
+	bool nonblocking;		/* O_NONBLOCK is set on fd */
 	uint64_t file_sent;		/* bytes of resp's file range sent */
 	size_t head_sent;
 	uint64_t active_ms;		/* last progress, for the idle timeout */
@@ -208,6 +210,11 @@ void rb_http_conn_linger(struct rb_http_worker *w, struct rb_http_conn *c);
 void rb_http_conn_response_done(struct rb_http_worker *w, struct rb_http_conn *c);
 struct io_uring_sqe *rb_http_conn_sqe(struct rb_http_worker *w, struct rb_http_conn *c);
 void rb_http_conn_peer_text(const struct rb_http_conn *c, char *out, size_t size);
+void rb_http_conn_step_failed(struct rb_http_worker *w, struct rb_http_conn *c, int res);
+
+/* http_conn_body.c: the file body of a plain HTTP response. */
+void rb_http_body_send(struct rb_http_worker *w, struct rb_http_conn *c);
+void rb_http_body_complete(struct rb_http_worker *w, struct rb_http_conn *c, int res);
 
 /* http_conn_tls.c: the TLS steps of a connection of the HTTPS port. */
 int rb_http_tls_conn_start(struct rb_http_worker *w, struct rb_http_conn *c);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,18 +257,39 @@ int rb_http_server_new(const struct rb_http_server_config *cfg, struct rb_http_s
 	return 0;
 }
 
+/*
+ * Start the worker threads with SIGPIPE blocked.  sendfile and splice to
+ * a socket that the peer closed raise SIGPIPE, which no flag turns off as
+ * MSG_NOSIGNAL does for send, and which would end the process by default.
+ * Blocked, it stays pending on the thread and the call fails with EPIPE.
+ */
+static int start_workers(struct rb_http_server *srv)
+{
+	sigset_t pipe_only, old;
+	int err = 0;
+
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	for (unsigned i = 0; i < srv->n_workers && !err; i++) {
+		struct rb_http_worker *w = &srv->workers[i];
+
+		err = pthread_create(&w->thread, NULL, rb_http_worker_main, w);
+		if (err)
+			log_err("http: starting worker thread %u failed: %s", i, strerror(err));
+		else
+			w->thread_started = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return -err;
+}
+
 int rb_http_server_start(struct rb_http_server *srv)
 {
-	for (unsigned i = 0; i < srv->n_workers; i++) {
-		struct rb_http_worker *w = &srv->workers[i];
-		int err = pthread_create(&w->thread, NULL, rb_http_worker_main, w);
+	int err = start_workers(srv);
 
-		if (err) {
-			log_err("http: starting worker thread %u failed: %s", i, strerror(err));
-			return -err;
-		}
-		w->thread_started = true;
-	}
+	if (err)
+		return err;
 	log_info("http: %u workers serving %s on port %u (max %u connections each, idle "
 		 "timeout %u ms)", srv->n_workers, srv->root, srv->port, srv->cfg.max_connections,
 		 srv->cfg.idle_timeout_ms);

@@ -231,7 +231,7 @@ void *rb_http_worker_main(void *arg)
 	run(w);
 	__atomic_store_n(&w->offline, true, __ATOMIC_SEQ_CST);
 
-	/* A splice blocked on a full socket returns once its socket is shut down. */
+	/* A request blocked on a socket returns once its socket is shut down. */
 	for (unsigned i = 0; i < w->srv->cfg.max_connections; i++) {
 		if (w->conns[i])
 			shutdown(w->conns[i]->fd, SHUT_RDWR);
