@@ -230,10 +230,18 @@ int rb_dhcp4_server_handle_cqe(struct rb_dhcp4_server *srv, const struct io_urin
 
 void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv)
 {
+	uint64_t now_ns;
+
 	if (srv->stopping)
 		return;
-	rb_dhcp4_server_pool_expire(srv, rb_boottime_ns());
-	rb_dhcp4_server_pool_refill(srv, rb_boottime_ns());
+	now_ns = rb_boottime_ns();
+	if (srv->expire_resume ||
+	    now_ns - srv->expire_pass_ns >= RB_DHCP4_EXPIRE_PERIOD_MS * UINT64_C(1000000)) {
+		if (!srv->expire_resume)
+			srv->expire_pass_ns = now_ns;
+		rb_dhcp4_server_pool_expire(srv, now_ns);
+	}
+	rb_dhcp4_server_pool_refill(srv, now_ns);
 	for (unsigned int i = 0; i < RB_DHCP4_RECV_SLOTS; i++) {
 		if (!srv->recv[i].queued && !recv_queue(srv, i))
 			return;

@@ -110,9 +110,12 @@ void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv);
  * rb_devices, going on where the last step stopped, and free each pool
  * device whose lease ended more than RB_DHCP4_EXPIRE_GRACE_S ago, or
  * which got an OFFER but no ACK for RB_DHCP4_OFFER_HOLD_S.  Tests pass
- * their own now_ns.
+ * their own now_ns.  The tick starts a new pass over the map at most
+ * every RB_DHCP4_EXPIRE_PERIOD_MS, because the loop ticks every few
+ * milliseconds and each record costs two syscalls.
  */
 #define RB_DHCP4_EXPIRE_STEP	4096
+#define RB_DHCP4_EXPIRE_PERIOD_MS	1000
 #define RB_DHCP4_EXPIRE_GRACE_S	10
 #define RB_DHCP4_OFFER_HOLD_S	60
 void rb_dhcp4_server_pool_expire(struct rb_dhcp4_server *srv, uint64_t now_ns);

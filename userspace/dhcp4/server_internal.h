@@ -49,6 +49,7 @@ struct rb_dhcp4_server {
 	struct rb_dhcp4_lending lending;	/* pool addresses lent to XDP (pool_lend.h) */
 	struct rb_mac_key expire_key;	/* where the expiry walk of rb_devices goes on */
 	bool expire_resume;		/* expire_key is valid; false = start at the first key */
+	uint64_t expire_pass_ns;	/* now_ns when the last pass over rb_devices started */
 	/*
 	 * The reply frame starts RB_DHCP4_FRAME_ALIGN bytes into this buffer,
 	 * so that rb_dhcp4_frame() writes its IPv4 and UDP headers at 4-byte
