@@ -14,7 +14,7 @@
 #                veth's NAPI thread, pinned to BENCH_GEN_CPU
 #
 # Every server runs in this layout, one after the other, against the
-# same dnsperf processes; bench/dns/README.md explains the choice.
+# same dnsperf processes.  bench/dns/README.md explains the choice.
 # Both servers serve lab.rackboot.test with the records of
 # bench/dns/rackboot.json and BENCH_DNS_DEVICES inventory hostnames
 # (node0001 ... with addresses in 10.201.0.0/16 order).  The query file
@@ -146,7 +146,7 @@ dnsperf_start() {
 }
 
 # cpu_usage STAT0 STAT1: one line per CPU with its busy share between two
-# copies of /proc/stat, split into user, system, softirq and idle.
+# copies of /proc/stat, split into user, system, irq with softirq, and idle.
 cpu_usage() {
 	paste "$1" "$2" | awk '{
 		n = NF / 2; total = 0
@@ -268,7 +268,7 @@ run_reflector() {
 	if rb_wait_for 10 reflector_answers && pin_napi; then
 		perf reflector || status=1
 	else
-		echo "bench-dns: the reflector on $BENCH_SRV_IF did not answer" >&2
+		echo "bench-dns: the reflector on $BENCH_SRV_IF did not respond to the readiness query" >&2
 		status=1
 	fi
 	ip -n "$BENCH_NS_SRV" link set dev "$BENCH_SRV_IF" xdpdrv off 2>/dev/null
@@ -279,7 +279,7 @@ run_reflector() {
 write_results() {
 	mkdir -p "$(dirname "$RESULTS")"
 	jq -n --arg machine "$(bench_machine)" \
-		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING -T $BENCH_DNS_THREADS, $BENCH_DNS_SECONDS s" \
+		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING -T $BENCH_DNS_THREADS per process, processes (CPU:policy) $BENCH_DNS_GENERATORS, server on CPU $BENCH_SERVER_CPU, $BENCH_DNS_SECONDS s" \
 		--argjson rackboot "$(bench_number "${QPS[rackboot]:-}")" \
 		--argjson dnsmasq "$(bench_number "${QPS[dnsmasq]:-}")" \
 		--argjson ceiling "$(bench_number "${QPS[reflector]:-}")" \
