@@ -255,7 +255,7 @@ bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
 
 # make bench-dns: queries/s of rackbootd's DNS server and of dnsmasq over
 # one veth pair, measured with dnsperf, written to bench/results/dns.json,
-# with an XDP reflector as the ceiling.  Needs root.
+# and dnsperf's rate against an XDP reflector.  Needs root.
 $(BENCH_BUILD)/dns_reflect.bpf.o: bench/dns/dns_reflect.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@

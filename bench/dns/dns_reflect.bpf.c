@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The ceiling of bench-dns: an XDP program for the server end that turns
- * every IPv4 UDP query to port 53 into its own response and sends it
+ * The reflector of bench-dns: an XDP program for the server end that
+ * turns every IPv4 UDP query to port 53 into its own response and sends it
  * back with XDP_TX.  It swaps the Ethernet and IPv4 addresses and the
  * UDP ports, which leaves the IPv4 checksum valid, and sets QR.  The
  * UDP checksum becomes 0, "none" over IPv4 (RFC 768), because the
@@ -9,10 +9,9 @@
  * checksum offload left for the receiver to finish.
  *
  * The response has no answer records, but dnsperf counts it by its ID.
- * So the rate that dnsperf reaches against this program is the most
- * that the generator and the veth pair carry when the server does the
- * least work per query.  Every other frame (ARP among them) passes to
- * the stack.
+ * So the rate that dnsperf reaches against this program is that of the
+ * generator and the veth pair when the server does the least work per
+ * query.  Every other frame (ARP among them) passes to the stack.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
