@@ -197,7 +197,8 @@ perf() {
 }
 
 # client_xdp_pass: veth delivers an XDP_TX frame only to a peer that
-# runs an XDP program (NAPI through GRO is not enough on Linux 6.18), so
+# runs an XDP program (NAPI through GRO alone lost every response on
+# Linux 6.18), so
 # the client side gets xdp_pass before rackbootd or the reflector
 # attaches its program.
 client_xdp_pass() {
