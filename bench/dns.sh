@@ -198,9 +198,8 @@ perf() {
 
 # client_xdp_pass: veth delivers an XDP_TX frame only to a peer that
 # runs an XDP program (NAPI through GRO alone lost every response on
-# Linux 6.18), so
-# the client side gets xdp_pass before rackbootd or the reflector
-# attaches its program.
+# Linux 6.18), so the client side gets xdp_pass before rackbootd or the
+# reflector attaches its program.
 client_xdp_pass() {
 	if ! ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv obj build/bpf/xdp_pass.bpf.o \
 		sec xdp; then
