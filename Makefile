@@ -263,10 +263,13 @@ bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
 	$(BUILD)/tests/rb-xdp-cost $(XDP_COST_RUNS)
 
 # make bench-dns: queries/s of rackbootd's DNS server and of dnsmasq over
-# one veth pair, measured with dnsperf, written to bench/results/dns.json.
-# Needs root.
+# one veth pair, measured with dnsperf, written to bench/results/dns.json,
+# and dnsperf's rate against an XDP reflector.  Needs root.
+$(BENCH_BUILD)/dns_reflect.bpf.o: bench/dns/dns_reflect.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 .PHONY: bench-dns
-bench-dns: all
+bench-dns: all $(BENCH_BUILD)/dns_reflect.bpf.o
 	bash bench/dns.sh
 # make bench-http: rackboot's HTTP server against nginx, plain and over
 # TLS, written to bench/results/http.json (bench/README.md).  Needs root.

@@ -2,12 +2,18 @@
 # SPDX-License-Identifier: MIT
 # DNS benchmark, run by 'make bench-dns' as root: queries/s that
 # rackbootd and dnsmasq answer for the same names, measured with dnsperf
-# over one veth pair.  Writes bench/results/dns.json and prints a table.
+# over one veth pair, and the rate of the same generator against an XDP
+# program that reflects each query.  Writes bench/results/dns.json and
+# prints a table.
 #
-#   <prefix>srv  rbbsrv 10.201.0.1/24: the server under test, pinned to
-#       | veth   BENCH_SERVER_CPU
-#   <prefix>cli  rbbcli 10.201.0.2/24: dnsperf, pinned to BENCH_GEN_CPU
+#   <prefix>srv  rbbsrv 10.201.0.1/16: the server under test and the
+#       |        veth's NAPI thread, pinned to BENCH_SERVER_CPU
+#       | veth
+#   <prefix>cli  rbbcli 10.201.0.2/16: dnsperf and the veth's NAPI
+#                thread, pinned to BENCH_GEN_CPU
 #
+# Every server runs in this layout, one after the other, against the
+# same dnsperf settings.  bench/dns/README.md explains the choice.
 # Both servers serve lab.rackboot.test with the records of
 # bench/dns/rackboot.json and BENCH_DNS_DEVICES inventory hostnames
 # (node0001 ... with addresses in 10.201.0.0/16 order).  The query file
@@ -16,11 +22,13 @@
 # native mode, which answers these queries from rb_dns_answers; the
 # script prints how many it answered and passed up.
 #
-# Settings (environment): BENCH_SERVERS (default "rackboot dnsmasq"),
-# BENCH_DNS_SECONDS (dnsperf run time, default 10), BENCH_DNS_CLIENTS
-# (dnsperf -c, default 16), BENCH_DNS_OUTSTANDING (dnsperf -q, default
-# 200), BENCH_DNS_THREADS (dnsperf -T, default 1), BENCH_DNS_DEVICES
-# (default 200), BENCH_SERVER_CPU, BENCH_GEN_CPU.
+# Settings (environment): BENCH_SERVERS (default "rackboot dnsmasq
+# reflector"), BENCH_DNS_SECONDS (dnsperf run time, default 10),
+# BENCH_DNS_CLIENTS (dnsperf -c, default 16), BENCH_DNS_OUTSTANDING
+# (dnsperf -q, default 200), BENCH_DNS_THREADS (dnsperf -T, default 1),
+# BENCH_DNS_DEVICES (default 200), BENCH_SERVER_CPU, BENCH_GEN_CPU, and
+# BENCH_DNS_GENERATORS: the dnsperf processes as CPU:POLICY words, POLICY
+# other or idle (default "GEN_CPU:other", one process).
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -33,17 +41,19 @@ BENCH_LOG_NAME=bench-dns
 # shellcheck source=bench/common/lib.sh
 source bench/common/lib.sh
 
-BENCH_SERVERS=${BENCH_SERVERS:-rackboot dnsmasq}
+BENCH_SERVERS=${BENCH_SERVERS:-rackboot dnsmasq reflector}
 BENCH_DNS_SECONDS=${BENCH_DNS_SECONDS:-10}
 BENCH_DNS_CLIENTS=${BENCH_DNS_CLIENTS:-16}
 BENCH_DNS_OUTSTANDING=${BENCH_DNS_OUTSTANDING:-200}
 BENCH_DNS_THREADS=${BENCH_DNS_THREADS:-1}
 BENCH_DNS_DEVICES=${BENCH_DNS_DEVICES:-200}
-BENCH_PACKAGES=(dnsperf dnsmasq-base jq)
+BENCH_DNS_GENERATORS=${BENCH_DNS_GENERATORS:-$BENCH_GEN_CPU:other}
+BENCH_PACKAGES=(dnsperf dnsmasq-base jq ethtool)
 SRV_ADDR=10.201.0.1
 CLI_ADDR=10.201.0.2
 ZONE=lab.rackboot.test
 RESULTS=bench/results/dns.json
+REFLECT_OBJ=build/bench/dns_reflect.bpf.o
 
 declare -A QPS=()
 
@@ -105,7 +115,17 @@ topology() {
 	ip -n "$BENCH_NS_CLI" addr add "$CLI_ADDR/16" dev "$BENCH_CLI_IF" || return 1
 	ip -n "$BENCH_NS_SRV" link set "$BENCH_SRV_IF" up || return 1
 	ip -n "$BENCH_NS_CLI" link set "$BENCH_CLI_IF" up || return 1
-	ip -n "$BENCH_NS_SRV" link set lo up
+	# GRO on gives each veth end NAPI without an XDP program, so that
+	# its receive processing can move to a pinned NAPI thread.
+	ip netns exec "$BENCH_NS_SRV" ethtool -K "$BENCH_SRV_IF" gro on || return 1
+	ip netns exec "$BENCH_NS_CLI" ethtool -K "$BENCH_CLI_IF" gro on || return 1
+}
+
+# pin_napi: the server veth's receive processing on SERVER_CPU and the
+# client veth's on GEN_CPU, each in a real-time NAPI thread.
+pin_napi() {
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU" || return 1
+	bench_pin_napi "$BENCH_NS_CLI" "$BENCH_CLI_IF" "$BENCH_GEN_CPU"
 }
 
 dns_answers() {
@@ -113,37 +133,73 @@ dns_answers() {
 		grep -q "$(device_addr 1)"
 }
 
-# cpu_ticks CPU: total and idle (idle + iowait) jiffies of CPU from /proc/stat.
-cpu_ticks() {
-	awk -v cpu="cpu$1" '$1 == cpu { total = 0; for (i = 2; i <= NF; i++) total += $i
-		print total, $5 + $6 }' /proc/stat
+# dnsperf_start LOG CPU POLICY: one dnsperf process in the client
+# namespace on CPU with scheduling POLICY (other or idle).  Sets
+# RB_SPAWNED_PID.
+dnsperf_start() {
+	local log=$1 cpu=$2 policy=$3
+
+	rb_spawn "$BENCH_NS_CLI" "$log" chrt "--$policy" 0 taskset -c "$cpu" dnsperf -s "$SRV_ADDR" \
+		-d "$RB_RUN_DIR/queries.txt" -l "$BENCH_DNS_SECONDS" -c "$BENCH_DNS_CLIENTS" \
+		-q "$BENCH_DNS_OUTSTANDING" -T "$BENCH_DNS_THREADS" -t 2
 }
 
-# perf NAME: dnsperf against the server that runs; the queries/s go to
-# QPS[NAME].  Also prints how busy the server CPU was, which includes
-# any other job that ran on it.
-perf() {
-	local name=$1 log="$RB_RUN_DIR/dnsperf-$1.log" qps lost total0 idle0 total1 idle1
+# cpu_usage STAT0 STAT1: one line per CPU with its busy share between two
+# copies of /proc/stat, split into user, system, irq with softirq, and idle.
+cpu_usage() {
+	paste "$1" "$2" | awk '{
+		n = NF / 2; total = 0
+		for (i = 2; i <= n; i++) { d[i] = $(i + n) - $i; total += d[i] }
+		if (total == 0) total = 1
+		printf "  %s: user %d %%, system %d %%, irq and softirq %d %%, idle %d %%\n", $1,
+			100 * (d[2] + d[3]) / total, 100 * d[4] / total, 100 * (d[7] + d[8]) / total,
+			100 * (d[5] + d[6]) / total }'
+}
 
-	read -r total0 idle0 < <(cpu_ticks "$BENCH_SERVER_CPU")
-	ip netns exec "$BENCH_NS_CLI" taskset -c "$BENCH_GEN_CPU" dnsperf -s "$SRV_ADDR" \
-		-d "$RB_RUN_DIR/queries.txt" -l "$BENCH_DNS_SECONDS" -c "$BENCH_DNS_CLIENTS" \
-		-q "$BENCH_DNS_OUTSTANDING" -T "$BENCH_DNS_THREADS" -t 2 >"$log" 2>&1
-	qps=$(awk '/Queries per second:/ { print int($4) }' "$log")
-	lost=$(awk '/Queries lost:/ { print $3 }' "$log")
-	read -r total1 idle1 < <(cpu_ticks "$BENCH_SERVER_CPU")
-	echo "bench-dns: $name: ${qps:-?} queries/s, ${lost:-?} lost (dnsperf log $log)"
-	echo "bench-dns: $name: server CPU $BENCH_SERVER_CPU busy" \
-		"$((100 * (total1 - total0 - idle1 + idle0) / (total1 - total0 + 1))) % during dnsperf"
-	QPS[$name]=${qps:-}
+# perf NAME: run the dnsperf processes of BENCH_DNS_GENERATORS at once
+# against the server that runs, and store the sum of their queries/s in
+# QPS[NAME].  Prints each process's rate and how busy each CPU was,
+# which includes any other job on the machine.
+perf() {
+	local name=$1 spec cpu policy log pids=() logs=() pid i qps lost total=0 lost_total=0
+
+	grep '^cpu[0-9]' /proc/stat >"$RB_RUN_DIR/stat0-$name"
+	for spec in $BENCH_DNS_GENERATORS; do
+		cpu=${spec%%:*}
+		policy=${spec#*:}
+		log="$RB_RUN_DIR/dnsperf-$name-${#pids[@]}.log"
+		dnsperf_start "$log" "$cpu" "$policy"
+		pids+=("$RB_SPAWNED_PID")
+		logs+=("$log")
+	done
+	for pid in "${pids[@]}"; do
+		rb_wait_for $((BENCH_DNS_SECONDS + 10)) rb_pid_gone "$pid" ||
+			echo "bench-dns: dnsperf (pid $pid) ran past $((BENCH_DNS_SECONDS + 10)) s; stopping it" >&2
+		bench_stop "$pid"
+	done
+	grep '^cpu[0-9]' /proc/stat >"$RB_RUN_DIR/stat1-$name"
+
+	for i in "${!logs[@]}"; do
+		qps=$(awk '/Queries per second:/ { print int($4) }' "${logs[i]}")
+		lost=$(awk '/Queries lost:/ { print $3 }' "${logs[i]}")
+		echo "bench-dns: $name: dnsperf ${i} ($(cut -d' ' -f"$((i + 1))" <<<"$BENCH_DNS_GENERATORS")):" \
+			"${qps:-?} queries/s, ${lost:-?} lost (log ${logs[i]})"
+		if [[ -z "$qps" ]]; then
+			QPS[$name]=
+			return 1
+		fi
+		total=$((total + qps))
+		lost_total=$((lost_total + ${lost:-0}))
+	done
+	echo "bench-dns: $name: $total queries/s in all, $lost_total lost; CPU use during dnsperf:"
+	cpu_usage "$RB_RUN_DIR/stat0-$name" "$RB_RUN_DIR/stat1-$name"
+	QPS[$name]=$total
 }
 
 # client_xdp_pass: veth delivers an XDP_TX frame only to a peer that
-# runs an XDP program, so the client side gets xdp_pass before rackbootd
-# attaches its program (and answers the readiness query from XDP).  The
-# client link keeps softirq NAPI, so the client's receive processing of
-# the responses runs on the CPU that sent them, BENCH_SERVER_CPU, as it
-# does for dnsmasq's responses.
+# runs an XDP program (NAPI through GRO alone lost every response on
+# Linux 6.18), so the client side gets xdp_pass before rackbootd or the
+# reflector attaches its program.
 client_xdp_pass() {
 	if ! ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv obj build/bpf/xdp_pass.bpf.o \
 		sec xdp; then
@@ -167,8 +223,7 @@ run_rackboot() {
 		bench_stop "$pid"
 		return 1
 	fi
-	# The XDP program runs in the server veth's NAPI thread, pinned beside rackbootd.
-	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	pin_napi || { bench_stop "$pid"; return 1; }
 	perf rackboot
 	build/rackbootctl --pin-path "$pin" stats --json >"$RB_RUN_DIR/rackboot.stats.json" 2>&1
 	jq -r '"bench-dns: rackboot: \(.xdp.tx_dns) answered in XDP, \(.userspace.dns_queries) by the socket; passed up: \(.xdp | with_entries(select(.key | startswith("pass_dns") or . == "malformed_dns")) | tostring)"' \
@@ -184,22 +239,56 @@ run_dnsmasq() {
 	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/dnsmasq.log" taskset -c "$BENCH_SERVER_CPU" \
 		dnsmasq "${DNSMASQ_ARGS[@]}"
 	pid=$RB_SPAWNED_PID
-	rb_wait_for 20 dns_answers || { tail -n 20 "$RB_RUN_DIR/dnsmasq.log" >&2; return 1; }
+	if ! rb_wait_for 20 dns_answers || ! pin_napi; then
+		tail -n 20 "$RB_RUN_DIR/dnsmasq.log" >&2
+		bench_stop "$pid"
+		return 1
+	fi
 	perf dnsmasq
 	bench_stop "$pid"
+}
+
+# reflector_answers: the reflector sends the readiness query back with QR set.
+reflector_answers() {
+	ip netns exec "$BENCH_NS_CLI" dig +tries=1 +time=1 "@$SRV_ADDR" "node0001.$ZONE" A |
+		grep -q 'status: NOERROR'
+}
+
+# run_reflector: dns_reflect.bpf.c on the server veth in the layout of
+# the servers.
+run_reflector() {
+	local status=0
+
+	client_xdp_pass || return 1
+	if ! ip -n "$BENCH_NS_SRV" link set dev "$BENCH_SRV_IF" xdpdrv obj "$REFLECT_OBJ" sec xdp; then
+		echo "bench-dns: attaching $REFLECT_OBJ to $BENCH_SRV_IF failed" >&2
+		return 1
+	fi
+	if rb_wait_for 10 reflector_answers && pin_napi; then
+		perf reflector || status=1
+	else
+		echo "bench-dns: the reflector on $BENCH_SRV_IF did not respond to the readiness query" >&2
+		status=1
+	fi
+	ip -n "$BENCH_NS_SRV" link set dev "$BENCH_SRV_IF" xdpdrv off 2>/dev/null
+	ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv off 2>/dev/null
+	return "$status"
 }
 
 write_results() {
 	mkdir -p "$(dirname "$RESULTS")"
 	jq -n --arg machine "$(bench_machine)" \
-		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING -T $BENCH_DNS_THREADS, $BENCH_DNS_SECONDS s" \
+		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING -T $BENCH_DNS_THREADS per process, processes (CPU:policy) $BENCH_DNS_GENERATORS, server on CPU $BENCH_SERVER_CPU, $BENCH_DNS_SECONDS s" \
 		--argjson rackboot "$(bench_number "${QPS[rackboot]:-}")" \
 		--argjson dnsmasq "$(bench_number "${QPS[dnsmasq]:-}")" \
+		--argjson reflector "$(bench_number "${QPS[reflector]:-}")" \
 		'{benchmark: "dns", unit: "queries/s", command: "make bench-dns", machine: $machine,
-		  scenarios: [{name: $name, results: {rackboot: $rackboot, dnsmasq: $dnsmasq}}]}' \
+		  scenarios: [{name: $name, results: {rackboot: $rackboot, dnsmasq: $dnsmasq},
+		               ceiling: null, reflector: $reflector}]}' \
 		>"$RESULTS"
 	echo "bench-dns: results in $RESULTS"
-	jq -r '.scenarios[0].results | to_entries[] | "\(.key)\t\(.value) queries/s"' "$RESULTS"
+	jq -r '.scenarios[0] | (.results | to_entries[] | "\(.key)\t\(.value) queries/s"),
+		"reflector\t\(.reflector) queries/s"' "$RESULTS"
 }
 
 main() {
@@ -210,7 +299,7 @@ main() {
 		exit 1
 	fi
 	bench_install_missing "${BENCH_PACKAGES[@]}" || exit 1
-	bench_require_files build/rackbootd || exit 1
+	bench_require_files build/rackbootd "$REFLECT_OBJ" || exit 1
 
 	rb_cleanup_install
 	rb_run_dir || { echo "bench-dns: creating a temporary folder failed" >&2; exit 1; }

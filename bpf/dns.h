@@ -83,7 +83,10 @@ struct dns_name_walk {
 	__u32 bad;		/* compressed, or past the bytes read */
 };
 
-/* Take byte i of the name: lower-case it, or follow a length byte.  Returns 1 to stop. */
+/*
+ * Take byte i of the name: lower-case it, or follow a length byte.
+ * Returns 1 to stop, after the root label or at an error.
+ */
 static long dns_name_byte(__u64 i, void *arg)
 {
 	struct dns_name_walk *walk = arg;
@@ -92,10 +95,6 @@ static long dns_name_byte(__u64 i, void *arg)
 
 	if (i >= RB_DNS_XDP_NAME_MAX)
 		return 1;
-	if (walk->name_len) {
-		w->key.name[i] = 0;
-		return 0;
-	}
 	if (RB_DNS_HDR_LEN + i >= walk->len) {
 		walk->bad = 1;
 		return 1;
@@ -105,6 +104,7 @@ static long dns_name_byte(__u64 i, void *arg)
 		/* A length byte: the root label ends the name; 0x40 and up are pointers or extended types. */
 		if (c == 0) {
 			walk->name_len = i + 1;
+			return 1;
 		} else if (c > 63) {
 			walk->bad = 1;
 			return 1;
@@ -121,12 +121,15 @@ static long dns_name_byte(__u64 i, void *arg)
  * Copy the question name at offset 12 into w->key, lower-cased, with
  * zeros after it.  Returns its length, or 0 for a name that is
  * compressed, runs past the len bytes read, or is longer than the key.
- * bpf_loop() keeps the verifier's work to one pass over the step.
+ * bpf_loop() keeps the verifier's work to one pass over the step, and
+ * the walk stops at the root label, so the zeros after the name are
+ * written beforehand in whole words.
  */
 static __always_inline __u32 dns_read_name(struct rb_dns_work *w, __u32 len)
 {
 	struct dns_name_walk walk = { .w = w, .len = len };
 
+	__builtin_memset(w->key.name, 0, sizeof(w->key.name));
 	bpf_loop(RB_DNS_XDP_NAME_MAX, dns_name_byte, &walk, 0);
 	if (walk.bad)
 		return 0;
