@@ -74,8 +74,9 @@ write_config() {
 	done >"$devices"
 	mkdir -p "$RB_RUN_DIR/tftp" || return 1
 	jq --arg pin "$pin" --arg store "$RB_RUN_DIR/store" --arg tftp "$RB_RUN_DIR/tftp" \
-		--slurpfile devices "$devices" \
+		--arg control "$RB_RUN_DIR/control.sock" --slurpfile devices "$devices" \
 		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .store.path = $store | .tftp.root = $tftp
+		| .control."socket-path" = $control
 		| .dhcpv4.subnet[0].prefix = "10.201.0.0/16" | .inventory.device = $devices)' \
 		bench/dns/rackboot.json >"$out"
 }

@@ -225,9 +225,9 @@ bench_rackboot_spawn() {
 	mkdir -p "$RB_RUN_DIR/tftp"
 	rb_bpffs_mount "$bpffs" || return 1
 	jq --arg pin "$BENCH_RACKBOOT_PIN" --arg root "$RB_RUN_DIR/tftp" \
-		--arg store "$RB_RUN_DIR/store-$run" \
+		--arg store "$RB_RUN_DIR/store-$run" --arg control "$RB_RUN_DIR/control-$run.sock" \
 		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .tftp.root = $root |
-			.store.path = $store)' \
+			.store.path = $store | .control."socket-path" = $control)' \
 		"$base_config" >"$config" || return 1
 
 	rb_spawn "$BENCH_NS_SRV" "$log" taskset -c "$BENCH_SERVER_CPU" build/rackbootd --config "$config" \

@@ -46,9 +46,11 @@ bench6_rackboot_config() {
 			(NR > 1 ? "," : ""), $2, $3, $4, $5 }
 		END { print "]" }' "$RB_RUN_DIR/clients.tsv" >"$devices" || return 1
 	jq --arg pin "$BENCH6_RACKBOOT_PIN" --arg root "$RB_RUN_DIR/tftp" \
-		--arg store "$RB_RUN_DIR/store-$run" --slurpfile devices "$devices" \
+		--arg store "$RB_RUN_DIR/store-$run" --arg control "$RB_RUN_DIR/control-$run.sock" \
+		--slurpfile devices "$devices" \
 		'."rackboot:rackboot" |= (."bpffs-pin-path" = $pin | .tftp.root = $root |
-			.store.path = $store | .inventory.device = $devices[0])' \
+			.store.path = $store | .control."socket-path" = $control |
+			.inventory.device = $devices[0])' \
 		"$BENCH_RACKBOOT_CONFIG"
 }
 

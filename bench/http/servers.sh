@@ -33,6 +33,7 @@ bench_http_listening() {
 bench_http_rackboot_config() {
 	jq -n -R \
 		--arg pin "$RB_RUN_DIR/bpffs/rackboot" --arg store "$RB_RUN_DIR/store" \
+		--arg control "$RB_RUN_DIR/control.sock" \
 		--arg ifname "$BENCH_HTTP_SRV_IF" --arg addr "$BENCH_HTTP_SRV_ADDR" \
 		--arg root "$BENCH_HTTP_ROOT" --arg tftp "$RB_RUN_DIR/tftp" \
 		--arg cert "$BENCH_HTTP_CERT" --arg key "$BENCH_HTTP_KEY" \
@@ -57,6 +58,7 @@ bench_http_rackboot_config() {
 			"http": {"root": $root, "port": $port, "workers": $workers,
 				"https": {"port": $tls_port, "certificate": $cert, "private-key": $key}},
 			"store": {"path": $store},
+			"control": {"socket-path": $control},
 			"inventory": {"device": [$list[] | {
 				"mac": .[0], "hostname": .[1], "ipv4-address": .[2], "profile": "linux"}]}
 		}}' >"$1"
