@@ -165,9 +165,12 @@ static int print_ring(FILE *out, const struct match *m, size_t lines, bool json)
 		fprintf(out, ",\"overwritten\":%llu,\"entries\":[",
 			(unsigned long long)head.overwritten);
 	} else {
-		fprintf(out, "# %s %s: %u entries kept, %llu older ones overwritten\n", mac,
+		bool unattributed = memcmp(m->found_mac, rb_syslog_unattributed_key, 6) == 0;
+
+		fprintf(out, "# %s %s: %u %s kept, %llu older ones overwritten\n",
+			unattributed ? RB_SYSLOG_UNATTRIBUTED_NAME : mac,
 			head.hostname[0] ? head.hostname : "-", head.count,
-			(unsigned long long)head.overwritten);
+			head.count == 1 ? "entry" : "entries", (unsigned long long)head.overwritten);
 	}
 
 	at = head.entries_offset;

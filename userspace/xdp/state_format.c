@@ -146,9 +146,16 @@ void rb_state_stats_json(FILE *out, const struct rb_state_stats *stats)
 static void counters_table(FILE *out, const char *title, const char *const *names,
 			   const uint64_t *values, size_t n)
 {
+	int width = 0;
+
+	/* One column for the names, as wide as the longest. */
+	for (size_t i = 0; i < n; i++) {
+		if ((int)strlen(names[i]) > width)
+			width = (int)strlen(names[i]);
+	}
 	fprintf(out, "%s\n", title);
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "  %-24s %16" PRIu64 "\n", names[i], values[i]);
+		fprintf(out, "  %-*s %16" PRIu64 "\n", width, names[i], values[i]);
 }
 
 void rb_state_stats_table(FILE *out, const struct rb_state_stats *stats)
