@@ -145,6 +145,10 @@ test_logs() {
 		jq -e '.entries[-1].message | test("ready")' <<<"$(rb_ctl logs "$MAC1" --json)"
 	tap_check "device timeline: the message among its logs" \
 		jq -e '.logs.entries | length >= 1' <<<"$(rb_ctl device "$MAC1" --json)"
+	tap_check "device timeline: no messages give an empty list" \
+		jq -e '.logs.entries == []' <<<"$(rb_ctl device "$MAC2" --json)"
+	tap_check "unknown option: one line of error, not the help" \
+		test "$(rb_ctl devices --no-such-option 2>&1 | wc -l)" -le 2
 
 	# Text over the socket must be the bytes that --offline prints.
 	socket_text=$(rb_ctl logs "$MAC1" | od -An -tx1)

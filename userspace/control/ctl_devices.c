@@ -188,11 +188,23 @@ static void lease_json(FILE *out, struct rb_store *store, const uint8_t mac[6])
 static void logs_json(FILE *out, struct rb_store *store, const uint8_t mac[6])
 {
 	char name[18];
+	int err;
 
 	fputs(",\"logs\":", out);
-	/* rb_syslog_show checks the whole ring first and writes nothing when it fails. */
-	if (!store || rb_syslog_show(out, store, rb_mac_format(mac, name), TIMELINE_LOG_LINES,
-				     true) != 0)
+	/*
+	 * rb_syslog_show checks the whole ring first and writes nothing when
+	 * it fails: a device without messages (-ENOENT) gets an empty list,
+	 * a store that cannot be read null.
+	 */
+	if (!store) {
+		fputs("null", out);
+		return;
+	}
+	err = rb_syslog_show(out, store, rb_mac_format(mac, name), TIMELINE_LOG_LINES, true);
+	if (err == -ENOENT)
+		fprintf(out, "{\"mac\":\"%s\",\"hostname\":\"\",\"overwritten\":0,\"entries\":[]}",
+			name);
+	else if (err)
 		fputs("null", out);
 }
 

@@ -303,8 +303,9 @@ static int parse_options(int argc, char **argv, struct options *opts)
 			return EXIT_SUCCESS;
 		}
 		if (parse_option(c, opts)) {
+			/* getopt printed the bad option; the help would scroll it away. */
 			if (c == '?' || c == ':')
-				usage(stderr);
+				fputs("rackbootctl: see 'rackbootctl --help' for the options\n", stderr);
 			return EXIT_USAGE;
 		}
 	}
