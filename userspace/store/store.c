@@ -223,15 +223,20 @@ static int open_env(struct rb_store *st, size_t map_size)
 	return 0;
 }
 
-static int check_dir(const char *dir)
+static int check_dir(const char *dir, bool read_only)
 {
 	struct stat sb;
 
 	if (stat(dir, &sb)) {
 		int err = -errno;
 
-		log_err("store folder %s: %s; create it (mkdir -p) or set another store path in "
-			"the config", dir, strerror(-err));
+		/* A reader (rackbootctl) names the wrong folder; rackbootd needs one made. */
+		if (read_only)
+			log_err("store folder %s: %s; give the folder of rackbootd's store/path "
+				"(--store)", dir, strerror(-err));
+		else
+			log_err("store folder %s: %s; create it (mkdir -p) or set another store "
+				"path in the config", dir, strerror(-err));
 		return err;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
@@ -249,7 +254,7 @@ int rb_store_open_sized(const char *dir, bool read_only, size_t map_size, struct
 	int err, rc;
 
 	*out = NULL;
-	err = check_dir(dir);
+	err = check_dir(dir, read_only);
 	if (err)
 		return err;
 	st = calloc(1, sizeof(*st));
