@@ -31,11 +31,12 @@
 # (dnsperf -q, default 200), BENCH_DNS_THREADS (dnsperf -T, default 1),
 # BENCH_DNS_DEVICES (default 200), BENCH_SERVER_CPU, BENCH_GEN_CPU, and
 # BENCH_DNS_GENERATORS: the dnsperf processes as CPU:POLICY words, POLICY
-# other or idle (default "GEN_CPU:other", one process).  rb-dns-gen:
+# other or idle (default "GEN_CPU:other", one process).  rb-dns-gen
+# simulates BENCH_DNS_CLIENTS clients (source ports) and reads
 # BENCH_DNS_GEN (0 skips it), BENCH_DNS_RATES (comma-separated offered
-# queries/s), BENCH_DNS_MAX_BURST, BENCH_DURATION and BENCH_GRACE
-# (seconds of sending and of waiting for late responses per step); it
-# simulates BENCH_DNS_CLIENTS clients (source ports).
+# queries/s), BENCH_DNS_MAX_BURST, BENCH_DNS_RCVBUF, BENCH_DNS_IDLE_POLL
+# (bench/dns/gen.sh), and BENCH_DURATION and BENCH_GRACE (seconds of
+# sending and of waiting for late responses per step).
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -305,9 +306,9 @@ run_dnsmasq() {
 
 # gen_dnsmasq: the rb-dns-gen scenario against a new dnsmasq whose socket
 # has a receive buffer of BENCH_DNS_RCVBUF bytes.  veth turns each of the
-# generator's queries into a socket buffer that takes a whole page, so
-# the default buffer (net.core.rmem_default, 208 KiB) holds about 46
-# queries, and dnsmasq lost 4 to 8 % of them at 50,000 queries/s
+# generator's queries into a socket buffer that takes a whole page.  So
+# the default buffer (net.core.rmem_default, 208 KiB) has room for about
+# 46 queries, and dnsmasq lost 4 to 8 % of them at 50,000 queries/s
 # (RcvbufErrors).  dnsmasq has no option for its buffer size, so the
 # host-wide default is raised while dnsmasq creates its socket, and
 # restored at once.
