@@ -199,9 +199,9 @@ clean:
 
 # make bench-dhcp4: DORA/s of rackboot, Kea and dnsmasq over one veth
 # pair, written to bench/results/dhcp4.json (bench/README.md).  Needs root.
-# bench/common holds what the DHCPv4 and DHCPv6 generators share.
+# bench/common contains what the load generators share.
 BENCH_BUILD := $(BUILD)/bench
-BENCH_COMMON_SRC := bench/common/gen_ladder.c
+BENCH_COMMON_SRC := bench/common/gen_ladder.c bench/common/gen_sum.c
 BENCH_COMMON_H := $(wildcard bench/common/*.h)
 $(BENCH_BUILD)/%.bpf.o: bench/dhcp4/%.bpf.c bench/dhcp4/gen.h $(BENCH_COMMON_H)
 	@mkdir -p $(dir $@)
@@ -263,13 +263,30 @@ bench-xdp-cost: $(BUILD)/tests/rb-xdp-cost
 	$(BUILD)/tests/rb-xdp-cost $(XDP_COST_RUNS)
 
 # make bench-dns: queries/s of rackbootd's DNS server and of dnsmasq over
-# one veth pair, measured with dnsperf, written to bench/results/dns.json,
-# and dnsperf's rate against an XDP reflector.  Needs root.
+# one veth pair, measured with dnsperf and with rb-dns-gen, written to
+# bench/results/dns.json, and the rates of both against an XDP reflector
+# (bench/dns/README.md).  Needs root.
 $(BENCH_BUILD)/dns_reflect.bpf.o: bench/dns/dns_reflect.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+BENCHD_BUILD := $(BENCH_BUILD)/dns
+$(BENCHD_BUILD)/dnsgen.bpf.o: bench/dns/dnsgen.bpf.c bench/dns/dnsgen.h $(BENCH_COMMON_H)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ibench/dns -Ibench/common -c $< -o $@
+$(BENCHD_BUILD)/dnsgen.skel.h: $(BENCHD_BUILD)/dnsgen.bpf.o
+	$(BPFTOOL) gen skeleton $< name dnsgen_bpf > $@
+$(BENCH_BUILD)/rb-dns-gen: bench/dns/dnsgen.c bench/dns/dnsgen_names.c $(BENCH_COMMON_SRC) $(wildcard bench/dns/*.h) $(BENCH_COMMON_H) $(BENCHD_BUILD)/dnsgen.skel.h
+	$(CC) $(CFLAGS) -I$(BENCHD_BUILD) -Ibench/dns -Ibench/common -o $@ $(filter %.c,$^) $(LDLIBS)
+# Built by 'make', because tests/integration/dns_loadgen.sh tests them.
+# tests/bpf/test_dnsgen_xdp.c runs the generator's XDP programs.
+all: $(BENCH_BUILD)/rb-dns-gen $(BENCH_BUILD)/dns_reflect.bpf.o
+$(BUILD)/tests/bpf/test_dnsgen_xdp.o: CFLAGS += -Ibench/dns -Ibench/common -I$(BENCHD_BUILD)
+$(BUILD)/tests/bpf/test_dnsgen_xdp.o: $(BENCHD_BUILD)/dnsgen.skel.h bench/dns/dnsgen.h bench/dns/dnsgen_names.h
+$(BUILD)/bench/dns/dnsgen_names.o $(BUILD)/bench/common/gen_sum.o: CFLAGS += -Ibench/dns -Ibench/common
+$(BUILD)/bench/dns/dnsgen_names.o: bench/dns/dnsgen.h bench/dns/dnsgen_names.h bench/common/gen_sum.h
+$(BUILD)/tests/test_dnsgen_xdp: $(BUILD)/bench/dns/dnsgen_names.o $(BUILD)/bench/common/gen_sum.o
 .PHONY: bench-dns
-bench-dns: all $(BENCH_BUILD)/dns_reflect.bpf.o
+bench-dns: all $(BENCH_BUILD)/dns_reflect.bpf.o $(BENCH_BUILD)/rb-dns-gen
 	bash bench/dns.sh
 # make bench-http: rackboot's HTTP server against nginx, plain and over
 # TLS, written to bench/results/http.json (bench/README.md).  Needs root.

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # DNS benchmark, run by 'make bench-dns' as root: queries/s that
-# rackbootd and dnsmasq answer for the same names, measured with dnsperf
-# over one veth pair, and the rate of the same generator against an XDP
-# program that reflects each query.  Writes bench/results/dns.json and
-# prints a table.
+# rackbootd and dnsmasq answer for the same names over one veth pair,
+# measured with dnsperf and then with rb-dns-gen, and the rates of both
+# generators against an XDP program that reflects each query.  Writes
+# bench/results/dns.json and prints a table.
 #
 #   <prefix>srv  rbbsrv 10.201.0.1/16: the server under test and the
 #       |        veth's NAPI thread, pinned to BENCH_SERVER_CPU
 #       | veth
-#   <prefix>cli  rbbcli 10.201.0.2/16: dnsperf and the veth's NAPI
-#                thread, pinned to BENCH_GEN_CPU
+#   <prefix>cli  rbbcli 10.201.0.2/16: dnsperf or rb-dns-gen and the
+#                veth's NAPI thread, pinned to BENCH_GEN_CPU
 #
 # Every server runs in this layout, one after the other, against the
-# same dnsperf settings.  bench/dns/README.md explains the choice.
+# same dnsperf settings and then the same rb-dns-gen rate ladder.
+# bench/dns/README.md explains the choice.
 # Both servers serve lab.rackboot.test with the records of
 # bench/dns/rackboot.json and BENCH_DNS_DEVICES inventory hostnames
 # (node0001 ... with addresses in 10.201.0.0/16 order).  The query file
 # requests those hostnames (A), their PTR names, and the static names (A,
 # AAAA, SRV, TXT, CNAME) in turn.  rackbootd runs its XDP program in
 # native mode, which answers these queries from rb_dns_answers; the
-# script prints how many it answered and passed up.
+# script prints how many it answered and passed up.  rb-dns-gen sends A
+# queries for the inventory hostnames at random and counts a response
+# only with the hostname's address (bench/dns/gen.sh).
 #
 # Settings (environment): BENCH_SERVERS (default "rackboot dnsmasq
 # reflector"), BENCH_DNS_SECONDS (dnsperf run time, default 10),
@@ -28,7 +31,12 @@
 # (dnsperf -q, default 200), BENCH_DNS_THREADS (dnsperf -T, default 1),
 # BENCH_DNS_DEVICES (default 200), BENCH_SERVER_CPU, BENCH_GEN_CPU, and
 # BENCH_DNS_GENERATORS: the dnsperf processes as CPU:POLICY words, POLICY
-# other or idle (default "GEN_CPU:other", one process).
+# other or idle (default "GEN_CPU:other", one process).  rb-dns-gen
+# simulates BENCH_DNS_CLIENTS clients (source ports) and reads
+# BENCH_DNS_GEN (0 skips it), BENCH_DNS_RATES (comma-separated offered
+# queries/s), BENCH_DNS_MAX_BURST, BENCH_DNS_RCVBUF, BENCH_DNS_IDLE_POLL
+# (bench/dns/gen.sh), and BENCH_DURATION and BENCH_GRACE (seconds of
+# sending and of waiting for late responses per step).
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -40,6 +48,8 @@ source tests/lib/cleanup.sh
 BENCH_LOG_NAME=bench-dns
 # shellcheck source=bench/common/lib.sh
 source bench/common/lib.sh
+# shellcheck source=bench/dns/gen.sh
+source bench/dns/gen.sh
 
 BENCH_SERVERS=${BENCH_SERVERS:-rackboot dnsmasq reflector}
 BENCH_DNS_SECONDS=${BENCH_DNS_SECONDS:-10}
@@ -197,20 +207,41 @@ perf() {
 	QPS[$name]=$total
 }
 
-# client_xdp_pass: veth delivers an XDP_TX frame only to a peer that
-# runs an XDP program (NAPI through GRO alone lost every response on
-# Linux 6.18), so the client side gets xdp_pass before rackbootd or the
-# reflector attaches its program.
-client_xdp_pass() {
-	if ! ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv obj build/bpf/xdp_pass.bpf.o \
-		sec xdp; then
-		echo "bench-dns: attaching xdp_pass to $BENCH_CLI_IF failed" >&2
+# xdp_pass NETNS IFNAME: veth delivers an XDP_TX frame only to a peer
+# that runs an XDP program (NAPI through GRO alone lost every response
+# on Linux 6.18).  So the client side gets xdp_pass before rackbootd or
+# the reflector attaches its program, and the server side gets it for
+# dnsmasq under rb-dns-gen, whose queries are XDP_TX frames.
+xdp_pass() {
+	if ! ip -n "$1" link set dev "$2" xdpdrv obj build/bpf/xdp_pass.bpf.o sec xdp; then
+		echo "bench-dns: attaching xdp_pass to $2 failed" >&2
 		return 1
 	fi
 }
 
+client_xdp_pass() {
+	xdp_pass "$BENCH_NS_CLI" "$BENCH_CLI_IF"
+}
+
+# rackboot_counters PIN WHEN: how many queries rackbootd answered in XDP
+# and on its socket, and which it passed up, since it started.
+rackboot_counters() {
+	build/rackbootctl --pin-path "$1" stats --json >"$RB_RUN_DIR/rackboot.stats.json" 2>&1
+	jq -r --arg when "$2" '"bench-dns: rackboot, \($when): \(.xdp.tx_dns) answered in XDP, \(.userspace.dns_queries) by the socket; passed up: \(.xdp | with_entries(select(.key | startswith("pass_dns") or . == "malformed_dns")) | tostring)"' \
+		"$RB_RUN_DIR/rackboot.stats.json" 2>/dev/null
+}
+
+# gen_server NAME [GEN_ARG...]: the rb-dns-gen scenario against the
+# server that runs, with the client veth free for the generator's
+# program.
+gen_server() {
+	((BENCH_DNS_GEN)) || return 0
+	ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv off 2>/dev/null
+	dnsgen "$@"
+}
+
 run_rackboot() {
-	local config="$RB_RUN_DIR/rackboot.json" pin="$RB_RUN_DIR/bpffs/rackboot" pid
+	local config="$RB_RUN_DIR/rackboot.json" pin="$RB_RUN_DIR/bpffs/rackboot" pid status=0
 
 	mkdir -p "$RB_RUN_DIR/store"
 	rb_bpffs_mount "$RB_RUN_DIR/bpffs" || return 1
@@ -226,27 +257,81 @@ run_rackboot() {
 	fi
 	pin_napi || { bench_stop "$pid"; return 1; }
 	perf rackboot
-	build/rackbootctl --pin-path "$pin" stats --json >"$RB_RUN_DIR/rackboot.stats.json" 2>&1
-	jq -r '"bench-dns: rackboot: \(.xdp.tx_dns) answered in XDP, \(.userspace.dns_queries) by the socket; passed up: \(.xdp | with_entries(select(.key | startswith("pass_dns") or . == "malformed_dns")) | tostring)"' \
-		"$RB_RUN_DIR/rackboot.stats.json" 2>/dev/null
+	rackboot_counters "$pin" "after dnsperf"
+	gen_server rackboot || status=1
+	((BENCH_DNS_GEN)) && rackboot_counters "$pin" "after rb-dns-gen too"
 	bench_stop "$pid"
 	ip -n "$BENCH_NS_CLI" link set dev "$BENCH_CLI_IF" xdpdrv off 2>/dev/null
+	return "$status"
+}
+
+# udp_errors WHEN: the UDP receive errors of the server namespace, which
+# count the queries that the kernel dropped before dnsmasq read them.
+udp_errors() {
+	# shellcheck disable=SC2016 # an awk program
+	ip netns exec "$BENCH_NS_SRV" awk -v when="$1" '/^Udp:/ { n++; if (n == 1) split($0, name); else {
+		for (i = 2; i <= NF; i++) if (name[i] ~ /Errors$/) line = line " " name[i] "=" $i
+		print "bench-dns: dnsmasq, " when ": UDP" line } }' /proc/net/snmp
+}
+
+# dnsmasq_start LOG: dnsmasq with the records of dnsmasq_args on
+# SERVER_CPU, once it answers.  Sets DNSMASQ_PID.
+dnsmasq_start() {
+	rb_spawn "$BENCH_NS_SRV" "$1" taskset -c "$BENCH_SERVER_CPU" dnsmasq "${DNSMASQ_ARGS[@]}"
+	DNSMASQ_PID=$RB_SPAWNED_PID
+	if ! rb_wait_for 20 dns_answers; then
+		tail -n 20 "$1" >&2
+		bench_stop "$DNSMASQ_PID"
+		return 1
+	fi
 }
 
 run_dnsmasq() {
-	local pid
+	local status=0
 
 	dnsmasq_args
-	rb_spawn "$BENCH_NS_SRV" "$RB_RUN_DIR/dnsmasq.log" taskset -c "$BENCH_SERVER_CPU" \
-		dnsmasq "${DNSMASQ_ARGS[@]}"
-	pid=$RB_SPAWNED_PID
-	if ! rb_wait_for 20 dns_answers || ! pin_napi; then
-		tail -n 20 "$RB_RUN_DIR/dnsmasq.log" >&2
-		bench_stop "$pid"
+	dnsmasq_start "$RB_RUN_DIR/dnsmasq.log" || return 1
+	if ! pin_napi; then
+		bench_stop "$DNSMASQ_PID"
 		return 1
 	fi
 	perf dnsmasq
-	bench_stop "$pid"
+	udp_errors "after dnsperf"
+	bench_stop "$DNSMASQ_PID"
+	if ((BENCH_DNS_GEN)); then
+		gen_dnsmasq || status=1
+	fi
+	return "$status"
+}
+
+# gen_dnsmasq: the rb-dns-gen scenario against a new dnsmasq whose socket
+# has a receive buffer of BENCH_DNS_RCVBUF bytes.  veth turns each of the
+# generator's queries into a socket buffer that takes a whole page.  So
+# the default buffer (net.core.rmem_default, 208 KiB) has room for about
+# 46 queries, and dnsmasq lost 4 to 8 % of them at 50,000 queries/s
+# (RcvbufErrors).  dnsmasq has no option for its buffer size, so the
+# host-wide default is raised while dnsmasq creates its socket, and
+# restored at once.
+gen_dnsmasq() {
+	local rmem_default status=0
+
+	xdp_pass "$BENCH_NS_SRV" "$BENCH_SRV_IF" || return 1
+	rmem_default=$(sysctl -n net.core.rmem_default)
+	rb_on_cleanup "sysctl -qw net.core.rmem_default=$rmem_default"
+	sysctl -qw net.core.rmem_default="$BENCH_DNS_RCVBUF"
+	dnsmasq_start "$RB_RUN_DIR/dnsmasq-gen.log" || status=1
+	sysctl -qw net.core.rmem_default="$rmem_default"
+	if ((status == 0)); then
+		if pin_napi; then
+			gen_server dnsmasq || status=1
+		else
+			status=1
+		fi
+		udp_errors "after rb-dns-gen too"
+		bench_stop "$DNSMASQ_PID"
+	fi
+	ip -n "$BENCH_NS_SRV" link set dev "$BENCH_SRV_IF" xdpdrv off 2>/dev/null
+	return "$status"
 }
 
 # reflector_answers: the reflector sends the readiness query back with QR set.
@@ -267,6 +352,7 @@ run_reflector() {
 	fi
 	if rb_wait_for 10 reflector_answers && pin_napi; then
 		perf reflector || status=1
+		gen_server reflector --reflect || status=1
 	else
 		echo "bench-dns: the reflector on $BENCH_SRV_IF did not respond to the readiness query" >&2
 		status=1
@@ -276,20 +362,35 @@ run_reflector() {
 	return "$status"
 }
 
+# write_results: both scenarios, the rb-dns-gen one only when it ran.
 write_results() {
+	local gen_scenario=null
+
+	if ((BENCH_DNS_GEN)); then
+		gen_scenario=$(jq -n \
+			--arg name "rb-dns-gen: in-zone A of $BENCH_DNS_DEVICES hostnames at random, UDP, $BENCH_DNS_CLIENTS source ports, sustained queries/s under 1 % unanswered, offered rates $BENCH_DNS_RATES in $BENCH_DURATION s steps, at most $BENCH_DNS_MAX_BURST queries per burst, server on CPU $BENCH_SERVER_CPU, generator on CPU $BENCH_GEN_CPU" \
+			--argjson rackboot "$(bench_number "${GEN_QPS[rackboot]:-}")" \
+			--argjson dnsmasq "$(bench_number "${GEN_QPS[dnsmasq]:-}")" \
+			--argjson reflector "$(bench_number "${GEN_QPS[reflector]:-}")" \
+			'{name: $name, results: {rackboot: $rackboot, dnsmasq: $dnsmasq},
+			  ceiling: $reflector}')
+	fi
 	mkdir -p "$(dirname "$RESULTS")"
 	jq -n --arg machine "$(bench_machine)" \
 		--arg name "in-zone A and PTR of $BENCH_DNS_DEVICES hostnames and 5 static names, UDP, dnsperf -c $BENCH_DNS_CLIENTS -q $BENCH_DNS_OUTSTANDING -T $BENCH_DNS_THREADS per process, processes (CPU:policy) $BENCH_DNS_GENERATORS, server on CPU $BENCH_SERVER_CPU, $BENCH_DNS_SECONDS s" \
 		--argjson rackboot "$(bench_number "${QPS[rackboot]:-}")" \
 		--argjson dnsmasq "$(bench_number "${QPS[dnsmasq]:-}")" \
 		--argjson reflector "$(bench_number "${QPS[reflector]:-}")" \
+		--argjson gen "$gen_scenario" \
 		'{benchmark: "dns", unit: "queries/s", command: "make bench-dns", machine: $machine,
-		  scenarios: [{name: $name, results: {rackboot: $rackboot, dnsmasq: $dnsmasq},
-		               ceiling: null, reflector: $reflector}]}' \
+		  scenarios: ([{name: $name, results: {rackboot: $rackboot, dnsmasq: $dnsmasq},
+		                ceiling: null, reflector: $reflector}] + if $gen then [$gen] else [] end)}' \
 		>"$RESULTS"
 	echo "bench-dns: results in $RESULTS"
-	jq -r '.scenarios[0] | (.results | to_entries[] | "\(.key)\t\(.value) queries/s"),
-		"reflector\t\(.reflector) queries/s"' "$RESULTS"
+	jq -r '.scenarios[0] | "dnsperf", (.results | to_entries[] | "  \(.key)\t\(.value) queries/s"),
+		"  reflector\t\(.reflector) queries/s"' "$RESULTS"
+	jq -r '.scenarios[1] // empty | "rb-dns-gen", (.results | to_entries[] | "  \(.key)\t\(.value) queries/s"),
+		"  ceiling (reflector)\t\(.ceiling) responses/s"' "$RESULTS"
 }
 
 main() {
@@ -301,11 +402,15 @@ main() {
 	fi
 	bench_install_missing "${BENCH_PACKAGES[@]}" || exit 1
 	bench_require_files build/rackbootd "$REFLECT_OBJ" || exit 1
+	if ((BENCH_DNS_GEN)); then
+		bench_require_files "$DNSGEN" || exit 1
+	fi
 
 	rb_cleanup_install
 	rb_run_dir || { echo "bench-dns: creating a temporary folder failed" >&2; exit 1; }
 	topology || { echo "bench-dns: creating the namespaces and veth pair failed" >&2; exit 1; }
 	write_queries "$RB_RUN_DIR/queries.txt"
+	write_names "$RB_RUN_DIR/names.txt"
 	echo "bench-dns: run folder $RB_RUN_DIR, namespaces $BENCH_NS_SRV and $BENCH_NS_CLI"
 
 	for name in $BENCH_SERVERS; do

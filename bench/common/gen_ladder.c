@@ -397,3 +397,24 @@ int gen_run_ladder(const struct gen_options *opt, gen_step_fn run_step, void *ct
 	}
 	return err;
 }
+
+/*
+ * Wait opt->settle seconds, run the ladder, and print the summary line
+ * with the highest rate under opt->max_drop in unit.  Returns 0, or the
+ * error of a step.
+ */
+int gen_run_summarized(const struct gen_options *opt, gen_step_fn run_step, void *ctx,
+		       const char *unit)
+{
+	double best = 0, best_rate = 0;
+	int err;
+
+	gen_sleep_s(opt->settle);
+	err = gen_run_ladder(opt, run_step, ctx, &best, &best_rate);
+	if (err)
+		return err;
+	printf("{\"summary\": true, \"sustained_per_s\": %.0f, \"unit\": \"%s\", "
+	       "\"at_rate\": %.0f, \"max_drop_pct\": %.2f}\n", best, unit, best_rate,
+	       opt->max_drop);
+	return 0;
+}

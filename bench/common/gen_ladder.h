@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Rate ladder, pacing and live-frames test runs that the DHCPv4 and
- * DHCPv6 load generators (rb-dhcp4-gen, rb-dhcp6-gen) share.
+ * Rate ladder, pacing and live-frames test runs that the DHCPv4, DHCPv6,
+ * DNS and TFTP load generators (rb-dhcp4-gen, rb-dhcp6-gen, rb-dns-gen,
+ * rb-tftp-gen) share.
  *
  * A generator loads its own XDP programs and fills a struct gen_sender
  * with the live-frames program and its request template.  Each step then
@@ -98,5 +99,7 @@ typedef int (*gen_step_fn)(void *ctx, double rate, double *completed_per_s,
 			   double *drop_pct);
 int gen_run_ladder(const struct gen_options *opt, gen_step_fn run_step, void *ctx,
 		   double *best, double *best_rate);
+int gen_run_summarized(const struct gen_options *opt, gen_step_fn run_step, void *ctx,
+		       const char *unit);
 
 #endif

@@ -205,7 +205,6 @@ int main(int argc, char **argv)
 {
 	struct generator gen = { 0 };
 	struct options opt;
-	double best = 0, best_rate = 0;
 	int err;
 
 	if (parse_options(&opt, argc, argv))
@@ -215,14 +214,9 @@ int main(int argc, char **argv)
 	err = generator_load(&gen, &opt);
 	if (!err) {
 		fprintf(stderr, "rb-dhcp4-gen: attached to %s\n", opt.common.ifname);
-		gen_sleep_s(opt.common.settle);
-		err = gen_run_ladder(&opt.common, run_step, &gen, &best, &best_rate);
+		err = gen_run_summarized(&opt.common, run_step, &gen,
+					 opt.common.reflect ? "packets/s" : "DORA/s");
 	}
-	if (!err)
-		printf("{\"summary\": true, \"sustained_per_s\": %.0f, \"unit\": \"%s\", "
-		       "\"at_rate\": %.0f, \"max_drop_pct\": %.2f}\n", best,
-		       opt.common.reflect ? "packets/s" : "DORA/s", best_rate,
-		       opt.common.max_drop);
 	generator_close(&gen);
 	return err ? 1 : 0;
 }

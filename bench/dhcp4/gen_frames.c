@@ -3,31 +3,11 @@
 #include <string.h>
 
 #include "gen_frames.h"
+#include "gen_sum.h"
 
 #define DHCP_SERVER_PORT	67
 #define DHCP_CLIENT_PORT	68
 #define BOOTP_FLAG_BROADCAST	0x8000
-
-/* One's complement sum of len bytes (len even) as 16-bit words in memory order. */
-static uint64_t sum_words(const uint8_t *p, size_t len)
-{
-	uint64_t sum = 0;
-	uint16_t word;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2) {
-		memcpy(&word, p + i, 2);
-		sum += word;
-	}
-	return sum;
-}
-
-static uint16_t fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /*
  * Ethernet, IPv4 and UDP headers from client 0 to 255.255.255.255:67,
@@ -50,7 +30,7 @@ static void write_headers(uint8_t *frame, size_t bootp_len)
 	ip[8] = 64;		/* TTL */
 	ip[9] = 17;		/* UDP */
 	memset(ip + 16, 0xff, 4);
-	check = fold(sum_words(ip, 20));
+	check = gen_sum_fold(gen_sum_words(ip, 20));
 	memcpy(ip + 10, &check, 2);
 
 	v16 = htons(DHCP_CLIENT_PORT);
@@ -74,19 +54,6 @@ static void write_bootp(uint8_t *bootp)
 	bootp[GEN_CHADDR_OFF] = GEN_MAC_PREFIX0;
 	bootp[GEN_CHADDR_OFF + 1] = GEN_MAC_PREFIX1;
 	memcpy(bootp + 236, cookie, 4);
-}
-
-/* Checksum sum of the pseudo header, UDP header and BOOTP message. */
-static uint64_t udp_sum(const uint8_t *frame, size_t bootp_len)
-{
-	const uint8_t *ip = frame + GEN_IP_OFF;
-	uint8_t pseudo[12] = { 0 };
-
-	memcpy(pseudo, ip + 12, 8);	/* source and destination address */
-	pseudo[9] = ip[9];
-	memcpy(pseudo + 10, frame + GEN_UDP_OFF + 4, 2);
-	return sum_words(pseudo, sizeof(pseudo)) +
-	       sum_words(frame + GEN_UDP_OFF, 8 + bootp_len);
 }
 
 void gen_frames_build(struct gen_frames *frames, uint32_t server_id)
@@ -113,7 +80,7 @@ void gen_frames_build(struct gen_frames *frames, uint32_t server_id)
 	write_bootp(frames->discover + GEN_BOOTP_OFF);
 	opts = frames->discover + GEN_BOOTP_OFF + GEN_OPTIONS_OFF;
 	memcpy(opts, discover_opts, sizeof(discover_opts));
-	frames->discover_sum = udp_sum(frames->discover, GEN_BOOTP_LEN);
+	frames->discover_sum = gen_sum_udp4(frames->discover + GEN_IP_OFF, 8 + GEN_BOOTP_LEN);
 
 	write_headers(frames->request, GEN_REQ_BOOTP_LEN);
 	write_bootp(frames->request + GEN_BOOTP_OFF);
@@ -121,7 +88,7 @@ void gen_frames_build(struct gen_frames *frames, uint32_t server_id)
 	memcpy(opts, request_head, sizeof(request_head));
 	memcpy(opts + sizeof(request_head), &server_id, 4);
 	memcpy(opts + sizeof(request_head) + 4, request_tail, sizeof(request_tail));
-	frames->request_sum = udp_sum(frames->request, GEN_REQ_BOOTP_LEN);
+	frames->request_sum = gen_sum_udp4(frames->request + GEN_IP_OFF, 8 + GEN_REQ_BOOTP_LEN);
 }
 
 _Static_assert(GEN_OPTIONS_OFF + 6 == GEN_REQ_IP_OFF,

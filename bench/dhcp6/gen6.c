@@ -193,7 +193,6 @@ int main(int argc, char **argv)
 {
 	struct generator gen = { 0 };
 	struct gen_options opt;
-	double best = 0, best_rate = 0;
 	int err;
 
 	if (parse_options(&opt, argc, argv))
@@ -203,13 +202,9 @@ int main(int argc, char **argv)
 	err = generator_load(&gen, &opt);
 	if (!err) {
 		fprintf(stderr, "rb-dhcp6-gen: attached to %s\n", opt.ifname);
-		gen_sleep_s(opt.settle);
-		err = gen_run_ladder(&opt, run_step, &gen, &best, &best_rate);
+		err = gen_run_summarized(&opt, run_step, &gen,
+					 opt.reflect ? "packets/s" : "exchanges/s");
 	}
-	if (!err)
-		printf("{\"summary\": true, \"sustained_per_s\": %.0f, \"unit\": \"%s\", "
-		       "\"at_rate\": %.0f, \"max_drop_pct\": %.2f}\n", best,
-		       opt.reflect ? "packets/s" : "exchanges/s", best_rate, opt.max_drop);
 	generator_close(&gen);
 	return err ? 1 : 0;
 }

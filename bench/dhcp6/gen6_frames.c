@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gen6_frames.h"
+#include "gen_sum.h"
 
 #define DHCP6_CLIENT_PORT	546
 #define DHCP6_SERVER_PORT	547
@@ -17,20 +18,6 @@
 #define IAID			1
 #define IPPROTO_UDP_NUMBER	17
 #define HOP_LIMIT		1
-
-/* One's complement sum of len bytes (len even) as 16-bit words in memory order. */
-static uint64_t sum_words(const uint8_t *p, size_t len)
-{
-	uint64_t sum = 0;
-	uint16_t word;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2) {
-		memcpy(&word, p + i, 2);
-		sum += word;
-	}
-	return sum;
-}
 
 static uint8_t *put16(uint8_t *p, uint16_t v)
 {
@@ -112,8 +99,8 @@ static uint64_t udp_sum(const uint8_t *frame, size_t msg_len)
 	memcpy(pseudo, ip6 + GEN6_SRC_ADDR_OFF, 32);	/* source and destination */
 	memcpy(pseudo + 34, frame + GEN6_UDP_OFF + 4, 2);	/* upper-layer length */
 	pseudo[39] = ip6[6];
-	return sum_words(pseudo, sizeof(pseudo)) +
-	       sum_words(frame + GEN6_UDP_OFF, 8 + msg_len);
+	return gen_sum_words(pseudo, sizeof(pseudo)) +
+	       gen_sum_words(frame + GEN6_UDP_OFF, 8 + msg_len);
 }
 
 void gen6_frames_build(struct gen6_frames *frames)

@@ -49,3 +49,17 @@ int test_xdp_counter(int counters_fd, uint32_t idx, uint64_t *sum)
 		*sum += values[i];
 	return 0;
 }
+
+uint32_t test_csum_add(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | (i + 1 < len ? p[i + 1] : 0));
+	return sum;
+}
+
+uint16_t test_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}

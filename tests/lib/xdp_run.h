@@ -26,4 +26,13 @@ int test_xdp_run(int prog_fd, uint32_t ifindex, const uint8_t *in, size_t in_len
  */
 int test_xdp_counter(int counters_fd, uint32_t idx, uint64_t *sum);
 
+/*
+ * Add the len bytes at p to the Internet checksum sum (RFC 1071) as
+ * 16-bit big-endian words, an odd last byte padded with zero.
+ */
+uint32_t test_csum_add(const uint8_t *p, size_t len, uint32_t sum);
+
+/* Fold sum to 16 bits, not complemented: 0xffff for a valid checksum. */
+uint16_t test_csum_fold(uint32_t sum);
+
 #endif
