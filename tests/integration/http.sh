@@ -16,7 +16,7 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot; do
+for lib in tap cleanup netns rackboot http; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done
@@ -34,27 +34,6 @@ CONFIG_EDIT=".http = {\"root\": \$root_http, \"port\": $PORT, \"workers\": 2,
 	| .\"boot-profiles\".profile[0].\"ipxe-initrd\" = \"initrd.img\"
 	| .\"boot-profiles\".profile[0].\"ipxe-cmdline\" = \"console=ttyS0 host={hostname} ip={ipv4} ip6={ipv6} {unknown}\"
 	| .\"boot-profiles\".profile[1].\"http-boot-file\" = \"$URL/boot/ipxe.efi\""
-
-mac_of() {
-	rb_cfg ".inventory.device[$(($1 - 1))].mac" "$CONFIG"
-}
-
-ip_of() {
-	rb_cfg ".inventory.device[$(($1 - 1))].\"ipv4-address\"" "$CONFIG"
-}
-
-dev_ns() {
-	rb_dev_netns "$DEV"
-}
-
-# in_dev COMMAND...: run in device 1's namespace under the client timeout.
-in_dev() {
-	ip netns exec "$(dev_ns)" timeout "$CLIENT_TIMEOUT" "$@"
-}
-
-sha() {
-	sha256sum <"$1" 2>/dev/null | cut -d' ' -f1
-}
 
 make_files() {
 	HTTP_ROOT="$RB_RUN_DIR/http"

@@ -15,7 +15,7 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot; do
+for lib in tap cleanup netns rackboot http; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done
@@ -34,27 +34,6 @@ CONFIG_EDIT=".http = {\"root\": \$root_http, \"port\": $PORT, \"workers\": 2,
 	| .\"boot-profiles\".profile[0].\"ipxe-kernel\" = \"vmlinuz\"
 	| .\"boot-profiles\".profile[0].\"ipxe-initrd\" = \"initrd.img\"
 	| .\"boot-profiles\".profile[0].\"ipxe-cmdline\" = \"console=ttyS0 host={hostname} ip={ipv4}\""
-
-mac_of() {
-	rb_cfg ".inventory.device[$(($1 - 1))].mac" "$CONFIG"
-}
-
-ip_of() {
-	rb_cfg ".inventory.device[$(($1 - 1))].\"ipv4-address\"" "$CONFIG"
-}
-
-dev_ns() {
-	rb_dev_netns "$DEV"
-}
-
-# in_dev COMMAND...: run in device 1's namespace under the client timeout.
-in_dev() {
-	ip netns exec "$(dev_ns)" timeout "$CLIENT_TIMEOUT" "$@"
-}
-
-sha() {
-	sha256sum <"$1" 2>/dev/null | cut -d' ' -f1
-}
 
 # make_pki: an ECDSA P-256 CA and a server certificate for the server's
 # address, with the key readable by its owner only.
