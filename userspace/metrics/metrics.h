@@ -17,7 +17,7 @@
 #include "metrics/prom_text.h"
 #include "store/store.h"
 
-/* What the document is read from.  A field set to -1 or NULL leaves its families out. */
+/* Sources of the document: maps, store and config.  A field set to -1 or NULL leaves its families out. */
 struct rb_metrics_source {
 	int devices_fd;			/* rb_devices */
 	int xdp_counters_fd;		/* rb_xdp_counters */

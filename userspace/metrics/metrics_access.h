@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Who may read the metrics: the prefixes of http/metrics/allowed-source. */
+/* Access check of the metrics path against the prefixes of http/metrics/allowed-source. */
 #ifndef RB_METRICS_ACCESS_H
 #define RB_METRICS_ACCESS_H
 
