@@ -346,8 +346,8 @@ static __always_inline int flood_admit(struct rb_iface *iface, __u64 now)
  * the event, not the lease: the device record holds it too, and
  * rackbootd reconciles the store with rb_devices when it starts.
  */
-static __always_inline void emit_event(__u16 type, const struct rb_device *dev,
-				       const struct rb_mac_key *key, __u32 lease_time, __u64 now)
+static __always_inline int emit_event(__u16 type, const struct rb_device *dev,
+				      const struct rb_mac_key *key, __u32 lease_time, __u64 now)
 {
 	struct rb_event ev = {
 		.type = type,
@@ -362,8 +362,32 @@ static __always_inline void emit_event(__u16 type, const struct rb_device *dev,
 	 * event, and rackbootd drains the ring on a timer.
 	 */
 	__builtin_memcpy(ev.mac, key->addr, ETH_ALEN);
-	if (bpf_ringbuf_output(&rb_events, &ev, sizeof(ev), BPF_RB_NO_WAKEUP))
+	if (bpf_ringbuf_output(&rb_events, &ev, sizeof(ev), BPF_RB_NO_WAKEUP)) {
 		count(RB_XC_EVENT_LOST);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Put the ACK just sent to dev in the journal, unless the device's last
+ * journaled ACK is for the same address and younger than the journal
+ * lag (RB_JOURNAL_LAG_DIV in rackboot/maps.h).
+ */
+static __always_inline void journal_ack(struct rb_device *dev, const struct rb_mac_key *key,
+					__u32 lease_time, __u64 now)
+{
+	__u64 lag_ns = (__u64)lease_time * (1000000000ULL / RB_JOURNAL_LAG_DIV);
+
+	if (dev->journal_ns && dev->journal_ipv4 == dev->ipv4 && now >= dev->journal_ns &&
+	    now - dev->journal_ns < lag_ns) {
+		count(RB_XC_JOURNAL_SKIPPED);
+		return;
+	}
+	if (emit_event(RB_EV_DHCP4_LEASE, dev, key, lease_time, now) == 0) {
+		dev->journal_ns = now;
+		dev->journal_ipv4 = dev->ipv4;
+	}
 }
 
 /* Copy the option 97 UUID of the request into the device record. */
@@ -509,7 +533,7 @@ static __always_inline void reply_sent(struct rb_device *dev, const struct rb_ma
 	} else if (type == RB_DHCPACK) {
 		set_phase(dev, RB_PHASE_LEASED, now);
 		dev->lease_ns = clock_read(now);
-		emit_event(RB_EV_DHCP4_LEASE, dev, key, tmpl->lease_time, *now);
+		journal_ack(dev, key, tmpl->lease_time, *now);
 		count(RB_XC_TX_ACK);
 	} else {
 		count(RB_XC_TX_NAK);

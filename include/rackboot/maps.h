@@ -147,7 +147,29 @@ struct rb_device {
 	__u8 inventory;		/* 1: written from the inventory; 0: a pool device */
 	__u8 uuid_pad[6];	/* zero */
 	__u64 lease_ns;		/* CLOCK_BOOTTIME of the last ACK, 0 = none; pool expiry */
+	__u64 journal_ns;	/* lease_ns of the last ACK put in rb_events, 0 = none */
+	__u32 journal_ipv4;	/* ipv4 of that ACK */
+	__u32 journal_pad;	/* zero */
 };
+
+/*
+ * The store's journal lags the wire by at most a lease time divided by
+ * RB_JOURNAL_LAG_DIV.  XDP puts an ACK in rb_events only when the
+ * device's last journaled ACK is older than that, or was for another
+ * address.  So a device that repeats its DORA or renews early (PXE ROM,
+ * iPXE and installer one after the other) costs the store one write.
+ * Renewals at T1 (half the lease) are always journaled.  After a power
+ * loss the store may hold a lease that ends up to the lag before the
+ * client's, so expiry from the store waits that long longer
+ * (rb_journal_lag_s).  A SIGKILL loses nothing: rb_devices keeps the
+ * last ACK and the reconcile at start writes it.
+ */
+#define RB_JOURNAL_LAG_DIV	8
+
+static inline __u32 rb_journal_lag_s(__u32 lease_time)
+{
+	return lease_time / RB_JOURNAL_LAG_DIV + 1;
+}
 
 /*
  * One boot file choice.  The first entry of a template that matches the
@@ -362,6 +384,8 @@ enum rb_xdp_counter {
 	RB_XC_PASS_DNS_NO_ROOM,	/* frame could not grow to the response */
 	RB_XC_MALFORMED_DNS,	/* UDP or IP length disagrees with the frame, or short message */
 	RB_XC_PASS_DNS_NOT_LOCAL,	/* query to an address that is not this host's */
+	RB_XC_JOURNAL_SKIPPED,	/* ACK left out of rb_events: journaled less than the lag ago */
+	RB_XC_JOURNAL6_SKIPPED,	/* DHCPv6 Reply left out of rb_events, as for DHCPv4 */
 	RB_XC_COUNT,
 };
 
@@ -433,7 +457,7 @@ enum rb_us_counter {
 
 _Static_assert(sizeof(struct rb_mac_key) == 8, "rb_mac_key size");
 _Static_assert(sizeof(struct rb_relay_key) == 8, "rb_relay_key size");
-_Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX + 32,
+_Static_assert(sizeof(struct rb_device) == 16 + 8 * RB_PHASE_COUNT + 16 + RB_HOSTNAME_MAX + 48,
 	       "rb_device size");
 _Static_assert(sizeof(struct rb_bootfile) == 8 + RB_BOOTFILE_MAX, "rb_bootfile size");
 _Static_assert(sizeof(struct rb_dhcp4_template) ==
@@ -446,7 +470,7 @@ _Static_assert(sizeof(struct rb_iface) == 24 + 32, "rb_iface size");
 _Static_assert(sizeof(struct rb_relay_reservation) == 8 + 2 * RB_RELAY_ID_MAX,
 	       "rb_relay_reservation size");
 _Static_assert(sizeof(struct rb_relay_bucket) == 16, "rb_relay_bucket size");
-_Static_assert(RB_XC_COUNT == 90, "rb_xdp_counters size");
+_Static_assert(RB_XC_COUNT == 92, "rb_xdp_counters size");
 _Static_assert(__builtin_offsetof(struct rb_iface, bucket_tokens) == 24, "rb_iface bucket offset");
 
 #endif

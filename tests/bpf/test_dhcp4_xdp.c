@@ -934,10 +934,11 @@ static int record_of(const uint8_t mac[6], struct rb_device *rec)
 	return bpf_map_lookup_elem(bpf_map__fd(skel->maps.rb_devices), &key, rec);
 }
 
-/* The last RB_EV_DHCP4_BIND event read from rb_events. */
+/* The last RB_EV_DHCP4_BIND event read from rb_events, and the LEASE events. */
 struct bind_seen {
 	struct rb_event ev;
 	int count;
+	int leases;
 };
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -950,6 +951,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (ev.type == RB_EV_DHCP4_BIND) {
 		seen->ev = ev;
 		seen->count++;
+	} else if (ev.type == RB_EV_DHCP4_LEASE) {
+		seen->leases++;
 	}
 	return 0;
 }
@@ -1129,6 +1132,70 @@ static void test_pool_no_queue(void **state)
 	(void)state;
 }
 
+/*
+ * The journal lag: the first ACK of a pool device goes to rb_events, a
+ * repeated ACK inside the lag does not and is counted, and an ACK after
+ * the lag, or for another address, goes again.
+ */
+static void test_journal_lag(void **state)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xb0, 0x00, 0x07 };
+	uint64_t skipped = counter(RB_XC_JOURNAL_SKIPPED);
+	struct bind_seen seen = { 0 };
+	uint8_t out[4096];
+	uint32_t out_len;
+	struct rb_device rec;
+	struct rb_mac_key key = { 0 };
+
+	memcpy(key.addr, mac, 6);
+	read_binds(&seen);	/* skip what earlier tests left */
+	seen = (struct bind_seen){ 0 };
+	pool_push("10.213.0.150");	/* the address that send_pool_request() asks for */
+
+	out_len = sizeof(out);
+	assert_int_equal(send_pool_request(mac, RB_DHCPDISCOVER, out, &out_len), XDP_TX);
+	out_len = sizeof(out);
+	assert_int_equal(send_pool_request(mac, RB_DHCPREQUEST, out, &out_len), XDP_TX);
+	assert_int_equal(test_dhcp4_find_option(out, out_len, 53)[2], RB_DHCPACK);
+	read_binds(&seen);
+	assert_int_equal(seen.leases, 1);
+	assert_int_equal(record_of(mac, &rec), 0);
+	assert_int_not_equal(rec.journal_ns, 0);
+	assert_int_equal(rec.journal_ns, rec.lease_ns);
+	assert_int_equal(rec.journal_ipv4, test_ip4("10.213.0.150"));
+
+	/* A renewal at once: on the wire, not in the journal. */
+	out_len = sizeof(out);
+	assert_int_equal(send_pool_request(mac, RB_DHCPREQUEST, out, &out_len), XDP_TX);
+	assert_int_equal(test_dhcp4_find_option(out, out_len, 53)[2], RB_DHCPACK);
+	read_binds(&seen);
+	assert_int_equal(seen.leases, 1);
+	assert_int_equal(counter(RB_XC_JOURNAL_SKIPPED), skipped + 1);
+	assert_int_equal(record_of(mac, &rec), 0);
+	assert_true(rec.lease_ns > rec.journal_ns);
+
+	/* The last journaled ACK older than the lag: journaled again. */
+	rec.journal_ns -= (uint64_t)rb_journal_lag_s(tmpl.lease_time) * 1000000000ULL;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices), &key, &rec,
+					     BPF_EXIST), 0);
+	out_len = sizeof(out);
+	assert_int_equal(send_pool_request(mac, RB_DHCPREQUEST, out, &out_len), XDP_TX);
+	read_binds(&seen);
+	assert_int_equal(seen.leases, 2);
+
+	/* Journaled for another address: journaled again at once. */
+	assert_int_equal(record_of(mac, &rec), 0);
+	rec.journal_ipv4 = test_ip4("10.213.0.152");
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rb_devices), &key, &rec,
+					     BPF_EXIST), 0);
+	out_len = sizeof(out);
+	assert_int_equal(send_pool_request(mac, RB_DHCPREQUEST, out, &out_len), XDP_TX);
+	read_binds(&seen);
+	assert_int_equal(seen.leases, 3);
+	assert_int_equal(counter(RB_XC_JOURNAL_SKIPPED), skipped + 1);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1138,6 +1205,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test_setup_teardown(test_flood_limit, flood_setup, flood_teardown),
 		cmocka_unit_test_setup_teardown(test_pool_bind, pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_lag, pool_setup, pool_teardown),
 		cmocka_unit_test_setup_teardown(test_pool_empty, pool_setup, pool_teardown),
 		cmocka_unit_test_setup_teardown(test_pool_request_unknown, pool_setup, pool_teardown),
 		cmocka_unit_test_setup_teardown(test_pool_flood, pool_setup, pool_teardown),

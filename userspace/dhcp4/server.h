@@ -106,15 +106,21 @@ void rb_dhcp4_server_tick(struct rb_dhcp4_server *srv);
 
 /*
  * One step of the pool expiry, which the tick runs with the current
- * CLOCK_BOOTTIME: look at up to RB_DHCP4_EXPIRE_STEP records of
- * rb_devices, going on where the last step stopped, and free each pool
- * device whose lease ended more than RB_DHCP4_EXPIRE_GRACE_S ago, or
- * which got an OFFER but no ACK for RB_DHCP4_OFFER_HOLD_S.  Tests pass
- * their own now_ns.  The tick starts a new pass over the map at most
- * every RB_DHCP4_EXPIRE_PERIOD_MS, because the loop ticks every few
- * milliseconds and each record costs two syscalls.
+ * CLOCK_BOOTTIME: read up to RB_DHCP4_EXPIRE_STEP records of rb_devices
+ * with batch lookups, going on where the last step stopped, and free
+ * each pool device whose lease ended more than RB_DHCP4_EXPIRE_GRACE_S
+ * ago, or which got an OFFER but no ACK for RB_DHCP4_OFFER_HOLD_S.
+ * Tests pass their own now_ns.  The tick starts a new pass over the map
+ * at most every RB_DHCP4_EXPIRE_PERIOD_MS, because the loop ticks every
+ * few milliseconds and a pass copies every record.
  */
 #define RB_DHCP4_EXPIRE_STEP	4096
+/*
+ * Records per batch lookup.  The NAPI thread that runs XDP on rackbootd's
+ * core waits for the end of a syscall, and a batch of 4,096 records kept
+ * it waiting long enough to overflow a veth ring of 256 frames.
+ */
+#define RB_DHCP4_EXPIRE_BATCH	256
 #define RB_DHCP4_EXPIRE_PERIOD_MS	1000
 #define RB_DHCP4_EXPIRE_GRACE_S	10
 #define RB_DHCP4_OFFER_HOLD_S	60

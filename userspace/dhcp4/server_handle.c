@@ -207,6 +207,9 @@ static void reply_sent(struct rb_dhcp4_server *srv, struct rb_device *dev, int t
 	} else if (type == RB_DHCPACK) {
 		rb_device_set_phase(dev, RB_PHASE_LEASED, now);
 		dev->lease_ns = now;
+		/* answer() writes the lease to the store. */
+		dev->journal_ns = now;
+		dev->journal_ipv4 = dev->ipv4;
 		rb_dhcp4_count(srv, RB_UC_TX_ACK);
 		log_info("dhcpv4: ACK %s to %s (%s) on %s", addr, n->mac, host, n->ifname);
 	} else {

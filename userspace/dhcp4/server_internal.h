@@ -34,6 +34,17 @@ struct rb_dhcp4_recv {
 	bool queued;		/* a recvmsg for this slot is in the ring */
 };
 
+/*
+ * One step's records of the expiry walk, and the lease time of each
+ * template, looked up once per pass (0: not looked up yet, or none).
+ */
+struct rb_dhcp4_expiry {
+	struct rb_mac_key keys[RB_DHCP4_EXPIRE_STEP];
+	struct rb_device recs[RB_DHCP4_EXPIRE_STEP];
+	uint32_t lease_time[RB_MAX_TEMPLATES];
+	bool lease_time_known[RB_MAX_TEMPLATES];
+};
+
 struct rb_dhcp4_server {
 	struct io_uring *ring;
 	struct rb_dhcp4_server_config cfg;
@@ -47,8 +58,9 @@ struct rb_dhcp4_server {
 	uint32_t *pool_template;	/* template id per config subnet with a pool, or NULL */
 	bool pool_started;		/* rb_dhcp4_server_pool_start() ran, pool_free() not since */
 	struct rb_dhcp4_lending lending;	/* pool addresses lent to XDP (pool_lend.h) */
-	struct rb_mac_key expire_key;	/* where the expiry walk of rb_devices goes on */
-	bool expire_resume;		/* expire_key is valid; false = start at the first key */
+	struct rb_dhcp4_expiry *expiry;	/* buffers of the expiry walk, NULL until it first runs */
+	__u32 expire_batch;		/* where the expiry walk of rb_devices goes on */
+	bool expire_resume;		/* expire_batch is valid; false = start at the first bucket */
 	uint64_t expire_pass_ns;	/* now_ns when the last pass over rb_devices started */
 	/*
 	 * The reply frame starts RB_DHCP4_FRAME_ALIGN bytes into this buffer,

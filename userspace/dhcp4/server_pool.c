@@ -28,9 +28,10 @@
 
 static struct rb_log_repeat repeat_pool_full =
 	RB_LOG_REPEAT_INIT(RB_LOG_WARN, "dhcpv4: pool exhausted, device not in the inventory ignored");
-/* Expired records deleted in one step; the rest wait for the next step. */
-#define EXPIRED_MAX	256
 #define NS_PER_S	1000000000ull
+
+static struct rb_log_repeat repeat_expire_read =
+	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "dhcpv4: reading rb_devices for the pool expiry failed");
 
 static struct rb_log_repeat repeat_pool_insert =
 	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "dhcpv4: adding a pool device record failed");
@@ -113,6 +114,9 @@ void rb_dhcp4_server_pool_free(struct rb_dhcp4_server *srv)
 	rb_dhcp4_pool_free(&srv->pool);
 	free(srv->pool_template);
 	srv->pool_template = NULL;
+	free(srv->expiry);
+	srv->expiry = NULL;
+	srv->expire_resume = false;
 }
 
 /* Keep the declined addresses that still lie in a pool of the new config. */
@@ -287,33 +291,57 @@ bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_de
 }
 
 /*
- * The time after which the pool device rec is gone, or 0 when it never
- * expires on its own: the lease end plus a grace, or for a device that
- * got an OFFER but no ACK the end of the offer hold.
+ * The lease time of template id in *lease_time, from the expiry walk's
+ * cache, which a new pass empties.  Returns false when the template is
+ * missing.
  */
-static uint64_t expiry_ns(const struct rb_dhcp4_server *srv, const struct rb_device *rec)
+static bool lease_time_of(struct rb_dhcp4_server *srv, __u32 id, uint32_t *lease_time)
+{
+	struct rb_dhcp4_expiry *x = srv->expiry;
+	struct rb_dhcp4_template tmpl;
+
+	if (id >= RB_MAX_TEMPLATES)
+		return false;
+	if (!x->lease_time_known[id]) {
+		if (bpf_map_lookup_elem(srv->cfg.templates_fd, &id, &tmpl))
+			return false;
+		x->lease_time[id] = tmpl.lease_time;
+		x->lease_time_known[id] = true;
+	}
+	*lease_time = x->lease_time[id];
+	return true;
+}
+
+/*
+ * The time after which the pool device rec is gone, or 0 when it never
+ * expires on its own: the lease end plus the journal lag and a grace,
+ * or for a device that got an OFFER but no ACK the end of the offer
+ * hold.  With the lag, a record restored from the store after a power
+ * loss outlives a renewal that never reached the store.
+ */
+static uint64_t expiry_ns(struct rb_dhcp4_server *srv, const struct rb_device *rec)
 {
 	uint64_t acked = rec->lease_ns ? rec->lease_ns : rec->phase_ns[RB_PHASE_LEASED];
-	struct rb_dhcp4_template tmpl;
-	__u32 id = rec->template_id;
+	uint32_t lease_time;
 
 	if (acked) {
-		if (bpf_map_lookup_elem(srv->cfg.templates_fd, &id, &tmpl))
+		if (!lease_time_of(srv, rec->template_id, &lease_time))
 			return 0;
-		return acked + ((uint64_t)tmpl.lease_time + RB_DHCP4_EXPIRE_GRACE_S) * NS_PER_S;
+		return acked + ((uint64_t)lease_time + rb_journal_lag_s(lease_time) +
+				RB_DHCP4_EXPIRE_GRACE_S) * NS_PER_S;
 	}
 	if (rec->phase_ns[RB_PHASE_OFFERED])
 		return rec->phase_ns[RB_PHASE_OFFERED] + RB_DHCP4_OFFER_HOLD_S * NS_PER_S;
 	return 0;
 }
 
-static bool expired(const struct rb_dhcp4_server *srv, const struct rb_mac_key *key,
-		    struct rb_device *rec, uint64_t now_ns)
+/* true when rec, the record of key, is a pool device whose time is up. */
+static bool expired(struct rb_dhcp4_server *srv, const struct rb_mac_key *key,
+		    const struct rb_device *rec, uint64_t now_ns)
 {
 	uint64_t end;
 
-	if (bpf_map_lookup_elem(srv->cfg.devices_fd, key, rec) ||
-	    !rb_dhcp4_pool_is_dynamic(srv->cfg.config, key->addr, rec->ipv4))
+	if (!rb_dhcp4_pool_is_dynamic(srv->cfg.config, key->addr, rec->ipv4))
 		return false;
 	end = expiry_ns(srv, rec);
 	return end && end < now_ns;
@@ -321,7 +349,7 @@ static bool expired(const struct rb_dhcp4_server *srv, const struct rb_mac_key *
 
 /*
  * Delete the record of key if it is still expired, because the XDP
- * program may have renewed it since the walk.
+ * program may have renewed it since the walk read it.
  * NOTE: a renewal between this lookup and the delete is lost, and the
  * client then falls back to a new DISCOVER.
  */
@@ -330,7 +358,8 @@ static void expire_one(struct rb_dhcp4_server *srv, const struct rb_mac_key *key
 	char mac[18], addr[INET_ADDRSTRLEN];
 	struct rb_device rec;
 
-	if (!expired(srv, key, &rec, now_ns))
+	if (bpf_map_lookup_elem(srv->cfg.devices_fd, key, &rec) ||
+	    !expired(srv, key, &rec, now_ns))
 		return;
 
 	rb_mac_format(key->addr, mac);
@@ -348,41 +377,77 @@ static void expire_one(struct rb_dhcp4_server *srv, const struct rb_mac_key *key
 		  rec.lease_ns ? "lease ended without renewal" : "OFFER without REQUEST");
 }
 
+/*
+ * Read the walk's next records, up to RB_DHCP4_EXPIRE_STEP, into
+ * srv->expiry with batch lookups of RB_DHCP4_EXPIRE_BATCH each.  Returns
+ * the number read; clears expire_resume at the end of the map or on an
+ * error, so that the next step starts a new pass.
+ */
+static __u32 read_batch(struct rb_dhcp4_server *srv)
+{
+	struct rb_dhcp4_expiry *x = srv->expiry;
+	__u32 n = 0, count;
+	int err = 0;
+
+	if (!srv->expire_resume)
+		memset(x->lease_time_known, 0, sizeof(x->lease_time_known));
+	while (n + RB_DHCP4_EXPIRE_BATCH <= RB_DHCP4_EXPIRE_STEP) {
+		count = RB_DHCP4_EXPIRE_BATCH;
+		err = bpf_map_lookup_batch(srv->cfg.devices_fd,
+					   srv->expire_resume ? &srv->expire_batch : NULL,
+					   &srv->expire_batch, &x->keys[n], &x->recs[n], &count, NULL);
+		srv->expire_resume = err == 0;
+		if (err && errno != ENOENT) {
+			rb_log_repeat(&repeat_expire_read, "dhcpv4: reading rb_devices for the pool "
+				      "expiry failed: %s; the next pass tries again", strerror(errno));
+			return n;
+		}
+		n += count;
+		if (err)
+			break;
+	}
+	return n;
+}
+
 void rb_dhcp4_server_pool_expire(struct rb_dhcp4_server *srv, uint64_t now_ns)
 {
-	struct rb_mac_key key, gone[EXPIRED_MAX];
 	uint32_t bound[RB_DHCP4_EXPIRE_STEP];
 	size_t n_gone = 0, n_bound = 0;
-	int fd = srv->cfg.devices_fd;
+	struct rb_dhcp4_expiry *x;
+	__u32 n;
 
-	if (!srv->cfg.config || !srv->pool_template || fd < 0)
+	if (!srv->cfg.config || !srv->pool_template || srv->cfg.devices_fd < 0)
 		return;
+	if (!srv->expiry) {
+		srv->expiry = calloc(1, sizeof(*srv->expiry));
+		if (!srv->expiry) {
+			log_err("dhcpv4: no memory for the pool expiry walk; expired pool addresses "
+				"stay held");
+			return;
+		}
+	}
+	x = srv->expiry;
 
 	/*
-	 * Walk first and delete after: deleting the key the walk stands on
-	 * would send the next bpf_map_get_next_key() back to the first key.
+	 * Read first and delete after: a batch of bpf_map_lookup_batch() goes
+	 * on from a bucket, so deletes do not disturb the walk.
 	 */
-	for (int step = 0; step < RB_DHCP4_EXPIRE_STEP && n_gone < EXPIRED_MAX; step++) {
-		struct rb_device rec = { 0 };
+	n = read_batch(srv);
+	for (__u32 i = 0; i < n; i++) {
+		const struct rb_device *rec = &x->recs[i];
 
-		if (bpf_map_get_next_key(fd, srv->expire_resume ? &srv->expire_key : NULL, &key)) {
-			srv->expire_resume = false;
-			break;
-		}
-		srv->expire_key = key;
-		srv->expire_resume = true;
-		if (expired(srv, &key, &rec, now_ns))
-			gone[n_gone++] = key;
-		else if (rb_dhcp4_pool_marked(&srv->pool, rec.ipv4, RB_DHCP4_POOL_LENT) ||
-			 rb_dhcp4_pool_marked(&srv->pool, rec.ipv4, RB_DHCP4_POOL_HELD_BACK))
-			bound[n_bound++] = rec.ipv4;
+		if (expired(srv, &x->keys[i], rec, now_ns))
+			x->keys[n_gone++] = x->keys[i];
+		else if (rb_dhcp4_pool_marked(&srv->pool, rec->ipv4, RB_DHCP4_POOL_LENT) ||
+			 rb_dhcp4_pool_marked(&srv->pool, rec->ipv4, RB_DHCP4_POOL_HELD_BACK))
+			bound[n_bound++] = rec->ipv4;
 	}
 
 	/* Records that XDP bound and whose bind event never reached the pool. */
 	rb_dhcp4_server_lend_held(srv, bound, n_bound);
 
 	for (size_t i = 0; i < n_gone; i++)
-		expire_one(srv, &gone[i], now_ns);
+		expire_one(srv, &x->keys[i], now_ns);
 }
 
 bool rb_dhcp4_server_inform_template(struct rb_dhcp4_server *srv, uint32_t ciaddr,

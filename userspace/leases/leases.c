@@ -283,14 +283,15 @@ static int collect_expired(const struct rb_store_lease *lease, void *arg)
 {
 	struct sweep_state *s = arg;
 
-	if (lease->end + RB_LEASES_EXPIRE_GRACE_S >= s->now)
+	if (rb_leases_expiry(lease) >= s->now)
 		return 0;
 	memcpy(s->macs[s->n++], lease->mac, 6);
 	return s->n == SWEEP_MAX;
 }
 
 /*
- * Delete the leases that ended more than RB_LEASES_EXPIRE_GRACE_S ago.
+ * Delete the leases that ended more than the journal lag and
+ * RB_LEASES_EXPIRE_GRACE_S ago (rb_leases_expiry).
  * Pool leases usually leave earlier, through the slow path's expiry;
  * this catches inventory leases and those of a store that was offline.
  */

@@ -69,6 +69,24 @@ int rb_leases_write(struct rb_leases *l, const uint8_t mac[6], uint32_t ipv4,
  */
 int rb_leases_write6(struct rb_leases *l, const struct rb_event6 *ev);
 
+/*
+ * Seconds by which the client's lease may outlast the store lease: the
+ * journal lag of its lease time (rb_journal_lag_s), since renewals
+ * inside the lag reach the wire but not the store.
+ */
+static inline uint32_t rb_leases_lag_s(const struct rb_store_lease *lease)
+{
+	int64_t lease_time = lease->end - lease->start;
+
+	return rb_journal_lag_s(lease_time > 0 && lease_time <= UINT32_MAX ? (uint32_t)lease_time : 0);
+}
+
+/* CLOCK_REALTIME second after which the store lease may go. */
+static inline int64_t rb_leases_expiry(const struct rb_store_lease *lease)
+{
+	return lease->end + rb_leases_lag_s(lease) + RB_LEASES_EXPIRE_GRACE_S;
+}
+
 /* CLOCK_REALTIME seconds of a CLOCK_BOOTTIME time in nanoseconds. */
 int64_t rb_leases_realtime(uint64_t boot_ns);
 

@@ -140,7 +140,9 @@ static int restore_one(struct restore_state *s, const struct rb_store_lease *lea
 	rec.client_arch = RB_ARCH_ANY;
 	/*
 	 * A lease from before this boot counts from the boot, which keeps
-	 * the address held longer than the lease, never shorter.
+	 * the address held longer than the lease, never shorter.  The pool
+	 * expiry adds the journal lag, for a renewal that the lag kept
+	 * from the store.
 	 */
 	rec.lease_ns = s->now_boot > ago_ns ? s->now_boot - ago_ns : 1;
 	rb_device_set_phase(&rec, RB_PHASE_LEASED, rec.lease_ns);
@@ -156,7 +158,7 @@ static int visit_restore(const struct rb_store_lease *lease, void *arg)
 	char mac[18], addr[INET_ADDRSTRLEN];
 	int err;
 
-	if (lease->end + RB_LEASES_EXPIRE_GRACE_S < s->now_real)
+	if (rb_leases_expiry(lease) < s->now_real)
 		return 0;
 	if (rb_device_get(s->l->maps.devices, lease->mac, &rec) == 0)
 		return 0;

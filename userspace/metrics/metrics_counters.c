@@ -22,6 +22,10 @@ const struct rb_metric_family rb_metric_families[RB_MF_COUNT] = {
 	[RB_MF_XDP_EVENTS_LOST] = { "rackboot_xdp_events_lost_total",
 		"Events that XDP could not queue because the rb_events ring was full.",
 		{ "protocol" } },
+	[RB_MF_XDP_JOURNAL_SKIPPED] = { "rackboot_xdp_lease_journal_skipped_total",
+		"Leases sent from XDP that did not go to the store's journal, because the device's "
+		"last journaled lease for the same address is younger than the journal lag.",
+		{ "protocol" } },
 	[RB_MF_XDP_POOL_BINDS] = { "rackboot_xdp_pool_binds_total",
 		"Pool addresses that XDP took from a free queue for a new device: bound, race (another "
 		"CPU added the device first) or address_lost (could not go back to its queue).",
@@ -186,6 +190,8 @@ const struct rb_metric_counter rb_metric_xdp_counters[RB_XC_COUNT] = {
 	[RB_XC_PASS_DNS_NO_ROOM] = XDP_PASS("dns", "no_room"),
 	[RB_XC_MALFORMED_DNS] = XDP_PASS("dns", "malformed"),
 	[RB_XC_PASS_DNS_NOT_LOCAL] = XDP_PASS("dns", "not_local"),
+	[RB_XC_JOURNAL_SKIPPED] = { RB_MF_XDP_JOURNAL_SKIPPED, { "dhcp4" } },
+	[RB_XC_JOURNAL6_SKIPPED] = { RB_MF_XDP_JOURNAL_SKIPPED, { "dhcp6" } },
 };
 _Static_assert(RB_ARRAY_LEN(rb_metric_xdp_counters) == RB_XC_COUNT, "an XDP counter has no family");
 

@@ -109,6 +109,8 @@ const char *const rb_xdp_counter_names[] = {
 	[RB_XC_PASS_DNS_NO_ROOM] = "pass_dns_no_room",
 	[RB_XC_MALFORMED_DNS] = "malformed_dns",
 	[RB_XC_PASS_DNS_NOT_LOCAL] = "pass_dns_not_local",
+	[RB_XC_JOURNAL_SKIPPED] = "journal_skipped",
+	[RB_XC_JOURNAL6_SKIPPED] = "journal6_skipped",
 };
 _Static_assert(RB_ARRAY_LEN(rb_xdp_counter_names) == RB_XC_COUNT, "an XDP counter has no name");
 
