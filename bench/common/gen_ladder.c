@@ -15,11 +15,14 @@
 #include <bpf/libbpf.h>
 
 #include "gen_ladder.h"
+#include "gen_window.h"
 
 #define BURST_MAX	64		/* least frames per paced call, at high rates */
 #define BURST_NS	100000		/* paced calls send at least this much time's worth */
 #define IDLE_SLEEP_NS	20000		/* wait when the paced schedule is ahead */
 #define MAX_COUNTERS	32
+#define WINDOW_QUIET_MIN_NS	50000000ULL	/* 50 ms */
+#define WINDOW_QUIET_MAX_NS	1000000000ULL	/* 1 s */
 
 volatile sig_atomic_t gen_stop_requested;
 
@@ -98,6 +101,27 @@ static int parse_rates(struct gen_options *opt, const char *tool, char *list)
 	return opt->n_rates ? 0 : -EINVAL;
 }
 
+static int parse_windows(struct gen_options *opt, const char *tool, char *list)
+{
+	char *tok, *save = NULL;
+
+	opt->window_mode = 1;
+	opt->n_rates = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (opt->n_rates == GEN_MAX_STEPS) {
+			fprintf(stderr, "%s: --windows has more than %d steps\n", tool,
+				GEN_MAX_STEPS);
+			return -EINVAL;
+		}
+		opt->rates[opt->n_rates] = gen_parse_count(tool, "window in --windows", tok, 1,
+							   GEN_WINDOW_MAX);
+		if (opt->rates[opt->n_rates] == 0)
+			return -EINVAL;
+		opt->n_rates++;
+	}
+	return opt->n_rates ? 0 : -EINVAL;
+}
+
 /*
  * Store option c of GEN_COMMON_LONGOPTS in opt.  Returns 0 when it
  * stored it, 1 when c is not a common option, and -EINVAL when the
@@ -112,6 +136,7 @@ int gen_parse_common_option(struct gen_options *opt, const char *tool, int c, ch
 	case 'g': opt->grace = strtod(arg, NULL); break;
 	case 'm': opt->max_drop = strtod(arg, NULL); break;
 	case 'r': return parse_rates(opt, tool, arg);
+	case 'W': return parse_windows(opt, tool, arg);
 	case 'R': opt->reflect = 1; break;
 	case 'B':
 		opt->max_burst = gen_parse_count(tool, "--max-burst", arg, 1, GEN_CHUNK_MAX);
@@ -320,6 +345,162 @@ static int send_paced(const struct gen_sender *sender, double rate, double durat
 	return 0;
 }
 
+/* Send n requests in test runs of at most max_burst frames, 100 us apart. */
+static int inject_spread(const struct gen_sender *sender, uint32_t n)
+{
+	const struct timespec gap = { .tv_nsec = 100000 };
+	uint32_t chunk;
+	int err;
+
+	while (n > 0) {
+		chunk = n > sender->max_burst ? sender->max_burst : n;
+		err = inject(sender, chunk);
+		if (err) {
+			fprintf(stderr, "%s: live-frames test run failed: %s\n", sender->tool,
+				strerror(-err));
+			return err;
+		}
+		n -= chunk;
+		if (n)
+			nanosleep(&gap, NULL);
+	}
+	return 0;
+}
+
+/* One counter of counters_fd, summed over the CPUs, or 0 on an error. */
+static uint64_t read_counter(int counters_fd, uint32_t idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t values[ncpu > 0 ? ncpu : 1], sum = 0;
+	int cpu;
+
+	if (ncpu <= 0 || bpf_map_lookup_elem(counters_fd, &idx, values))
+		return 0;
+	for (cpu = 0; cpu < ncpu; cpu++)
+		sum += values[cpu];
+	return sum;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Queue every slot of [0, window) whose exchange has not moved for
+ * timeout_ns.  Returns the number queued, or a negative errno.
+ */
+static int queue_quiet_slots(const struct gen_window_maps *w, uint32_t window,
+			     uint64_t timeout_ns, __u32 *keys, struct gen_slot *slots)
+{
+	__u32 count = window, out_batch, i;
+	uint64_t now;
+	int n = 0;
+
+	if (bpf_map_lookup_batch(w->slots_fd, NULL, &out_batch, keys, slots, &count, NULL) &&
+	    errno != ENOENT)
+		return -errno;
+	now = mono_ns();
+	for (i = 0; i < count; i++) {
+		if (keys[i] >= window || slots[i].last_ns == 0 ||
+		    now < slots[i].last_ns + timeout_ns)
+			continue;
+		if (bpf_map_update_elem(w->refill_fd, NULL, &keys[i], BPF_ANY))
+			return -errno;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Window mode: start window slots, then every millisecond start again
+ * the slots that went quiet, for duration seconds.  A slot is quiet
+ * after eight times the mean exchange time of the last millisecond,
+ * but at least WINDOW_QUIET_MIN_NS: on the 2-core VM that this was
+ * tuned on, both cores stall now and then for several milliseconds, and
+ * starting the slots again then only pushed more frames into full veth
+ * rings.  Stores the slot starts and the seconds it took.
+ */
+static int send_window(const struct gen_sender *sender, uint32_t window, double duration,
+		       uint64_t *started, double *seconds)
+{
+	const struct timespec tick = { .tv_nsec = 1000000 };
+	const struct gen_window_maps *w = &sender->window;
+	uint64_t done, prev_done, latency, prev_latency, requeued, prev_requeued;
+	uint64_t timeout_ns = WINDOW_QUIET_MIN_NS, iter, max_iter = (uint64_t)(duration * 1000) + 1000;
+	struct gen_slot *slots = calloc(window, sizeof(*slots));
+	__u32 *keys = calloc(window, sizeof(*keys)), slot;
+	double start, elapsed = 0;
+	int err = 0, quiet;
+
+	*started = 0;
+	if (!w->running) {
+		fprintf(stderr, "%s: this generator has no window mode; use --rates\n",
+			sender->tool);
+		err = -EINVAL;
+		goto out;
+	}
+	if (!slots || !keys) {
+		err = -ENOMEM;
+		goto out;
+	}
+	prev_done = read_counter(w->counters_fd, w->completed_idx);
+	prev_latency = read_counter(w->counters_fd, w->latency_idx);
+	prev_requeued = read_counter(w->counters_fd, w->requeued_idx);
+
+	*w->running = 1;
+	for (slot = 0; slot < window && !err; slot++)
+		if (bpf_map_update_elem(w->refill_fd, NULL, &slot, BPF_ANY))
+			err = -errno;
+	start = now_s();
+	if (!err)
+		err = inject_spread(sender, window);
+	*started = window;
+
+	for (iter = 0; !err && iter < max_iter && !gen_stop_requested; iter++) {
+		nanosleep(&tick, NULL);
+		elapsed = now_s() - start;
+		if (elapsed >= duration)
+			break;
+
+		done = read_counter(w->counters_fd, w->completed_idx);
+		latency = read_counter(w->counters_fd, w->latency_idx);
+		requeued = read_counter(w->counters_fd, w->requeued_idx);
+		if (done > prev_done) {
+			timeout_ns = 8 * ((latency - prev_latency) / (done - prev_done));
+			if (timeout_ns < WINDOW_QUIET_MIN_NS)
+				timeout_ns = WINDOW_QUIET_MIN_NS;
+			if (timeout_ns > WINDOW_QUIET_MAX_NS)
+				timeout_ns = WINDOW_QUIET_MAX_NS;
+		}
+		quiet = queue_quiet_slots(w, window, timeout_ns, keys, slots);
+		if (quiet < 0) {
+			err = quiet;
+			fprintf(stderr, "%s: reading or queueing the window slots failed: %s\n",
+				sender->tool, strerror(-err));
+			break;
+		}
+		if (quiet + (requeued - prev_requeued) > 0)
+			err = inject_spread(sender, (uint32_t)(quiet + (requeued - prev_requeued)));
+		*started += quiet + (requeued - prev_requeued);
+		prev_done = done;
+		prev_latency = latency;
+		prev_requeued = requeued;
+	}
+	elapsed = now_s() - start;
+	*seconds = elapsed < duration ? duration : elapsed;
+
+out:
+	if (w->running)
+		*w->running = 0;
+	free(slots);
+	free(keys);
+	return err;
+}
+
 /*
  * Send at rate for opt->duration seconds, then wait out opt->grace.
  * Stores the step's totals and, in diff, how much each of the first
@@ -340,7 +521,9 @@ int gen_run_counted(const struct gen_sender *sender, const struct gen_options *o
 	}
 	step->rate = rate;
 	err = read_counters(counters_fd, n_counters, before);
-	if (!err)
+	if (!err && opt->window_mode)
+		err = send_window(sender, (uint32_t)rate, opt->duration, &step->sent, &step->seconds);
+	else if (!err)
 		err = send_paced(sender, rate, opt->duration, &step->sent, &step->seconds);
 	if (err)
 		return err;

@@ -33,8 +33,9 @@ struct gen_options {
 	int retries;			/* runs more of a step over max_drop */
 	int reflect;
 	uint32_t max_burst;		/* maximum frames per test run call */
+	int window_mode;		/* rates holds windows (gen_window.h), from --windows */
 	int n_rates;
-	double rates[GEN_MAX_STEPS];	/* frames per second; 0 is unpaced */
+	double rates[GEN_MAX_STEPS];	/* frames per second, 0 is unpaced; or windows */
 };
 
 /* getopt_long entries of the options in struct gen_options but --clients. */
@@ -49,7 +50,25 @@ struct gen_options {
 	{ "max-burst", required_argument, NULL, 'B' }, \
 	{ "settle", required_argument, NULL, 'S' }, \
 	{ "retries", required_argument, NULL, 'T' }, \
+	{ "windows", required_argument, NULL, 'W' }, \
 	{ "help", no_argument, NULL, 'h' }
+
+/*
+ * What a window step needs of the generator's XDP side (gen_window.h):
+ * the slot table and refill queue, the flag that keeps slots going, and
+ * the indexes of three counters of counters_fd: completed exchanges,
+ * their summed latency in nanoseconds, and slots that the client program
+ * handed back.
+ */
+struct gen_window_maps {
+	int slots_fd;
+	int refill_fd;
+	volatile uint32_t *running;
+	int counters_fd;
+	uint32_t completed_idx;
+	uint32_t latency_idx;
+	uint32_t requeued_idx;
+};
 
 /* The live-frames program that sends requests, and where it sends them. */
 struct gen_sender {
@@ -63,9 +82,14 @@ struct gen_sender {
 	uint32_t max_burst;
 	const void *frame;		/* request template */
 	uint32_t frame_len;
+	struct gen_window_maps window;	/* set by a generator with a window mode */
 };
 
-/* Offered rate, frames sent and seconds of sending of one step. */
+/*
+ * Offered rate (the window in window mode), frames sent by test runs
+ * and seconds of sending of one step.  In window mode sent counts the
+ * slot starts; the client program sends the rest.
+ */
 struct gen_step {
 	double rate;
 	uint64_t sent;

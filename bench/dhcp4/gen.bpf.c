@@ -13,9 +13,13 @@
  * a stale reply.  Frames to port 67 that come back are counted as reflected, for
  * the XDP_TX reflector that measures the ceiling of the setup.
  *
- * Verdicts of gen_client: XDP_TX for the REQUEST, XDP_DROP for every
- * DHCP reply and reflected frame (they are counted), XDP_PASS for
- * anything else.
+ * In window mode (gen_window.h) gen_discover starts the slots that the
+ * driver queued, and gen_client turns a completed exchange's ACK (or a
+ * reflected DISCOVER) into the slot's next DISCOVER, for a new client.
+ *
+ * Verdicts of gen_client: XDP_TX for the REQUEST and, in window mode,
+ * the next DISCOVER; XDP_DROP for every other DHCP reply and reflected
+ * frame (they are counted); XDP_PASS for anything else.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -26,6 +30,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gen_csum.bpf.h"
+#include "gen_window.bpf.h"
 #include "gen.h"
 
 #define DHCP_SERVER_PORT	67
@@ -79,35 +84,24 @@ static __always_inline void put_mac(__u8 *p, __u32 idx_be)
 	__builtin_memcpy(p + 2, &idx_be, 4);
 }
 
-SEC("xdp")
-int gen_discover(struct xdp_md *ctx)
+/*
+ * Turn the DISCOVER template that the frame holds (GEN_FRAME_LEN bytes
+ * from data) into the next client's DISCOVER in slot, record the
+ * exchange, and return XDP_TX.
+ */
+static __always_inline int fill_discover(__u8 *frame, __u32 slot)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	__u8 *frame = data;
-	struct udphdr *udp;
 	struct gen_client *client;
+	struct udphdr *udp;
 	__u32 seq, idx, idx_be, xid_be;
+	__u64 now = bpf_ktime_get_ns();
 
 	/*
-	 * Live frames recycle their pages without copying data_in again, so
-	 * a page may still hold the OFFER, REQUEST or ACK of an earlier
-	 * round trip, and the kernel keeps that frame's length unless the
-	 * program moves the frame bounds.  So move them (4 bytes to the
-	 * front, 4 off the tail: the same length) and write the whole
-	 * DISCOVER every time.
+	 * Live-frames test runs and, in window mode, gen_client both start
+	 * exchanges.  Both run with bottom halves off on the generator's
+	 * core, so they do not interleave; elsewhere a rare lost increment
+	 * gives two exchanges one xid, and the later one counts as stale.
 	 */
-	if (bpf_xdp_adjust_head(ctx, -4) || bpf_xdp_adjust_tail(ctx, -4))
-		return XDP_ABORTED;
-	if (bpf_xdp_store_bytes(ctx, 0, (void *)discover_frame, GEN_FRAME_LEN))
-		return XDP_ABORTED;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	frame = data;
-	if (data + GEN_FRAME_LEN > data_end)
-		return XDP_ABORTED;
-
-	/* Only the driver's one test-run call runs this program at a time. */
 	seq = next_seq++;
 	idx = seq % n_clients;
 	idx_be = bpf_htonl(idx);
@@ -124,10 +118,72 @@ int gen_discover(struct xdp_md *ctx)
 	if (client) {
 		client->xid = xid_base + seq;
 		client->flags = 0;
-		client->sent_ns = bpf_ktime_get_ns();
+		client->sent_ns = now;
+		client->slot = slot;
 	}
+	if (window_mode)
+		slot_start(slot, xid_base + seq, now);
 	count_add(GEN_TX_DISCOVER, 1);
 	return XDP_TX;
+}
+
+SEC("xdp")
+int gen_discover(struct xdp_md *ctx)
+{
+	void *data, *data_end;
+	__u32 slot = 0;
+
+	if (window_mode && bpf_map_pop_elem(&gen_refill, &slot)) {
+		count_add(GEN_REFILL_EMPTY, 1);
+		return XDP_DROP;
+	}
+	if (window_mode)
+		count_add(GEN_SLOT_STARTED, 1);
+
+	/*
+	 * Live frames recycle their pages without copying data_in again, so
+	 * a page may still hold the OFFER, REQUEST or ACK of an earlier
+	 * round trip, and the kernel keeps that frame's length unless the
+	 * program moves the frame bounds.  So move them (4 bytes to the
+	 * front, 4 off the tail: the same length) and write the whole
+	 * DISCOVER every time.
+	 */
+	if (bpf_xdp_adjust_head(ctx, -4) || bpf_xdp_adjust_tail(ctx, -4))
+		return XDP_ABORTED;
+	if (bpf_xdp_store_bytes(ctx, 0, (void *)discover_frame, GEN_FRAME_LEN))
+		return XDP_ABORTED;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + GEN_FRAME_LEN > data_end)
+		return XDP_ABORTED;
+	return fill_discover(data, slot);
+}
+
+/*
+ * Window mode: turn the frame in ctx (an ACK, or a reflected DISCOVER)
+ * into slot's next DISCOVER and return XDP_TX.  A frame that cannot
+ * take the DISCOVER hands the slot back to the driver.
+ */
+static __always_inline int next_discover(struct xdp_md *ctx, __u32 slot)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	int delta = GEN_FRAME_LEN - (int)(data_end - data);
+
+	if (delta && bpf_xdp_adjust_tail(ctx, delta))
+		goto requeue;
+	if (bpf_xdp_store_bytes(ctx, 0, (void *)discover_frame, GEN_FRAME_LEN))
+		goto requeue;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + GEN_FRAME_LEN > data_end)
+		goto requeue;
+	return fill_discover(data, slot);
+
+requeue:
+	slot_requeue(slot);
+	count_add(GEN_SLOT_REQUEUED, 1);
+	return XDP_DROP;
 }
 
 /* Value of option 53 in the options that start at opts, or 0. */
@@ -230,6 +286,8 @@ static __always_inline int handle_reply(struct xdp_md *ctx, __u8 *bootp, void *d
 		}
 		client->flags |= GEN_F_OFFERED;
 		count_add(GEN_RX_OFFER, 1);
+		if (window_mode)
+			slot_touch(client->slot, xid, bpf_ktime_get_ns());
 		__builtin_memcpy(&yiaddr_raw, bootp + GEN_YIADDR_OFF, 4);
 		return send_request(ctx, idx, xid, yiaddr_raw);
 	}
@@ -241,15 +299,34 @@ static __always_inline int handle_reply(struct xdp_md *ctx, __u8 *bootp, void *d
 		client->flags |= GEN_F_ACKED;
 		count_add(GEN_RX_ACK, 1);
 		count_add(GEN_LATENCY_NS, bpf_ktime_get_ns() - client->sent_ns);
+		if (slot_goes_on(client->slot, xid))
+			return next_discover(ctx, client->slot);
 		return XDP_DROP;
 	}
 	if (type == DHCPNAK) {
 		count_add(GEN_RX_NAK, 1);
+		if (slot_goes_on(client->slot, xid))
+			return next_discover(ctx, client->slot);
 		return XDP_DROP;
 	}
 
 stale:
 	count_add(GEN_STALE, 1);
+	return XDP_DROP;
+}
+
+/* Window mode: a reflected DISCOVER of a live slot starts the slot's next one. */
+static __always_inline int reflected(struct xdp_md *ctx, __u8 *bootp)
+{
+	struct gen_client *client;
+	__u32 xid_be, xid, idx;
+
+	__builtin_memcpy(&xid_be, bootp + GEN_XID_OFF, 4);
+	xid = bpf_ntohl(xid_be);
+	idx = (xid - xid_base) % n_clients;
+	client = bpf_map_lookup_elem(&gen_clients, &idx);
+	if (client && client->xid == xid && slot_goes_on(client->slot, xid))
+		return next_discover(ctx, client->slot);
 	return XDP_DROP;
 }
 
@@ -269,6 +346,8 @@ int gen_client(struct xdp_md *ctx)
 
 	if (udp->dest == bpf_htons(DHCP_SERVER_PORT)) {
 		count_add(GEN_REFLECTED, 1);
+		if (window_mode && (void *)(bootp + GEN_OPTIONS_OFF) <= data_end)
+			return reflected(ctx, bootp);
 		return XDP_DROP;
 	}
 	if (udp->dest != bpf_htons(DHCP_CLIENT_PORT))

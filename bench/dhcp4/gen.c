@@ -59,6 +59,8 @@ static void usage(FILE *out)
 		"  --grace S         seconds of waiting for late replies per step (default 1)\n"
 		"  --rates LIST      offered DISCOVERs per second, comma separated, ascending;\n"
 		"                    'max' sends as fast as one core can (default max)\n"
+		"  --windows LIST    window mode: exchanges kept in flight per step, comma\n"
+		"                    separated, ascending, 1 to 4096, instead of --rates\n"
 		"  --max-drop PCT    stop after the first step with this drop rate (default 1)\n"
 		"  --retries N       run a step over --max-drop up to N more times before\n"
 		"                    it counts, against noise from other processes (default 1)\n"
@@ -137,6 +139,7 @@ static int generator_load(struct generator *gen, const struct options *opt)
 		return -errno;
 	}
 	gen->skel->rodata->n_clients = opt->common.clients;
+	gen->skel->rodata->window_mode = opt->common.window_mode;
 	gen->skel->rodata->xid_base = xid_base;
 	gen->skel->rodata->discover_sum = frames.discover_sum;
 	gen->skel->rodata->request_sum = frames.request_sum;
@@ -153,6 +156,15 @@ static int generator_load(struct generator *gen, const struct options *opt)
 
 	gen->sender.prog_fd = bpf_program__fd(gen->skel->progs.gen_discover);
 	gen->counters_fd = bpf_map__fd(gen->skel->maps.gen_counters);
+	gen->sender.window = (struct gen_window_maps){
+		.slots_fd = bpf_map__fd(gen->skel->maps.gen_slots),
+		.refill_fd = bpf_map__fd(gen->skel->maps.gen_refill),
+		.running = &gen->skel->bss->gen_running,
+		.counters_fd = gen->counters_fd,
+		.completed_idx = GEN_RX_ACK,
+		.latency_idx = GEN_LATENCY_NS,
+		.requeued_idx = GEN_SLOT_REQUEUED,
+	};
 	return gen_sender_attach(&gen->sender, bpf_program__fd(gen->skel->progs.gen_client),
 				 &opt->common);
 }
@@ -173,6 +185,7 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 	const struct generator *gen = ctx;
 	uint64_t d[GEN_COUNTER_COUNT];
 	struct gen_step step;
+	uint64_t starts;
 	double seconds;
 	int err;
 
@@ -180,11 +193,24 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 			      GEN_COUNTER_COUNT, rate, &step, d);
 	if (err)
 		return err;
+	/* In window mode the client program sends most DISCOVERs. */
+	starts = step.sent;
+	if (gen->opt->common.window_mode)
+		step.sent = d[GEN_TX_DISCOVER];
 	gen_complete(&step, gen->opt->common.reflect ? d[GEN_REFLECTED] : d[GEN_RX_ACK],
 		     completed_per_s, drop_pct);
 	seconds = step.seconds;
 
-	printf("{\"rate\": %.0f, \"seconds\": %.3f, \"sent\": %llu, \"offered_per_s\": %.0f, "
+	if (gen->opt->common.window_mode)
+		printf("{\"window\": %.0f, \"slot_starts\": %llu, \"slots_requeued\": %llu, "
+		       "\"refill_empty\": %llu, \"slots_started\": %llu, ", rate,
+		       (unsigned long long)starts,
+		       (unsigned long long)d[GEN_SLOT_REQUEUED],
+		       (unsigned long long)d[GEN_REFILL_EMPTY],
+		       (unsigned long long)d[GEN_SLOT_STARTED]);
+	else
+		printf("{");
+	printf("\"rate\": %.0f, \"seconds\": %.3f, \"sent\": %llu, \"offered_per_s\": %.0f, "
 	       "\"offers\": %llu, \"requests\": %llu, \"acks\": %llu, \"dora_per_s\": %.0f, "
 	       "\"drop_pct\": %.3f, \"naks\": %llu, \"dup_offers\": %llu, \"dup_acks\": %llu, "
 	       "\"stale\": %llu, \"request_failed\": %llu, \"reflected\": %llu, "

@@ -61,6 +61,9 @@ enum gen_counter {
 	GEN_OTHER,		/* other frames, passed to the stack */
 	GEN_REQUEST_FAILED,	/* OFFERs that could not be turned into a REQUEST */
 	GEN_LATENCY_NS,		/* sum of DISCOVER-to-ACK times of GEN_RX_ACK */
+	GEN_SLOT_REQUEUED,	/* window mode: an ACK too short to become the next DISCOVER */
+	GEN_REFILL_EMPTY,	/* window mode: a test run repetition found no slot to start */
+	GEN_SLOT_STARTED,	/* window mode: slots started by test runs */
 	GEN_COUNTER_COUNT,
 };
 
@@ -69,6 +72,8 @@ struct gen_client {
 	__u32 xid;		/* xid of the latest DISCOVER */
 	__u32 flags;		/* GEN_F_* */
 	__u64 sent_ns;		/* CLOCK_MONOTONIC time of that DISCOVER */
+	__u32 slot;		/* window mode: the slot that the exchange runs in */
+	__u32 pad;		/* zero */
 };
 
 #define GEN_F_OFFERED		1

@@ -19,12 +19,17 @@ bench_write_results() {
 	mkdir -p "$(dirname "$BENCH_RESULTS")"
 	jq -n \
 		--arg machine "$(bench_machine)" \
-		--arg gen_name "pool clients, sustained DORA/s under 1 % drops (rb-dhcp4-gen, $BENCH_CLIENTS MACs, ${BENCH_DURATION} s steps)" \
+		--arg gen_name "pool clients, sustained DORA/s under 1 % drops (rb-dhcp4-gen window mode: a fixed number of exchanges in flight per step, $BENCH_CLIENTS MACs, ${BENCH_DURATION} s steps)" \
+		--arg paced_name "pool clients, sustained DORA/s under 1 % drops (rb-dhcp4-gen paced at offered rates, $BENCH_CLIENTS MACs, ${BENCH_DURATION} s steps)" \
 		--arg perf_name "perfdhcp -R $BENCH_PERFDHCP_CLIENTS at its maximum rate against rackboot, DORA/s (${BENCH_PERFDHCP_SECONDS} s)" \
 		--argjson rackboot "$(bench_number "${BENCH_RESULT[rackboot]:-}")" \
 		--argjson kea "$(bench_number "${BENCH_RESULT[kea]:-}")" \
 		--argjson dnsmasq "$(bench_number "${BENCH_RESULT[dnsmasq]:-}")" \
 		--argjson ceiling "$(bench_number "${BENCH_RESULT[ceiling]:-}")" \
+		--argjson rackboot_paced "$(bench_number "${BENCH_RESULT[rackboot_paced]:-}")" \
+		--argjson kea_paced "$(bench_number "${BENCH_RESULT[kea_paced]:-}")" \
+		--argjson dnsmasq_paced "$(bench_number "${BENCH_RESULT[dnsmasq_paced]:-}")" \
+		--argjson ceiling_paced "$(bench_number "${BENCH_RESULT[ceiling_paced]:-}")" \
 		--argjson perfdhcp "$(bench_number "${BENCH_RESULT[perfdhcp]:-}")" \
 		--argjson perf_drop "$(bench_number "${BENCH_RESULT[perfdhcp_drop_pct]:-}")" \
 		'{benchmark: "dhcp4", unit: "DORA/s", command: "make bench-dhcp4",
@@ -33,6 +38,9 @@ bench_write_results() {
 		    {name: $gen_name,
 		     results: {rackboot: $rackboot, kea: $kea, dnsmasq: $dnsmasq},
 		     ceiling: $ceiling},
+		    {name: $paced_name,
+		     results: {rackboot: $rackboot_paced, kea: $kea_paced, dnsmasq: $dnsmasq_paced},
+		     ceiling: $ceiling_paced},
 		    {name: $perf_name, results: {rackboot: $perfdhcp}, ceiling: null,
 		     drop_pct: $perf_drop}
 		  ]}' >"$BENCH_RESULTS.tmp" && mv "$BENCH_RESULTS.tmp" "$BENCH_RESULTS"
@@ -47,20 +55,24 @@ bench_write_results() {
 bench_print_table() {
 	jq -r '
 		def n: if . == null then "-" else tostring end;
-		.scenarios[0] as $g | .scenarios[1] as $p |
+		def ratios($s):
+			(if $s.results.rackboot != null and $s.results.kea != null and $s.results.kea > 0
+			 then "  rackboot / kea: \($s.results.rackboot / $s.results.kea * 10 | floor / 10)x" else empty end),
+			(if $s.results.rackboot != null and $s.ceiling != null and $s.ceiling > 0
+			 then "  rackboot / ceiling: \($s.results.rackboot / $s.ceiling * 1000 | floor / 10) %" else empty end);
+		.scenarios[0] as $g | .scenarios[1] as $q | .scenarios[2] as $p |
 		"",
 		"DHCPv4 DORA/s on \(.machine)",
 		"",
 		"  server     sustained DORA/s (< 1 % drops)",
-		"  rackboot   \($g.results.rackboot | n)",
-		"  kea        \($g.results.kea | n)",
-		"  dnsmasq    \($g.results.dnsmasq | n)",
-		"  ceiling    \($g.ceiling | n)   (XDP_TX reflector packets/s, halved)",
+		"             window mode   paced",
+		"  rackboot   \($g.results.rackboot | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.results.rackboot | n)",
+		"  kea        \($g.results.kea | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.results.kea | n)",
+		"  dnsmasq    \($g.results.dnsmasq | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.results.dnsmasq | n)",
+		"  ceiling    \($g.ceiling | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.ceiling | n)   (XDP_TX reflector packets/s, halved)",
 		"",
-		(if $g.results.rackboot != null and $g.results.kea != null and $g.results.kea > 0
-		 then "  rackboot / kea: \($g.results.rackboot / $g.results.kea * 10 | floor / 10)x" else empty end),
-		(if $g.results.rackboot != null and $g.ceiling != null and $g.ceiling > 0
-		 then "  rackboot / ceiling: \($g.results.rackboot / $g.ceiling * 1000 | floor / 10) %" else empty end),
+		"  window mode:", ratios($g),
+		"  paced:", ratios($q),
 		"  perfdhcp against rackboot: \($p.results.rackboot | n) DORA/s, drops \($p.drop_pct | n) %"
 	' "$BENCH_RESULTS"
 }

@@ -5,7 +5,15 @@
 # it and store the figure in BENCH_RESULT.  Requires setup.sh and
 # bench/common/lib.sh.
 
-# Offered DISCOVERs per second, one generator step each, ascending.  The
+# Exchanges in flight per window-mode step (gen_window.h), ascending.
+# The generator stops after the first step with 1 % drops or more in two
+# runs.
+BENCH_WINDOWS_RACKBOOT=${BENCH_WINDOWS_RACKBOOT:-16,32,64,96,128,160,192,256,320}
+BENCH_WINDOWS_KEA=${BENCH_WINDOWS_KEA:-1,2,4,8,16,32,64,128}
+BENCH_WINDOWS_DNSMASQ=${BENCH_WINDOWS_DNSMASQ:-1,2,4,8,16,32}
+BENCH_WINDOWS_REFLECTOR=${BENCH_WINDOWS_REFLECTOR:-64,128,192,256,320,384,448}
+
+# Offered DISCOVERs per second, one paced step each, ascending.  The
 # generator stops after the first step with 1 % drops or more in two runs.
 BENCH_RATES_RACKBOOT=${BENCH_RATES_RACKBOOT:-5000,20000,50000,100000,150000,200000,250000,300000,350000,400000,450000,475000,500000,550000,600000,700000,1000000}
 BENCH_RATES_KEA=${BENCH_RATES_KEA:-1000,2000,3000,4000,4500,5000,5500,6000,6500,7000,7500,8000,9000,10000,12000}
@@ -31,10 +39,26 @@ bench_udp67_bound() {
 # (BENCH_REFLECTOR_MAX_BURST), which cost the generator less per frame
 # than the 128 used against servers, so the ceiling is the highest rate
 # the setup sustains.
+#
+# Then the reflector's window ladder, in which the client program sends
+# each reflected DISCOVER straight back as the slot's next one.  The
+# ceiling is the higher of the two packet rates, halved.
 bench_run_reflector() {
+	local status window_pps paced_pps
+
 	bench_reflector_ladder bench_gen || return 1
-	BENCH_RESULT[reflector_pps]=$BENCH_REFLECTOR_PPS
-	BENCH_RESULT[ceiling]=$((BENCH_RESULT[reflector_pps] / 2))
+	paced_pps=$BENCH_REFLECTOR_PPS
+	BENCH_RESULT[ceiling_paced]=$((paced_pps / 2))
+
+	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	bench_gen reflector-window --reflect --windows "$BENCH_WINDOWS_REFLECTOR"
+	status=$?
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+	((status == 0)) || return 1
+	window_pps=$(bench_summary reflector-window)
+	echo "  reflector: paced $paced_pps packets/s, window mode $window_pps packets/s"
+	BENCH_RESULT[ceiling]=$(((paced_pps > window_pps ? paced_pps : window_pps) / 2))
 }
 
 # bench_rackboot_start: rackbootd with BENCH_RACKBOOT_CONFIG, a fresh
@@ -59,12 +83,14 @@ bench_run_rackboot() {
 	local status
 
 	bench_rackboot_start || return 1
-	bench_gen rackboot --rates "$BENCH_RATES_RACKBOOT"
+	bench_gen rackboot --windows "$BENCH_WINDOWS_RACKBOOT" &&
+		bench_gen rackboot-paced --rates "$BENCH_RATES_RACKBOOT"
 	status=$?
 	bench_rackboot_stop
 	bench_print_counters "$RB_RUN_DIR/rackboot-$BENCH_RACKBOOT_RUNS.stats.json" rackboot
 	((status == 0)) || return 1
 	BENCH_RESULT[rackboot]=$(bench_summary rackboot)
+	BENCH_RESULT[rackboot_paced]=$(bench_summary rackboot-paced)
 }
 
 bench_run_kea() {
@@ -84,12 +110,14 @@ bench_run_kea() {
 		return 1
 	fi
 
-	bench_gen kea --rates "$BENCH_RATES_KEA"
+	bench_gen kea --windows "$BENCH_WINDOWS_KEA" &&
+		bench_gen kea-paced --rates "$BENCH_RATES_KEA"
 	status=$?
 	bench_stop "$pid"
 	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
 	((status == 0)) || return 1
 	BENCH_RESULT[kea]=$(bench_summary kea)
+	BENCH_RESULT[kea_paced]=$(bench_summary kea-paced)
 }
 
 bench_run_dnsmasq() {
@@ -115,12 +143,14 @@ bench_run_dnsmasq() {
 		return 1
 	fi
 
-	bench_gen dnsmasq --rates "$BENCH_RATES_DNSMASQ"
+	bench_gen dnsmasq --windows "$BENCH_WINDOWS_DNSMASQ" &&
+		bench_gen dnsmasq-paced --rates "$BENCH_RATES_DNSMASQ"
 	status=$?
 	bench_stop "$pid"
 	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
 	((status == 0)) || return 1
 	BENCH_RESULT[dnsmasq]=$(bench_summary dnsmasq)
+	BENCH_RESULT[dnsmasq_paced]=$(bench_summary dnsmasq-paced)
 }
 
 # perfdhcp (Kea 2.2) without -r sends as fast as it can.  It uses sockets,

@@ -44,6 +44,6 @@ bench_gen() {
 	shift
 
 	bench_run_gen "$BENCH_GEN" "$name" \
-		'"  offered \(.offered_per_s)/s: \(.acks) DORA in \(.seconds) s = \(.dora_per_s)/s, drops \(.drop_pct) %, reflected \(.reflected_per_s)/s" | select(. != null)' \
+		'(if .window then "  window \(.window): sent \(.offered_per_s)/s" else "  offered \(.offered_per_s)/s" end) + ": \(.acks) DORA in \(.seconds) s = \(.dora_per_s)/s, drops \(.drop_pct) %, reflected \(.reflected_per_s)/s" | select(. != null)' \
 		--server "$BENCH_SRV_ADDR" "$@"
 }
