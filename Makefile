@@ -2,6 +2,10 @@
 # userspace programs; `make test` and `make run` install missing Debian
 # packages first (scripts/install-deps.sh) and need root.
 
+# A recipe that fails leaves no half-written target, such as an empty
+# skeleton header from a failed bpftool run, for the next make to trust.
+.DELETE_ON_ERROR:
+
 CC	?= cc
 CLANG	?= clang
 BPFTOOL	?= bpftool

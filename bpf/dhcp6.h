@@ -195,8 +195,8 @@ static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct dh
  * A full ring loses the lease from the store until the client's next
  * Renew: unlike rb_devices, rb_devices6 keeps no IAID to reconcile from.
  */
-static __always_inline void emit_event6(const struct rb_device6 *dev, const struct rb_duid_key *key,
-					const struct rb_dhcp6_work *w, __u64 now)
+static __always_inline int emit_event6(const struct rb_device6 *dev, const struct rb_duid_key *key,
+				       const struct rb_dhcp6_work *w, __u64 now)
 {
 	struct rb_event6 *ev;
 
@@ -204,7 +204,7 @@ static __always_inline void emit_event6(const struct rb_device6 *dev, const stru
 	ev = bpf_ringbuf_reserve(&rb_events, sizeof(*ev), 0);
 	if (!ev) {
 		count(RB_XC_EVENT6_LOST);
-		return;
+		return -1;
 	}
 	ev->type = RB_EV_DHCP6_LEASE;
 	ev->duid_len = key->len;
@@ -221,6 +221,40 @@ static __always_inline void emit_event6(const struct rb_device6 *dev, const stru
 	__builtin_memcpy(ev->duid, key->duid, sizeof(ev->duid));
 	__builtin_memset(ev->pad3, 0, sizeof(ev->pad3));
 	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/*
+ * Put the Reply just sent to dev in the journal, unless the device's
+ * last journaled Reply is younger than the journal lag of the valid
+ * lifetime (RB_JOURNAL_LAG_DIV) and was for the same IAID and DUID.  The
+ * DUID is compared by length and first 8 bytes, which tell apart the
+ * DUIDs that one record answers: its configured DUID, or the DUID-LL and
+ * the DUID-LLTs (with their times) of its MAC.
+ */
+static __always_inline void journal_reply6(struct rb_device6 *dev, const struct rb_duid_key *key,
+					   const struct rb_dhcp6_work *w, __u64 now)
+{
+	__u64 lag_ns = (__u64)w->args.valid_lifetime * (1000000000ULL / RB_JOURNAL_LAG_DIV);
+	__u64 head, journal_head;
+	__u32 iaid, journal_iaid;
+
+	/* Copies, because clang turns an 8-byte memcmp into a call that BPF lacks. */
+	__builtin_memcpy(&head, key->duid, 8);
+	__builtin_memcpy(&journal_head, dev->journal_duid_head, 8);
+	__builtin_memcpy(&iaid, w->req.ia[0].iaid, 4);
+	__builtin_memcpy(&journal_iaid, dev->journal_iaid, 4);
+	if (dev->journal_ns && now >= dev->journal_ns && now - dev->journal_ns < lag_ns &&
+	    dev->journal_duid_len == key->len && journal_iaid == iaid && journal_head == head) {
+		count(RB_XC_JOURNAL6_SKIPPED);
+		return;
+	}
+	if (emit_event6(dev, key, w, now))
+		return;
+	dev->journal_ns = now;
+	dev->journal_duid_len = key->len;
+	__builtin_memcpy(dev->journal_iaid, w->req.ia[0].iaid, 4);
+	__builtin_memcpy(dev->journal_duid_head, key->duid, 8);
 }
 
 /*
@@ -241,7 +275,7 @@ static __always_inline void dhcp6_reply_sent(struct rb_device6 *dev, const struc
 	if (w->args.reply_type == RB_D6_REPLY) {
 		phase = RB_PHASE_LEASED;
 		dev->lease_ns = clock_read(&now);
-		emit_event6(dev, key, w, now);
+		journal_reply6(dev, key, w, now);
 		count(RB_XC_TX_DHCP6_REPLY);
 	} else {
 		count(RB_XC_TX_DHCP6_ADVERTISE);

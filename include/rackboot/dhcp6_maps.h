@@ -47,8 +47,9 @@ struct rb_duid_key {
 
 /*
  * Value of rb_devices6: one inventory device with a DHCPv6 address,
- * written by rackbootd from the config.  XDP updates xdp_replies and
- * lease_ns, and the phase and counters of the device's DHCPv4 record in
+ * written by rackbootd from the config.  XDP updates xdp_replies,
+ * lease_ns and the journal fields, and the phase and counters of the
+ * device's DHCPv4 record in
  * rb_devices (found by mac) when has_mac is set.  XDP replies to the
  * device only on the link of ifindex, because the slow path, too, serves a
  * device only from the subnet6 of the link its request arrived on.
@@ -68,6 +69,11 @@ struct rb_device6 {
 	__u32 pad2;			/* zero */
 	__u64 xdp_replies;		/* Advertises and Replies sent by XDP */
 	__u64 lease_ns;			/* CLOCK_BOOTTIME of the last XDP Reply, 0 = none */
+	__u64 journal_ns;		/* lease_ns of the last Reply put in rb_events, 0 = none */
+	__u8 journal_iaid[4];		/* IAID of that Reply, as on the wire */
+	__u8 journal_duid_len;		/* client DUID length of that Reply */
+	__u8 journal_pad[3];		/* zero */
+	__u8 journal_duid_head[8];	/* first 8 bytes of that DUID, zero padded */
 };
 
 /*
@@ -163,7 +169,7 @@ struct rb_dhcp6_template {
 };
 
 _Static_assert(sizeof(struct rb_duid_key) == 132, "rb_duid_key size");
-_Static_assert(sizeof(struct rb_device6) == 72, "rb_device6 size");
+_Static_assert(sizeof(struct rb_device6) == 96, "rb_device6 size");
 _Static_assert(__builtin_offsetof(struct rb_device6, ifindex) == 48, "rb_device6 ifindex offset");
 _Static_assert(__builtin_offsetof(struct rb_device6, xdp_replies) == 56,
 	       "rb_device6 xdp_replies offset");

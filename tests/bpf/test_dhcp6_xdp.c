@@ -733,6 +733,21 @@ static void consume_events(struct seen_events *seen)
 	ring_buffer__free(rb);
 }
 
+/*
+ * Clear the journaled Reply of the known device, which earlier tests
+ * left, so that its next Reply goes to rb_events.
+ */
+static void forget_journal(void)
+{
+	struct rb_duid_key key = { .len = 10, .duid = { DUID_KNOWN } };
+	int fd = bpf_map__fd(skel->maps.rb_devices6);
+	struct rb_device6 dev;
+
+	assert_int_equal(bpf_map_lookup_elem(fd, &key, &dev), 0);
+	dev.journal_ns = 0;
+	assert_int_equal(bpf_map_update_elem(fd, &key, &dev, BPF_EXIST), 0);
+}
+
 /* A Reply puts one RB_EV_DHCP6_LEASE record in rb_events; an Advertise none. */
 static void test_reply_event(void **state)
 {
@@ -746,6 +761,7 @@ static void test_reply_event(void **state)
 	struct seen_events seen;
 	size_t in_len;
 
+	forget_journal();
 	consume_events(&seen);
 
 	in_len = build_frame(in, client_ll, solicit, sizeof(solicit), 0);
@@ -772,6 +788,49 @@ static void test_reply_event(void **state)
 	assert_int_equal(seen.last6.preferred_lifetime, 3600);
 	assert_int_equal(seen.last6.valid_lifetime, 7200);
 	assert_int_not_equal(seen.last6.ns, 0);
+	(void)state;
+}
+
+/*
+ * The journal lag: a second Reply to the same DUID and IAID at once is
+ * sent but not journaled, and counted; one after the lag is journaled.
+ */
+static void test_reply_journal_lag(void **state)
+{
+	static const uint8_t request[] = { HDR(3), OPT_CLIENTID(DUID_KNOWN), OPT_SERVERID,
+					   OPT_IA_NA(ADDR_11) };
+	uint64_t skipped = counter(RB_XC_JOURNAL6_SKIPPED);
+	uint8_t in[1024], out[4096];
+	uint32_t out_len = sizeof(out);
+	struct seen_events seen;
+	struct rb_device6 dev;
+	struct rb_duid_key key = { .len = 10, .duid = { DUID_KNOWN } };
+	size_t in_len;
+	int fd = bpf_map__fd(skel->maps.rb_devices6);
+
+	forget_journal();
+	consume_events(&seen);
+	in_len = build_frame(in, client_ll, request, sizeof(request), 0);
+	assert_int_equal(run_xdp(in, in_len, out, &out_len), XDP_TX);
+	consume_events(&seen);
+	assert_int_equal(seen.n6, 1);
+
+	out_len = sizeof(out);
+	assert_int_equal(run_xdp(in, in_len, out, &out_len), XDP_TX);
+	consume_events(&seen);
+	assert_int_equal(seen.n6, 0);
+	assert_int_equal(counter(RB_XC_JOURNAL6_SKIPPED), skipped + 1);
+
+	/* The last journaled Reply older than the lag: journaled again. */
+	assert_int_equal(bpf_map_lookup_elem(fd, &key, &dev), 0);
+	assert_int_not_equal(dev.journal_ns, 0);
+	dev.journal_ns -= (uint64_t)rb_journal_lag_s(dev.valid_lifetime) * 1000000000ULL;
+	assert_int_equal(bpf_map_update_elem(fd, &key, &dev, BPF_EXIST), 0);
+	out_len = sizeof(out);
+	assert_int_equal(run_xdp(in, in_len, out, &out_len), XDP_TX);
+	consume_events(&seen);
+	assert_int_equal(seen.n6, 1);
+	assert_int_equal(counter(RB_XC_JOURNAL6_SKIPPED), skipped + 1);
 	(void)state;
 }
 
@@ -1140,6 +1199,7 @@ int main(void)
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_four_message_exchange),
 		cmocka_unit_test(test_reply_event),
+		cmocka_unit_test(test_reply_journal_lag),
 		cmocka_unit_test(test_llt_reply_event),
 		cmocka_unit_test(test_journal_writes_lease6),
 		cmocka_unit_test(test_device_state),
