@@ -536,6 +536,20 @@ int gen_run_counted(const struct gen_sender *sender, const struct gen_options *o
 	return 0;
 }
 
+void gen_step_open(const struct gen_options *opt, struct gen_step *step, uint64_t sent,
+		   const struct gen_window_counts *counts)
+{
+	if (!opt->window_mode) {
+		printf("{");
+		return;
+	}
+	printf("{\"window\": %.0f, \"slot_starts\": %llu, \"slots_requeued\": %llu, "
+	       "\"refill_empty\": %llu, \"slots_started\": %llu, ", step->rate,
+	       (unsigned long long)step->sent, (unsigned long long)counts->requeued,
+	       (unsigned long long)counts->refill_empty, (unsigned long long)counts->started);
+	step->sent = sent;
+}
+
 /*
  * Store the completed exchanges per second and the percentage of the
  * frames sent that did not complete, with completed capped at the

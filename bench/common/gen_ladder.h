@@ -119,6 +119,21 @@ int gen_run_counted(const struct gen_sender *sender, const struct gen_options *o
 void gen_complete(const struct gen_step *step, uint64_t completed,
 		  double *completed_per_s, double *drop_pct);
 
+/* Counter differences of a window step, for its JSON line. */
+struct gen_window_counts {
+	uint64_t requeued;		/* slots that the client program handed back */
+	uint64_t refill_empty;		/* test run repetitions that found no slot */
+	uint64_t started;		/* slots that test runs started */
+};
+
+/*
+ * Print the opening of a step's JSON line: "{", and in window mode the
+ * window fields, after which step->sent becomes sent, every request of
+ * the step, since the client program sent most of them.
+ */
+void gen_step_open(const struct gen_options *opt, struct gen_step *step, uint64_t sent,
+		   const struct gen_window_counts *counts);
+
 typedef int (*gen_step_fn)(void *ctx, double rate, double *completed_per_s,
 			   double *drop_pct);
 int gen_run_ladder(const struct gen_options *opt, gen_step_fn run_step, void *ctx,

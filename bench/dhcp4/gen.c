@@ -184,8 +184,8 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 {
 	const struct generator *gen = ctx;
 	uint64_t d[GEN_COUNTER_COUNT];
+	struct gen_window_counts counts;
 	struct gen_step step;
-	uint64_t starts;
 	double seconds;
 	int err;
 
@@ -193,23 +193,14 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 			      GEN_COUNTER_COUNT, rate, &step, d);
 	if (err)
 		return err;
-	/* In window mode the client program sends most DISCOVERs. */
-	starts = step.sent;
-	if (gen->opt->common.window_mode)
-		step.sent = d[GEN_TX_DISCOVER];
+	counts = (struct gen_window_counts){ .requeued = d[GEN_SLOT_REQUEUED],
+					     .refill_empty = d[GEN_REFILL_EMPTY],
+					     .started = d[GEN_SLOT_STARTED] };
+	gen_step_open(&gen->opt->common, &step, d[GEN_TX_DISCOVER], &counts);
 	gen_complete(&step, gen->opt->common.reflect ? d[GEN_REFLECTED] : d[GEN_RX_ACK],
 		     completed_per_s, drop_pct);
 	seconds = step.seconds;
 
-	if (gen->opt->common.window_mode)
-		printf("{\"window\": %.0f, \"slot_starts\": %llu, \"slots_requeued\": %llu, "
-		       "\"refill_empty\": %llu, \"slots_started\": %llu, ", rate,
-		       (unsigned long long)starts,
-		       (unsigned long long)d[GEN_SLOT_REQUEUED],
-		       (unsigned long long)d[GEN_REFILL_EMPTY],
-		       (unsigned long long)d[GEN_SLOT_STARTED]);
-	else
-		printf("{");
 	printf("\"rate\": %.0f, \"seconds\": %.3f, \"sent\": %llu, \"offered_per_s\": %.0f, "
 	       "\"offers\": %llu, \"requests\": %llu, \"acks\": %llu, \"dora_per_s\": %.0f, "
 	       "\"drop_pct\": %.3f, \"naks\": %llu, \"dup_offers\": %llu, \"dup_acks\": %llu, "

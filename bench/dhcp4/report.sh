@@ -55,6 +55,7 @@ bench_write_results() {
 bench_print_table() {
 	jq -r '
 		def n: if . == null then "-" else tostring end;
+		def col: n | .[0:12] + "            "[0:12 - (. | length)];
 		def ratios($s):
 			(if $s.results.rackboot != null and $s.results.kea != null and $s.results.kea > 0
 			 then "  rackboot / kea: \($s.results.rackboot / $s.results.kea * 10 | floor / 10)x" else empty end),
@@ -66,10 +67,10 @@ bench_print_table() {
 		"",
 		"  server     sustained DORA/s (< 1 % drops)",
 		"             window mode   paced",
-		"  rackboot   \($g.results.rackboot | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.results.rackboot | n)",
-		"  kea        \($g.results.kea | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.results.kea | n)",
-		"  dnsmasq    \($g.results.dnsmasq | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.results.dnsmasq | n)",
-		"  ceiling    \($g.ceiling | n | .[0:12] + "            "[0:12 - (. | length)])  \($q.ceiling | n)   (XDP_TX reflector packets/s, halved)",
+		"  rackboot   \($g.results.rackboot | col)  \($q.results.rackboot | n)",
+		"  kea        \($g.results.kea | col)  \($q.results.kea | n)",
+		"  dnsmasq    \($g.results.dnsmasq | col)  \($q.results.dnsmasq | n)",
+		"  ceiling    \($g.ceiling | col)  \($q.ceiling | n)   (XDP_TX reflector packets/s, halved)",
 		"",
 		"  window mode:", ratios($g),
 		"  paced:", ratios($q),

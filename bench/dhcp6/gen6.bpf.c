@@ -14,9 +14,13 @@
  * 547 that come back are counted as reflected, for the XDP_TX reflector
  * that measures the ceiling of the setup.
  *
- * Verdicts of gen_client: XDP_TX for the Request, XDP_DROP for every
- * DHCPv6 reply and reflected frame (they are counted), XDP_PASS for
- * anything else.
+ * In window mode (gen_window.h) gen_solicit starts the slots that the
+ * driver queued, and gen_client turns a completed exchange's Reply (or
+ * a reflected Solicit) into the slot's next Solicit, for a new client.
+ *
+ * Verdicts of gen_client: XDP_TX for the Request and, in window mode,
+ * the next Solicit; XDP_DROP for every other DHCPv6 reply and reflected
+ * frame (they are counted); XDP_PASS for anything else.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -27,6 +31,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gen_csum.bpf.h"
+#include "gen_window.bpf.h"
 #include "gen6.h"
 
 #define DHCP6_CLIENT_PORT	546
@@ -126,15 +131,57 @@ static __always_inline __u64 put_client_fields(__u8 *frame, __u32 idx_be, __u8 t
 	return words32(header_be) + 2 * words32(idx_be);
 }
 
+/*
+ * Turn the Solicit template that the frame holds (GEN6_SOLICIT_FRAME_LEN
+ * bytes from frame) into the next client's Solicit in slot, record the
+ * exchange, and return XDP_TX.
+ */
+static __always_inline int fill_solicit(__u8 *frame, __u32 slot)
+{
+	struct gen6_client *client;
+	struct udphdr *udp;
+	__u32 seq, idx, xid;
+	__u64 sum, now = bpf_ktime_get_ns();
+
+	/*
+	 * Live-frames test runs and, in window mode, gen_client both start
+	 * exchanges.  Both run with bottom halves off on the generator's
+	 * core, so they do not interleave; elsewhere a rare lost increment
+	 * gives two exchanges one xid, and the later one counts as stale.
+	 */
+	seq = next_seq++;
+	idx = seq % n_clients;
+	xid = (xid_base + seq) & GEN6_XID_MASK;
+	sum = solicit_sum + put_client_fields(frame, bpf_htonl(idx), DHCP6_SOLICIT, xid);
+	udp = (void *)(frame + GEN6_UDP_OFF);
+	udp->check = udp_check(sum);
+
+	client = bpf_map_lookup_elem(&gen6_clients, &idx);
+	if (client) {
+		client->xid = xid;
+		client->flags = 0;
+		client->sent_ns = now;
+		client->slot = slot;
+	}
+	if (window_mode)
+		slot_start(slot, xid, now);
+	count_add(GEN6_TX_SOLICIT, 1);
+	return XDP_TX;
+}
+
 SEC("xdp")
 int gen_solicit(struct xdp_md *ctx)
 {
 	void *data, *data_end;
-	struct gen6_client *client;
-	struct udphdr *udp;
-	__u32 seq, idx, xid;
-	__u64 sum;
-	__u8 *frame;
+	__u32 slot = 0;
+
+	if (window_mode) {
+		if (bpf_map_pop_elem(&gen_refill, &slot)) {
+			count_add(GEN6_REFILL_EMPTY, 1);
+			return XDP_DROP;
+		}
+		count_add(GEN6_SLOT_STARTED, 1);
+	}
 
 	/*
 	 * Live frames recycle their pages without copying data_in again, so
@@ -149,27 +196,36 @@ int gen_solicit(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	frame = data;
 	if (data + GEN6_SOLICIT_FRAME_LEN > data_end)
 		return XDP_ABORTED;
+	return fill_solicit(data, slot);
+}
 
-	/* Only the driver's one test-run call runs this program at a time. */
-	seq = next_seq++;
-	idx = seq % n_clients;
-	xid = (xid_base + seq) & GEN6_XID_MASK;
+/*
+ * Window mode: turn the frame in ctx (a Reply, or a reflected Solicit)
+ * into slot's next Solicit and return XDP_TX.  A frame that cannot take
+ * the Solicit hands the slot back to the driver.
+ */
+static __always_inline int next_solicit(struct xdp_md *ctx, __u32 slot)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	int delta = GEN6_SOLICIT_FRAME_LEN - (int)(data_end - data);
 
-	sum = solicit_sum + put_client_fields(frame, bpf_htonl(idx), DHCP6_SOLICIT, xid);
-	udp = (void *)(frame + GEN6_UDP_OFF);
-	udp->check = udp_check(sum);
+	if (delta && bpf_xdp_adjust_tail(ctx, delta))
+		goto requeue;
+	if (bpf_xdp_store_bytes(ctx, 0, (void *)solicit_frame, GEN6_SOLICIT_FRAME_LEN))
+		goto requeue;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + GEN6_SOLICIT_FRAME_LEN > data_end)
+		goto requeue;
+	return fill_solicit(data, slot);
 
-	client = bpf_map_lookup_elem(&gen6_clients, &idx);
-	if (client) {
-		client->xid = xid;
-		client->flags = 0;
-		client->sent_ns = bpf_ktime_get_ns();
-	}
-	count_add(GEN6_TX_SOLICIT, 1);
-	return XDP_TX;
+requeue:
+	slot_requeue(slot);
+	count_add(GEN6_SLOT_REQUEUED, 1);
+	return XDP_DROP;
 }
 
 /*
@@ -374,6 +430,8 @@ static __always_inline int handle_reply(struct xdp_md *ctx, struct ipv6hdr *ip6)
 			return XDP_DROP;
 		}
 		count_add(GEN6_RX_ADVERTISE, 1);
+		if (window_mode)
+			slot_touch(client->slot, xid, bpf_ktime_get_ns());
 		return send_request(ctx, idx_be, xid, found);
 	}
 	if (msg[0] == DHCP6_REPLY && xid == (client->xid ^ GEN6_REQUEST_XID_FLIP)) {
@@ -382,17 +440,42 @@ static __always_inline int handle_reply(struct xdp_md *ctx, struct ipv6hdr *ip6)
 			return XDP_DROP;
 		}
 		client->flags |= GEN6_F_REPLIED;
-		if (found->error || !found->addr_off) {
+		if (found->error || !found->addr_off)
 			count_add(GEN6_NO_ADDRESS, 1);
-			return XDP_DROP;
+		else {
+			count_add(GEN6_RX_REPLY, 1);
+			count_add(GEN6_LATENCY_NS, bpf_ktime_get_ns() - client->sent_ns);
 		}
-		count_add(GEN6_RX_REPLY, 1);
-		count_add(GEN6_LATENCY_NS, bpf_ktime_get_ns() - client->sent_ns);
+		if (slot_goes_on(client->slot, client->xid))
+			return next_solicit(ctx, client->slot);
 		return XDP_DROP;
 	}
 
 stale:
 	count_add(GEN6_STALE, 1);
+	return XDP_DROP;
+}
+
+/*
+ * Window mode: a reflected Solicit of a live slot starts the slot's next
+ * one.  Its source address names the client.
+ */
+static __always_inline int reflected(struct xdp_md *ctx, struct ipv6hdr *ip6)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u8 *msg = data + GEN6_MSG_OFF;
+	struct gen6_client *client;
+	__u32 idx_be, idx, xid;
+
+	if ((void *)(msg + 4) > data_end)
+		return XDP_DROP;
+	__builtin_memcpy(&idx_be, ip6->saddr.s6_addr + GEN6_ADDR_INDEX_OFF, 4);
+	idx = bpf_ntohl(idx_be);
+	xid = ((__u32)msg[1] << 16) | ((__u32)msg[2] << 8) | msg[3];
+	client = bpf_map_lookup_elem(&gen6_clients, &idx);
+	if (client && client->xid == xid && slot_goes_on(client->slot, xid))
+		return next_solicit(ctx, client->slot);
 	return XDP_DROP;
 }
 
@@ -411,6 +494,8 @@ int gen_client(struct xdp_md *ctx)
 
 	if (udp->dest == bpf_htons(DHCP6_SERVER_PORT)) {
 		count_add(GEN6_REFLECTED, 1);
+		if (window_mode)
+			return reflected(ctx, ip6);
 		return XDP_DROP;
 	}
 	if (udp->dest != bpf_htons(DHCP6_CLIENT_PORT))

@@ -56,6 +56,8 @@ static void usage(FILE *out)
 		"  --grace S         seconds of waiting for late replies per step (default 1)\n"
 		"  --rates LIST      offered Solicits per second, comma separated, ascending;\n"
 		"                    'max' sends as fast as one core can (default max)\n"
+		"  --windows LIST    window mode: exchanges kept in flight per step, comma\n"
+		"                    separated, ascending, 1 to 4096, instead of --rates\n"
 		"  --max-drop PCT    stop after the first step with this drop rate (default 1)\n"
 		"  --retries N       run a step over --max-drop up to N more times before\n"
 		"                    it counts, against noise from other processes (default 1)\n"
@@ -123,6 +125,7 @@ static int generator_load(struct generator *gen, const struct gen_options *opt)
 		return -errno;
 	}
 	gen->skel->rodata->n_clients = opt->clients;
+	gen->skel->rodata->window_mode = opt->window_mode;
 	gen->skel->rodata->xid_base = xid_base;
 	gen->skel->rodata->solicit_sum = frames.solicit_sum;
 	gen->skel->rodata->request_sum = frames.request_sum;
@@ -140,6 +143,15 @@ static int generator_load(struct generator *gen, const struct gen_options *opt)
 
 	gen->sender.prog_fd = bpf_program__fd(gen->skel->progs.gen_solicit);
 	gen->counters_fd = bpf_map__fd(gen->skel->maps.gen6_counters);
+	gen->sender.window = (struct gen_window_maps){
+		.slots_fd = bpf_map__fd(gen->skel->maps.gen_slots),
+		.refill_fd = bpf_map__fd(gen->skel->maps.gen_refill),
+		.running = &gen->skel->bss->gen_running,
+		.counters_fd = gen->counters_fd,
+		.completed_idx = GEN6_RX_REPLY,
+		.latency_idx = GEN6_LATENCY_NS,
+		.requeued_idx = GEN6_SLOT_REQUEUED,
+	};
 	return gen_sender_attach(&gen->sender, bpf_program__fd(gen->skel->progs.gen_client),
 				 opt);
 }
@@ -159,6 +171,7 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 {
 	const struct generator *gen = ctx;
 	uint64_t d[GEN6_COUNTER_COUNT];
+	struct gen_window_counts counts;
 	struct gen_step step;
 	double seconds;
 	int err;
@@ -167,11 +180,15 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 			      rate, &step, d);
 	if (err)
 		return err;
+	counts = (struct gen_window_counts){ .requeued = d[GEN6_SLOT_REQUEUED],
+					     .refill_empty = d[GEN6_REFILL_EMPTY],
+					     .started = d[GEN6_SLOT_STARTED] };
+	gen_step_open(gen->opt, &step, d[GEN6_TX_SOLICIT], &counts);
 	gen_complete(&step, gen->opt->reflect ? d[GEN6_REFLECTED] : d[GEN6_RX_REPLY],
 		     completed_per_s, drop_pct);
 	seconds = step.seconds;
 
-	printf("{\"rate\": %.0f, \"seconds\": %.3f, \"sent\": %llu, \"offered_per_s\": %.0f, "
+	printf("\"rate\": %.0f, \"seconds\": %.3f, \"sent\": %llu, \"offered_per_s\": %.0f, "
 	       "\"advertises\": %llu, \"requests\": %llu, \"replies\": %llu, "
 	       "\"exchanges_per_s\": %.0f, \"drop_pct\": %.3f, \"no_address\": %llu, "
 	       "\"dup_advertises\": %llu, \"dup_replies\": %llu, \"stale\": %llu, "

@@ -79,6 +79,9 @@ enum gen6_counter {
 	GEN6_OTHER,		/* other frames, passed to the stack */
 	GEN6_REQUEST_FAILED,	/* Advertises that could not be turned into a Request */
 	GEN6_LATENCY_NS,	/* sum of Solicit-to-Reply times of GEN6_RX_REPLY */
+	GEN6_SLOT_REQUEUED,	/* window mode: a Reply that could not become the next Solicit */
+	GEN6_REFILL_EMPTY,	/* window mode: a test run repetition found no slot to start */
+	GEN6_SLOT_STARTED,	/* window mode: slots started by test runs */
 	GEN6_COUNTER_COUNT,
 };
 
@@ -87,6 +90,8 @@ struct gen6_client {
 	__u32 xid;		/* xid of the latest Solicit */
 	__u32 flags;		/* GEN6_F_* */
 	__u64 sent_ns;		/* CLOCK_MONOTONIC time of that Solicit */
+	__u32 slot;		/* window mode: the slot that the exchange runs in */
+	__u32 pad;		/* zero */
 };
 
 #define GEN6_F_ADVERTISED	1

@@ -22,14 +22,20 @@ bench6_write_results() {
 	mkdir -p "$(dirname "$BENCH6_RESULTS")"
 	jq -n \
 		--arg machine "$(bench_machine)" \
-		--arg name "reserved clients, sustained Solicit-Advertise-Request-Reply exchanges/s under 1 % drops (rb-dhcp6-gen, $BENCH_CLIENTS DUID-LLs, ${BENCH_DURATION} s steps)" \
+		--arg name "reserved clients, sustained Solicit-Advertise-Request-Reply exchanges/s under 1 % drops (rb-dhcp6-gen window mode: a fixed number of exchanges in flight per step, $BENCH_CLIENTS DUID-LLs, ${BENCH_DURATION} s steps)" \
+		--arg paced_name "reserved clients, sustained Solicit-Advertise-Request-Reply exchanges/s under 1 % drops (rb-dhcp6-gen paced at offered rates, $BENCH_CLIENTS DUID-LLs, ${BENCH_DURATION} s steps)" \
 		--argjson rackboot "$(bench_number "${BENCH6_RESULT[rackboot]:-}")" \
 		--argjson kea "$(bench_number "${BENCH6_RESULT[kea]:-}")" \
 		--argjson ceiling "$(bench_number "${BENCH6_RESULT[ceiling]:-}")" \
+		--argjson rackboot_paced "$(bench_number "${BENCH6_RESULT[rackboot_paced]:-}")" \
+		--argjson kea_paced "$(bench_number "${BENCH6_RESULT[kea_paced]:-}")" \
+		--argjson ceiling_paced "$(bench_number "${BENCH6_RESULT[ceiling_paced]:-}")" \
 		'{benchmark: "dhcp6", unit: "exchanges/s", command: "make bench-dhcp6",
 		  machine: $machine,
 		  scenarios: [
-		    {name: $name, results: {rackboot: $rackboot, kea: $kea}, ceiling: $ceiling}
+		    {name: $name, results: {rackboot: $rackboot, kea: $kea}, ceiling: $ceiling},
+		    {name: $paced_name, results: {rackboot: $rackboot_paced, kea: $kea_paced},
+		     ceiling: $ceiling_paced}
 		  ]}' >"$BENCH6_RESULTS.tmp" && mv "$BENCH6_RESULTS.tmp" "$BENCH6_RESULTS"
 	if [[ "$BENCH6_RESULTS" == "$RB_RUN_DIR"/* ]]; then
 		echo "bench-dhcp6: wrote $BENCH6_RESULTS; bench/results/dhcp6.json is unchanged" \
@@ -42,18 +48,23 @@ bench6_write_results() {
 bench6_print_table() {
 	jq -r '
 		def n: if . == null then "-" else tostring end;
-		.scenarios[0] as $g |
+		def col: n | .[0:12] + "            "[0:12 - (. | length)];
+		def ratios($s):
+			(if $s.results.rackboot != null and $s.results.kea != null and $s.results.kea > 0
+			 then "  rackboot / kea: \($s.results.rackboot / $s.results.kea * 10 | floor / 10)x" else empty end),
+			(if $s.results.rackboot != null and $s.ceiling != null and $s.ceiling > 0
+			 then "  rackboot / ceiling: \($s.results.rackboot / $s.ceiling * 1000 | floor / 10) %" else empty end);
+		.scenarios[0] as $g | .scenarios[1] as $q |
 		"",
 		"DHCPv6 exchanges/s on \(.machine)",
 		"",
 		"  server     sustained exchanges/s (< 1 % drops)",
-		"  rackboot   \($g.results.rackboot | n)",
-		"  kea        \($g.results.kea | n)",
-		"  ceiling    \($g.ceiling | n)   (XDP_TX reflector packets/s, halved)",
+		"             window mode   paced",
+		"  rackboot   \($g.results.rackboot | col)  \($q.results.rackboot | n)",
+		"  kea        \($g.results.kea | col)  \($q.results.kea | n)",
+		"  ceiling    \($g.ceiling | col)  \($q.ceiling | n)   (XDP_TX reflector packets/s, halved)",
 		"",
-		(if $g.results.rackboot != null and $g.results.kea != null and $g.results.kea > 0
-		 then "  rackboot / kea: \($g.results.rackboot / $g.results.kea * 10 | floor / 10)x" else empty end),
-		(if $g.results.rackboot != null and $g.ceiling != null and $g.ceiling > 0
-		 then "  rackboot / ceiling: \($g.results.rackboot / $g.ceiling * 1000 | floor / 10) %" else empty end)
+		"  window mode:", ratios($g),
+		"  paced:", ratios($q)
 	' "$BENCH6_RESULTS"
 }

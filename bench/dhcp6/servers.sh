@@ -4,7 +4,14 @@
 # test on SERVER_CPU, run the generator against it, stop it and store
 # the figure in BENCH6_RESULT.  Requires setup.sh and bench/common/lib.sh.
 
-# Offered Solicits per second, one generator step each, ascending.  The
+# Exchanges in flight per window-mode step (gen_window.h), ascending.
+# The generator stops after the first step with 1 % drops or more in two
+# runs.
+BENCH_WINDOWS_RACKBOOT=${BENCH_WINDOWS_RACKBOOT:-16,32,64,96,128,160,192,256,320}
+BENCH_WINDOWS_KEA=${BENCH_WINDOWS_KEA:-1,2,4,8,16,32,64,128}
+BENCH_WINDOWS_REFLECTOR=${BENCH_WINDOWS_REFLECTOR:-64,128,192,256,320,384,448}
+
+# Offered Solicits per second, one paced step each, ascending.  The
 # generator stops after the first step with 1 % drops or more in two runs.
 # rackboot's ladder starts low enough to measure its userspace path too,
 # for devices that its XDP program passes up.
@@ -28,10 +35,27 @@ bench6_udp547_bound() {
 # fails counts as 0.  It reflects the generator's
 # 108-byte Solicits.  Each exchange takes two frames from the server, so
 # the ceiling in exchanges per second is half the packet rate.
+#
+# Then the reflector's window ladder, in which the client program sends
+# each reflected Solicit straight back as the slot's next one.  The
+# ceiling of the window scenario is the higher of the two packet rates,
+# halved.
 bench6_run_reflector() {
+	local status window_pps paced_pps
+
 	bench_reflector_ladder bench6_gen || return 1
-	BENCH6_RESULT[reflector_pps]=$BENCH_REFLECTOR_PPS
-	BENCH6_RESULT[ceiling]=$((BENCH6_RESULT[reflector_pps] / 2))
+	paced_pps=$BENCH_REFLECTOR_PPS
+	BENCH6_RESULT[ceiling_paced]=$((paced_pps / 2))
+
+	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	bench6_gen reflector-window --reflect --windows "$BENCH_WINDOWS_REFLECTOR"
+	status=$?
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+	((status == 0)) || return 1
+	window_pps=$(bench_summary reflector-window)
+	echo "  reflector: paced $paced_pps packets/s, window mode $window_pps packets/s"
+	BENCH6_RESULT[ceiling]=$(((paced_pps > window_pps ? paced_pps : window_pps) / 2))
 }
 
 # bench6_rackboot_config RUN: the bench config with this run's paths and
@@ -119,12 +143,14 @@ bench6_run_rackboot() {
 	local status
 
 	bench6_rackboot_start || { bench6_rackboot_stop; return 1; }
-	bench6_gen rackboot --rates "$BENCH_RATES_RACKBOOT"
+	bench6_gen rackboot --windows "$BENCH_WINDOWS_RACKBOOT" &&
+		bench6_gen rackboot-paced --rates "$BENCH_RATES_RACKBOOT"
 	status=$?
 	bench6_rackboot_stop
 	bench6_print_counters "$RB_RUN_DIR/rackboot-$BENCH6_RACKBOOT_RUNS.stats.json"
 	((status == 0)) || return 1
 	BENCH6_RESULT[rackboot]=$(bench_summary rackboot)
+	BENCH6_RESULT[rackboot_paced]=$(bench_summary rackboot-paced)
 }
 
 # bench6_kea_config: the bench config with this run's paths and one host
@@ -158,10 +184,12 @@ bench6_run_kea() {
 		return 1
 	fi
 
-	bench6_gen kea --rates "$BENCH_RATES_KEA"
+	bench6_gen kea --windows "$BENCH_WINDOWS_KEA" &&
+		bench6_gen kea-paced --rates "$BENCH_RATES_KEA"
 	status=$?
 	bench_stop "$pid"
 	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
 	((status == 0)) || return 1
 	BENCH6_RESULT[kea]=$(bench_summary kea)
+	BENCH6_RESULT[kea_paced]=$(bench_summary kea-paced)
 }

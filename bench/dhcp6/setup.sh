@@ -106,6 +106,6 @@ bench6_gen() {
 	shift
 
 	bench_run_gen "$BENCH6_GEN" "$name" \
-		'"  offered \(.offered_per_s)/s: \(.replies) exchanges in \(.seconds) s = \(.exchanges_per_s)/s, drops \(.drop_pct) %, no address \(.no_address), request failed \(.request_failed), reflected \(.reflected_per_s)/s"' \
+		'(if .window then "  window \(.window): sent \(.offered_per_s)/s" else "  offered \(.offered_per_s)/s" end) + ": \(.replies) exchanges in \(.seconds) s = \(.exchanges_per_s)/s, drops \(.drop_pct) %, no address \(.no_address), request failed \(.request_failed), reflected \(.reflected_per_s)/s"' \
 		"$@"
 }
