@@ -75,10 +75,27 @@ uint32_t gen_parse_count(const char *tool, const char *name, const char *arg,
 	return (uint32_t)v;
 }
 
+/*
+ * Record that option name (--rates or --windows) sets the steps.  The two
+ * exclude each other, because rates[] takes either rates or windows.
+ */
+static int claim_steps(struct gen_options *opt, const char *tool, const char *name)
+{
+	if (opt->steps_option && strcmp(opt->steps_option, name) != 0) {
+		fprintf(stderr, "%s: %s and %s exclude each other; give one of them\n", tool,
+			opt->steps_option, name);
+		return -EINVAL;
+	}
+	opt->steps_option = name;
+	return 0;
+}
+
 static int parse_rates(struct gen_options *opt, const char *tool, char *list)
 {
 	char *tok, *save = NULL, *end;
 
+	if (claim_steps(opt, tool, "--rates"))
+		return -EINVAL;
 	opt->n_rates = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (opt->n_rates == GEN_MAX_STEPS) {
@@ -98,13 +115,20 @@ static int parse_rates(struct gen_options *opt, const char *tool, char *list)
 		}
 		opt->n_rates++;
 	}
-	return opt->n_rates ? 0 : -EINVAL;
+	if (opt->n_rates == 0) {
+		fprintf(stderr, "%s: --rates is empty; give rates per second, comma separated\n",
+			tool);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int parse_windows(struct gen_options *opt, const char *tool, char *list)
 {
 	char *tok, *save = NULL;
 
+	if (claim_steps(opt, tool, "--windows"))
+		return -EINVAL;
 	opt->window_mode = 1;
 	opt->n_rates = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -119,7 +143,12 @@ static int parse_windows(struct gen_options *opt, const char *tool, char *list)
 			return -EINVAL;
 		opt->n_rates++;
 	}
-	return opt->n_rates ? 0 : -EINVAL;
+	if (opt->n_rates == 0) {
+		fprintf(stderr, "%s: --windows is empty; give exchanges in flight per step, "
+			"comma separated\n", tool);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /*

@@ -10,7 +10,8 @@
 # while the generator waits out its grace time.  With nothing serving, the
 # generator restarts its quiet slots, reports 0 DORA/s and exits 0.  The
 # bench's XDP reflector sends the DISCOVERs back, which --reflect counts.
-# Invalid --windows values exit 2 with a message that names the value.
+# Invalid --windows values, --windows with --rates, and fewer --clients
+# than the largest window exit 2 with a message that names the value.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -252,17 +253,18 @@ test_reflector() {
 	ip -n "$RB_NS_SRV" link set dev "$RB_SRV_IF" xdpdrv off
 }
 
-# test_bad_window VALUE: --windows VALUE exits 2 with one line that
-# names the value.  It needs no namespace, because the options are
-# checked before anything else.
-test_bad_window() {
-	local err="$RB_RUN_DIR/bad-window.err" status
+# test_bad_options NAME PATTERN GEN_ARG...: the options exit 2 with a
+# one-line message that matches the extended regex PATTERN.  It needs no
+# namespace, because the options are checked before anything else.
+test_bad_options() {
+	local name=$1 pattern=$2 err="$RB_RUN_DIR/bad-options.err" status
 
-	"$GEN" --ifname "$CLI_IF" --server "$SRV_ADDR" --windows "$1" >/dev/null 2>"$err"
+	shift 2
+	"$GEN" --ifname "$CLI_IF" --server "$SRV_ADDR" "$@" >/dev/null 2>"$err"
 	status=$?
-	tap_is "$status" 2 "--windows $1: exit status 2"
-	tap_is "$(wc -l <"$err")" 1 "--windows $1: one-line message"
-	tap_file_contains "$err" "'$1'" "--windows $1: message names the value"
+	tap_is "$status" 2 "$name: exit status 2"
+	tap_is "$(wc -l <"$err")" 1 "$name: one-line message"
+	tap_file_contains "$err" "$pattern" "$name: message names the cause"
 }
 
 main() {
@@ -280,8 +282,13 @@ main() {
 	test_no_server
 	test_reflector
 	for value in 0 5000 abc; do
-		test_bad_window "$value"
+		test_bad_options "--windows $value" "'$value'" --windows "$value"
 	done
+	test_bad_options "empty --windows" "--windows is empty" --windows ""
+	test_bad_options "--windows with --rates" "--windows and --rates exclude each other" \
+		--windows 4 --rates 2000
+	test_bad_options "16 clients, window 64" "--clients 16 .* window 64" \
+		--windows 4,64 --clients 16
 	tap_finish
 }
 
