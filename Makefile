@@ -217,6 +217,8 @@ $(BENCH_BUILD)/gen.skel.h: $(BENCH_BUILD)/gen.bpf.o
 	$(BPFTOOL) gen skeleton $< name gen_bpf > $@
 $(BENCH_BUILD)/rb-dhcp4-gen: bench/dhcp4/gen.c bench/dhcp4/gen_frames.c $(BENCH_COMMON_SRC) $(wildcard bench/dhcp4/*.h) $(BENCH_COMMON_H) $(BENCH_BUILD)/gen.skel.h
 	$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Ibench/dhcp4 -Ibench/common -o $@ $(filter %.c,$^) $(LDLIBS)
+# Built by 'make', because tests/integration/dhcp4_loadgen.sh tests them.
+all: $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
 .PHONY: bench-dhcp4
 bench-dhcp4: all $(BENCH_BUILD)/rb-dhcp4-gen $(BENCH_BUILD)/reflect.bpf.o
 	bash bench/dhcp4.sh

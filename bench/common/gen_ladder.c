@@ -75,10 +75,27 @@ uint32_t gen_parse_count(const char *tool, const char *name, const char *arg,
 	return (uint32_t)v;
 }
 
+/*
+ * Record that option name (--rates or --windows) sets the steps.  The two
+ * exclude each other, because rates[] takes either rates or windows.
+ */
+static int claim_steps(struct gen_options *opt, const char *tool, const char *name)
+{
+	if (opt->steps_option && strcmp(opt->steps_option, name) != 0) {
+		fprintf(stderr, "%s: %s and %s exclude each other; give one of them\n", tool,
+			opt->steps_option, name);
+		return -EINVAL;
+	}
+	opt->steps_option = name;
+	return 0;
+}
+
 static int parse_rates(struct gen_options *opt, const char *tool, char *list)
 {
 	char *tok, *save = NULL, *end;
 
+	if (claim_steps(opt, tool, "--rates"))
+		return -EINVAL;
 	opt->n_rates = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (opt->n_rates == GEN_MAX_STEPS) {
@@ -98,13 +115,20 @@ static int parse_rates(struct gen_options *opt, const char *tool, char *list)
 		}
 		opt->n_rates++;
 	}
-	return opt->n_rates ? 0 : -EINVAL;
+	if (opt->n_rates == 0) {
+		fprintf(stderr, "%s: --rates is empty; give rates per second, comma separated\n",
+			tool);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int parse_windows(struct gen_options *opt, const char *tool, char *list)
 {
 	char *tok, *save = NULL;
 
+	if (claim_steps(opt, tool, "--windows"))
+		return -EINVAL;
 	opt->window_mode = 1;
 	opt->n_rates = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -119,7 +143,12 @@ static int parse_windows(struct gen_options *opt, const char *tool, char *list)
 			return -EINVAL;
 		opt->n_rates++;
 	}
-	return opt->n_rates ? 0 : -EINVAL;
+	if (opt->n_rates == 0) {
+		fprintf(stderr, "%s: --windows is empty; give exchanges in flight per step, "
+			"comma separated\n", tool);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /*
@@ -416,6 +445,34 @@ static int queue_quiet_slots(const struct gen_window_maps *w, uint32_t window,
 }
 
 /*
+ * Empty the refill queue, set gen_running and queue the slots [0, window)
+ * for the step's first test runs.  Slots that the client program handed
+ * back after the previous step's last test run are still in the queue,
+ * so the first test runs would start them in place of some of this
+ * step's slots.
+ */
+static int queue_window(const struct gen_sender *sender, uint32_t window)
+{
+	const struct gen_window_maps *w = &sender->window;
+	__u32 slot, i;
+	int err;
+
+	for (i = 0; i < GEN_WINDOW_MAX; i++)
+		if (bpf_map_lookup_and_delete_elem(w->refill_fd, NULL, &slot))
+			break;
+	*w->running = 1;
+	for (slot = 0; slot < window; slot++) {
+		if (bpf_map_update_elem(w->refill_fd, NULL, &slot, BPF_ANY)) {
+			err = -errno;
+			fprintf(stderr, "%s: queueing window slot %u of %u failed: %s\n",
+				sender->tool, slot, window, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
  * Window mode: start window slots, then every millisecond start again
  * the slots that went quiet, for duration seconds.  A slot is quiet
  * after eight times the mean exchange time of the last millisecond,
@@ -432,7 +489,7 @@ static int send_window(const struct gen_sender *sender, uint32_t window, double 
 	uint64_t done, prev_done, latency, prev_latency, requeued, prev_requeued;
 	uint64_t timeout_ns = WINDOW_QUIET_MIN_NS, iter, max_iter = (uint64_t)(duration * 1000) + 1000;
 	struct gen_slot *slots = calloc(window, sizeof(*slots));
-	__u32 *keys = calloc(window, sizeof(*keys)), slot;
+	__u32 *keys = calloc(window, sizeof(*keys));
 	double start, elapsed = 0;
 	int err = 0, quiet;
 
@@ -444,6 +501,8 @@ static int send_window(const struct gen_sender *sender, uint32_t window, double 
 		goto out;
 	}
 	if (!slots || !keys) {
+		fprintf(stderr, "%s: allocating the table of %u window slots failed\n",
+			sender->tool, window);
 		err = -ENOMEM;
 		goto out;
 	}
@@ -451,10 +510,7 @@ static int send_window(const struct gen_sender *sender, uint32_t window, double 
 	prev_latency = read_counter(w->counters_fd, w->latency_idx);
 	prev_requeued = read_counter(w->counters_fd, w->requeued_idx);
 
-	*w->running = 1;
-	for (slot = 0; slot < window && !err; slot++)
-		if (bpf_map_update_elem(w->refill_fd, NULL, &slot, BPF_ANY))
-			err = -errno;
+	err = queue_window(sender, window);
 	start = now_s();
 	if (!err)
 		err = inject_spread(sender, window);

@@ -34,6 +34,7 @@ struct gen_options {
 	int reflect;
 	uint32_t max_burst;		/* maximum frames per test run call */
 	int window_mode;		/* rates holds windows (gen_window.h), from --windows */
+	const char *steps_option;	/* "--rates" or "--windows" once given, else NULL */
 	int n_rates;
 	double rates[GEN_MAX_STEPS];	/* frames per second, 0 is unpaced; or windows */
 };

@@ -54,13 +54,14 @@ static void usage(FILE *out)
 		"  --server ADDR     server identifier (option 54) for the REQUESTs\n"
 		"  --hold-ifname IF  spare interface that gen_discover is attached to,\n"
 		"                    which saves an RCU grace period per test run\n"
-		"  --clients N       distinct client MACs, cycled (default 131072)\n"
+		"  --clients N       distinct client MACs, cycled, at least the largest\n"
+		"                    window (default 131072)\n"
 		"  --duration S      seconds of sending per step (default 2)\n"
 		"  --grace S         seconds of waiting for late replies per step (default 1)\n"
 		"  --rates LIST      offered DISCOVERs per second, comma separated, ascending;\n"
 		"                    'max' sends as fast as one core can (default max)\n"
 		"  --windows LIST    window mode: exchanges kept in flight per step, comma\n"
-		"                    separated, ascending, 1 to 4096, instead of --rates\n"
+		"                    separated, ascending, 1 to 4096; not with --rates\n"
 		"  --max-drop PCT    stop after the first step with this drop rate (default 1)\n"
 		"  --retries N       run a step over --max-drop up to N more times before\n"
 		"                    it counts, against noise from other processes (default 1)\n"
@@ -69,6 +70,31 @@ static void usage(FILE *out)
 		"                    half a veth ring); a backlog beyond it is given up\n"
 		"  --settle S        seconds to wait after attaching, before the first step,\n"
 		"                    for example to pin the veth's NAPI thread (default 0)\n");
+}
+
+/*
+ * Check that each exchange of a window step can have a client of its
+ * own.  An exchange keeps its state in its client's gen_clients entry,
+ * so with fewer clients than exchanges in flight two exchanges share an
+ * entry, and the replies to the older one count as stale.
+ */
+static int check_window_clients(const struct gen_options *opt)
+{
+	double largest = 0;
+	int i;
+
+	if (!opt->window_mode)
+		return 0;
+	for (i = 0; i < opt->n_rates; i++)
+		if (opt->rates[i] > largest)
+			largest = opt->rates[i];
+	if (opt->clients < largest) {
+		fprintf(stderr, "rb-dhcp4-gen: --clients %u is less than the largest window "
+			"%.0f in --windows; raise --clients to %.0f or more\n",
+			opt->clients, largest, largest);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int parse_options(struct options *opt, int argc, char **argv)
@@ -112,6 +138,8 @@ static int parse_options(struct options *opt, int argc, char **argv)
 		fprintf(stderr, "rb-dhcp4-gen: --clients must be positive\n");
 		return -EINVAL;
 	}
+	if (check_window_clients(&opt->common))
+		return -EINVAL;
 	return gen_check_options(&opt->common, TOOL);
 }
 
