@@ -177,6 +177,31 @@ int gen_parse_common_option(struct gen_options *opt, const char *tool, int c, ch
 	return 0;
 }
 
+/*
+ * Check that each exchange of a window step can have a client of its
+ * own.  An exchange keeps its state in its client's entry, so with fewer
+ * clients than exchanges in flight two exchanges share an entry, and the
+ * replies to the older one count as stale.
+ */
+static int check_window_clients(const struct gen_options *opt, const char *tool)
+{
+	double largest = 0;
+	int i;
+
+	if (!opt->window_mode)
+		return 0;
+	for (i = 0; i < opt->n_rates; i++)
+		if (opt->rates[i] > largest)
+			largest = opt->rates[i];
+	if (opt->clients < largest) {
+		fprintf(stderr, "%s: --clients %u is less than the largest window %.0f in "
+			"--windows; raise --clients to %.0f or more\n", tool, opt->clients,
+			largest, largest);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int gen_check_options(const struct gen_options *opt, const char *tool)
 {
 	if (opt->duration <= 0 || opt->duration > 600 || opt->grace < 0 || opt->grace > 60 ||
@@ -185,7 +210,7 @@ int gen_check_options(const struct gen_options *opt, const char *tool)
 			"--settle in [0, 60] seconds, --retries in [0, 5]\n", tool);
 		return -EINVAL;
 	}
-	return 0;
+	return check_window_clients(opt, tool);
 }
 
 /*

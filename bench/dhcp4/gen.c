@@ -72,31 +72,6 @@ static void usage(FILE *out)
 		"                    for example to pin the veth's NAPI thread (default 0)\n");
 }
 
-/*
- * Check that each exchange of a window step can have a client of its
- * own.  An exchange keeps its state in its client's gen_clients entry,
- * so with fewer clients than exchanges in flight two exchanges share an
- * entry, and the replies to the older one count as stale.
- */
-static int check_window_clients(const struct gen_options *opt)
-{
-	double largest = 0;
-	int i;
-
-	if (!opt->window_mode)
-		return 0;
-	for (i = 0; i < opt->n_rates; i++)
-		if (opt->rates[i] > largest)
-			largest = opt->rates[i];
-	if (opt->clients < largest) {
-		fprintf(stderr, "rb-dhcp4-gen: --clients %u is less than the largest window "
-			"%.0f in --windows; raise --clients to %.0f or more\n",
-			opt->clients, largest, largest);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int parse_options(struct options *opt, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -138,8 +113,6 @@ static int parse_options(struct options *opt, int argc, char **argv)
 		fprintf(stderr, "rb-dhcp4-gen: --clients must be positive\n");
 		return -EINVAL;
 	}
-	if (check_window_clients(&opt->common))
-		return -EINVAL;
 	return gen_check_options(&opt->common, TOOL);
 }
 
