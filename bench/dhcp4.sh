@@ -18,7 +18,7 @@
 # BENCH_PERFDHCP_SECONDS, BENCH_PERFDHCP_RCVBUF (net.core.rmem_default in
 # bytes while perfdhcp runs, default 32 MiB), BENCH_RACKBOOT_CONFIG (another rackbootd
 # config with the same interface and subnet), BENCH_SERVER_CPU,
-# BENCH_GEN_CPU and BENCH_IDLE_POLL (0: let the server core halt).
+# BENCH_GEN_CPU and BENCH_IDLE_POLL (0: let both cores halt).
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -49,7 +49,7 @@ main() {
 	rb_run_dir || { echo "bench-dhcp4: creating a temporary folder failed" >&2; exit 1; }
 	bench_topology || { echo "bench-dhcp4: creating the namespaces and veth pair failed" >&2; exit 1; }
 	echo "bench-dhcp4: run folder $RB_RUN_DIR, namespaces ${RB_PREFIX}srv and ${RB_PREFIX}cli"
-	bench_idle_poll_start
+	bench_idle_poll_start "$BENCH_SERVER_CPU" "$BENCH_GEN_CPU"
 
 	for name in $BENCH_SERVERS; do
 		echo "bench-dhcp4: measuring $name"

@@ -18,8 +18,8 @@
 # 65536, default 65536), BENCH_RATES_<SERVER> (comma-separated Solicits
 # per second), BENCH_RACKBOOT_CONFIG (another rackbootd config with the
 # same interface and subnet; the script adds the devices),
-# BENCH_SERVER_CPU, BENCH_GEN_CPU, BENCH_IDLE_POLL (0: let the server
-# core halt) and BENCH6_RESULTS_TO_RUN_DIR (1: write dhcp6.json into the
+# BENCH_SERVER_CPU, BENCH_GEN_CPU, BENCH_IDLE_POLL (0: let both cores
+# halt) and BENCH6_RESULTS_TO_RUN_DIR (1: write dhcp6.json into the
 # run folder, which stays).
 set -uo pipefail
 
@@ -54,7 +54,7 @@ main() {
 	bench6_topology || { echo "bench-dhcp6: creating the namespaces and veth pair failed" >&2; exit 1; }
 	echo "bench-dhcp6: run folder $RB_RUN_DIR, namespaces ${RB_PREFIX}srv and ${RB_PREFIX}cli," \
 		"$BENCH_CLIENTS clients"
-	bench_idle_poll_start
+	bench_idle_poll_start "$BENCH_SERVER_CPU" "$BENCH_GEN_CPU"
 
 	for name in $BENCH_SERVERS; do
 		echo "bench-dhcp6: measuring $name"

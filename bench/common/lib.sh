@@ -196,17 +196,24 @@ bench_reflector_ladder() {
 		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 }
 
-# bench_idle_poll_start: keep the server core from halting between
-# packets, for every scenario alike, as idle=poll or disabled deep
-# C-states would on bare metal.  A halted virtual CPU takes long to wake
-# for the NAPI thread's next batch, so burst arrivals overflow the veth
-# ring.  The busy loop runs at SCHED_IDLE, so anything else on the core
-# preempts it at once.  BENCH_IDLE_POLL=0 turns it off.
+# bench_idle_poll_start [CPU...]: keep the cores (default: the server
+# core) from halting between packets, for every scenario alike, as
+# idle=poll or disabled deep C-states would on bare metal.  A halted
+# virtual CPU takes long to wake for the NAPI thread's next batch, so
+# burst arrivals overflow the veth ring, and every hand-over between the
+# two veth ends waits for that wake-up.  Each busy loop runs at
+# SCHED_IDLE, so anything else on its core preempts it at once.
+# BENCH_IDLE_POLL=0 turns it off.
 bench_idle_poll_start() {
+	local cpu cpus=("$@")
+
 	((BENCH_IDLE_POLL)) || return 0
-	rb_spawn "" "$RB_RUN_DIR/idle-poll.log" chrt -i 0 taskset -c "$BENCH_SERVER_CPU" \
-		sh -c 'while :; do :; done'
-	echo "${BENCH_LOG_NAME}: idle polling on CPU $BENCH_SERVER_CPU (pid $RB_SPAWNED_PID)"
+	((${#cpus[@]})) || cpus=("$BENCH_SERVER_CPU")
+	for cpu in "${cpus[@]}"; do
+		rb_spawn "" "$RB_RUN_DIR/idle-poll-$cpu.log" chrt -i 0 taskset -c "$cpu" \
+			sh -c 'while :; do :; done'
+		echo "${BENCH_LOG_NAME}: idle polling on CPU $cpu (pid $RB_SPAWNED_PID)"
+	done
 }
 
 BENCH_RACKBOOT_RUNS=0
