@@ -135,7 +135,7 @@ logs_stored() {
 }
 
 test_logs() {
-	local socket_text offline_text
+	local socket_text offline_text host2
 
 	ip netns exec "$(rb_dev_netns 1)" logger -n "$RB_SRV_ADDR" -P 514 -d --rfc5424 \
 		-t ctltest "caf$(printf '\xc3\xa9') ready" ||
@@ -158,6 +158,19 @@ test_logs() {
 
 	ctl_capture logs 52:54:00:99:99:99
 	tap_is "$CTL_STATUS" 1 "logs of an unknown device: exit status 1"
+
+	# Device 2 is in the inventory and has sent nothing.
+	ctl_capture logs "$MAC2"
+	tap_is "$CTL_STATUS" 0 "logs of a known device without messages: exit status 0"
+	tap_check "logs text: no entries for device 2" \
+		grep -q "^# $MAC2 .*: 0 entries kept" <<<"$CTL_OUT"
+	tap_check "logs --json: an empty list for device 2" \
+		jq -e --arg mac "$MAC2" '.mac == $mac and .entries == []' \
+		<<<"$(rb_ctl logs "$MAC2" --json)"
+	host2=$(rb_ctl device "$MAC2" --json | jq -r '.hostname // empty')
+	tap_check "logs by hostname ($host2): device 2's empty list" \
+		jq -e --arg mac "$MAC2" '.mac == $mac and .entries == []' \
+		<<<"$(rb_ctl logs "${host2:-no-hostname}" --json)"
 }
 
 test_malformed() {

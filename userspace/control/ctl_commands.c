@@ -12,6 +12,7 @@
 #include "control/ctl_commands.h"
 #include "leases/lease_format.h"
 #include "syslog/syslog_show.h"
+#include "xdp/device_state.h"
 #include "xdp/state_format.h"
 
 typedef int (*command_fn)(const struct rb_ctl_context *ctx, const struct rb_ctl_request *req,
@@ -85,14 +86,52 @@ static int run_leases(const struct rb_ctl_context *ctx, const struct rb_ctl_requ
 	return err;
 }
 
+/*
+ * Find device (a MAC or an inventory hostname) among the known devices:
+ * the inventory, or for a MAC also rb_devices.  Fills mac and hostname
+ * (hostname_size bytes) and returns true when known.
+ */
+static bool known_device(const struct rb_ctl_context *ctx, const char *device, uint8_t mac[6],
+			 char *hostname, size_t hostname_size)
+{
+	const struct rb_cfg_device *dev = NULL;
+	struct rb_device rec;
+
+	hostname[0] = '\0';
+	if (rb_syslog_device_mac(device, mac)) {
+		dev = ctx->cfg ? rb_config_device_by_mac(ctx->cfg, mac) : NULL;
+		if (!dev)
+			return ctx->devices_fd >= 0 && rb_device_get(ctx->devices_fd, mac, &rec) == 0;
+	} else if (ctx->cfg) {
+		for (size_t i = 0; i < ctx->cfg->n_devices && !dev; i++) {
+			if (strcmp(ctx->cfg->devices[i].hostname, device) == 0)
+				dev = &ctx->cfg->devices[i];
+		}
+		if (!dev)
+			return false;
+		memcpy(mac, dev->mac, 6);
+	} else {
+		return false;
+	}
+	snprintf(hostname, hostname_size, "%s", dev->hostname);
+	return true;
+}
+
 static int run_logs(const struct rb_ctl_context *ctx, const struct rb_ctl_request *req,
 		    FILE *out, char *why, size_t why_len)
 {
+	char hostname[RB_HOSTNAME_MAX + 1];
+	uint8_t mac[6];
 	int err = need_store(ctx, why, why_len);
 
 	if (err)
 		return err;
 	err = rb_syslog_show(out, ctx->store, req->device, req->lines, !req->text);
+	if (err == -ENOENT && known_device(ctx, req->device, mac, hostname, sizeof(hostname))) {
+		/* A known device that has sent no message yet: an empty ring, not an error. */
+		rb_syslog_show_empty(out, mac, hostname, !req->text);
+		return 0;
+	}
 	if (err == -ENOENT)
 		snprintf(why, why_len, "no syslog messages stored for '%s': check the MAC or "
 			 "hostname, and that syslog is enabled", req->device);

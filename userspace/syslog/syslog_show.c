@@ -32,7 +32,7 @@ struct match {
 
 static const char *const format_names[] = { "raw", "rfc3164", "rfc5424" };
 
-static bool parse_mac(const char *text, uint8_t mac[6])
+bool rb_syslog_device_mac(const char *text, uint8_t mac[6])
 {
 	unsigned int b[6];
 	char tail;
@@ -190,6 +190,22 @@ static int print_ring(FILE *out, const struct match *m, size_t lines, bool json)
 	return 0;
 }
 
+void rb_syslog_show_empty(FILE *out, const uint8_t mac[6], const char *hostname, bool json)
+{
+	char text[18];
+
+	snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	if (json) {
+		fprintf(out, "{\"mac\":\"%s\",\"hostname\":", text);
+		rb_json_string(out, hostname, strlen(hostname));
+		fputs(",\"overwritten\":0,\"entries\":[]}\n", out);
+		return;
+	}
+	fprintf(out, "# %s %s: 0 entries kept, 0 older ones overwritten\n", text,
+		hostname[0] ? hostname : "-");
+}
+
 int rb_syslog_show(FILE *out, struct rb_store *st, const char *device, size_t lines, bool json)
 {
 	struct match m = { .device = device };
@@ -199,7 +215,7 @@ int rb_syslog_show(FILE *out, struct rb_store *st, const char *device, size_t li
 		m.by_mac = true;
 		memcpy(m.mac, rb_syslog_unattributed_key, 6);
 	} else {
-		m.by_mac = parse_mac(device, m.mac);
+		m.by_mac = rb_syslog_device_mac(device, m.mac);
 	}
 	err = rb_store_foreach_syslog(st, visit, &m);
 	if (err < 0) {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct rb_store;
@@ -19,5 +20,15 @@ struct rb_store;
  * value.
  */
 int rb_syslog_show(FILE *out, struct rb_store *st, const char *device, size_t lines, bool json);
+
+/*
+ * Print an empty ring for the known device mac with hostname (may be
+ * ""), in the format of rb_syslog_show(): for a device that has sent no
+ * message yet.
+ */
+void rb_syslog_show_empty(FILE *out, const uint8_t mac[6], const char *hostname, bool json);
+
+/* Parse device as a MAC (aa:bb:cc:dd:ee:ff) into mac; false when it is none. */
+bool rb_syslog_device_mac(const char *device, uint8_t mac[6]);
 
 #endif
