@@ -196,6 +196,24 @@ bench_reflector_ladder() {
 		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 }
 
+# bench_reflector_window GEN_FUNCTION WINDOWS: attach the reflector to
+# the server end, run the window ladder WINDOWS with GEN_FUNCTION (the
+# bench's wrapper of bench_run_gen) under the name reflector-window, and
+# store its sustained packet rate in BENCH_REFLECTOR_WINDOW_PPS.  The
+# client program sends each reflected request straight back as its
+# slot's next one.
+bench_reflector_window() {
+	local gen_function=$1 windows=$2 status
+
+	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
+	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
+	"$gen_function" reflector-window --reflect --windows "$windows"
+	status=$?
+	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
+	((status == 0)) || return 1
+	BENCH_REFLECTOR_WINDOW_PPS=$(bench_summary reflector-window)
+}
+
 # bench_idle_poll_start [CPU...]: keep the cores (default: the server
 # core) from halting between packets, for every scenario alike, as
 # idle=poll or disabled deep C-states would on bare metal.  A halted

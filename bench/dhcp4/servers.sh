@@ -44,19 +44,14 @@ bench_udp67_bound() {
 # each reflected DISCOVER straight back as the slot's next one.  The
 # ceiling is the higher of the two packet rates, halved.
 bench_run_reflector() {
-	local status window_pps paced_pps
+	local window_pps paced_pps
 
 	bench_reflector_ladder bench_gen || return 1
 	paced_pps=$BENCH_REFLECTOR_PPS
 	BENCH_RESULT[ceiling_paced]=$((paced_pps / 2))
 
-	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
-	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
-	bench_gen reflector-window --reflect --windows "$BENCH_WINDOWS_REFLECTOR"
-	status=$?
-	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
-	((status == 0)) || return 1
-	window_pps=$(bench_summary reflector-window)
+	bench_reflector_window bench_gen "$BENCH_WINDOWS_REFLECTOR" || return 1
+	window_pps=$BENCH_REFLECTOR_WINDOW_PPS
 	echo "  reflector: paced $paced_pps packets/s, window mode $window_pps packets/s"
 	BENCH_RESULT[ceiling]=$(((paced_pps > window_pps ? paced_pps : window_pps) / 2))
 }

@@ -41,19 +41,14 @@ bench6_udp547_bound() {
 # ceiling of the window scenario is the higher of the two packet rates,
 # halved.
 bench6_run_reflector() {
-	local status window_pps paced_pps
+	local window_pps paced_pps
 
 	bench_reflector_ladder bench6_gen || return 1
 	paced_pps=$BENCH_REFLECTOR_PPS
 	BENCH6_RESULT[ceiling_paced]=$((paced_pps / 2))
 
-	bench_xdp_attach "$BENCH_NS_SRV" "$BENCH_SRV_IF" reflect || return 1
-	bench_pin_napi "$BENCH_NS_SRV" "$BENCH_SRV_IF" "$BENCH_SERVER_CPU"
-	bench6_gen reflector-window --reflect --windows "$BENCH_WINDOWS_REFLECTOR"
-	status=$?
-	bench_xdp_detach "$BENCH_NS_SRV" "$BENCH_SRV_IF"
-	((status == 0)) || return 1
-	window_pps=$(bench_summary reflector-window)
+	bench_reflector_window bench6_gen "$BENCH_WINDOWS_REFLECTOR" || return 1
+	window_pps=$BENCH_REFLECTOR_WINDOW_PPS
 	echo "  reflector: paced $paced_pps packets/s, window mode $window_pps packets/s"
 	BENCH6_RESULT[ceiling]=$(((paced_pps > window_pps ? paced_pps : window_pps) / 2))
 }
