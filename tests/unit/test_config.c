@@ -805,9 +805,30 @@ static void all_shapes_with_others(void **state)
 	assert_error(&errs, SUBNET_PATH "/routers", "10.213.0.254", "write a JSON array");
 	assert_error(&errs, DEV_PATH("zz:zz"), "", "write a JSON array of objects");
 	assert_error(&errs, DEV_PATH("zz:zz") "/mac", "zz:zz", "does not conform");
+	assert_error(&errs, DEV_PATH("zz:zz") "/mac", "zz:zz",
+		     "expected a MAC address, such as 52:54:00:12:34:56");
 	assert_error(&errs, SUBNET_PATH "/time-offset", "90000", "allowed range: -86400..86400");
 	assert_error(&errs, "/rackboot:rackboot/log-level", "loud", "allowed values");
 	assert_error_count(&errs, 7);
+	rb_cfg_errors_free(&errs);
+}
+
+/*
+ * A value that fails an imported type's pattern or union gets an example
+ * of a valid value, since libyang's message gives only the expression.
+ */
+static void pattern_errors_give_examples(void **state)
+{
+	struct rb_cfg_errors errs;
+
+	load_invalid(CONFIG(IFACES "," PROFILES "," SUBNET("") ","
+			    "\"http\": {\"metrics\": {\"allowed-source\": [\"10.0.0.1\"]}}"),
+		     &errs);
+	assert_error(&errs, "/rackboot:rackboot/http/metrics/allowed-source", "10.0.0.1",
+		     "no matching subtype");
+	assert_error(&errs, "/rackboot:rackboot/http/metrics/allowed-source", "10.0.0.1",
+		     "expected an IPv4 or IPv6 prefix with its length, such as 192.0.2.0/24");
+	assert_error_count(&errs, 1);
 	rb_cfg_errors_free(&errs);
 }
 
@@ -934,6 +955,7 @@ int main(void)
 		cmocka_unit_test(string_leaflist_with_others),
 		cmocka_unit_test(object_list_with_others),
 		cmocka_unit_test(all_shapes_with_others),
+		cmocka_unit_test(pattern_errors_give_examples),
 		cmocka_unit_test(shape_file_reports_all),
 		cmocka_unit_test(shape_error_then_broken_json),
 		cmocka_unit_test(broken_json_rejected),

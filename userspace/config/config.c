@@ -149,6 +149,7 @@ static int load_with_libyang(const char *json, struct rb_config **out, struct rb
 	if (ret == -ENOMEM)
 		rb_cfg_err_add(errs, NULL, NULL, "out of memory while loading the config");
 
+	rb_cfg_err_add_examples(errs, ctx);
 	lyd_free_all(tree);
 	ly_ctx_destroy(ctx);
 	return ret;

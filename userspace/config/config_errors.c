@@ -136,6 +136,97 @@ void rb_cfg_err_add_ly_stored(struct rb_cfg_errors *errs, const struct ly_ctx *c
 	}
 }
 
+/* Examples of the values of the imported types that rackboot.yang uses. */
+static const struct {
+	const char *type;	/* as rackboot.yang names it */
+	const char *example;
+} type_examples[] = {
+	{ "inet:ip-prefix", "an IPv4 or IPv6 prefix with its length, such as 192.0.2.0/24, "
+			    "192.0.2.10/32 or 2001:db8::/64" },
+	{ "inet:ipv4-prefix", "an IPv4 prefix with its length, such as 192.0.2.0/24" },
+	{ "inet:ipv6-prefix", "an IPv6 prefix with its length, such as 2001:db8::/64" },
+	{ "inet:ip-address-no-zone", "an IPv4 or IPv6 address, such as 192.0.2.1 or 2001:db8::1" },
+	{ "inet:ipv4-address-no-zone", "an IPv4 address, such as 192.0.2.1" },
+	{ "inet:ipv6-address-no-zone", "an IPv6 address, such as 2001:db8::1" },
+	{ "inet:domain-name", "a domain name, such as lab.example.net" },
+	{ "inet:host", "an IP address or a domain name, such as 192.0.2.1 or nms.example.net" },
+	{ "inet:uri", "a URI, such as https://192.0.2.1/bootstrap" },
+	{ "yang:mac-address", "a MAC address, such as 52:54:00:12:34:56" },
+};
+
+/* Copy the data path path into out without its list predicates ("[name='x']"). */
+static void schema_path(const char *path, char *out, size_t size)
+{
+	size_t n = 0;
+	int depth = 0;
+	char quote = 0;
+
+	for (const char *c = path; *c && n + 1 < size; c++) {
+		if (quote) {
+			if (*c == quote)
+				quote = 0;
+			continue;
+		}
+		if (depth && (*c == '\'' || *c == '"')) {
+			quote = *c;
+			continue;
+		}
+		if (*c == '[') {
+			depth++;
+			continue;
+		}
+		if (*c == ']' && depth) {
+			depth--;
+			continue;
+		}
+		if (!depth)
+			out[n++] = *c;
+	}
+	out[n] = '\0';
+}
+
+/* Return the example for the type of the leaf or leaf-list at data path path, or NULL. */
+static const char *type_example(const struct ly_ctx *ctx, const char *path)
+{
+	char spath[sizeof(((struct rb_cfg_error *)0)->path)];
+	const struct lysc_node *node;
+	const struct lysp_type *type;
+
+	schema_path(path, spath, sizeof(spath));
+	node = lys_find_path(ctx, NULL, spath, 0);
+	if (!node || !node->priv)
+		return NULL;
+	if (node->nodetype == LYS_LEAF)
+		type = &((const struct lysp_node_leaf *)node->priv)->type;
+	else if (node->nodetype == LYS_LEAFLIST)
+		type = &((const struct lysp_node_leaflist *)node->priv)->type;
+	else
+		return NULL;
+	for (size_t i = 0; type->name && i < sizeof(type_examples) / sizeof(type_examples[0]); i++) {
+		if (strcmp(type->name, type_examples[i].type) == 0)
+			return type_examples[i].example;
+	}
+	return NULL;
+}
+
+void rb_cfg_err_add_examples(struct rb_cfg_errors *errs, const struct ly_ctx *ctx)
+{
+	for (size_t i = 0; i < errs->count; i++) {
+		struct rb_cfg_error *err = &errs->items[i];
+		const char *example;
+		size_t len;
+
+		if (!err->path[0] || (strncmp(err->message, "Unsatisfied pattern", 19) != 0 &&
+				      strncmp(err->message, "Invalid union value", 19) != 0))
+			continue;
+		example = type_example(ctx, err->path);
+		len = strlen(err->message);
+		if (example)
+			snprintf(err->message + len, sizeof(err->message) - len, "; expected %s",
+				 example);
+	}
+}
+
 size_t rb_cfg_err_total(const struct rb_cfg_errors *errs)
 {
 	return errs->count + errs->omitted;

@@ -40,6 +40,14 @@
 
 void rb_cfg_err_add(struct rb_cfg_errors *errs, const char *path, const char *value,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Append an example of a valid value to each pattern or union error of
+ * errs whose leaf has an imported type such as inet:ip-prefix, whose
+ * libyang message gives only the regular expression.  ctx must have
+ * been made with LY_CTX_SET_PRIV_PARSED.
+ */
+void rb_cfg_err_add_examples(struct rb_cfg_errors *errs, const struct ly_ctx *ctx);
+
 void rb_cfg_err_add_ly(struct rb_cfg_errors *errs, const struct ly_err_item *item,
 		       const char *value);
 void rb_cfg_err_add_ly_stored(struct rb_cfg_errors *errs, const struct ly_ctx *ctx);

@@ -18,7 +18,9 @@ int rb_cfg_ctx_new(struct ly_ctx **ctx, const struct lys_module **module,
 	*ctx = NULL;
 	*module = NULL;
 
-	if (ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY | LY_CTX_DISABLE_SEARCHDIRS, ctx)) {
+	/* The parsed nodes name the types, for rb_cfg_err_add_examples(). */
+	if (ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY | LY_CTX_DISABLE_SEARCHDIRS |
+		       LY_CTX_SET_PRIV_PARSED, ctx)) {
 		rb_cfg_err_add(errs, NULL, NULL,
 			       "cannot create a libyang context (out of memory?)");
 		return -ENOMEM;
