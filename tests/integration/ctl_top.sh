@@ -78,6 +78,16 @@ test_screen() {
 	tap_check "top refreshes: bootfile 2" rb_wait_for 4 phase_count_is bootfile 2
 	tap_check "top refreshes: leased 0" phase_count_is leased 0
 	tap_check "top refreshes: TFTP total 2" screen_has '^  TFTP requests +[0-9.]+ +2$'
+
+	# 50 columns leave no room for the socket path: the title keeps one line.
+	tmux -L "$TMUX_NAME" resize-window -t top -x 50 -y 40
+	tap_check "top at 50 columns: the title ends with (q quits) on its line" \
+		rb_wait_for 3 title_fits
+}
+
+# title_fits: the first line of the pane ends with "(q quits)".
+title_fits() {
+	screen | head -n 1 | grep -Eq '\(q quits\) *$'
 }
 
 test_quit() {

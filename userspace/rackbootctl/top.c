@@ -118,10 +118,17 @@ static void draw_header(const struct view *v, int cols)
 	char clock[16];
 	time_t t = time(NULL);
 
+	char line[512];
+
 	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&t));
+	snprintf(line, sizeof(line), " rackbootctl top  %s  %s  (q quits)", v->opts->socket_path,
+		 clock);
+	/* A narrow terminal drops the socket path first, and the line never wraps. */
+	if ((int)strlen(line) > cols)
+		snprintf(line, sizeof(line), " rackbootctl top  %s  (q quits)", clock);
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 0, " rackbootctl top  %s  %s  (q quits)", v->opts->socket_path, clock);
+	mvaddnstr(0, 0, line, cols);
 	attroff(A_REVERSE);
 }
 
