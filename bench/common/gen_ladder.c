@@ -202,6 +202,38 @@ static int check_window_clients(const struct gen_options *opt, const char *tool)
 	return 0;
 }
 
+/* Print step i of opt (a rate, "max" or a window) into buf. */
+static const char *step_text(const struct gen_options *opt, int i, char *buf, size_t size)
+{
+	if (!opt->window_mode && opt->rates[i] == 0)
+		return "max";
+	snprintf(buf, size, "%.0f", opt->rates[i]);
+	return buf;
+}
+
+/*
+ * Check that the steps go up, with "max" last: the ladder ends at the
+ * first step over --max-drop, so a lower step after it would never run.
+ */
+static int check_ascending(const struct gen_options *opt, const char *tool)
+{
+	const char *name = opt->window_mode ? "--windows" : "--rates";
+	char prev[32], cur[32];
+
+	for (int i = 1; i < opt->n_rates; i++) {
+		double before = opt->rates[i - 1], now = opt->rates[i];
+
+		if ((!opt->window_mode && before == 0) || (now != 0 && now < before)) {
+			fprintf(stderr, "%s: %s must go up%s: %s after %s\n", tool, name,
+				opt->window_mode ? "" : ", with 'max' last",
+				step_text(opt, i, cur, sizeof(cur)),
+				step_text(opt, i - 1, prev, sizeof(prev)));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int gen_check_options(const struct gen_options *opt, const char *tool)
 {
 	if (opt->duration <= 0 || opt->duration > 600 || opt->grace < 0 || opt->grace > 60 ||
@@ -210,6 +242,8 @@ int gen_check_options(const struct gen_options *opt, const char *tool)
 			"--settle in [0, 60] seconds, --retries in [0, 5]\n", tool);
 		return -EINVAL;
 	}
+	if (check_ascending(opt, tool))
+		return -EINVAL;
 	return check_window_clients(opt, tool);
 }
 

@@ -95,7 +95,12 @@ static int parse_options(struct options *opt, int argc, char **argv)
 			}
 			opt->server_id = addr.s_addr;
 			break;
-		case 'c': opt->common.clients = strtoul(optarg, NULL, 10); break;
+		case 'c':
+			opt->common.clients = gen_parse_count(TOOL, "--clients", optarg, 1,
+							      GEN_MAX_CLIENTS);
+			if (!opt->common.clients)
+				return -EINVAL;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default:
 			err = gen_parse_common_option(&opt->common, TOOL, c, optarg);
@@ -107,10 +112,6 @@ static int parse_options(struct options *opt, int argc, char **argv)
 	}
 	if (!opt->common.ifname || !opt->server_id) {
 		fprintf(stderr, "rb-dhcp4-gen: --ifname and --server are required\n");
-		return -EINVAL;
-	}
-	if (opt->common.clients == 0) {
-		fprintf(stderr, "rb-dhcp4-gen: --clients must be positive\n");
 		return -EINVAL;
 	}
 	return gen_check_options(&opt->common, TOOL);

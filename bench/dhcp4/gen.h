@@ -40,6 +40,9 @@
  */
 #define GEN_REQ_IP_OFF		246
 
+/* Most clients: one gen_clients entry each (24 bytes). */
+#define GEN_MAX_CLIENTS		(1u << 24)
+
 /* Client MAC: 02:62 (locally administered) and the client index. */
 #define GEN_MAC_PREFIX0		0x02
 #define GEN_MAC_PREFIX1		0x62

@@ -289,6 +289,13 @@ main() {
 		--windows 4 --rates 2000
 	test_bad_options "16 clients, window 64" "--clients 16 .* window 64" \
 		--windows 4,64 --clients 16
+	test_bad_options "--clients 5x" "invalid --clients '5x'" --clients 5x
+	test_bad_options "--windows going down" "--windows must go up: 32 after 64" \
+		--windows 64,32
+	test_bad_options "--rates going down" "--rates must go up.*: 500 after 600" \
+		--rates 600,500
+	test_bad_options "--rates with max first" "--rates must go up.*: 1000 after max" \
+		--rates max,1000
 	tap_finish
 }
 
