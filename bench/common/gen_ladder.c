@@ -534,9 +534,9 @@ static int queue_window(const struct gen_sender *sender, uint32_t window)
 /*
  * Window mode: start window slots, then every millisecond start again
  * the slots that went quiet, for duration seconds.  A slot is quiet
- * after eight times the mean exchange time of the last millisecond,
- * but at least WINDOW_QUIET_MIN_NS: on the 2-core VM that this was
- * tuned on, both cores stall now and then for several milliseconds, and
+ * after eight times the mean exchange time of the last millisecond, but
+ * at least WINDOW_QUIET_MIN_NS.  On the 2-core VM that this was tuned
+ * on, both cores stall now and then for several milliseconds, and
  * starting the slots again then only pushed more frames into full veth
  * rings.  Stores the slot starts and the seconds it took.
  */
