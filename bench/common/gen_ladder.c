@@ -37,12 +37,18 @@ void gen_catch_signals(void)
 	signal(SIGTERM, on_signal);
 }
 
-static double now_s(void)
+/* CLOCK_MONOTONIC in nanoseconds, the clock of bpf_ktime_get_ns(). */
+static uint64_t mono_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	return mono_ns() / 1e9;
 }
 
 void gen_sleep_s(double seconds)
@@ -329,22 +335,32 @@ void gen_sender_detach(struct gen_sender *sender)
 	sender->hold_attached = 0;
 }
 
-/* Per-CPU counters of counters_fd, summed over the CPUs. */
-static int read_counters(int counters_fd, uint32_t n_counters, uint64_t *out)
+/* Store per-CPU counter key of counters_fd, summed over the CPUs, in sum. */
+static int read_counter(int counters_fd, uint32_t key, uint64_t *sum)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t values[ncpu > 0 ? ncpu : 1];
-	uint32_t key;
 	int cpu;
 
 	if (ncpu <= 0)
 		return -EINVAL;
-	for (key = 0; key < n_counters; key++) {
-		if (bpf_map_lookup_elem(counters_fd, &key, values))
-			return -errno;
-		out[key] = 0;
-		for (cpu = 0; cpu < ncpu; cpu++)
-			out[key] += values[cpu];
+	if (bpf_map_lookup_elem(counters_fd, &key, values))
+		return -errno;
+	*sum = 0;
+	for (cpu = 0; cpu < ncpu; cpu++)
+		*sum += values[cpu];
+	return 0;
+}
+
+/* Store the first n_counters per-CPU counters of counters_fd, each summed, in out. */
+static int read_counters(int counters_fd, uint32_t n_counters, uint64_t *out)
+{
+	int err;
+
+	for (uint32_t key = 0; key < n_counters; key++) {
+		err = read_counter(counters_fd, key, &out[key]);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -455,26 +471,22 @@ static int inject_spread(const struct gen_sender *sender, uint32_t n)
 	return 0;
 }
 
-/* One counter of counters_fd, summed over the CPUs, or 0 on an error. */
-static uint64_t read_counter(int counters_fd, uint32_t idx)
+/* The three counters that a window step follows, summed over the CPUs. */
+struct window_counts {
+	uint64_t done;
+	uint64_t latency;
+	uint64_t requeued;
+};
+
+static int read_window_counts(const struct gen_window_maps *w, struct window_counts *c)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t values[ncpu > 0 ? ncpu : 1], sum = 0;
-	int cpu;
+	int err = read_counter(w->counters_fd, w->completed_idx, &c->done);
 
-	if (ncpu <= 0 || bpf_map_lookup_elem(counters_fd, &idx, values))
-		return 0;
-	for (cpu = 0; cpu < ncpu; cpu++)
-		sum += values[cpu];
-	return sum;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (!err)
+		err = read_counter(w->counters_fd, w->latency_idx, &c->latency);
+	if (!err)
+		err = read_counter(w->counters_fd, w->requeued_idx, &c->requeued);
+	return err;
 }
 
 /*
@@ -545,8 +557,9 @@ static int send_window(const struct gen_sender *sender, uint32_t window, double 
 {
 	const struct timespec tick = { .tv_nsec = 1000000 };
 	const struct gen_window_maps *w = &sender->window;
-	uint64_t done, prev_done, latency, prev_latency, requeued, prev_requeued;
 	uint64_t timeout_ns = WINDOW_QUIET_MIN_NS, iter, max_iter = (uint64_t)(duration * 1000) + 1000;
+	struct window_counts now, prev;
+	uint64_t restart;
 	struct gen_slot *slots = calloc(window, sizeof(*slots));
 	__u32 *keys = calloc(window, sizeof(*keys));
 	double start, elapsed = 0;
@@ -565,11 +578,9 @@ static int send_window(const struct gen_sender *sender, uint32_t window, double 
 		err = -ENOMEM;
 		goto out;
 	}
-	prev_done = read_counter(w->counters_fd, w->completed_idx);
-	prev_latency = read_counter(w->counters_fd, w->latency_idx);
-	prev_requeued = read_counter(w->counters_fd, w->requeued_idx);
-
-	err = queue_window(sender, window);
+	err = read_window_counts(w, &prev);
+	if (!err)
+		err = queue_window(sender, window);
 	start = now_s();
 	if (!err)
 		err = inject_spread(sender, window);
@@ -581,11 +592,14 @@ static int send_window(const struct gen_sender *sender, uint32_t window, double 
 		if (elapsed >= duration)
 			break;
 
-		done = read_counter(w->counters_fd, w->completed_idx);
-		latency = read_counter(w->counters_fd, w->latency_idx);
-		requeued = read_counter(w->counters_fd, w->requeued_idx);
-		if (done > prev_done) {
-			timeout_ns = 8 * ((latency - prev_latency) / (done - prev_done));
+		err = read_window_counts(w, &now);
+		if (err) {
+			fprintf(stderr, "%s: reading the counters failed: %s\n", sender->tool,
+				strerror(-err));
+			break;
+		}
+		if (now.done > prev.done) {
+			timeout_ns = 8 * ((now.latency - prev.latency) / (now.done - prev.done));
 			if (timeout_ns < WINDOW_QUIET_MIN_NS)
 				timeout_ns = WINDOW_QUIET_MIN_NS;
 			if (timeout_ns > WINDOW_QUIET_MAX_NS)
@@ -598,12 +612,11 @@ static int send_window(const struct gen_sender *sender, uint32_t window, double 
 				sender->tool, strerror(-err));
 			break;
 		}
-		if (quiet + (requeued - prev_requeued) > 0)
-			err = inject_spread(sender, (uint32_t)(quiet + (requeued - prev_requeued)));
-		*started += quiet + (requeued - prev_requeued);
-		prev_done = done;
-		prev_latency = latency;
-		prev_requeued = requeued;
+		restart = (uint64_t)quiet + (now.requeued - prev.requeued);
+		if (restart > 0)
+			err = inject_spread(sender, (uint32_t)restart);
+		*started += restart;
+		prev = now;
 	}
 	elapsed = now_s() - start;
 	*seconds = elapsed < duration ? duration : elapsed;

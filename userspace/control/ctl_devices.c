@@ -202,8 +202,7 @@ static void logs_json(FILE *out, struct rb_store *store, const uint8_t mac[6])
 	}
 	err = rb_syslog_show(out, store, rb_mac_format(mac, name), TIMELINE_LOG_LINES, true);
 	if (err == -ENOENT)
-		fprintf(out, "{\"mac\":\"%s\",\"hostname\":\"\",\"overwritten\":0,\"entries\":[]}",
-			name);
+		rb_syslog_show_empty(out, mac, "", true);
 	else if (err)
 		fputs("null", out);
 }
