@@ -36,13 +36,13 @@ struct rb_dhcp4_recv {
 
 /*
  * One step's records of the expiry walk, and the lease time of each
- * template, looked up once per pass (0: not looked up yet, or none).
+ * template, looked up once per pass (0: not looked up yet, since the
+ * config allows no lease time under 60 s).
  */
 struct rb_dhcp4_expiry {
 	struct rb_mac_key keys[RB_DHCP4_EXPIRE_STEP];
 	struct rb_device recs[RB_DHCP4_EXPIRE_STEP];
 	uint32_t lease_time[RB_MAX_TEMPLATES];
-	bool lease_time_known[RB_MAX_TEMPLATES];
 };
 
 struct rb_dhcp4_server {

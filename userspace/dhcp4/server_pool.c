@@ -291,9 +291,9 @@ bool rb_dhcp4_server_pool_return(struct rb_dhcp4_server *srv, const struct rb_de
 }
 
 /*
- * The lease time of template id in *lease_time, from the expiry walk's
- * cache, which a new pass empties.  Returns false when the template is
- * missing.
+ * Store the lease time of template id in *lease_time, from the expiry
+ * walk's cache, which a new pass empties.  Returns false when the
+ * template is missing.
  */
 static bool lease_time_of(struct rb_dhcp4_server *srv, __u32 id, uint32_t *lease_time)
 {
@@ -302,11 +302,10 @@ static bool lease_time_of(struct rb_dhcp4_server *srv, __u32 id, uint32_t *lease
 
 	if (id >= RB_MAX_TEMPLATES)
 		return false;
-	if (!x->lease_time_known[id]) {
+	if (x->lease_time[id] == 0) {
 		if (bpf_map_lookup_elem(srv->cfg.templates_fd, &id, &tmpl))
 			return false;
 		x->lease_time[id] = tmpl.lease_time;
-		x->lease_time_known[id] = true;
 	}
 	*lease_time = x->lease_time[id];
 	return true;
@@ -390,7 +389,7 @@ static __u32 read_batch(struct rb_dhcp4_server *srv)
 	int err = 0;
 
 	if (!srv->expire_resume)
-		memset(x->lease_time_known, 0, sizeof(x->lease_time_known));
+		memset(x->lease_time, 0, sizeof(x->lease_time));
 	while (n + RB_DHCP4_EXPIRE_BATCH <= RB_DHCP4_EXPIRE_STEP) {
 		count = RB_DHCP4_EXPIRE_BATCH;
 		err = bpf_map_lookup_batch(srv->cfg.devices_fd,
