@@ -377,10 +377,7 @@ static __always_inline int emit_event(__u16 type, const struct rb_device *dev,
 static __always_inline void journal_ack(struct rb_device *dev, const struct rb_mac_key *key,
 					__u32 lease_time, __u64 now)
 {
-	__u64 lag_ns = (__u64)lease_time * (1000000000ULL / RB_JOURNAL_LAG_DIV);
-
-	if (dev->journal_ns && dev->journal_ipv4 == dev->ipv4 && now >= dev->journal_ns &&
-	    now - dev->journal_ns < lag_ns) {
+	if (dev->journal_ipv4 == dev->ipv4 && rb_journal_fresh(dev->journal_ns, now, lease_time)) {
 		count(RB_XC_JOURNAL_SKIPPED);
 		return;
 	}

@@ -235,7 +235,6 @@ static __always_inline int emit_event6(const struct rb_device6 *dev, const struc
 static __always_inline void journal_reply6(struct rb_device6 *dev, const struct rb_duid_key *key,
 					   const struct rb_dhcp6_work *w, __u64 now)
 {
-	__u64 lag_ns = (__u64)w->args.valid_lifetime * (1000000000ULL / RB_JOURNAL_LAG_DIV);
 	__u64 head, journal_head;
 	__u32 iaid, journal_iaid;
 
@@ -244,7 +243,7 @@ static __always_inline void journal_reply6(struct rb_device6 *dev, const struct 
 	__builtin_memcpy(&journal_head, dev->journal_duid_head, 8);
 	__builtin_memcpy(&iaid, w->req.ia[0].iaid, 4);
 	__builtin_memcpy(&journal_iaid, dev->journal_iaid, 4);
-	if (dev->journal_ns && now >= dev->journal_ns && now - dev->journal_ns < lag_ns &&
+	if (rb_journal_fresh(dev->journal_ns, now, w->args.valid_lifetime) &&
 	    dev->journal_duid_len == key->len && journal_iaid == iaid && journal_head == head) {
 		count(RB_XC_JOURNAL6_SKIPPED);
 		return;

@@ -172,6 +172,17 @@ static inline __u32 rb_journal_lag_s(__u32 lease_time)
 }
 
 /*
+ * Return 1 when a lease journaled at journal_ns (0: none) is younger at
+ * now than the journal lag of lease_time seconds, so that a new one for
+ * the same address need not be journaled.
+ */
+static inline int rb_journal_fresh(__u64 journal_ns, __u64 now, __u32 lease_time)
+{
+	return journal_ns && now >= journal_ns &&
+	       now - journal_ns < (__u64)lease_time * (1000000000ULL / RB_JOURNAL_LAG_DIV);
+}
+
+/*
  * One boot file choice.  The first entry of a template that matches the
  * request wins, so rackbootd orders them: iPXE entries, then entries for
  * one architecture, then the default.  An HTTP entry comes first of all
