@@ -229,7 +229,7 @@ static __always_inline int emit_event6(const struct rb_device6 *dev, const struc
  * last journaled Reply is younger than the journal lag of the valid
  * lifetime (RB_JOURNAL_LAG_DIV) and was for the same IAID and DUID.  The
  * DUID is compared by length and first 8 bytes, which tell apart the
- * DUIDs that one record answers: its configured DUID, or the DUID-LL and
+ * DUIDs that one record serves: its configured DUID, or the DUID-LL and
  * the DUID-LLTs (with their times) of its MAC.
  */
 static __always_inline void journal_reply6(struct rb_device6 *dev, const struct rb_duid_key *key,

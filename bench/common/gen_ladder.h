@@ -55,11 +55,11 @@ struct gen_options {
 	{ "help", no_argument, NULL, 'h' }
 
 /*
- * What a window step needs of the generator's XDP side (gen_window.h):
- * the slot table and refill queue, the flag that keeps slots going, and
- * the indexes of three counters of counters_fd: completed exchanges,
- * their summed latency in nanoseconds, and slots that the client program
- * handed back.
+ * Maps and counters of the generator's XDP side that a window step needs
+ * (gen_window.h): the slot table, the refill queue and the flag that
+ * keeps slots going.  The three counters of counters_fd are the
+ * completed exchanges, their summed latency in nanoseconds, and the
+ * slots that the client program handed back.
  */
 struct gen_window_maps {
 	int slots_fd;

@@ -43,7 +43,7 @@ static __always_inline void slot_start(__u32 slot, __u32 xid, __u64 now)
 	}
 }
 
-/* true when xid is slot's latest exchange; then it moved at now. */
+/* Return 1 when xid is slot's latest exchange, and record that it moved at now. */
 static __always_inline int slot_touch(__u32 slot, __u32 xid, __u64 now)
 {
 	struct gen_slot *s = bpf_map_lookup_elem(&gen_slots, &slot);
@@ -54,7 +54,7 @@ static __always_inline int slot_touch(__u32 slot, __u32 xid, __u64 now)
 	return 1;
 }
 
-/* true when a completed exchange xid of slot starts the slot's next one. */
+/* Return 1 when the completed exchange xid of slot starts the slot's next one. */
 static __always_inline int slot_goes_on(__u32 slot, __u32 xid)
 {
 	struct gen_slot *s;

@@ -17,9 +17,9 @@
  * driver queued, and gen_client turns a completed exchange's ACK (or a
  * reflected DISCOVER) into the slot's next DISCOVER, for a new client.
  *
- * Verdicts of gen_client: XDP_TX for the REQUEST and, in window mode,
- * the next DISCOVER; XDP_DROP for every other DHCP reply and reflected
- * frame (they are counted); XDP_PASS for anything else.
+ * gen_client returns XDP_TX for the REQUEST and, in window mode, for
+ * the next DISCOVER.  It returns XDP_DROP for every other DHCP reply and
+ * reflected frame, which it counts, and XDP_PASS for anything else.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -85,7 +85,7 @@ static __always_inline void put_mac(__u8 *p, __u32 idx_be)
 }
 
 /*
- * Turn the DISCOVER template that the frame holds (GEN_FRAME_LEN bytes
+ * Turn the DISCOVER template that the frame contains (GEN_FRAME_LEN bytes
  * from data) into the next client's DISCOVER in slot, record the
  * exchange, and return XDP_TX.
  */
@@ -99,8 +99,9 @@ static __always_inline int fill_discover(__u8 *frame, __u32 slot)
 	/*
 	 * Live-frames test runs and, in window mode, gen_client both start
 	 * exchanges.  Both run with bottom halves off on the generator's
-	 * core, so they do not interleave; elsewhere a rare lost increment
-	 * gives two exchanges one xid, and the later one counts as stale.
+	 * core, so they do not interleave.  On other cores a rare lost
+	 * increment gives two exchanges one xid, and the later one counts as
+	 * stale.
 	 */
 	seq = next_seq++;
 	idx = seq % n_clients;

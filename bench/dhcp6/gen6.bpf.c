@@ -18,9 +18,9 @@
  * driver queued, and gen_client turns a completed exchange's Reply (or
  * a reflected Solicit) into the slot's next Solicit, for a new client.
  *
- * Verdicts of gen_client: XDP_TX for the Request and, in window mode,
- * the next Solicit; XDP_DROP for every other DHCPv6 reply and reflected
- * frame (they are counted); XDP_PASS for anything else.
+ * gen_client returns XDP_TX for the Request and, in window mode, for
+ * the next Solicit.  It returns XDP_DROP for every other DHCPv6 reply
+ * and reflected frame, which it counts, and XDP_PASS for anything else.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -132,7 +132,7 @@ static __always_inline __u64 put_client_fields(__u8 *frame, __u32 idx_be, __u8 t
 }
 
 /*
- * Turn the Solicit template that the frame holds (GEN6_SOLICIT_FRAME_LEN
+ * Turn the Solicit template that the frame contains (GEN6_SOLICIT_FRAME_LEN
  * bytes from frame) into the next client's Solicit in slot, record the
  * exchange, and return XDP_TX.
  */
@@ -146,8 +146,9 @@ static __always_inline int fill_solicit(__u8 *frame, __u32 slot)
 	/*
 	 * Live-frames test runs and, in window mode, gen_client both start
 	 * exchanges.  Both run with bottom halves off on the generator's
-	 * core, so they do not interleave; elsewhere a rare lost increment
-	 * gives two exchanges one xid, and the later one counts as stale.
+	 * core, so they do not interleave.  On other cores a rare lost
+	 * increment gives two exchanges one xid, and the later one counts as
+	 * stale.
 	 */
 	seq = next_seq++;
 	idx = seq % n_clients;

@@ -793,7 +793,7 @@ static void test_reply_event(void **state)
 
 /*
  * The journal lag: a second Reply to the same DUID and IAID at once is
- * sent but not journaled, and counted; one after the lag is journaled.
+ * sent and counted, but not journaled.  One after the lag is journaled.
  */
 static void test_reply_journal_lag(void **state)
 {

@@ -334,7 +334,7 @@ static uint64_t expiry_ns(struct rb_dhcp4_server *srv, const struct rb_device *r
 	return 0;
 }
 
-/* true when rec, the record of key, is a pool device whose time is up. */
+/* Return true when rec, the record of key, is a pool device whose time is up. */
 static bool expired(struct rb_dhcp4_server *srv, const struct rb_mac_key *key,
 		    const struct rb_device *rec, uint64_t now_ns)
 {
@@ -379,8 +379,8 @@ static void expire_one(struct rb_dhcp4_server *srv, const struct rb_mac_key *key
 /*
  * Read the walk's next records, up to RB_DHCP4_EXPIRE_STEP, into
  * srv->expiry with batch lookups of RB_DHCP4_EXPIRE_BATCH each.  Returns
- * the number read; clears expire_resume at the end of the map or on an
- * error, so that the next step starts a new pass.
+ * the number read.  At the end of the map or on an error it clears
+ * expire_resume, so that the next step starts a new pass.
  */
 static __u32 read_batch(struct rb_dhcp4_server *srv)
 {

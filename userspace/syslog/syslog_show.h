@@ -28,7 +28,7 @@ int rb_syslog_show(FILE *out, struct rb_store *st, const char *device, size_t li
  */
 void rb_syslog_show_empty(FILE *out, const uint8_t mac[6], const char *hostname, bool json);
 
-/* Parse device as a MAC (aa:bb:cc:dd:ee:ff) into mac; false when it is none. */
+/* Parse device as a MAC (aa:bb:cc:dd:ee:ff) into mac.  Returns false when device is not a MAC. */
 bool rb_syslog_device_mac(const char *device, uint8_t mac[6]);
 
 #endif
