@@ -49,7 +49,7 @@ main() {
 	rb_run_dir || { echo "bench-dhcp4: creating a temporary folder failed" >&2; exit 1; }
 	bench_topology || { echo "bench-dhcp4: creating the namespaces and veth pair failed" >&2; exit 1; }
 	echo "bench-dhcp4: run folder $RB_RUN_DIR, namespaces ${RB_PREFIX}srv and ${RB_PREFIX}cli"
-	bench_idle_poll_start "$BENCH_SERVER_CPU" "$BENCH_GEN_CPU"
+	bench_idle_poll_start "$BENCH_SERVER_CPU" "$BENCH_GEN_CPU" || exit 1
 
 	for name in $BENCH_SERVERS; do
 		echo "bench-dhcp4: measuring $name"

@@ -54,7 +54,7 @@ main() {
 	bench6_topology || { echo "bench-dhcp6: creating the namespaces and veth pair failed" >&2; exit 1; }
 	echo "bench-dhcp6: run folder $RB_RUN_DIR, namespaces ${RB_PREFIX}srv and ${RB_PREFIX}cli," \
 		"$BENCH_CLIENTS clients"
-	bench_idle_poll_start "$BENCH_SERVER_CPU" "$BENCH_GEN_CPU"
+	bench_idle_poll_start "$BENCH_SERVER_CPU" "$BENCH_GEN_CPU" || exit 1
 
 	for name in $BENCH_SERVERS; do
 		echo "bench-dhcp6: measuring $name"

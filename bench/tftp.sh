@@ -63,7 +63,7 @@ main() {
 	bench_write_files || { echo "bench-tftp: writing the benchmark files failed" >&2; exit 1; }
 	bench_topology || { echo "bench-tftp: creating the namespaces and veth pair failed" >&2; exit 1; }
 	echo "bench-tftp: run folder $RB_RUN_DIR, namespaces ${RB_PREFIX}srv and ${RB_PREFIX}cli"
-	bench_idle_poll_start
+	bench_idle_poll_start || exit 1
 
 	for name in $BENCH_SERVERS; do
 		echo "bench-tftp: measuring $name"

@@ -214,23 +214,56 @@ bench_reflector_window() {
 	BENCH_REFLECTOR_WINDOW_PPS=$(bench_summary reflector-window)
 }
 
-# bench_idle_poll_start [CPU...]: keep the cores (default: the server
-# core) from halting between packets, for every scenario alike, as
-# idle=poll or disabled deep C-states would on bare metal.  A halted
-# virtual CPU takes long to wake for the NAPI thread's next batch, so
-# burst arrivals overflow the veth ring, and every hand-over between the
-# two veth ends waits for that wake-up.  Each busy loop runs at
-# SCHED_IDLE, so anything else on its core preempts it at once.
-# BENCH_IDLE_POLL=0 turns it off.
+# bench_idle_poll_start [CPU...]: keep the cores from halting between
+# packets, for every scenario alike, as idle=poll or disabled deep
+# C-states would on bare metal.  A halted virtual CPU takes long to wake
+# for the NAPI thread's next batch, so burst arrivals overflow the veth
+# ring, and every hand-over between the two veth ends waits for that
+# wake-up.
+#
+# BENCH_IDLE_POLL=1 (the default) requests a CPU wake-up latency of 0 on
+# /dev/cpu_dma_latency (PM QoS) while the bench runs, so the kernel's
+# idle loop polls on every core instead of halting.  A core that polls
+# there takes a wake-up of its NAPI thread without an interrupt between
+# processors, which costs a VM exit here.  The request ends when its
+# holder process exits.  BENCH_IDLE_POLL=2 runs a busy loop at
+# SCHED_IDLE on each CPU given (default: the server core) instead, as
+# the benches did until December 2026; a wake-up then still interrupts
+# the core.  BENCH_IDLE_POLL=0 lets the cores halt.  RB_SPAWNED_PID is
+# the last process started.
 bench_idle_poll_start() {
 	local cpu cpus=("$@")
 
-	((BENCH_IDLE_POLL)) || return 0
+	case $BENCH_IDLE_POLL in
+	0) return 0 ;;
+	1)
+		if [[ -w /dev/cpu_dma_latency ]]; then
+			# The kernel parses a write that is not 4 bytes long as a hex number.
+			rb_spawn "" "$RB_RUN_DIR/idle-poll-qos.log" \
+				sh -c 'exec 3>/dev/cpu_dma_latency && printf 0 >&3 && exec sleep infinity'
+			sleep 0.2
+			if rb_pid_alive "$RB_SPAWNED_PID"; then
+				echo "${BENCH_LOG_NAME}: idle polling on every CPU: PM QoS latency 0 held by pid $RB_SPAWNED_PID"
+				return 0
+			fi
+			echo "${BENCH_LOG_NAME}: writing 0 to /dev/cpu_dma_latency failed:" \
+				"$(cat "$RB_RUN_DIR/idle-poll-qos.log")" >&2
+		fi
+		echo "${BENCH_LOG_NAME}: PM QoS is not available; idle polling with" \
+			"busy loops instead (BENCH_IDLE_POLL=2)" >&2
+		;;
+	2) ;;
+	*)
+		echo "${BENCH_LOG_NAME}: invalid BENCH_IDLE_POLL=$BENCH_IDLE_POLL: expected 0 (off)," \
+			"1 (PM QoS, the default) or 2 (busy loops)" >&2
+		return 1
+		;;
+	esac
 	((${#cpus[@]})) || cpus=("$BENCH_SERVER_CPU")
 	for cpu in "${cpus[@]}"; do
 		rb_spawn "" "$RB_RUN_DIR/idle-poll-$cpu.log" chrt -i 0 taskset -c "$cpu" \
 			sh -c 'while :; do :; done'
-		echo "${BENCH_LOG_NAME}: idle polling on CPU $cpu (pid $RB_SPAWNED_PID)"
+		echo "${BENCH_LOG_NAME}: idle polling on CPU $cpu with a busy loop (pid $RB_SPAWNED_PID)"
 	done
 }
 

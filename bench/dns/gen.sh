@@ -52,7 +52,7 @@ dnsgen() {
 	BENCH_CLIENTS=$BENCH_DNS_CLIENTS
 	# shellcheck disable=SC2034 # read by bench_idle_poll_start
 	BENCH_IDLE_POLL=$BENCH_DNS_IDLE_POLL
-	bench_idle_poll_start
+	bench_idle_poll_start || return 1
 	((BENCH_IDLE_POLL)) && poll_pid=$RB_SPAWNED_PID
 	bench_run_gen "$DNSGEN" "gen-$name" \
 		'"  offered \(.offered_per_s)/s: \(.completed_per_s)/s counted, \(.drop_pct) % lost; \(.answered) answered, \(.responses) responses, \(.wrong_answer + .rcode + .truncated) wrong in \(.seconds) s, \(.mean_latency_us) us"' \
