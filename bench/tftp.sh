@@ -28,7 +28,8 @@
 #   BENCH_RATES_REFLECTOR, BENCH_REFLECTOR_RUNS, BENCH_RACKBOOT_CONFIG,
 #   BENCH_SERVER_CPU, BENCH_GEN_CPU, BENCH_TRANSFER_NAPI_CPU (the server
 #   veth's NAPI thread during downloads, default GEN_CPU: see
-#   bench/tftp/setup.sh), BENCH_IDLE_POLL (0: let the server core halt)
+#   bench/tftp/setup.sh), BENCH_IDLE_POLL (0: let the cores halt; 2: busy
+#   loop on the server core instead of the PM QoS request)
 # A run with other settings writes its JSON into the run folder.
 set -uo pipefail
 

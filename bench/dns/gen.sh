@@ -19,8 +19,9 @@ BENCH_DNS_MAX_BURST=${BENCH_DNS_MAX_BURST:-256}
 # Receive buffer of dnsmasq's socket in the rb-dns-gen scenario, in bytes
 # (see gen_dnsmasq in bench/dns.sh).
 BENCH_DNS_RCVBUF=${BENCH_DNS_RCVBUF:-8388608}
-# 1 keeps the server CPU from halting during the rb-dns-gen runs, for
-# every server alike (bench_idle_poll_start of bench/common/lib.sh).
+# 1 keeps the cores from halting during the rb-dns-gen runs, for every
+# server alike; 2 uses busy loops on the server CPU instead
+# (bench_idle_poll_start of bench/common/lib.sh).
 BENCH_DNS_IDLE_POLL=${BENCH_DNS_IDLE_POLL:-1}
 DNSGEN=build/bench/rb-dns-gen
 
