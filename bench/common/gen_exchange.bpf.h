@@ -3,7 +3,7 @@
  * XDP helpers that the DHCPv4 and DHCPv6 load generators (gen.bpf.c,
  * gen6.bpf.c) share: counters, client MACs, writing a request template
  * into the frame, and recording a new exchange.  All are inlined, so
- * each program runs the same instructions as with its own copy.
+ * they add no calls or per-packet work to the programs.
  */
 #ifndef RB_BENCH_COMMON_GEN_EXCHANGE_BPF_H
 #define RB_BENCH_COMMON_GEN_EXCHANGE_BPF_H
@@ -51,24 +51,17 @@ static __always_inline int gen_slot_pop(void *counters, __u32 empty_idx, __u32 s
 }
 
 /*
- * Write the request template (len bytes) into the live frame in ctx and
- * store the frame in *frame.  Returns 0, or -1 when the frame cannot take
- * the template.  The status, not a NULL frame, tells the caller, so that
- * after inlining no test of the packet pointer is left.
- *
- * Live frames recycle their pages without copying data_in again, so a
- * page may still hold a reply of an earlier round trip, and the kernel
- * keeps that frame's length unless the program moves the frame bounds.
- * So move them (4 bytes to the front, 4 off the tail: the same length)
- * and write the whole template every time.
+ * Write the request template (len bytes) at the start of the frame in ctx,
+ * which is at least len bytes long, and store the frame in *frame.
+ * Returns 0, or -1 when the frame cannot take the template.  Failure is
+ * returned as a status rather than a NULL frame, so that after inlining
+ * no comparison of the packet pointer is left.
  */
-static __always_inline int gen_live_frame(struct xdp_md *ctx, const volatile __u8 *template,
-					  __u32 len, __u8 **frame)
+static __always_inline int gen_store_template(struct xdp_md *ctx, const volatile __u8 *template,
+					      __u32 len, __u8 **frame)
 {
 	void *data, *data_end;
 
-	if (bpf_xdp_adjust_head(ctx, -4) || bpf_xdp_adjust_tail(ctx, -4))
-		return -1;
 	if (bpf_xdp_store_bytes(ctx, 0, (void *)template, len))
 		return -1;
 	data = (void *)(long)ctx->data;
@@ -80,9 +73,26 @@ static __always_inline int gen_live_frame(struct xdp_md *ctx, const volatile __u
 }
 
 /*
- * Resize the received frame in ctx to len bytes, write the template
- * into it and store the frame in *frame.  Returns 0, or -1 when the frame
- * cannot take the template.
+ * Write the request template into the live frame in ctx (see
+ * gen_store_template).
+ *
+ * Live frames recycle their pages without copying data_in again, so a
+ * page may still hold a reply of an earlier round trip, and the kernel
+ * keeps that frame's length unless the program moves the frame bounds.
+ * So move them (4 bytes to the front, 4 off the tail: the same length)
+ * and write the whole template every time.
+ */
+static __always_inline int gen_live_frame(struct xdp_md *ctx, const volatile __u8 *template,
+					  __u32 len, __u8 **frame)
+{
+	if (bpf_xdp_adjust_head(ctx, -4) || bpf_xdp_adjust_tail(ctx, -4))
+		return -1;
+	return gen_store_template(ctx, template, len, frame);
+}
+
+/*
+ * Resize the received frame in ctx to len bytes and write the template
+ * into it (see gen_store_template).
  */
 static __always_inline int gen_refit_frame(struct xdp_md *ctx, const volatile __u8 *template,
 					   __u32 len, __u8 **frame)
@@ -93,14 +103,7 @@ static __always_inline int gen_refit_frame(struct xdp_md *ctx, const volatile __
 
 	if (delta && bpf_xdp_adjust_tail(ctx, delta))
 		return -1;
-	if (bpf_xdp_store_bytes(ctx, 0, (void *)template, len))
-		return -1;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	if (data + len > data_end)
-		return -1;
-	*frame = data;
-	return 0;
+	return gen_store_template(ctx, template, len, frame);
 }
 
 /*

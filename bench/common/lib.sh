@@ -334,8 +334,8 @@ bench_number() {
 	fi
 }
 
-# jq definitions of the DHCP benches' result tables: n prints a number or
-# "-" for null, col pads it to a 12-character column, and ratios($s)
+# jq definitions of the DHCP benches' result tables.  n prints a number,
+# or "-" for null, and col pads it to a 12-character column.  ratios($s)
 # prints rackboot's figure of scenario $s against Kea's and against the
 # ceiling, each only where both figures are known.
 # shellcheck disable=SC2016,SC2034 # $s is jq's; read by the report.sh files
