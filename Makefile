@@ -205,7 +205,7 @@ clean:
 # pair, written to bench/results/dhcp4.json (bench/README.md).  Needs root.
 # bench/common contains what the load generators share.
 BENCH_BUILD := $(BUILD)/bench
-BENCH_COMMON_SRC := bench/common/gen_ladder.c bench/common/gen_sum.c
+BENCH_COMMON_SRC := bench/common/gen_ladder.c bench/common/gen_options.c bench/common/gen_sum.c
 BENCH_COMMON_H := $(wildcard bench/common/*.h)
 $(BENCH_BUILD)/%.bpf.o: bench/dhcp4/%.bpf.c bench/dhcp4/gen.h $(BENCH_COMMON_H)
 	@mkdir -p $(dir $@)

@@ -15,6 +15,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define GEN_MAX_STEPS		32
@@ -39,7 +40,11 @@ struct gen_options {
 	double rates[GEN_MAX_STEPS];	/* frames per second, 0 is unpaced; or windows */
 };
 
-/* getopt_long entries of the options in struct gen_options but --clients. */
+/*
+ * getopt_long entries of the options in struct gen_options but --clients,
+ * which each generator lists as { "clients", required_argument, NULL, 'c' }
+ * with its own range.
+ */
 #define GEN_COMMON_LONGOPTS \
 	{ "ifname", required_argument, NULL, 'i' }, \
 	{ "hold-ifname", required_argument, NULL, 'H' }, \
@@ -57,9 +62,10 @@ struct gen_options {
 /*
  * Maps and counters of the generator's XDP side that a window step needs
  * (gen_window.h): the slot table, the refill queue and the flag that
- * keeps slots going.  The three counters of counters_fd are the
- * completed exchanges, their summed latency in nanoseconds, and the
- * slots that the client program handed back.
+ * keeps slots going.  The counters of counters_fd are the completed
+ * exchanges, their summed latency in nanoseconds, the slots that the
+ * client program handed back, the test run repetitions that found no
+ * slot, and the slots that test runs started.
  */
 struct gen_window_maps {
 	int slots_fd;
@@ -69,6 +75,8 @@ struct gen_window_maps {
 	uint32_t completed_idx;
 	uint32_t latency_idx;
 	uint32_t requeued_idx;
+	uint32_t refill_empty_idx;
+	uint32_t started_idx;
 };
 
 /* The live-frames program that sends requests, and where it sends them. */
@@ -105,6 +113,24 @@ uint32_t gen_parse_count(const char *tool, const char *name, const char *arg,
 int gen_parse_common_option(struct gen_options *opt, const char *tool, int c,
 			    char *arg);
 int gen_check_options(const struct gen_options *opt, const char *tool);
+int gen_parse_ipv4(const char *tool, const char *name, const char *arg, uint32_t *addr);
+uint32_t gen_random_base(void);
+
+/*
+ * A generator's command line for gen_parse_args.  own_option stores
+ * option c of the generator's own in ctx and returns 0, 1 when c is not
+ * one of them, or -EINVAL when its value is invalid.
+ */
+struct gen_cli {
+	const char *tool;
+	const struct option *longopts;	/* GEN_COMMON_LONGOPTS, --clients, the own ones */
+	uint32_t max_clients;		/* upper bound of --clients */
+	int (*own_option)(void *ctx, int c, char *arg);	/* NULL: none */
+	void *ctx;
+	void (*usage)(FILE *out);
+};
+
+int gen_parse_args(struct gen_options *opt, const struct gen_cli *cli, int argc, char **argv);
 
 void gen_catch_signals(void);
 void gen_sleep_s(double seconds);
@@ -120,20 +146,14 @@ int gen_run_counted(const struct gen_sender *sender, const struct gen_options *o
 void gen_complete(const struct gen_step *step, uint64_t completed,
 		  double *completed_per_s, double *drop_pct);
 
-/* Counter differences of a window step, for its JSON line. */
-struct gen_window_counts {
-	uint64_t requeued;		/* slots that the client program handed back */
-	uint64_t refill_empty;		/* test run repetitions that found no slot */
-	uint64_t started;		/* slots that test runs started */
-};
-
 /*
  * Print the opening of a step's JSON line: "{", and in window mode the
- * window fields, after which step->sent becomes sent, every request of
+ * window fields from the counter differences diff (indexed as in
+ * sender->window), after which step->sent becomes sent, every request of
  * the step, since the client program sent most of them.
  */
-void gen_step_open(const struct gen_options *opt, struct gen_step *step, uint64_t sent,
-		   const struct gen_window_counts *counts);
+void gen_step_open(const struct gen_sender *sender, const struct gen_options *opt,
+		   struct gen_step *step, uint64_t sent, const uint64_t *diff);
 
 typedef int (*gen_step_fn)(void *ctx, double rate, double *completed_per_s,
 			   double *drop_pct);

@@ -333,3 +333,18 @@ bench_number() {
 		echo null
 	fi
 }
+
+# jq definitions of the DHCP benches' result tables.  n prints a number,
+# or "-" for null, and col pads it to a 12-character column.  ratios($s)
+# prints rackboot's figure of scenario $s against Kea's and against the
+# ceiling, each only where both figures are known.
+# shellcheck disable=SC2016,SC2034 # $s is jq's; read by the report.sh files
+BENCH_JQ_TABLE_DEFS='
+		def n: if . == null then "-" else tostring end;
+		def col: n | .[0:12] + "            "[0:12 - (. | length)];
+		def ratios($s):
+			(if $s.results.rackboot != null and $s.results.kea != null and $s.results.kea > 0
+			 then "  rackboot / kea: \($s.results.rackboot / $s.results.kea * 10 | floor / 10)x" else empty end),
+			(if $s.results.rackboot != null and $s.ceiling != null and $s.ceiling > 0
+			 then "  rackboot / ceiling: \($s.results.rackboot / $s.ceiling * 1000 | floor / 10) %" else empty end);
+'

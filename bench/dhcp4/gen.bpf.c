@@ -30,7 +30,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gen_csum.bpf.h"
-#include "gen_window.bpf.h"
+#include "gen_exchange.bpf.h"
 #include "gen.h"
 
 #define DHCP_SERVER_PORT	67
@@ -70,18 +70,7 @@ struct {
 
 static __always_inline void count_add(__u32 idx, __u64 n)
 {
-	__u64 *v = bpf_map_lookup_elem(&gen_counters, &idx);
-
-	if (v)
-		*v += n;
-}
-
-/* Write client idx's MAC (prefix, then the index big-endian) at p. */
-static __always_inline void put_mac(__u8 *p, __u32 idx_be)
-{
-	p[0] = GEN_MAC_PREFIX0;
-	p[1] = GEN_MAC_PREFIX1;
-	__builtin_memcpy(p + 2, &idx_be, 4);
+	gen_count_add(&gen_counters, idx, n);
 }
 
 /*
@@ -91,7 +80,6 @@ static __always_inline void put_mac(__u8 *p, __u32 idx_be)
  */
 static __always_inline int fill_discover(__u8 *frame, __u32 slot)
 {
-	struct gen_client *client;
 	struct udphdr *udp;
 	__u32 seq, idx, idx_be, xid_be;
 	__u64 now = bpf_ktime_get_ns();
@@ -108,22 +96,14 @@ static __always_inline int fill_discover(__u8 *frame, __u32 slot)
 	idx_be = bpf_htonl(idx);
 	xid_be = bpf_htonl(xid_base + seq);
 
-	put_mac(frame + ETH_ALEN, idx_be);
-	put_mac(frame + GEN_BOOTP_OFF + GEN_CHADDR_OFF, idx_be);
+	gen_put_mac(frame + ETH_ALEN, idx_be);
+	gen_put_mac(frame + GEN_BOOTP_OFF + GEN_CHADDR_OFF, idx_be);
 	__builtin_memcpy(frame + GEN_BOOTP_OFF + GEN_XID_OFF, &xid_be, 4);
 
 	udp = (void *)(frame + GEN_UDP_OFF);
 	udp->check = udp_check(discover_sum + words32(xid_be) + words32(idx_be));
 
-	client = bpf_map_lookup_elem(&gen_clients, &idx);
-	if (client) {
-		client->xid = xid_base + seq;
-		client->flags = 0;
-		client->sent_ns = now;
-		client->slot = slot;
-	}
-	if (window_mode)
-		slot_start(slot, xid_base + seq, now);
+	gen_exchange_start(&gen_clients, idx, xid_base + seq, slot, now);
 	count_add(GEN_TX_DISCOVER, 1);
 	return XDP_TX;
 }
@@ -131,33 +111,14 @@ static __always_inline int fill_discover(__u8 *frame, __u32 slot)
 SEC("xdp")
 int gen_discover(struct xdp_md *ctx)
 {
-	void *data, *data_end;
 	__u32 slot = 0;
+	__u8 *frame;
 
-	if (window_mode && bpf_map_pop_elem(&gen_refill, &slot)) {
-		count_add(GEN_REFILL_EMPTY, 1);
+	if (!gen_slot_pop(&gen_counters, GEN_REFILL_EMPTY, GEN_SLOT_STARTED, &slot))
 		return XDP_DROP;
-	}
-	if (window_mode)
-		count_add(GEN_SLOT_STARTED, 1);
-
-	/*
-	 * Live frames recycle their pages without copying data_in again, so
-	 * a page may still hold the OFFER, REQUEST or ACK of an earlier
-	 * round trip, and the kernel keeps that frame's length unless the
-	 * program moves the frame bounds.  So move them (4 bytes to the
-	 * front, 4 off the tail: the same length) and write the whole
-	 * DISCOVER every time.
-	 */
-	if (bpf_xdp_adjust_head(ctx, -4) || bpf_xdp_adjust_tail(ctx, -4))
+	if (gen_live_frame(ctx, discover_frame, GEN_FRAME_LEN, &frame))
 		return XDP_ABORTED;
-	if (bpf_xdp_store_bytes(ctx, 0, (void *)discover_frame, GEN_FRAME_LEN))
-		return XDP_ABORTED;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	if (data + GEN_FRAME_LEN > data_end)
-		return XDP_ABORTED;
-	return fill_discover(data, slot);
+	return fill_discover(frame, slot);
 }
 
 /*
@@ -167,24 +128,11 @@ int gen_discover(struct xdp_md *ctx)
  */
 static __always_inline int next_discover(struct xdp_md *ctx, __u32 slot)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	int delta = GEN_FRAME_LEN - (int)(data_end - data);
+	__u8 *frame;
 
-	if (delta && bpf_xdp_adjust_tail(ctx, delta))
-		goto requeue;
-	if (bpf_xdp_store_bytes(ctx, 0, (void *)discover_frame, GEN_FRAME_LEN))
-		goto requeue;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	if (data + GEN_FRAME_LEN > data_end)
-		goto requeue;
-	return fill_discover(data, slot);
-
-requeue:
-	slot_requeue(slot);
-	count_add(GEN_SLOT_REQUEUED, 1);
-	return XDP_DROP;
+	if (gen_refit_frame(ctx, discover_frame, GEN_FRAME_LEN, &frame))
+		return gen_slot_give_back(&gen_counters, GEN_SLOT_REQUEUED, slot);
+	return fill_discover(frame, slot);
 }
 
 /* Value of option 53 in the options that start at opts, or 0. */
@@ -222,27 +170,17 @@ static __always_inline int message_type(__u8 *opts, void *data_end)
 static __always_inline int send_request(struct xdp_md *ctx, __u32 idx, __u32 xid,
 					__u32 yiaddr_raw)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
 	__u32 idx_be = bpf_htonl(idx), xid_be = bpf_htonl(xid);
 	struct udphdr *udp;
 	__u8 *frame;
-	int delta;
 
-	delta = GEN_REQ_FRAME_LEN - (int)(data_end - data);
-	if (delta && bpf_xdp_adjust_tail(ctx, delta))
-		goto failed;
-	if (bpf_xdp_store_bytes(ctx, 0, (void *)request_frame, GEN_REQ_FRAME_LEN))
-		goto failed;
+	if (gen_refit_frame(ctx, request_frame, GEN_REQ_FRAME_LEN, &frame)) {
+		count_add(GEN_REQUEST_FAILED, 1);
+		return XDP_DROP;
+	}
 
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	frame = data;
-	if (data + GEN_REQ_FRAME_LEN > data_end)
-		goto failed;
-
-	put_mac(frame + ETH_ALEN, idx_be);
-	put_mac(frame + GEN_BOOTP_OFF + GEN_CHADDR_OFF, idx_be);
+	gen_put_mac(frame + ETH_ALEN, idx_be);
+	gen_put_mac(frame + GEN_BOOTP_OFF + GEN_CHADDR_OFF, idx_be);
 	__builtin_memcpy(frame + GEN_BOOTP_OFF + GEN_XID_OFF, &xid_be, 4);
 	__builtin_memcpy(frame + GEN_BOOTP_OFF + GEN_REQ_IP_OFF, &yiaddr_raw, 4);
 
@@ -251,10 +189,6 @@ static __always_inline int send_request(struct xdp_md *ctx, __u32 idx, __u32 xid
 			       words32(yiaddr_raw));
 	count_add(GEN_TX_REQUEST, 1);
 	return XDP_TX;
-
-failed:
-	count_add(GEN_REQUEST_FAILED, 1);
-	return XDP_DROP;
 }
 
 /* Handle a BOOTREPLY for one of our clients; bootp has 240 bytes. */

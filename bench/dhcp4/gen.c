@@ -15,13 +15,10 @@
  *
  * Run it inside the client namespace, pinned to a core of its own.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -72,6 +69,16 @@ static void usage(FILE *out)
 		"                    for example to pin the veth's NAPI thread (default 0)\n");
 }
 
+/* Store --server, the one option of this generator that the others lack. */
+static int parse_own_option(void *ctx, int c, char *arg)
+{
+	struct options *opt = ctx;
+
+	if (c != 's')
+		return 1;
+	return gen_parse_ipv4(TOOL, "--server", arg, &opt->server_id);
+}
+
 static int parse_options(struct options *opt, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -80,36 +87,15 @@ static int parse_options(struct options *opt, int argc, char **argv)
 		{ "clients", required_argument, NULL, 'c' },
 		{ 0 },
 	};
-	struct in_addr addr;
-	int c, err;
+	const struct gen_cli cli = { .tool = TOOL, .longopts = longopts,
+				     .max_clients = GEN_MAX_CLIENTS,
+				     .own_option = parse_own_option, .ctx = opt,
+				     .usage = usage };
 
 	*opt = (struct options){ 0 };
 	gen_options_init(&opt->common, 131072);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (inet_pton(AF_INET, optarg, &addr) != 1) {
-				fprintf(stderr, "rb-dhcp4-gen: invalid --server '%s'; "
-					"give a dotted IPv4 address\n", optarg);
-				return -EINVAL;
-			}
-			opt->server_id = addr.s_addr;
-			break;
-		case 'c':
-			opt->common.clients = gen_parse_count(TOOL, "--clients", optarg, 1,
-							      GEN_MAX_CLIENTS);
-			if (!opt->common.clients)
-				return -EINVAL;
-			break;
-		case 'h': usage(stdout); exit(0);
-		default:
-			err = gen_parse_common_option(&opt->common, TOOL, c, optarg);
-			if (err == 1)
-				usage(stderr);
-			if (err)
-				return -EINVAL;
-		}
-	}
+	if (gen_parse_args(&opt->common, &cli, argc, argv))
+		return -EINVAL;
 	if (!opt->common.ifname || !opt->server_id) {
 		fprintf(stderr, "rb-dhcp4-gen: --ifname and --server are required\n");
 		return -EINVAL;
@@ -129,8 +115,7 @@ static int generator_load(struct generator *gen, const struct options *opt)
 			      GEN_FRAME_LEN);
 	if (err)
 		return err;
-	if (getrandom(&xid_base, sizeof(xid_base), 0) != sizeof(xid_base))
-		xid_base = (uint32_t)time(NULL);
+	xid_base = gen_random_base();
 	gen_frames_build(&frames, opt->server_id);
 	memcpy(gen->discover, frames.discover, GEN_FRAME_LEN);
 
@@ -166,6 +151,8 @@ static int generator_load(struct generator *gen, const struct options *opt)
 		.completed_idx = GEN_RX_ACK,
 		.latency_idx = GEN_LATENCY_NS,
 		.requeued_idx = GEN_SLOT_REQUEUED,
+		.refill_empty_idx = GEN_REFILL_EMPTY,
+		.started_idx = GEN_SLOT_STARTED,
 	};
 	return gen_sender_attach(&gen->sender, bpf_program__fd(gen->skel->progs.gen_client),
 				 &opt->common);
@@ -186,7 +173,6 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 {
 	const struct generator *gen = ctx;
 	uint64_t d[GEN_COUNTER_COUNT];
-	struct gen_window_counts counts;
 	struct gen_step step;
 	double seconds;
 	int err;
@@ -195,10 +181,7 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 			      GEN_COUNTER_COUNT, rate, &step, d);
 	if (err)
 		return err;
-	counts = (struct gen_window_counts){ .requeued = d[GEN_SLOT_REQUEUED],
-					     .refill_empty = d[GEN_REFILL_EMPTY],
-					     .started = d[GEN_SLOT_STARTED] };
-	gen_step_open(&gen->opt->common, &step, d[GEN_TX_DISCOVER], &counts);
+	gen_step_open(&gen->sender, &gen->opt->common, &step, d[GEN_TX_DISCOVER], d);
 	gen_complete(&step, gen->opt->common.reflect ? d[GEN_REFLECTED] : d[GEN_RX_ACK],
 		     completed_per_s, drop_pct);
 	seconds = step.seconds;

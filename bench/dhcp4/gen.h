@@ -2,7 +2,7 @@
 /*
  * Layout shared by the DHCPv4 load generator's XDP programs (gen.bpf.c)
  * and its userspace driver (gen.c): frame offsets, the counters and the
- * per-client state.
+ * reply flags.  The per-client state is in gen_exchange.h.
  *
  * The generator sends Ethernet, IPv4 without options, UDP and a BOOTP
  * message: 300 bytes in a DISCOVER (zero padding after the end option)
@@ -17,6 +17,8 @@
 #define RB_BENCH_DHCP4_GEN_H
 
 #include <linux/types.h>
+
+#include "gen_exchange.h"
 
 #define GEN_ETH_LEN		14
 #define GEN_IP_OFF		GEN_ETH_LEN
@@ -39,13 +41,6 @@
  * offset, so that its 16-bit words add straight into the UDP checksum.
  */
 #define GEN_REQ_IP_OFF		246
-
-/* Most clients: one gen_clients entry each (24 bytes). */
-#define GEN_MAX_CLIENTS		(1u << 24)
-
-/* Client MAC: 02:62 (locally administered) and the client index. */
-#define GEN_MAC_PREFIX0		0x02
-#define GEN_MAC_PREFIX1		0x62
 
 /* Most options the client program walks in an OFFER or ACK. */
 #define GEN_MAX_OPTIONS		64
@@ -70,15 +65,7 @@ enum gen_counter {
 	GEN_COUNTER_COUNT,
 };
 
-/* State of one simulated client's latest exchange. */
-struct gen_client {
-	__u32 xid;		/* xid of the latest DISCOVER */
-	__u32 flags;		/* GEN_F_* */
-	__u64 sent_ns;		/* CLOCK_MONOTONIC time of that DISCOVER */
-	__u32 slot;		/* window mode: the slot that the exchange runs in */
-	__u32 pad;		/* zero */
-};
-
+/* Replies seen in an exchange, in struct gen_client's flags. */
 #define GEN_F_OFFERED		1
 #define GEN_F_ACKED		2
 

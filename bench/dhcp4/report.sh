@@ -53,14 +53,7 @@ bench_write_results() {
 }
 
 bench_print_table() {
-	jq -r '
-		def n: if . == null then "-" else tostring end;
-		def col: n | .[0:12] + "            "[0:12 - (. | length)];
-		def ratios($s):
-			(if $s.results.rackboot != null and $s.results.kea != null and $s.results.kea > 0
-			 then "  rackboot / kea: \($s.results.rackboot / $s.results.kea * 10 | floor / 10)x" else empty end),
-			(if $s.results.rackboot != null and $s.ceiling != null and $s.ceiling > 0
-			 then "  rackboot / ceiling: \($s.results.rackboot / $s.ceiling * 1000 | floor / 10) %" else empty end);
+	jq -r "$BENCH_JQ_TABLE_DEFS"'
 		.scenarios[0] as $g | .scenarios[1] as $q | .scenarios[2] as $p |
 		"",
 		"DHCPv4 DORA/s on \(.machine)",

@@ -31,7 +31,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gen_csum.bpf.h"
-#include "gen_window.bpf.h"
+#include "gen_exchange.bpf.h"
 #include "gen6.h"
 
 #define DHCP6_CLIENT_PORT	546
@@ -69,7 +69,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
-	__type(value, struct gen6_client);
+	__type(value, struct gen_client);
 	__uint(max_entries, 1);
 } gen6_clients SEC(".maps");
 
@@ -99,18 +99,7 @@ struct {
 
 static __always_inline void count_add(__u32 idx, __u64 n)
 {
-	__u64 *v = bpf_map_lookup_elem(&gen6_counters, &idx);
-
-	if (v)
-		*v += n;
-}
-
-/* Client idx's MAC (prefix, then the index big-endian) at p. */
-static __always_inline void put_mac(__u8 *p, __u32 idx_be)
-{
-	p[0] = GEN6_MAC_PREFIX0;
-	p[1] = GEN6_MAC_PREFIX1;
-	__builtin_memcpy(p + 2, &idx_be, 4);
+	gen_count_add(&gen6_counters, idx, n);
 }
 
 /*
@@ -123,7 +112,7 @@ static __always_inline __u64 put_client_fields(__u8 *frame, __u32 idx_be, __u8 t
 	__u32 header_be = bpf_htonl(((__u32)type << 24) | (xid & GEN6_XID_MASK));
 	__u8 *msg = frame + GEN6_MSG_OFF;
 
-	put_mac(frame + ETH_ALEN, idx_be);
+	gen_put_mac(frame + ETH_ALEN, idx_be);
 	__builtin_memcpy(frame + GEN6_IP6_OFF + GEN6_SRC_ADDR_OFF + GEN6_ADDR_INDEX_OFF,
 			 &idx_be, 4);
 	__builtin_memcpy(msg + GEN6_DUID_INDEX_OFF, &idx_be, 4);
@@ -138,7 +127,6 @@ static __always_inline __u64 put_client_fields(__u8 *frame, __u32 idx_be, __u8 t
  */
 static __always_inline int fill_solicit(__u8 *frame, __u32 slot)
 {
-	struct gen6_client *client;
 	struct udphdr *udp;
 	__u32 seq, idx, xid;
 	__u64 sum, now = bpf_ktime_get_ns();
@@ -157,15 +145,7 @@ static __always_inline int fill_solicit(__u8 *frame, __u32 slot)
 	udp = (void *)(frame + GEN6_UDP_OFF);
 	udp->check = udp_check(sum);
 
-	client = bpf_map_lookup_elem(&gen6_clients, &idx);
-	if (client) {
-		client->xid = xid;
-		client->flags = 0;
-		client->sent_ns = now;
-		client->slot = slot;
-	}
-	if (window_mode)
-		slot_start(slot, xid, now);
+	gen_exchange_start(&gen6_clients, idx, xid, slot, now);
 	count_add(GEN6_TX_SOLICIT, 1);
 	return XDP_TX;
 }
@@ -173,33 +153,14 @@ static __always_inline int fill_solicit(__u8 *frame, __u32 slot)
 SEC("xdp")
 int gen_solicit(struct xdp_md *ctx)
 {
-	void *data, *data_end;
 	__u32 slot = 0;
+	__u8 *frame;
 
-	if (window_mode) {
-		if (bpf_map_pop_elem(&gen_refill, &slot)) {
-			count_add(GEN6_REFILL_EMPTY, 1);
-			return XDP_DROP;
-		}
-		count_add(GEN6_SLOT_STARTED, 1);
-	}
-
-	/*
-	 * Live frames recycle their pages without copying data_in again, so
-	 * a page may still hold a reply of an earlier round trip, and the
-	 * kernel keeps that frame's length unless the program moves the
-	 * frame bounds.  So move them (4 bytes to the front, 4 off the
-	 * tail: the same length) and write the whole Solicit every time.
-	 */
-	if (bpf_xdp_adjust_head(ctx, -4) || bpf_xdp_adjust_tail(ctx, -4))
+	if (!gen_slot_pop(&gen6_counters, GEN6_REFILL_EMPTY, GEN6_SLOT_STARTED, &slot))
+		return XDP_DROP;
+	if (gen_live_frame(ctx, solicit_frame, GEN6_SOLICIT_FRAME_LEN, &frame))
 		return XDP_ABORTED;
-	if (bpf_xdp_store_bytes(ctx, 0, (void *)solicit_frame, GEN6_SOLICIT_FRAME_LEN))
-		return XDP_ABORTED;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	if (data + GEN6_SOLICIT_FRAME_LEN > data_end)
-		return XDP_ABORTED;
-	return fill_solicit(data, slot);
+	return fill_solicit(frame, slot);
 }
 
 /*
@@ -209,24 +170,11 @@ int gen_solicit(struct xdp_md *ctx)
  */
 static __always_inline int next_solicit(struct xdp_md *ctx, __u32 slot)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	int delta = GEN6_SOLICIT_FRAME_LEN - (int)(data_end - data);
+	__u8 *frame;
 
-	if (delta && bpf_xdp_adjust_tail(ctx, delta))
-		goto requeue;
-	if (bpf_xdp_store_bytes(ctx, 0, (void *)solicit_frame, GEN6_SOLICIT_FRAME_LEN))
-		goto requeue;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	if (data + GEN6_SOLICIT_FRAME_LEN > data_end)
-		goto requeue;
-	return fill_solicit(data, slot);
-
-requeue:
-	slot_requeue(slot);
-	count_add(GEN6_SLOT_REQUEUED, 1);
-	return XDP_DROP;
+	if (gen_refit_frame(ctx, solicit_frame, GEN6_SOLICIT_FRAME_LEN, &frame))
+		return gen_slot_give_back(&gen6_counters, GEN6_SLOT_REQUEUED, slot);
+	return fill_solicit(frame, slot);
 }
 
 /*
@@ -286,8 +234,8 @@ static __always_inline int client_id_matches(struct xdp_md *ctx, __u32 off, __u3
 	if (len != GEN6_CLIENT_ID_LEN || bpf_xdp_load_bytes(ctx, off + 4, duid, sizeof(duid)))
 		return 0;
 	return duid[0] == 0 && duid[1] == DUID_LL && duid[2] == 0 &&
-	       duid[3] == HWTYPE_ETHERNET && duid[4] == GEN6_MAC_PREFIX0 &&
-	       duid[5] == GEN6_MAC_PREFIX1 && !__builtin_memcmp(duid + 6, &idx_be, 4);
+	       duid[3] == HWTYPE_ETHERNET && duid[4] == GEN_MAC_PREFIX0 &&
+	       duid[5] == GEN_MAC_PREFIX1 && !__builtin_memcmp(duid + 6, &idx_be, 4);
 }
 
 /* Walk the message's options (RFC 8415 section 21.1) and fill found. */
@@ -394,14 +342,14 @@ static __always_inline int handle_reply(struct xdp_md *ctx, struct ipv6hdr *ip6)
 	__u8 *msg = data + GEN6_MSG_OFF;
 	struct reply_options *found;
 	__u32 zero = 0;
-	struct gen6_client *client;
+	struct gen_client *client;
 	__u32 idx_be, idx, xid;
 	__u8 *dst = ip6->daddr.s6_addr;
 
 	if ((void *)(msg + 4) > data_end)
 		goto stale;
-	if (dst[0] != 0xfe || dst[1] != 0x80 || dst[8] != GEN6_MAC_PREFIX0 ||
-	    dst[9] != GEN6_MAC_PREFIX1)
+	if (dst[0] != 0xfe || dst[1] != 0x80 || dst[8] != GEN_MAC_PREFIX0 ||
+	    dst[9] != GEN_MAC_PREFIX1)
 		goto stale;
 	__builtin_memcpy(&idx_be, dst + GEN6_ADDR_INDEX_OFF, 4);
 	idx = bpf_ntohl(idx_be);
@@ -466,7 +414,7 @@ static __always_inline int reflected(struct xdp_md *ctx, struct ipv6hdr *ip6)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 *msg = data + GEN6_MSG_OFF;
-	struct gen6_client *client;
+	struct gen_client *client;
 	__u32 idx_be, idx, xid;
 
 	if ((void *)(msg + 4) > data_end)

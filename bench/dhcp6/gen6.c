@@ -21,8 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -32,8 +30,7 @@
 #include "gen_ladder.h"
 #include "gen6.skel.h"
 
-#define TOOL		"rb-dhcp6-gen"
-#define MAX_CLIENTS	(1u << 24)
+#define TOOL	"rb-dhcp6-gen"
 
 struct generator {
 	struct gen6_bpf *skel;
@@ -75,25 +72,12 @@ static int parse_options(struct gen_options *opt, int argc, char **argv)
 		{ "clients", required_argument, NULL, 'c' },
 		{ 0 },
 	};
-	int c, err;
+	const struct gen_cli cli = { .tool = TOOL, .longopts = longopts,
+				     .max_clients = GEN_MAX_CLIENTS, .usage = usage };
 
 	gen_options_init(opt, 65536);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opt->clients = gen_parse_count(TOOL, "--clients", optarg, 1, MAX_CLIENTS);
-			if (!opt->clients)
-				return -EINVAL;
-			break;
-		case 'h': usage(stdout); exit(0);
-		default:
-			err = gen_parse_common_option(opt, TOOL, c, optarg);
-			if (err == 1)
-				usage(stderr);
-			if (err)
-				return -EINVAL;
-		}
-	}
+	if (gen_parse_args(opt, &cli, argc, argv))
+		return -EINVAL;
 	if (!opt->ifname) {
 		fprintf(stderr, "rb-dhcp6-gen: --ifname is required\n");
 		return -EINVAL;
@@ -113,8 +97,7 @@ static int generator_load(struct generator *gen, const struct gen_options *opt)
 			      GEN6_SOLICIT_FRAME_LEN);
 	if (err)
 		return err;
-	if (getrandom(&xid_base, sizeof(xid_base), 0) != sizeof(xid_base))
-		xid_base = (uint32_t)time(NULL);
+	xid_base = gen_random_base();
 	gen6_frames_build(&frames);
 	memcpy(gen->solicit, frames.solicit, GEN6_SOLICIT_FRAME_LEN);
 
@@ -151,6 +134,8 @@ static int generator_load(struct generator *gen, const struct gen_options *opt)
 		.completed_idx = GEN6_RX_REPLY,
 		.latency_idx = GEN6_LATENCY_NS,
 		.requeued_idx = GEN6_SLOT_REQUEUED,
+		.refill_empty_idx = GEN6_REFILL_EMPTY,
+		.started_idx = GEN6_SLOT_STARTED,
 	};
 	return gen_sender_attach(&gen->sender, bpf_program__fd(gen->skel->progs.gen_client),
 				 opt);
@@ -171,7 +156,6 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 {
 	const struct generator *gen = ctx;
 	uint64_t d[GEN6_COUNTER_COUNT];
-	struct gen_window_counts counts;
 	struct gen_step step;
 	double seconds;
 	int err;
@@ -180,10 +164,7 @@ static int run_step(void *ctx, double rate, double *completed_per_s, double *dro
 			      rate, &step, d);
 	if (err)
 		return err;
-	counts = (struct gen_window_counts){ .requeued = d[GEN6_SLOT_REQUEUED],
-					     .refill_empty = d[GEN6_REFILL_EMPTY],
-					     .started = d[GEN6_SLOT_STARTED] };
-	gen_step_open(gen->opt, &step, d[GEN6_TX_SOLICIT], &counts);
+	gen_step_open(&gen->sender, gen->opt, &step, d[GEN6_TX_SOLICIT], d);
 	gen_complete(&step, gen->opt->reflect ? d[GEN6_REFLECTED] : d[GEN6_RX_REPLY],
 		     completed_per_s, drop_pct);
 	seconds = step.seconds;

@@ -2,7 +2,7 @@
 /*
  * Layout shared by the DHCPv6 load generator's XDP programs (gen6.bpf.c)
  * and its userspace driver (gen6.c): frame offsets, the counters and the
- * per-client state.
+ * reply flags.  The per-client state is in gen_exchange.h.
  *
  * The generator sends Ethernet, IPv6 without extension headers, UDP and
  * a DHCPv6 message (RFC 8415 section 8) from client port 546 to
@@ -18,6 +18,8 @@
 #define RB_BENCH_DHCP6_GEN6_H
 
 #include <linux/types.h>
+
+#include "gen_exchange.h"
 
 #define GEN6_ETH_LEN		14
 #define GEN6_IP6_OFF		GEN6_ETH_LEN
@@ -50,13 +52,11 @@
 #define GEN6_REQ_ADDR_OFF	38	/* IA Address in the Request's IA_NA */
 
 /*
- * Client addresses and MACs.  Client i has MAC 02:62 followed by i as
- * four bytes, big-endian, and link-local address fe80::262:0:X:Y with
- * i in the last four bytes.  A server's replies go to that address, so
- * its last four bytes name the client.
+ * Client addresses.  Client i has the MAC of gen_exchange.h (02:62
+ * followed by i as four bytes, big-endian) and link-local address
+ * fe80::262:0:X:Y with i in the last four bytes.  A server's replies go
+ * to that address, so its last four bytes name the client.
  */
-#define GEN6_MAC_PREFIX0	0x02
-#define GEN6_MAC_PREFIX1	0x62
 
 /* The Request's xid: the Solicit's xid with its top bit flipped. */
 #define GEN6_XID_MASK		0xffffff
@@ -85,15 +85,7 @@ enum gen6_counter {
 	GEN6_COUNTER_COUNT,
 };
 
-/* State of one simulated client's latest exchange. */
-struct gen6_client {
-	__u32 xid;		/* xid of the latest Solicit */
-	__u32 flags;		/* GEN6_F_* */
-	__u64 sent_ns;		/* CLOCK_MONOTONIC time of that Solicit */
-	__u32 slot;		/* window mode: the slot that the exchange runs in */
-	__u32 pad;		/* zero */
-};
-
+/* Replies seen in an exchange, in struct gen_client's flags. */
 #define GEN6_F_ADVERTISED	1
 #define GEN6_F_REPLIED		2
 

@@ -45,8 +45,8 @@ static void write_headers(uint8_t *frame, uint16_t payload_len)
 	uint8_t *udp = frame + GEN6_UDP_OFF;
 
 	memcpy(frame, dst_mac, 6);
-	frame[6] = GEN6_MAC_PREFIX0;
-	frame[7] = GEN6_MAC_PREFIX1;
+	frame[6] = GEN_MAC_PREFIX0;
+	frame[7] = GEN_MAC_PREFIX1;
 	put16(frame + 12, 0x86dd);
 
 	ip6[0] = 0x60;		/* version 6, traffic class and flow label 0 */
@@ -55,8 +55,8 @@ static void write_headers(uint8_t *frame, uint16_t payload_len)
 	ip6[7] = HOP_LIMIT;
 	ip6[GEN6_SRC_ADDR_OFF] = 0xfe;
 	ip6[GEN6_SRC_ADDR_OFF + 1] = 0x80;
-	ip6[GEN6_SRC_ADDR_OFF + 8] = GEN6_MAC_PREFIX0;
-	ip6[GEN6_SRC_ADDR_OFF + 9] = GEN6_MAC_PREFIX1;
+	ip6[GEN6_SRC_ADDR_OFF + 8] = GEN_MAC_PREFIX0;
+	ip6[GEN6_SRC_ADDR_OFF + 9] = GEN_MAC_PREFIX1;
 	ip6[GEN6_DST_ADDR_OFF] = 0xff;
 	ip6[GEN6_DST_ADDR_OFF + 1] = 0x02;
 	ip6[GEN6_DST_ADDR_OFF + 13] = 0x01;
@@ -74,8 +74,8 @@ static uint8_t *put_client_id(uint8_t *p)
 	p = put16(p, GEN6_CLIENT_ID_LEN);
 	p = put16(p, DUID_LL);
 	p = put16(p, HWTYPE_ETHERNET);
-	*p++ = GEN6_MAC_PREFIX0;
-	*p++ = GEN6_MAC_PREFIX1;
+	*p++ = GEN_MAC_PREFIX0;
+	*p++ = GEN_MAC_PREFIX1;
 	return p + 4;
 }
 

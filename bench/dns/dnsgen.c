@@ -17,16 +17,13 @@
  *
  * Run it inside the client namespace, pinned to a core of its own.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -86,19 +83,6 @@ static void usage(FILE *out)
 		DNSGEN_MAX_CLIENTS);
 }
 
-static int parse_addr(const char *name, const char *arg, uint32_t *addr)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, arg, &a) != 1) {
-		fprintf(stderr, "rb-dns-gen: invalid %s '%s'; give a dotted IPv4 address\n", name,
-			arg);
-		return -EINVAL;
-	}
-	*addr = a.s_addr;
-	return 0;
-}
-
 static int parse_mac(const char *arg, uint8_t *mac)
 {
 	char end;
@@ -113,18 +97,17 @@ static int parse_mac(const char *arg, uint8_t *mac)
 }
 
 /* Options of this generator that gen_parse_common_option does not take. */
-static int parse_own_option(struct options *opt, int c, const char *arg)
+static int parse_own_option(void *ctx, int c, char *arg)
 {
+	struct options *opt = ctx;
+
 	switch (c) {
-	case 's': return parse_addr("--server", arg, &opt->ends.server_addr);
-	case 'a': return parse_addr("--source", arg, &opt->ends.client_addr);
+	case 's': return gen_parse_ipv4(TOOL, "--server", arg, &opt->ends.server_addr);
+	case 'a': return gen_parse_ipv4(TOOL, "--source", arg, &opt->ends.client_addr);
 	case 'M':
 		opt->have_server_mac = 1;
 		return parse_mac(arg, opt->ends.server_mac);
 	case 'n': opt->names_path = arg; return 0;
-	case 'c':
-		opt->common.clients = gen_parse_count(TOOL, "--clients", arg, 1, DNSGEN_MAX_CLIENTS);
-		return opt->common.clients ? 0 : -EINVAL;
 	default: return 1;
 	}
 }
@@ -140,23 +123,15 @@ static int parse_options(struct options *opt, int argc, char **argv)
 		{ "clients", required_argument, NULL, 'c' },
 		{ 0 },
 	};
-	int c, err;
+	const struct gen_cli cli = { .tool = TOOL, .longopts = longopts,
+				     .max_clients = DNSGEN_MAX_CLIENTS,
+				     .own_option = parse_own_option, .ctx = opt,
+				     .usage = usage };
 
 	*opt = (struct options){ 0 };
 	gen_options_init(&opt->common, 16);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			exit(0);
-		}
-		err = parse_own_option(opt, c, optarg);
-		if (err == 1)
-			err = gen_parse_common_option(&opt->common, TOOL, c, optarg);
-		if (err == 1)
-			usage(stderr);
-		if (err)
-			return -EINVAL;
-	}
+	if (gen_parse_args(&opt->common, &cli, argc, argv))
+		return -EINVAL;
 	if (!opt->common.ifname || !opt->ends.client_addr || !opt->ends.server_addr ||
 	    !opt->have_server_mac || !opt->names_path) {
 		fprintf(stderr, "rb-dns-gen: --ifname, --source, --server, --server-mac and "
@@ -227,7 +202,6 @@ static int fill_names(const struct generator *gen)
 /* Open the skeleton, set its constants and map size, load it, fill the names and attach. */
 static int generator_load(struct generator *gen, struct options *opt)
 {
-	uint32_t id_base;
 	int err;
 
 	gen->opt = opt;
@@ -239,8 +213,6 @@ static int generator_load(struct generator *gen, struct options *opt)
 			      gen->names[0].frame, gen->names[0].frame_len);
 	if (err)
 		return err;
-	if (getrandom(&id_base, sizeof(id_base), 0) != sizeof(id_base))
-		id_base = (uint32_t)time(NULL);
 
 	gen->skel = dnsgen_bpf__open();
 	if (!gen->skel) {
@@ -249,7 +221,7 @@ static int generator_load(struct generator *gen, struct options *opt)
 	}
 	gen->skel->rodata->n_names = (uint32_t)gen->n_names;
 	gen->skel->rodata->n_clients = opt->common.clients;
-	gen->skel->rodata->id_base = id_base;
+	gen->skel->rodata->id_base = gen_random_base();
 	err = bpf_map__set_max_entries(gen->skel->maps.dnsgen_names, (uint32_t)gen->n_names);
 	if (!err)
 		err = dnsgen_bpf__load(gen->skel);

@@ -115,29 +115,18 @@ static int parse_size(const char *arg, uint64_t *out)
 }
 
 /* Options of this generator that gen_parse_common_option does not take. */
-static int parse_own_option(struct options *opt, int c, char *arg)
+static int parse_own_option(void *ctx, int c, char *arg)
 {
+	struct options *opt = ctx;
 	struct tftpgen_xfer_options *x = &opt->xfer;
-	struct in_addr addr;
 
 	switch (c) {
-	case 's':
-		if (inet_pton(AF_INET, arg, &addr) != 1) {
-			fprintf(stderr, "%s: invalid --server '%s'; give a dotted IPv4 address\n",
-				TOOL, arg);
-			return -EINVAL;
-		}
-		x->server_addr = addr.s_addr;
-		return 0;
+	case 's': return gen_parse_ipv4(TOOL, "--server", arg, &x->server_addr);
 	case 'p':
 		x->server_port = gen_parse_count(TOOL, "--port", arg, 1, 65535);
 		return x->server_port ? 0 : -EINVAL;
 	case 'f': x->file = arg; return 0;
 	case 'z': return parse_size(arg, &x->size);
-	case 'c':
-		opt->common.clients = gen_parse_count(TOOL, "--clients", arg, 1,
-						      TFTPGEN_MAX_CLIENTS);
-		return opt->common.clients ? 0 : -EINVAL;
 	case 'b':
 		x->blksize = gen_parse_count(TOOL, "--blksize", arg, 8, TFTPGEN_BLKSIZE_MAX);
 		return x->blksize ? 0 : -EINVAL;
@@ -191,25 +180,17 @@ static int parse_options(struct options *opt, int argc, char **argv)
 		{ "write-file", required_argument, NULL, 'W' },
 		{ 0 },
 	};
-	int c, err;
+	const struct gen_cli cli = { .tool = TOOL, .longopts = longopts,
+				     .max_clients = TFTPGEN_MAX_CLIENTS,
+				     .own_option = parse_own_option, .ctx = opt,
+				     .usage = usage };
 
 	*opt = (struct options){ .xfer = { .server_port = 69, .base_port = 20000,
 					   .blksize = TFTPGEN_BLKSIZE_MAX, .warmup = 1,
 					   .timeout = 15 } };
 	gen_options_init(&opt->common, 1000);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			exit(0);
-		}
-		err = parse_own_option(opt, c, optarg);
-		if (err == 1)
-			err = gen_parse_common_option(&opt->common, TOOL, c, optarg);
-		if (err == 1)
-			usage(stderr);
-		if (err)
-			return -EINVAL;
-	}
+	if (gen_parse_args(&opt->common, &cli, argc, argv))
+		return -EINVAL;
 	if (opt->write_file) {
 		if (!opt->xfer.size) {
 			fprintf(stderr, "%s: --write-file requires --size\n", TOOL);
