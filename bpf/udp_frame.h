@@ -51,7 +51,7 @@ struct rb_udp_reply {
 /*
  * Set r to the addresses and ports of a received frame, swapped, so that
  * the reply goes back to its sender.  The caller has checked that the
- * frame holds the UDP header udp.
+ * frame contains the UDP header udp.
  */
 static __always_inline void rb_udp_reply_swap(struct rb_udp_reply *r, const struct ethhdr *eth,
 					      const struct udphdr *udp, const int ipv6)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * rb_udp_server_open() on loopback: the options it sets, the error of a
- * port that another socket holds, and the error of an option the kernel
+ * port that another socket has bound, and the error of an option the kernel
  * rejects.
  */
 #include <arpa/inet.h>
