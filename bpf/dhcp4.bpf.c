@@ -442,7 +442,7 @@ static __noinline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 {
 	struct rb_dhcp4_template *tmpl;
 	struct rb_mac_key key = {};
-	struct rb_udp_reply to = {};
+	struct rb_udp_reply to;	/* every field of the IPv4 reply is set before use */
 	struct rb_device *dev;
 	__u64 now = 0;
 	__u32 counter;
@@ -678,7 +678,7 @@ static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
 	struct relay_ids ids = {};
 	struct rb_dhcp4_template *tmpl;
 	struct rb_mac_key key = {};
-	struct rb_udp_reply to = {};
+	struct rb_udp_reply to;	/* every field of the IPv4 reply is set before use */
 	struct rb_device *dev;
 	__u64 now = 0;
 	__u32 counter, link, egress;
