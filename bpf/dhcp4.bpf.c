@@ -43,12 +43,13 @@
 #include "rackboot/maps.h"
 #include "rackboot/dhcp4_wire.h"
 #include "csum.h"
+#include "udp_frame.h"
 #include "dhcp4_relay.h"
-
-#define ETH_IP_UDP_LEN	(sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr))
 
 /* From <linux/socket.h>, which BPF programs cannot include. */
 #define AF_INET		2
+
+#define RB_DHCP4_TTL	64	/* IPv4 TTL of replies */
 
 /* UDP ports; rackbootd sets them before load (tests use the defaults). */
 const volatile __u16 dhcp4_server_port = 67;
@@ -176,134 +177,25 @@ static __always_inline void set_phase(struct rb_device *dev, __u32 phase, __u64 
 		dev->phase = phase;
 }
 
-/* Sum the 16-bit words of a 20-byte IPv4 header, without a helper call. */
-static __always_inline __u64 ip_header_sum(const struct iphdr *ip)
-{
-	const __u16 *word = (const __u16 *)ip;
-	__u64 sum = 0;
-	int i;
-
-	for (i = 0; i < (int)(sizeof(*ip) / 2); i++)
-		sum += word[i];
-	return sum;
-}
-
-/* Headroom taken at most when growing the frame at the front. */
-#define RB_HEAD_GROW_MAX 192
-
 /*
- * Resize the frame by delta bytes.  The reply is usually longer than the
- * request, and drivers leave little tailroom behind a small frame (veth:
- * often under 64 bytes) but XDP_PACKET_HEADROOM in front of it.  Every
- * byte of the frame is rewritten afterwards, so the growth can go to the
- * tail, the head or both.  Returns 0 or -1 with the frame unchanged.
+ * Rewrite the frame into the reply to *to: resize it, then write
+ * Ethernet, IPv4 and UDP headers and copy the payload.  Returns 0 or -1.
  */
-static __always_inline int resize_frame(struct xdp_md *ctx, int delta)
-{
-	int head;
-
-	if (delta == 0)
-		return 0;
-	if (delta < 0)
-		return bpf_xdp_adjust_tail(ctx, delta) ? -1 : 0;
-	if (bpf_xdp_adjust_tail(ctx, delta) == 0)
-		return 0;
-	if (bpf_xdp_adjust_head(ctx, -delta) == 0)
-		return 0;
-
-	head = delta < RB_HEAD_GROW_MAX ? delta : RB_HEAD_GROW_MAX;
-	if (bpf_xdp_adjust_head(ctx, -head))
-		return -1;
-	if (bpf_xdp_adjust_tail(ctx, delta - head) == 0)
-		return 0;
-	bpf_xdp_adjust_head(ctx, head);
-	return -1;
-}
-
-/* Addresses and destination port of a reply frame's headers. */
-struct reply_to {
-	__u8 h_dest[ETH_ALEN];
-	__u8 h_source[ETH_ALEN];
-	__u32 saddr;		/* network order */
-	__u32 daddr;
-	__u16 dest_port;	/* host order */
-	__u16 pad;
-};
-
-/*
- * Rewrite the frame into the reply: resize it, then write Ethernet, IPv4
- * and UDP headers and copy the payload.  Returns 0 or -1.
- */
-static __always_inline int write_reply(struct xdp_md *ctx, const struct reply_to *to,
+static __always_inline int write_reply(struct xdp_md *ctx, const struct rb_udp_reply *to,
 				       struct rb_dhcp4_buf *reply, __u32 len)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	__u32 saddr = to->saddr, daddr = to->daddr;
-	struct ethhdr *eth;
-	struct iphdr *ip;
-	struct udphdr *udp;
-	__u64 sum, copy;
-	int delta;
+	__u64 sum;
 
 	if (len > RB_DHCP4_MAX_LEN)
 		return -1;
-	/* The program is not attached with frags, so the frame is linear. */
-	delta = (int)(ETH_IP_UDP_LEN + len) - (int)(data_end - data);
-	if (resize_frame(ctx, delta))
+	if (resize_frame_to(ctx, ETH_IP_UDP_LEN + len))
 		return -1;
 
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	eth = data;
-	ip = (void *)(eth + 1);
-	udp = (void *)(ip + 1);
-	if ((void *)(udp + 1) > data_end)
-		return -1;
-
-	__builtin_memcpy(eth->h_dest, to->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, to->h_source, ETH_ALEN);
-	eth->h_proto = bpf_htons(ETH_P_IP);
-
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tos = 0;
-	ip->tot_len = bpf_htons(sizeof(*ip) + sizeof(*udp) + len);
-	ip->id = 0;
-	ip->frag_off = 0;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->check = 0;
-	ip->saddr = saddr;
-	ip->daddr = daddr;
-	ip->check = csum_fold(ip_header_sum(ip));
-
-	udp->source = bpf_htons(dhcp4_server_port);
-	udp->dest = bpf_htons(to->dest_port);
-	udp->len = bpf_htons(sizeof(*udp) + len);
-	udp->check = 0;
-
-	/* UDP checksum: pseudo header, UDP header, payload (RFC 768). */
 	/* rb_dhcp4_build() leaves zeros up to the next multiple of 4, as payload_sum() needs. */
 	sum = payload_sum(reply->b, len);
-	sum += (saddr & 0xffff) + (saddr >> 16) + (daddr & 0xffff) + (daddr >> 16);
-	sum += bpf_htons(IPPROTO_UDP) + udp->len;
-	sum += udp->source + udp->dest + udp->len;
-	udp->check = csum_fold(sum);
-	if (udp->check == 0)
-		udp->check = 0xffff;
-
-	/*
-	 * clang drops a plain mask it can prove redundant, and the verifier
-	 * lost the bound of the spilled len: apply the mask in asm.
-	 */
-	copy = len;
-	asm volatile("%0 &= 0x7ff" : "+r"(copy));
-	if (copy == 0)
+	if (rb_udp4_headers(ctx, to, sizeof(struct udphdr) + len, 0, RB_DHCP4_TTL, sum))
 		return -1;
-	if (bpf_xdp_store_bytes(ctx, ETH_IP_UDP_LEN, reply->b, copy))
-		return -1;
-	return 0;
+	return rb_frame_store(ctx, ETH_IP_UDP_LEN, reply->b, len);
 }
 
 /*
@@ -550,7 +442,7 @@ static __noinline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 {
 	struct rb_dhcp4_template *tmpl;
 	struct rb_mac_key key = {};
-	struct reply_to to = {};
+	struct rb_udp_reply to;	/* every field of the IPv4 reply is set before use */
 	struct rb_device *dev;
 	__u64 now = 0;
 	__u32 counter;
@@ -572,9 +464,10 @@ static __noinline int answer(struct xdp_md *ctx, struct rb_iface *iface,
 	if (len < 0)
 		return pass(counter);
 
-	to.saddr = tmpl->server_id;
-	to.daddr = rb_dhcp4_destination(&w->req, type, dev->ipv4, &broadcast);
-	to.dest_port = dhcp4_client_port;
+	to.v4.saddr = tmpl->server_id;
+	to.v4.daddr = rb_dhcp4_destination(&w->req, type, dev->ipv4, &broadcast);
+	to.source = bpf_htons(dhcp4_server_port);
+	to.dest = bpf_htons(dhcp4_client_port);
 	if (broadcast)
 		__builtin_memset(to.h_dest, 0xff, ETH_ALEN);
 	else
@@ -641,7 +534,7 @@ static __always_inline __u32 relay_check_local(struct xdp_md *ctx, __u32 saddr, 
  */
 static __always_inline __u32 relay_route(struct xdp_md *ctx, const struct rb_iface *iface,
 					 const struct rb_dhcp4_template *tmpl, __u32 saddr,
-					 __u32 giaddr, __u32 len, struct reply_to *to,
+					 __u32 giaddr, __u32 len, struct rb_udp_reply *to,
 					 __u32 *counter)
 {
 	void *data = (void *)(long)ctx->data;
@@ -672,9 +565,10 @@ static __always_inline __u32 relay_route(struct xdp_md *ctx, const struct rb_ifa
 		__builtin_memcpy(to->h_source, fib.smac, ETH_ALEN);
 	}
 
-	to->saddr = tmpl->server_id;
-	to->daddr = giaddr;
-	to->dest_port = dhcp4_relay_port;
+	to->v4.saddr = tmpl->server_id;
+	to->v4.daddr = giaddr;
+	to->source = bpf_htons(dhcp4_server_port);
+	to->dest = bpf_htons(dhcp4_relay_port);
 	return fib.ifindex;
 }
 
@@ -784,7 +678,7 @@ static __noinline int relayed(struct xdp_md *ctx, struct rb_iface *iface,
 	struct relay_ids ids = {};
 	struct rb_dhcp4_template *tmpl;
 	struct rb_mac_key key = {};
-	struct reply_to to = {};
+	struct rb_udp_reply to;	/* every field of the IPv4 reply is set before use */
 	struct rb_device *dev;
 	__u64 now = 0;
 	__u32 counter, link, egress;

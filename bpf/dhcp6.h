@@ -26,20 +26,20 @@
  * other message types, requests naming another server or other
  * addresses, and malformed messages.
  *
- * Included by ipv6.h, after count(), pass(), clock_read(), set_phase(),
- * flood_admit() and resize_frame() of dhcp4.bpf.c.
+ * Included by ipv6.h, after count(), pass(), clock_read(), set_phase() and
+ * flood_admit() of dhcp4.bpf.c.
  */
 #ifndef RB_BPF_DHCP6_H
 #define RB_BPF_DHCP6_H
 
 #include "rackboot/dhcp6_wire.h"
 #include "csum.h"
+#include "udp_frame.h"
 
 /* UDP ports; rackbootd sets them before load, clients on the server port - 1. */
 const volatile __u16 dhcp6_server_port = 547;
 const volatile __u16 dhcp6_client_port = 546;
 
-#define RB_ETH_IP6_UDP_LEN	(sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + sizeof(struct udphdr))
 #define RB_DHCP6_HOP_LIMIT	64	/* hop limit of replies */
 
 struct {
@@ -107,85 +107,27 @@ static __always_inline __u32 dhcp6_verdict_counter(int verdict)
 	}
 }
 
-/* IPv6 pseudo-header of the UDP checksum (RFC 8200 section 8.1). */
-struct dhcp6_pseudo_header {
-	struct in6_addr src;
-	struct in6_addr dst;
-	__be32 len;
-	__be32 next_header;
-};
-
-/* Destination and source addresses of a reply: the request's source, and the link's own. */
-struct dhcp6_reply_to {
-	__u8 h_dest[ETH_ALEN];
-	__u8 h_source[ETH_ALEN];
-	struct in6_addr saddr;
-	struct in6_addr daddr;
-};
-
 /*
- * Rewrite the frame into the reply: resize it, write Ethernet, IPv6 and
- * UDP headers, copy the payload and set the UDP checksum, which IPv6
- * requires (RFC 8200 section 8.1).  Returns 0, -1 when the frame cannot
- * grow to the reply's size, or -2 on another failure.
+ * Rewrite the frame into the reply to *to: resize it, write Ethernet,
+ * IPv6 and UDP headers, copy the payload and set the UDP checksum, which
+ * IPv6 requires (RFC 8200 section 8.1).  Returns 0, -1 when the frame
+ * cannot grow to the reply's size, or -2 on another failure.
  */
-static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct dhcp6_reply_to *to,
+static __always_inline int dhcp6_write_reply(struct xdp_md *ctx, const struct rb_udp_reply *to,
 					     struct rb_dhcp6_buf *reply, __u32 len)
 {
-	struct dhcp6_pseudo_header ph = { .next_header = bpf_htonl(IPPROTO_UDP) };
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	struct udphdr *udp;
-	__u64 sum, copy;
-	__u16 check;
+	__u64 sum;
 
 	if (len > RB_DHCP6_MAX_LEN)
 		return -2;
-	if (resize_frame(ctx, (int)(RB_ETH_IP6_UDP_LEN + len) - (int)(data_end - data)))
+	if (resize_frame_to(ctx, RB_ETH_IP6_UDP_LEN + len))
 		return -1;
 
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	eth = data;
-	ip6 = (void *)(eth + 1);
-	udp = (void *)(ip6 + 1);
-	if ((void *)(udp + 1) > data_end)
-		return -2;
-
-	__builtin_memcpy(eth->h_dest, to->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, to->h_source, ETH_ALEN);
-	eth->h_proto = bpf_htons(ETH_P_IPV6);
-
-	*(__be32 *)ip6 = bpf_htonl(0x60000000);	/* version 6, traffic class 0, flow label 0 */
-	ip6->payload_len = bpf_htons(sizeof(*udp) + len);
-	ip6->nexthdr = IPPROTO_UDP;
-	ip6->hop_limit = RB_DHCP6_HOP_LIMIT;
-	ip6->saddr = to->saddr;
-	ip6->daddr = to->daddr;
-
-	udp->source = bpf_htons(dhcp6_server_port);
-	udp->dest = bpf_htons(dhcp6_client_port);
-	udp->len = bpf_htons(sizeof(*udp) + len);
-	udp->check = 0;
-
-	ph.src = to->saddr;
-	ph.dst = to->daddr;
-	ph.len = bpf_htonl(sizeof(*udp) + len);
 	/* rb_dhcp6_build() leaves 8 zero bytes after the message, as payload_sum() needs. */
 	sum = payload_sum(reply->b, len);
-	sum = bpf_csum_diff(0, 0, (__be32 *)&ph, sizeof(ph), sum);
-	sum += udp->source + udp->dest + udp->len;
-	check = csum_fold(sum);
-	udp->check = check ? check : 0xffff;
-
-	/* The mask in asm, as in write_reply(): the verifier loses the bound of len. */
-	copy = len;
-	asm volatile("%0 &= 0x7ff" : "+r"(copy));
-	if (copy == 0)
+	if (rb_udp6_headers(ctx, to, sizeof(struct udphdr) + len, RB_DHCP6_HOP_LIMIT, sum))
 		return -2;
-	return bpf_xdp_store_bytes(ctx, RB_ETH_IP6_UDP_LEN, reply->b, copy) ? -2 : 0;
+	return rb_frame_store(ctx, RB_ETH_IP6_UDP_LEN, reply->b, len) ? -2 : 0;
 }
 
 /*
@@ -390,7 +332,7 @@ static __noinline int rb_dhcp6_request(struct xdp_md *ctx)
 	struct rb_device6 *dev;
 	struct rb_iface6 *iface;
 	struct rb_duid_key key;
-	struct dhcp6_reply_to to = {};
+	struct rb_udp_reply to = {};
 	__u32 ifindex, zero = 0, len = 0, counter;
 	int err, verdict;
 
@@ -410,7 +352,7 @@ static __noinline int rb_dhcp6_request(struct xdp_md *ctx)
 	if (!dhcp6_is_link_local(&ip6->saddr))
 		return pass(RB_XC_PASS_DHCP6_NOT_LINK_LOCAL);
 	__builtin_memcpy(to.h_dest, eth->h_source, ETH_ALEN);
-	to.daddr = ip6->saddr;
+	to.v6.daddr = ip6->saddr;
 
 	w = bpf_map_lookup_elem(&rb_dhcp6_work, &zero);
 	if (!w)
@@ -441,7 +383,9 @@ static __noinline int rb_dhcp6_request(struct xdp_md *ctx)
 		return pass(RB_XC_PASS_DHCP6_TOO_LARGE);
 
 	__builtin_memcpy(to.h_source, iface->mac, ETH_ALEN);
-	__builtin_memcpy(&to.saddr, iface->link_local, sizeof(to.saddr));
+	__builtin_memcpy(&to.v6.saddr, iface->link_local, sizeof(to.v6.saddr));
+	to.source = bpf_htons(dhcp6_server_port);
+	to.dest = bpf_htons(dhcp6_client_port);
 	err = dhcp6_write_reply(ctx, &to, &w->out, (__u32)err);
 	if (err == -1)
 		return pass(RB_XC_PASS_DHCP6_NO_ROOM);

@@ -17,8 +17,7 @@
  * host's, frames without room to grow, and malformed frames.  The
  * query's UDP checksum is not verified, as for the DHCP requests.
  *
- * Included by dhcp4.bpf.c after count(), pass(), ip_header_sum() and
- * resize_frame().
+ * Included by dhcp4.bpf.c after count() and pass().
  */
 #ifndef RB_BPF_DNS_H
 #define RB_BPF_DNS_H
@@ -27,6 +26,7 @@
 
 #include "rackboot/dns_maps.h"
 #include "csum.h"
+#include "udp_frame.h"
 
 /* UDP port of the DNS server; rackbootd sets it before load (0 turns the path off). */
 const volatile __u16 dns_port = 53;
@@ -257,7 +257,6 @@ static __always_inline int dns_write(struct xdp_md *ctx, struct rb_dns_work *w, 
 	const struct rb_dns_answer *a;
 	__u32 hq = w->hq_len, max = w->max_len, tail;
 	__u64 sum;
-	int delta;
 
 	a = bpf_map_lookup_elem(&rb_dns_answers, &w->key);
 	if (!a)
@@ -276,9 +275,7 @@ static __always_inline int dns_write(struct xdp_md *ctx, struct rb_dns_work *w, 
 		return pass(RB_XC_PASS_DNS_NAME);
 	sum += a->sum + (w->edns ? a->opt_sum : 0);
 
-	delta = (int)(l4_end + hq + tail) -
-		(int)((long)ctx->data_end - (long)ctx->data);
-	if (resize_frame(ctx, delta))
+	if (resize_frame_to(ctx, l4_end + hq + tail))
 		return pass(RB_XC_PASS_DNS_NO_ROOM);
 	if (bpf_xdp_store_bytes(ctx, l4_end, w->msg, hq))
 		return pass(RB_XC_PASS_DNS_NO_ROOM);
@@ -296,24 +293,6 @@ static __always_inline int dns_write(struct xdp_md *ctx, struct rb_dns_work *w, 
 	*dns_sum = sum;
 	return -1;
 }
-
-/* The fields of a query frame that the response swaps. */
-struct dns_query_addrs {
-	__u8 h_dest[ETH_ALEN];
-	__u8 h_source[ETH_ALEN];
-	__u16 source;
-	__u16 dest;
-	union {
-		struct {
-			__u32 saddr;
-			__u32 daddr;
-		} v4;
-		struct {
-			struct in6_addr saddr;
-			struct in6_addr daddr;
-		} v6;
-	};
-};
 
 /* From <linux/socket.h>, which BPF programs cannot include. */
 #define RB_AF_INET6	10
@@ -358,110 +337,6 @@ static __always_inline int dns_local6(struct xdp_md *ctx, const struct ipv6hdr *
 	return dns_local(ctx, &fib);
 }
 
-/* Sum of the 16-bit words of an IPv6 address. */
-static __always_inline __u64 dns_addr6_sum(const struct in6_addr *a)
-{
-	__u64 sum = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		sum += a->in6_u.u6_addr16[i];
-	return sum;
-}
-
-static __always_inline void dns_swap_eth(struct ethhdr *eth, const struct dns_query_addrs *q,
-					 __u16 proto)
-{
-	__builtin_memcpy(eth->h_dest, q->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, q->h_dest, ETH_ALEN);
-	eth->h_proto = bpf_htons(proto);
-}
-
-/* Rewrite the headers of an IPv4 response of dns_len bytes whose DNS part sums to sum. */
-static __always_inline int dns_headers4(struct xdp_md *ctx, const struct dns_query_addrs *q,
-					__u32 dns_len, __u64 sum)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-	__u32 udp_len = sizeof(*udp) + dns_len;
-
-	if ((void *)(udp + 1) > data_end)
-		return pass(RB_XC_PASS_DNS_NO_ROOM);
-	dns_swap_eth(eth, q, ETH_P_IP);
-
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tos = 0;
-	ip->tot_len = bpf_htons(sizeof(*ip) + udp_len);
-	ip->id = 0;
-	ip->frag_off = bpf_htons(0x4000);	/* DF, as Linux sets it on a small UDP datagram */
-	ip->ttl = RB_DNS_TTL;
-	ip->protocol = IPPROTO_UDP;
-	ip->check = 0;
-	ip->saddr = q->v4.daddr;
-	ip->daddr = q->v4.saddr;
-	ip->check = csum_fold(ip_header_sum(ip));
-
-	udp->source = q->dest;
-	udp->dest = q->source;
-	udp->len = bpf_htons(udp_len);
-	udp->check = 0;
-	/* Pseudo header (RFC 768), UDP header and the DNS message. */
-	sum += (q->v4.saddr & 0xffff) + (q->v4.saddr >> 16) + (q->v4.daddr & 0xffff) +
-	       (q->v4.daddr >> 16);
-	sum += bpf_htons(IPPROTO_UDP) + udp->len;
-	sum += udp->source + udp->dest + udp->len;
-	udp->check = csum_fold(sum);
-	if (udp->check == 0)
-		udp->check = 0xffff;
-	count(RB_XC_TX_DNS);
-	return XDP_TX;
-}
-
-/* Rewrite the headers of an IPv6 response, as dns_headers4(). */
-static __always_inline int dns_headers6(struct xdp_md *ctx, const struct dns_query_addrs *q,
-					__u32 dns_len, __u64 sum)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct ipv6hdr *ip6 = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip6 + 1);
-	__u32 udp_len = sizeof(*udp) + dns_len;
-
-	if ((void *)(udp + 1) > data_end)
-		return pass(RB_XC_PASS_DNS_NO_ROOM);
-	dns_swap_eth(eth, q, ETH_P_IPV6);
-
-	ip6->version = 6;
-	ip6->priority = 0;
-	ip6->flow_lbl[0] = 0;
-	ip6->flow_lbl[1] = 0;
-	ip6->flow_lbl[2] = 0;
-	ip6->payload_len = bpf_htons(udp_len);
-	ip6->nexthdr = IPPROTO_UDP;
-	ip6->hop_limit = RB_DNS_TTL;
-	ip6->saddr = q->v6.daddr;
-	ip6->daddr = q->v6.saddr;
-
-	udp->source = q->dest;
-	udp->dest = q->source;
-	udp->len = bpf_htons(udp_len);
-	udp->check = 0;
-	/* Pseudo header (RFC 8200, 8.1), UDP header and the DNS message. */
-	sum += dns_addr6_sum(&q->v6.saddr) + dns_addr6_sum(&q->v6.daddr);
-	sum += udp->len + bpf_htons(IPPROTO_UDP);
-	sum += udp->source + udp->dest + udp->len;
-	udp->check = csum_fold(sum);
-	if (udp->check == 0)
-		udp->check = 0xffff;
-	count(RB_XC_TX_DNS);
-	return XDP_TX;
-}
-
 /*
  * Parse the query of dns_len bytes at l4_end, then its OPT record when
  * arcount is 1.  Returns 0 with w filled, or the verdict.
@@ -480,102 +355,79 @@ static __always_inline int dns_query(struct xdp_md *ctx, struct rb_dns_work *w, 
 }
 
 /*
+ * Check that the query's destination is this host: not a broadcast or
+ * multicast address, and not one that this host routes to another DNS
+ * server.  Only such a query gets a response from its destination address.
+ */
+static __always_inline int dns_to_this_host(struct xdp_md *ctx, const struct ethhdr *eth,
+					    const int ipv6)
+{
+	const struct iphdr *ip = (const void *)(eth + 1);
+	const struct ipv6hdr *ip6 = (const void *)(eth + 1);
+
+	if (ipv6)
+		return ip6->daddr.in6_u.u6_addr8[0] != 0xff && dns_local6(ctx, ip6);
+	return ip->daddr != 0xffffffff && (bpf_ntohl(ip->daddr) >> 28) != 0xe &&
+	       dns_local4(ctx, ip);
+}
+
+/*
  * A UDP datagram to the DNS port in an IPv4 frame without options or
- * fragments.  Returns the verdict.  Not inlined, so that its stack frame
- * is not added to the DHCP handlers'.
+ * fragments, or an IPv6 frame without extension headers.  Returns the
+ * verdict.  The body of rb_dns_ipv4() and rb_dns_ipv6().
+ */
+static __always_inline int dns_udp(struct xdp_md *ctx, const int ipv6)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 hdr_len = ipv6 ? RB_ETH_IP6_UDP_LEN : ETH_IP_UDP_LEN;
+	struct ethhdr *eth = data;
+	struct udphdr *udp = data + hdr_len - sizeof(struct udphdr);
+	struct rb_udp_reply r = {};
+	struct rb_dns_work *w;
+	__u32 zero = 0, udp_len, dns_len;
+	__u64 sum = 0;
+	int verdict;
+
+	if ((void *)(udp + 1) > data_end)
+		return pass(RB_XC_MALFORMED_DNS);
+	udp_len = bpf_ntohs(udp->len);
+	if (udp_len < sizeof(*udp) || !rb_udp_len_valid(eth, udp, udp_len, data_end, ipv6))
+		return pass(RB_XC_MALFORMED_DNS);
+	if (!dns_to_this_host(ctx, eth, ipv6))
+		return pass(RB_XC_PASS_DNS_NOT_LOCAL);
+	rb_udp_reply_swap(&r, eth, udp, ipv6);
+
+	w = bpf_map_lookup_elem(&rb_dns_work, &zero);
+	if (!w)
+		return pass(RB_XC_PASS_DNS_NO_ROOM);
+	dns_len = udp_len - sizeof(*udp);
+	verdict = dns_query(ctx, w, hdr_len, dns_len);
+	if (verdict)
+		return verdict;
+	verdict = dns_write(ctx, w, hdr_len, &dns_len, &sum);
+	if (verdict >= 0)
+		return verdict;
+
+	/* IPv4 gets DF, as Linux sets it on a small UDP datagram. */
+	if (rb_udp_headers_df(ctx, &r, sizeof(*udp) + dns_len, RB_DNS_TTL, sum, ipv6))
+		return pass(RB_XC_PASS_DNS_NO_ROOM);
+	count(RB_XC_TX_DNS);
+	return XDP_TX;
+}
+
+/*
+ * Not inlined, so that their stack frames are not added to the DHCP
+ * handlers'.
  */
 static __noinline int rb_dns_ipv4(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-	struct dns_query_addrs q = {};
-	struct rb_dns_work *w;
-	__u32 zero = 0, udp_len, dns_len;
-	__u64 sum = 0;
-	int verdict;
-
-	if ((void *)(udp + 1) > data_end)
-		return pass(RB_XC_MALFORMED_DNS);
-	udp_len = bpf_ntohs(udp->len);
-	if (udp_len < sizeof(*udp) || (void *)udp + udp_len > data_end ||
-	    bpf_ntohs(ip->tot_len) < sizeof(*ip) + udp_len)
-		return pass(RB_XC_MALFORMED_DNS);
-	/*
-	 * Only a query to this host gets a response from its destination
-	 * address: not a broadcast or multicast one, and not one that this
-	 * host routes to another DNS server.
-	 */
-	if (ip->daddr == 0xffffffff || (bpf_ntohl(ip->daddr) >> 28) == 0xe ||
-	    !dns_local4(ctx, ip))
-		return pass(RB_XC_PASS_DNS_NOT_LOCAL);
-
-	__builtin_memcpy(q.h_dest, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(q.h_source, eth->h_source, ETH_ALEN);
-	q.v4.saddr = ip->saddr;
-	q.v4.daddr = ip->daddr;
-	q.source = udp->source;
-	q.dest = udp->dest;
-
-	w = bpf_map_lookup_elem(&rb_dns_work, &zero);
-	if (!w)
-		return pass(RB_XC_PASS_DNS_NO_ROOM);
-	dns_len = udp_len - sizeof(*udp);
-	verdict = dns_query(ctx, w, ETH_IP_UDP_LEN, dns_len);
-	if (verdict)
-		return verdict;
-	verdict = dns_write(ctx, w, ETH_IP_UDP_LEN, &dns_len, &sum);
-	if (verdict >= 0)
-		return verdict;
-	return dns_headers4(ctx, &q, dns_len, sum);
+	return dns_udp(ctx, 0);
 }
 
-#define RB_DNS_ETH_IP6_UDP_LEN \
-	(sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + sizeof(struct udphdr))
-
-/* A UDP datagram to the DNS port in an IPv6 frame without extension headers, as rb_dns_ipv4(). */
 static __noinline int rb_dns_ipv6(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct ipv6hdr *ip6 = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip6 + 1);
-	struct dns_query_addrs q = {};
-	struct rb_dns_work *w;
-	__u32 zero = 0, udp_len, dns_len;
-	__u64 sum = 0;
-	int verdict;
-
-	if ((void *)(udp + 1) > data_end)
-		return pass(RB_XC_MALFORMED_DNS);
-	udp_len = bpf_ntohs(udp->len);
-	if (udp_len < sizeof(*udp) || (void *)udp + udp_len > data_end ||
-	    bpf_ntohs(ip6->payload_len) < udp_len)
-		return pass(RB_XC_MALFORMED_DNS);
-	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff || !dns_local6(ctx, ip6))
-		return pass(RB_XC_PASS_DNS_NOT_LOCAL);
-
-	__builtin_memcpy(q.h_dest, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(q.h_source, eth->h_source, ETH_ALEN);
-	q.v6.saddr = ip6->saddr;
-	q.v6.daddr = ip6->daddr;
-	q.source = udp->source;
-	q.dest = udp->dest;
-
-	w = bpf_map_lookup_elem(&rb_dns_work, &zero);
-	if (!w)
-		return pass(RB_XC_PASS_DNS_NO_ROOM);
-	dns_len = udp_len - sizeof(*udp);
-	verdict = dns_query(ctx, w, RB_DNS_ETH_IP6_UDP_LEN, dns_len);
-	if (verdict)
-		return verdict;
-	verdict = dns_write(ctx, w, RB_DNS_ETH_IP6_UDP_LEN, &dns_len, &sum);
-	if (verdict >= 0)
-		return verdict;
-	return dns_headers6(ctx, &q, dns_len, sum);
+	return dns_udp(ctx, 1);
 }
 
 #endif

@@ -24,8 +24,7 @@
  * requests: frames that a veth peer's socket sent carry only the
  * pseudo-header sum (checksum offload).
  *
- * Included by dhcp4.bpf.c after count(), pass(), clock_read(),
- * ip_header_sum() and resize_frame().
+ * Included by dhcp4.bpf.c after count(), pass() and clock_read().
  */
 #ifndef RB_BPF_TFTP_H
 #define RB_BPF_TFTP_H
@@ -34,6 +33,7 @@
 
 #include "rackboot/tftp_maps.h"
 #include "csum.h"
+#include "udp_frame.h"
 
 #define RB_TFTP_OP_DATA		3
 #define RB_TFTP_OP_ACK		4
@@ -204,100 +204,42 @@ static __always_inline long tftp_copy_block(struct xdp_md *ctx, __u32 off,
 	return (long)(sum + tftp_block_sum(d->blk, d->len));
 }
 
-/* Key of an IPv4 ACK: its source is the client, its destination port the server's. */
-static __always_inline void tftp_key4(struct rb_tftp_xfer_key *key, const struct iphdr *ip,
-				      const struct udphdr *udp)
+/* Key of an ACK: its source is the client, its destination port the server's. */
+static __always_inline void tftp_key(struct rb_tftp_xfer_key *key, const struct ethhdr *eth,
+				     const struct udphdr *udp, const int ipv6)
 {
-	__builtin_memcpy(key->client, &ip->saddr, 4);
+	const struct iphdr *ip = (const void *)(eth + 1);
+	const struct ipv6hdr *ip6 = (const void *)(eth + 1);
+
+	if (ipv6) {
+		__builtin_memcpy(key->client, &ip6->saddr, 16);
+		key->family = RB_TFTP_FAMILY_IPV6;
+	} else {
+		__builtin_memcpy(key->client, &ip->saddr, 4);
+		key->family = RB_TFTP_FAMILY_IPV4;
+	}
 	key->client_port = udp->source;
 	key->server_port = udp->dest;
-	key->family = RB_TFTP_FAMILY_IPV4;
 }
 
-/* The fields of the ACK that the DATA frame swaps. */
-struct tftp_ack4 {
-	__u8 h_dest[ETH_ALEN];
-	__u8 h_source[ETH_ALEN];
-	__u32 saddr;
-	__u32 daddr;
-	__u16 source;
-	__u16 dest;
-};
-
 /*
- * Rewrite the IPv4 ACK frame into DATA d to its sender.  Returns 0, or
- * -1 with the frame unchanged (no room to grow) or broken (failed copy).
+ * Rewrite the ACK frame into DATA d to r.  IPv4 DATA gets DF, because it
+ * fits the link (tftp_take_ack()).  Returns 0, or -1 with the frame
+ * unchanged (no room to grow) or broken (failed copy).
  */
-static __always_inline int tftp_write_data4(struct xdp_md *ctx, const struct tftp_ack4 *a,
-					    const struct tftp_data *d)
+static __always_inline int tftp_write_data(struct xdp_md *ctx, const struct rb_udp_reply *r,
+					   const struct tftp_data *d, const int ipv6)
 {
-	void *data, *data_end;
+	__u32 hdr_len = ipv6 ? RB_ETH_IP6_UDP_LEN : ETH_IP_UDP_LEN;
 	__u32 udp_len = sizeof(struct udphdr) + RB_TFTP_HDR_LEN + d->len;
-	struct ethhdr *eth;
-	struct iphdr *ip;
-	struct udphdr *udp;
 	long body;
-	__u64 sum;
-	int delta;
 
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	delta = (int)(ETH_IP_UDP_LEN + RB_TFTP_HDR_LEN + d->len) - (int)(data_end - data);
-	if (resize_frame(ctx, delta))
+	if (resize_frame_to(ctx, hdr_len - sizeof(struct udphdr) + udp_len))
 		return -1;
-
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	eth = data;
-	ip = (void *)(eth + 1);
-	udp = (void *)(ip + 1);
-	if ((void *)(udp + 1) > data_end)
-		return -1;
-
-	body = tftp_copy_block(ctx, ETH_IP_UDP_LEN, d);
+	body = tftp_copy_block(ctx, hdr_len, d);
 	if (body < 0)
 		return -1;
-
-	/* The copy may have moved the packet pointers' bounds: check again. */
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	eth = data;
-	ip = (void *)(eth + 1);
-	udp = (void *)(ip + 1);
-	if ((void *)(udp + 1) > data_end)
-		return -1;
-
-	__builtin_memcpy(eth->h_dest, a->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, a->h_dest, ETH_ALEN);
-	eth->h_proto = bpf_htons(ETH_P_IP);
-
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tos = 0;
-	ip->tot_len = bpf_htons(sizeof(*ip) + udp_len);
-	ip->id = 0;
-	ip->frag_off = bpf_htons(0x4000);	/* DF: the DATA fits the link (tftp_take_ack()) */
-	ip->ttl = RB_TFTP_TTL;
-	ip->protocol = IPPROTO_UDP;
-	ip->check = 0;
-	ip->saddr = a->daddr;
-	ip->daddr = a->saddr;
-	ip->check = csum_fold(ip_header_sum(ip));
-
-	udp->source = a->dest;
-	udp->dest = a->source;
-	udp->len = bpf_htons(udp_len);
-	udp->check = 0;
-
-	/* Pseudo header (RFC 768), UDP header, TFTP header and block. */
-	sum = (__u64)body;
-	sum += (a->saddr & 0xffff) + (a->saddr >> 16) + (a->daddr & 0xffff) + (a->daddr >> 16);
-	sum += bpf_htons(IPPROTO_UDP) + udp->len;
-	sum += udp->source + udp->dest + udp->len;
-	udp->check = csum_fold(sum);
-	if (udp->check == 0)
-		udp->check = 0xffff;
-	return 0;
+	return rb_udp_headers_df(ctx, r, udp_len, RB_TFTP_TTL, (__u64)body, ipv6);
 }
 
 /*
@@ -339,185 +281,59 @@ static __always_inline int tftp_read_ack(struct xdp_md *ctx, __u32 off, __u32 ud
 }
 
 /*
- * A UDP datagram to a port other than DHCP's, in an IPv4 frame without
- * options or fragments.  Returns the verdict.  Not inlined, so that its
- * stack frame is not added to the DHCP handlers' (512 bytes in all).
+ * A UDP datagram to a port other than DHCP's (IPv4) or DHCPv6's (IPv6),
+ * in a frame without IPv4 options, fragments or IPv6 extension headers.
+ * Returns the verdict.  The body of rb_tftp_ipv4() and rb_tftp_ipv6().
  */
-static __noinline int rb_tftp_ipv4(struct xdp_md *ctx)
+static __always_inline int tftp_udp(struct xdp_md *ctx, const int ipv6)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	__u32 hdr_len = ipv6 ? RB_ETH_IP6_UDP_LEN : ETH_IP_UDP_LEN;
+	__u32 not_ours = ipv6 ? RB_XC_PASS_IPV6_OTHER : RB_XC_PASS_NOT_DHCP;
+	struct ethhdr *eth = data;
+	struct udphdr *udp = data + hdr_len - sizeof(struct udphdr);
 	struct rb_tftp_xfer_key key = {};
 	struct tftp_data d = {};
-	struct tftp_ack4 a;
+	struct rb_udp_reply r;
 	struct rb_tftp_xfer *x;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
 	__u32 udp_len;
 	__u16 ack;
 	int verdict;
 
 	if ((void *)(udp + 1) > data_end)
-		return pass(RB_XC_PASS_NOT_DHCP);
-	tftp_key4(&key, ip, udp);
+		return pass(not_ours);
+	tftp_key(&key, eth, udp, ipv6);
 	x = bpf_map_lookup_elem(&rb_tftp_xfers, &key);
 	if (!x)
-		return pass(RB_XC_PASS_NOT_DHCP);
+		return pass(not_ours);
 
 	udp_len = bpf_ntohs(udp->len);
-	if ((void *)udp + udp_len > data_end || bpf_ntohs(ip->tot_len) < sizeof(*ip) + udp_len)
+	if (!rb_udp_len_valid(eth, udp, udp_len, data_end, ipv6))
 		return pass(RB_XC_MALFORMED_TFTP);
-	verdict = tftp_read_ack(ctx, ETH_IP_UDP_LEN, udp_len, &ack);
+	verdict = tftp_read_ack(ctx, hdr_len, udp_len, &ack);
 	if (verdict)
 		return verdict;
+	rb_udp_reply_swap(&r, eth, udp, ipv6);
 
-	__builtin_memcpy(a.h_dest, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(a.h_source, eth->h_source, ETH_ALEN);
-	a.saddr = ip->saddr;
-	a.daddr = ip->daddr;
-	a.source = udp->source;
-	a.dest = udp->dest;
-
-	verdict = tftp_take_ack(ctx, x, ack, sizeof(*ip) + sizeof(*udp), &d);
+	verdict = tftp_take_ack(ctx, x, ack, hdr_len - sizeof(struct ethhdr), &d);
 	if (verdict >= 0)
 		return verdict;
-	return tftp_sent_or_passed(x, tftp_write_data4(ctx, &a, &d), d.block);
-}
-
-#define RB_ETH_IP6_UDP_HDR_LEN \
-	(sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + sizeof(struct udphdr))
-
-/* The fields of an IPv6 ACK that the DATA frame swaps. */
-struct tftp_ack6 {
-	__u8 h_dest[ETH_ALEN];
-	__u8 h_source[ETH_ALEN];
-	struct in6_addr saddr;
-	struct in6_addr daddr;
-	__u16 source;
-	__u16 dest;
-};
-
-/* Sum of the 16-bit words of an IPv6 address. */
-static __always_inline __u64 tftp_addr6_sum(const struct in6_addr *a)
-{
-	__u64 sum = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		sum += a->in6_u.u6_addr16[i];
-	return sum;
-}
-
-/* Rewrite the IPv6 ACK frame into DATA d to its sender.  Returns 0 or -1. */
-static __always_inline int tftp_write_data6(struct xdp_md *ctx, const struct tftp_ack6 *a,
-					    const struct tftp_data *d)
-{
-	void *data, *data_end;
-	__u32 udp_len = sizeof(struct udphdr) + RB_TFTP_HDR_LEN + d->len;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	struct udphdr *udp;
-	long body;
-	__u64 sum;
-	int delta;
-
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	delta = (int)(RB_ETH_IP6_UDP_HDR_LEN + RB_TFTP_HDR_LEN + d->len) - (int)(data_end - data);
-	if (resize_frame(ctx, delta))
-		return -1;
-
-	body = tftp_copy_block(ctx, RB_ETH_IP6_UDP_HDR_LEN, d);
-	if (body < 0)
-		return -1;
-
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	eth = data;
-	ip6 = (void *)(eth + 1);
-	udp = (void *)(ip6 + 1);
-	if ((void *)(udp + 1) > data_end)
-		return -1;
-
-	__builtin_memcpy(eth->h_dest, a->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, a->h_dest, ETH_ALEN);
-	eth->h_proto = bpf_htons(ETH_P_IPV6);
-
-	ip6->version = 6;
-	ip6->priority = 0;
-	ip6->flow_lbl[0] = 0;
-	ip6->flow_lbl[1] = 0;
-	ip6->flow_lbl[2] = 0;
-	ip6->payload_len = bpf_htons(udp_len);
-	ip6->nexthdr = IPPROTO_UDP;
-	ip6->hop_limit = RB_TFTP_TTL;
-	ip6->saddr = a->daddr;
-	ip6->daddr = a->saddr;
-
-	udp->source = a->dest;
-	udp->dest = a->source;
-	udp->len = bpf_htons(udp_len);
-	udp->check = 0;
-
-	/* Pseudo header (RFC 8200 section 8.1), UDP header, TFTP header and block. */
-	sum = (__u64)body;
-	sum += tftp_addr6_sum(&a->saddr) + tftp_addr6_sum(&a->daddr);
-	sum += udp->len + bpf_htons(IPPROTO_UDP);
-	sum += udp->source + udp->dest + udp->len;
-	udp->check = csum_fold(sum);
-	if (udp->check == 0)
-		udp->check = 0xffff;
-	return 0;
+	return tftp_sent_or_passed(x, tftp_write_data(ctx, &r, &d, ipv6), d.block);
 }
 
 /*
- * A UDP datagram in an IPv6 frame without extension headers, to a port
- * other than DHCPv6's.  Returns the verdict.  Not inlined, as rb_tftp_ipv4().
+ * Not inlined, so that their stack frames are not added to the DHCP
+ * handlers' (512 bytes in all).
  */
+static __noinline int rb_tftp_ipv4(struct xdp_md *ctx)
+{
+	return tftp_udp(ctx, 0);
+}
+
 static __noinline int rb_tftp_ipv6(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct rb_tftp_xfer_key key = {};
-	struct tftp_data d = {};
-	struct tftp_ack6 a;
-	struct rb_tftp_xfer *x;
-	struct ethhdr *eth = data;
-	struct ipv6hdr *ip6 = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip6 + 1);
-	__u32 udp_len;
-	__u16 ack;
-	int verdict;
-
-	if ((void *)(udp + 1) > data_end)
-		return pass(RB_XC_PASS_IPV6_OTHER);
-	__builtin_memcpy(key.client, &ip6->saddr, 16);
-	key.client_port = udp->source;
-	key.server_port = udp->dest;
-	key.family = RB_TFTP_FAMILY_IPV6;
-	x = bpf_map_lookup_elem(&rb_tftp_xfers, &key);
-	if (!x)
-		return pass(RB_XC_PASS_IPV6_OTHER);
-
-	udp_len = bpf_ntohs(udp->len);
-	if ((void *)udp + udp_len > data_end || bpf_ntohs(ip6->payload_len) < udp_len)
-		return pass(RB_XC_MALFORMED_TFTP);
-	verdict = tftp_read_ack(ctx, RB_ETH_IP6_UDP_HDR_LEN, udp_len, &ack);
-	if (verdict)
-		return verdict;
-
-	__builtin_memcpy(a.h_dest, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(a.h_source, eth->h_source, ETH_ALEN);
-	a.saddr = ip6->saddr;
-	a.daddr = ip6->daddr;
-	a.source = udp->source;
-	a.dest = udp->dest;
-
-	verdict = tftp_take_ack(ctx, x, ack, sizeof(*ip6) + sizeof(*udp), &d);
-	if (verdict >= 0)
-		return verdict;
-	return tftp_sent_or_passed(x, tftp_write_data6(ctx, &a, &d), d.block);
+	return tftp_udp(ctx, 1);
 }
 
 #endif

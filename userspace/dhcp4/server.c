@@ -13,28 +13,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/bind_retry.h"
 #include "common/log.h"
+#include "common/udp_server.h"
 #include "common/uring_recv.h"
 #include "dhcp4/server_internal.h"
 #include "xdp/device_state.h"
 
 static struct rb_log_repeat repeat_recv_error =
 	RB_LOG_REPEAT_INIT(RB_LOG_ERR, "dhcpv4: receive on the server socket failed");
-
-static int enable_option(int fd, int level, int name, const char *option_name)
-{
-	int enable = 1;
-
-	if (setsockopt(fd, level, name, &enable, sizeof(enable)) < 0) {
-		int err = -errno;
-
-		log_err("dhcpv4: setting %s on the server socket failed: %s", option_name,
-			strerror(-err));
-		return err;
-	}
-	return 0;
-}
 
 static int open_udp(uint16_t port)
 {
@@ -43,35 +29,18 @@ static int open_udp(uint16_t port)
 		.sin_port = htons(port),
 		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
-	int fd, err;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = -errno;
-		log_err("dhcpv4: opening the UDP socket failed: %s", strerror(-err));
-		return err;
-	}
-
 	/*
 	 * IP_PKTINFO names the ingress interface, which chooses source MAC and
 	 * socket.  No SO_REUSEADDR, because with it a second DHCP server that
 	 * sets it too binds the same port, and both reply to every broadcast.
 	 */
-	err = enable_option(fd, SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST");
-	err = err ?: enable_option(fd, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO");
-	if (err) {
-		close(fd);
-		return err;
-	}
+	static const struct rb_sockopt opts[] = {
+		{ SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST" },
+		{ IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO" },
+	};
 
-	err = rb_bind_retry(fd, (struct sockaddr *)&addr, sizeof(addr), "dhcpv4");
-	if (err) {
-		log_err("dhcpv4: binding 0.0.0.0:%u failed: %s; is another DHCP server running? "
-			"stop it, or set dhcpv4 server-port", port, strerror(-err));
-		close(fd);
-		return err;
-	}
-	return fd;
+	return rb_udp_server_open("dhcpv4", "DHCP", (struct sockaddr *)&addr, sizeof(addr), opts,
+				  sizeof(opts) / sizeof(opts[0]));
 }
 
 static int open_packet(void)

@@ -196,17 +196,15 @@ int rb_dhcp4_template_encode(const struct rb_cfg_subnet *subnet,
 int rb_dhcp4_templates_build(const struct rb_config *cfg, struct rb_dhcp4_templates *out)
 {
 	size_t *pairs = NULL;
+	void *items = NULL;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->items = calloc(RB_MAX_TEMPLATES, sizeof(*out->items));
-	out->device_template = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(uint32_t));
-	out->pool_template = calloc(cfg->n_subnets ? cfg->n_subnets : 1, sizeof(uint32_t));
-	pairs = calloc(RB_MAX_TEMPLATES, sizeof(*pairs));
-	if (!out->items || !out->device_template || !out->pool_template || !pairs) {
-		err = -ENOMEM;
+	err = rb_template_tables_alloc(sizeof(*out->items), cfg->n_devices, cfg->n_subnets, &items,
+				       &out->device_template, &out->pool_template, &pairs);
+	out->items = items;
+	if (err)
 		goto out;
-	}
 
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct rb_cfg_device *dev = &cfg->devices[i];
@@ -265,9 +263,7 @@ out:
 
 void rb_dhcp4_templates_free(struct rb_dhcp4_templates *t)
 {
-	free(t->items);
-	free(t->device_template);
-	free(t->pool_template);
+	rb_template_tables_free(t->items, t->device_template, t->pool_template);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/bind_retry.h"
 #include "common/log.h"
+#include "common/udp_server.h"
 #include "common/uring_recv.h"
 #include "dhcp6/server_internal.h"
 
@@ -30,20 +30,6 @@ static int64_t realtime_now(void *arg)
 	return (int64_t)time(NULL);
 }
 
-static int enable_option(int fd, int level, int name, const char *option_name)
-{
-	int enable = 1;
-
-	if (setsockopt(fd, level, name, &enable, sizeof(enable)) < 0) {
-		int err = -errno;
-
-		log_err("dhcpv6: setting %s on the server socket failed: %s", option_name,
-			strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
 static int open_udp(uint16_t port)
 {
 	struct sockaddr_in6 addr = {
@@ -51,35 +37,18 @@ static int open_udp(uint16_t port)
 		.sin6_port = htons(port),
 		.sin6_addr = IN6ADDR_ANY_INIT,
 	};
-	int fd, err;
-
-	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = -errno;
-		log_err("dhcpv6: opening the UDP socket failed: %s", strerror(-err));
-		return err;
-	}
-
 	/*
 	 * IPV6_RECVPKTINFO names the arrival interface, which chooses the
 	 * subnet of a direct message.  No SO_REUSEADDR, for the reason the
 	 * DHCPv4 socket has none: a second server would reply as well.
 	 */
-	err = enable_option(fd, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY");
-	err = err ?: enable_option(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO");
-	if (err) {
-		close(fd);
-		return err;
-	}
+	static const struct rb_sockopt opts[] = {
+		{ IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY" },
+		{ IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO" },
+	};
 
-	err = rb_bind_retry(fd, (struct sockaddr *)&addr, sizeof(addr), "dhcpv6");
-	if (err) {
-		log_err("dhcpv6: binding [::]:%u failed: %s; is another DHCPv6 server running? "
-			"stop it, or set dhcpv6 server-port", port, strerror(-err));
-		close(fd);
-		return err;
-	}
-	return fd;
+	return rb_udp_server_open("dhcpv6", "DHCPv6", (struct sockaddr *)&addr, sizeof(addr), opts,
+				  sizeof(opts) / sizeof(opts[0]));
 }
 
 /* Join All_DHCP_Relay_Agents_and_Servers (ff02::1:2) on each subnet6 interface. */

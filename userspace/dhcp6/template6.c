@@ -337,17 +337,15 @@ int rb_dhcp6_templates_build(const struct rb_config *cfg, const uint8_t *duid, s
 			     struct rb_dhcp6_templates *out)
 {
 	size_t *pairs = NULL;
+	void *items = NULL;
 	int err = 0, id;
 
 	memset(out, 0, sizeof(*out));
-	out->items = calloc(RB_MAX_TEMPLATES, sizeof(*out->items));
-	out->device_template = calloc(cfg->n_devices ? cfg->n_devices : 1, sizeof(uint32_t));
-	out->pool_template = calloc(cfg->n_subnets6 ? cfg->n_subnets6 : 1, sizeof(uint32_t));
-	pairs = calloc(RB_MAX_TEMPLATES, sizeof(*pairs));
-	if (!out->items || !out->device_template || !out->pool_template || !pairs) {
-		err = -ENOMEM;
+	err = rb_template_tables_alloc(sizeof(*out->items), cfg->n_devices, cfg->n_subnets6, &items,
+				       &out->device_template, &out->pool_template, &pairs);
+	out->items = items;
+	if (err)
 		goto out;
-	}
 
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct rb_cfg_device *dev = &cfg->devices[i];
@@ -385,9 +383,7 @@ out:
 
 void rb_dhcp6_templates_free(struct rb_dhcp6_templates *t)
 {
-	free(t->items);
-	free(t->device_template);
-	free(t->pool_template);
+	rb_template_tables_free(t->items, t->device_template, t->pool_template);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -187,6 +187,23 @@ static int put_lease6(struct rb_store *st, MDB_txn *txn, const struct key6 *k,
 	return err ?: rb_store_errno(mdb_put(txn, st->addrs6, &addr_key, &key, 0));
 }
 
+/*
+ * Make the key of (duid, iaid) and begin a transaction, read-write when
+ * write is set.  Returns 0, make_key()'s error, no_v6 when the store has
+ * no DHCPv6 tables, or rb_store_op_begin()'s error.
+ */
+static int begin_lease6(struct rb_store *st, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+			bool write, int no_v6, struct key6 *k, MDB_txn **txn)
+{
+	int err = make_key(duid, duid_len, iaid, k);
+
+	if (err)
+		return err;
+	if (!st->has_v6)
+		return no_v6;
+	return rb_store_op_begin(st, write, txn);
+}
+
 int rb_store_put_lease6(struct rb_store *st, const struct rb_store_lease6 *lease)
 {
 	char addr[INET6_ADDRSTRLEN];
@@ -196,13 +213,7 @@ int rb_store_put_lease6(struct rb_store *st, const struct rb_store_lease6 *lease
 
 	if (!state_valid(lease->state) || lease->end < lease->start)
 		return -EINVAL;
-	err = make_key(lease->duid, lease->duid_len, lease->iaid, &k);
-	if (err)
-		return err;
-	if (!st->has_v6)
-		return -ENOTSUP;
-
-	err = rb_store_op_begin(st, true, &txn);
+	err = begin_lease6(st, lease->duid, lease->duid_len, lease->iaid, true, -ENOTSUP, &k, &txn);
 	if (err)
 		return err;
 	err = put_lease6(st, txn, &k, lease);
@@ -222,16 +233,10 @@ int rb_store_del_lease6(struct rb_store *st, const uint8_t *duid, size_t duid_le
 	MDB_txn *txn;
 	int err;
 
-	err = make_key(duid, duid_len, iaid, &k);
+	err = begin_lease6(st, duid, duid_len, iaid, true, -ENOENT, &k, &txn);
 	if (err)
 		return err;
-	if (!st->has_v6)
-		return -ENOENT;
 	key = (MDB_val){ .mv_size = k.len, .mv_data = k.bytes };
-
-	err = rb_store_op_begin(st, true, &txn);
-	if (err)
-		return err;
 
 	/* A corrupt record is deleted too; its address index entry stays. */
 	err = get_lease6(st, txn, &k, &old);
@@ -249,12 +254,7 @@ int rb_store_get_lease6(struct rb_store *st, const uint8_t *duid, size_t duid_le
 	MDB_txn *txn;
 	int err;
 
-	err = make_key(duid, duid_len, iaid, &k);
-	if (err)
-		return err;
-	if (!st->has_v6)
-		return -ENOENT;
-	err = rb_store_op_begin(st, false, &txn);
+	err = begin_lease6(st, duid, duid_len, iaid, false, -ENOENT, &k, &txn);
 	if (err)
 		return err;
 	err = get_lease6(st, txn, &k, out);
