@@ -282,8 +282,8 @@ ipv6_of() {
 		jq -r --arg mac "$1" '.devices[] | select(.mac == $mac) | "\(.ipv6) \(.ipv6_source)"'
 }
 
-# lease6_shown: devices shows device 2's DHCPv6 lease, which the store has once
-# rackbootd drained XDP's event or answered the Request itself.
+# lease6_shown: devices shows device 2's DHCPv6 lease, which the store
+# contains once rackbootd drained XDP's event or sent the Reply itself.
 lease6_shown() {
 	[[ "$(ipv6_of "$MAC2")" == "fd00:213::102 lease" ]]
 }

@@ -355,11 +355,12 @@ static void put_reservation6(int fd, const uint8_t *duid, size_t duid_len, const
 }
 
 /*
- * Devices 1 to 6 against rb_devices6 and a store: 1 reserved and
- * leased (the lease wins), 2 reserved only, 3 leased by a pool with two
- * IAs (the longer lease wins), 4 with an expired and a released lease
- * (neither counts), 5 leased under a DUID-UUID, which carries no MAC,
- * found through its reservation, 6 with nothing.
+ * Join devices 1 to 6 with rb_devices6 and a store.  Device 1 is
+ * reserved and leased, and the lease wins.  Device 2 is reserved only.
+ * Device 3 has pool leases for two IAs, and the longer one wins.
+ * Device 4 has an expired and a released lease, and neither counts.
+ * Device 5 is leased under a DUID-UUID, which carries no MAC, so its
+ * reservation's DUID finds it.  Device 6 has nothing.
  */
 static void read_ipv6_joins(void **state)
 {

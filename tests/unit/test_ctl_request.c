@@ -225,13 +225,12 @@ static void kept_ids(const struct rb_state_device *devs, int n, char *out)
 	out[n > 0 ? n : 0] = '\0';
 }
 
-/* Apply the filters of a request text to the four devices; returns the kept IDs. */
-static const char *filter(const struct rb_config *cfg, const char *request)
+/* Apply the filters of a request text to devs; returns the kept IDs or the error. */
+static const char *filter_records(const struct rb_config *cfg, const char *request,
+				  struct rb_state_device *devs, size_t n)
 {
 	static char ids[8], why[256];
-	struct rb_state_device devs[4];
 	struct rb_ctl_request req;
-	size_t n = make_devices(devs);
 	int kept;
 
 	assert_int_equal(parse(request, &req, why, sizeof(why)), 0);
@@ -240,6 +239,15 @@ static const char *filter(const struct rb_config *cfg, const char *request)
 		return why;
 	kept_ids(devs, kept, ids);
 	return ids;
+}
+
+/* Apply the filters of a request text to the four devices of make_devices(). */
+static const char *filter(const struct rb_config *cfg, const char *request)
+{
+	struct rb_state_device devs[4];
+	size_t n = make_devices(devs);
+
+	return filter_records(cfg, request, devs, n);
 }
 
 static void test_filter_devices(void **state)
@@ -285,11 +293,8 @@ static void test_filter_devices(void **state)
  */
 static const char *filter6(const struct rb_config *cfg, const char *request)
 {
-	static char ids[8], why[256];
 	struct rb_state_device devs[4];
-	struct rb_ctl_request req;
 	size_t n = make_devices(devs);
-	int kept;
 
 	inet_pton(AF_INET6, "fd00:213::101", devs[0].ipv6);
 	devs[0].ipv6_source = RB_STATE_IPV6_LEASE;
@@ -297,13 +302,7 @@ static const char *filter6(const struct rb_config *cfg, const char *request)
 	devs[1].ipv6_source = RB_STATE_IPV6_RESERVATION;
 	inet_pton(AF_INET6, "fd00:213::103", devs[2].ipv6);
 	devs[2].ipv6_source = RB_STATE_IPV6_LEASE;
-
-	assert_int_equal(parse(request, &req, why, sizeof(why)), 0);
-	kept = rb_ctl_filter_devices(cfg, &req, devs, n, why, sizeof(why));
-	if (kept < 0)
-		return why;
-	kept_ids(devs, kept, ids);
-	return ids;
+	return filter_records(cfg, request, devs, n);
 }
 
 #define SUBNET(value) "{\"command\":\"devices\",\"subnet\":\"" value "\"}"

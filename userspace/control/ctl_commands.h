@@ -38,7 +38,7 @@ int rb_ctl_execute(const struct rb_ctl_context *ctx, const struct rb_ctl_request
  * subnet filters, in place, and return how many are kept.  The subnet
  * filter keeps a device whose IPv4 address lies in a DHCPv4 subnet or
  * prefix, or whose ipv6 (see rb_ctl_read_ipv6()) lies in a DHCPv6 subnet
- * or prefix; a name of both a DHCPv4 and a DHCPv6 subnet matches
+ * or prefix.  A name of both a DHCPv4 and a DHCPv6 subnet matches
  * either.  Returns -EINVAL with why filled when the subnet is neither a
  * configured name nor an IPv4 or IPv6 prefix, or when the profile is
  * not configured.

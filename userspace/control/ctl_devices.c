@@ -292,7 +292,7 @@ static void device_head_json(FILE *out, const struct rb_config *cfg, const struc
 	const struct rb_cfg_profile *profile = rb_ctl_device_profile(cfg, dev);
 	const struct rb_cfg_subnet *subnet = rb_ctl_device_subnet(cfg, dev);
 	const struct rb_device *r = &dev->rec;
-	char mac[18], addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN];
+	char mac[18], addr[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &r->ipv4, addr, sizeof(addr));
 	fprintf(out, "{\"mac\":\"%s\",\"ipv4\":\"%s\",\"hostname\":", rb_mac_format(dev->key.addr, mac),
@@ -311,13 +311,8 @@ static void device_head_json(FILE *out, const struct rb_config *cfg, const struc
 		fputs("null", out);
 	fprintf(out, ",\"phase\":\"%s\",\"xdp_replies\":%" PRIu64 ",\"us_replies\":%" PRIu64 ",",
 		rb_phase_name(r->phase), (uint64_t)r->xdp_replies, (uint64_t)r->us_replies);
-	if (dev->ipv6_source == RB_STATE_IPV6_NONE) {
-		fputs("\"ipv6\":null,\"ipv6_source\":null,", out);
-		return;
-	}
-	inet_ntop(AF_INET6, dev->ipv6, addr6, sizeof(addr6));
-	fprintf(out, "\"ipv6\":\"%s\",\"ipv6_source\":\"%s\",", addr6,
-		rb_state_ipv6_source_name(dev->ipv6_source));
+	rb_state_ipv6_json(out, dev);
+	fputc(',', out);
 }
 
 static void timeline_text(FILE *out, const struct rb_config *cfg, const struct rb_state_device *dev,

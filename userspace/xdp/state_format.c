@@ -38,10 +38,23 @@ const char *rb_state_ipv6_source_name(enum rb_state_ipv6_source source)
 	}
 }
 
+void rb_state_ipv6_json(FILE *out, const struct rb_state_device *d)
+{
+	char addr6[INET6_ADDRSTRLEN];
+
+	if (d->ipv6_source == RB_STATE_IPV6_NONE) {
+		fputs("\"ipv6\":null,\"ipv6_source\":null", out);
+		return;
+	}
+	inet_ntop(AF_INET6, d->ipv6, addr6, sizeof(addr6));
+	fprintf(out, "\"ipv6\":\"%s\",\"ipv6_source\":\"%s\"", addr6,
+		rb_state_ipv6_source_name(d->ipv6_source));
+}
+
 static void device_json(FILE *out, const struct rb_state_device *d)
 {
 	const struct rb_device *r = &d->rec;
-	char mac[18], addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN];
+	char mac[18], addr[INET_ADDRSTRLEN];
 	const char *sep = "";
 	size_t host_len = r->hostname_len < RB_HOSTNAME_MAX ? r->hostname_len : RB_HOSTNAME_MAX;
 
@@ -75,13 +88,9 @@ static void device_json(FILE *out, const struct rb_state_device *d)
 		fputs("null", out);
 	}
 
-	if (d->ipv6_source == RB_STATE_IPV6_NONE) {
-		fputs(",\"ipv6\":null,\"ipv6_source\":null}", out);
-		return;
-	}
-	inet_ntop(AF_INET6, d->ipv6, addr6, sizeof(addr6));
-	fprintf(out, ",\"ipv6\":\"%s\",\"ipv6_source\":\"%s\"}", addr6,
-		rb_state_ipv6_source_name(d->ipv6_source));
+	fputc(',', out);
+	rb_state_ipv6_json(out, d);
+	fputc('}', out);
 }
 
 void rb_state_devices_json(FILE *out, const struct rb_state_device *devs, size_t n)

@@ -28,6 +28,9 @@
 /* "lease", "reservation" or "none", the names of --json's ipv6_source. */
 const char *rb_state_ipv6_source_name(enum rb_state_ipv6_source source);
 
+/* Write the "ipv6" and "ipv6_source" members of d, without braces or commas around them. */
+void rb_state_ipv6_json(FILE *out, const struct rb_state_device *d);
+
 void rb_state_devices_json(FILE *out, const struct rb_state_device *devs, size_t n);
 
 /* Times are seconds after the first phase reached, normally discovered. */

@@ -12,7 +12,7 @@
 
 #include "rackboot/maps.h"
 
-/* Where rb_state_device.ipv6 comes from. */
+/* Source of rb_state_device.ipv6. */
 enum rb_state_ipv6_source {
 	RB_STATE_IPV6_NONE = 0,		/* no DHCPv6 address known */
 	RB_STATE_IPV6_RESERVATION,	/* the inventory's address in rb_devices6, not leased */
