@@ -3,14 +3,15 @@
 # rackbootctl over rackbootd's control socket, against a rackbootd with
 # devices in three phases (tests/lib/ctl.sh).  The checks cover the
 # devices filters (phase, profile, subnet), the JSON shapes, a device's
-# timeline, and permissions: root and the control group only, checked by
-# the socket's mode and again by rackbootd.  Then malformed and oversized
+# timeline, the DHCPv6 address after a dhclient -6 exchange, and
+# permissions: root and the control group only, checked by the socket's
+# mode and again by rackbootd.  Then malformed and oversized
 # requests, clients that stall, max-clients, idle-timeout, the --offline
 # mode, and the socket's removal at stop.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot clients ctl; do
+for lib in tap cleanup netns ipv6 rackboot clients clients6 ctl; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done
@@ -275,6 +276,70 @@ test_permissions() {
 	tap_check "root: served" rb_ctl stats --json
 }
 
+# ipv6_of MAC: "IPV6 SOURCE" of MAC in rackbootctl devices --json, "null null" without either.
+ipv6_of() {
+	rb_ctl devices --json |
+		jq -r --arg mac "$1" '.devices[] | select(.mac == $mac) | "\(.ipv6) \(.ipv6_source)"'
+}
+
+# lease6_shown: devices shows device 2's DHCPv6 lease, which the store
+# contains once rackbootd drained XDP's event or sent the Reply itself.
+lease6_shown() {
+	[[ "$(ipv6_of "$MAC2")" == "fd00:213::102 lease" ]]
+}
+
+# A real DHCPv6 exchange of device 2 (dhclient -6 with the DUID-LL that the
+# inventory configures) turns its reservation into a lease, which the
+# devices and device commands show and the subnet filter selects.
+test_ipv6() {
+	local name=dhclient6 pid out
+
+	tap_is "$(ipv6_of "$MAC1")" "fd00:213::101 reservation" "devices: device 1's IPv6 reservation"
+	tap_is "$(ipv6_of "$MAC2")" "fd00:213::102 reservation" \
+		"devices: device 2 reserved before its DHCPv6 exchange"
+	tap_is "$(ipv6_of 52:54:00:21:30:04)" "null null" "devices: device 4 has no IPv6 address"
+
+	rb_dhclient6_start "$(rb_dev_netns 2)" "$name" plain
+	pid=$RB_SPAWNED_PID
+	if ! tap_check "$name: lease within 40 s" rb_wait_for 40 rb_lease_ready "$name"; then
+		tap_diag "$(cat "$RB_RUN_DIR/$name.log")"
+		rb_stop_pid "$pid"
+		return 1
+	fi
+	rb_check_lease "$name" new_ip6_address fd00:213::102
+	tap_check "devices: device 2's DHCPv6 lease within 5 s" rb_wait_for 5 lease6_shown
+	tap_is "$(ipv6_of "$MAC1")" "fd00:213::101 reservation" "devices: device 1 still reserved"
+
+	tap_is "$(macs --subnet lab6)" "$MAC1 $MAC2 52:54:00:21:30:03" \
+		"devices --subnet lab6: the 3 devices with IPv6 addresses"
+	tap_is "$(macs --subnet fd00:213::102/128)" "$MAC2" "devices --subnet fd00:213::102/128: device 2"
+	tap_is "$(macs --subnet fd00:213::100/127)" "$MAC1" "devices --subnet fd00:213::100/127: device 1"
+	tap_is "$(macs --subnet fd00:214::/64)" "" "devices --subnet fd00:214::/64: none"
+	tap_is "$(macs --subnet fd00:213::/64 --phase leased)" "$MAC2" \
+		"devices --subnet fd00:213::/64 --phase leased: device 2"
+	ctl_capture devices --subnet fd00::/129
+	tap_is "$CTL_STATUS" 1 "devices --subnet fd00::/129: exit status 1"
+	tap_check "devices --subnet fd00::/129: names both prefix forms" \
+		grep -q 'fd00::/129.*10.0.0.0/24 or fd00:213::/64' <<<"$CTL_ERR"
+
+	ctl_capture devices
+	tap_check "devices table: device 2's leased address" \
+		grep -Eq "^$MAC2 +10.213.0.102 +fd00:213::102 " <<<"$CTL_OUT"
+	tap_check "devices table: device 1's address marked as reserved" \
+		grep -Eq "^$MAC1 +10.213.0.101 +fd00:213::101\\* " <<<"$CTL_OUT"
+	out=$(rb_ctl device "$MAC2" --json)
+	tap_check "device $MAC2: its DHCPv6 lease" \
+		jq -e '.ipv6 == "fd00:213::102" and .ipv6_source == "lease"' <<<"$out"
+	tap_check "device $MAC2: the DHCPv6 lease in the text" \
+		grep -q 'DHCPv6 address fd00:213::102 (bound lease in the store)' \
+		<<<"$(rb_ctl device "$MAC2")"
+	out=$("$RB_CTL" --offline --pin-path "$PIN" --store "$RB_RUN_DIR/store" devices --json)
+	tap_check "--offline devices: device 2's DHCPv6 lease from the store" \
+		jq -e '[.devices[] | select(.mac == "52:54:00:21:30:02")][0]
+			| .ipv6 == "fd00:213::102" and .ipv6_source == "lease"' <<<"$out"
+	rb_stop_pid "$pid"
+}
+
 test_reload_and_modes() {
 	ctl_capture reload --json
 	# A reply either way: the reload itself is checked where it is implemented.
@@ -306,6 +371,7 @@ main() {
 	test_filters
 	test_schema
 	test_timeline
+	test_ipv6
 	test_logs
 	test_malformed
 	test_stalled

@@ -9,7 +9,7 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot clients ctl; do
+for lib in tap cleanup netns ipv6 rackboot clients ctl; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done

@@ -2,14 +2,20 @@
 # shellcheck shell=bash
 # A rackbootd with devices in three phases for the rackbootctl tests:
 # device 1 leased and fetched its boot file (bootfile), device 2 leased
-# (leased), devices 3 to 10 have sent nothing (none).
-# Requires tests/lib/tap.sh, cleanup.sh, netns.sh, rackboot.sh and clients.sh.
+# (leased), devices 3 to 10 have sent nothing (none).  IPv6 is on in the
+# server, switch and both device namespaces, with CTL_SRV_ADDR6 on the
+# server's link, so that a test can run a DHCPv6 client.
+# Requires tests/lib/tap.sh, cleanup.sh, netns.sh, ipv6.sh, rackboot.sh
+# and clients.sh.
+
+# The server's address in the lab's DHCPv6 subnet fd00:213::/64.
+CTL_SRV_ADDR6=fd00:213::1
 
 # rb_ctl_setup [JQ_EDIT]: start it; sets CTL_SOCKET, CONFIG, PIN and the
 # other variables of rb_suite_setup.  The run folder becomes 0711, so
 # that the unprivileged users of the permission checks reach the socket.
 rb_ctl_setup() {
-	local edit=${1:-.} index
+	local edit=${1:-.} index netns
 
 	rb_suite_setup
 	rb_lab_config "$CONFIG" "$TFTP_ROOT" "$PIN" "$edit" ||
@@ -22,6 +28,11 @@ rb_ctl_setup() {
 		rb_topo_add_device "$index" "$(rb_cfg ".inventory.device[$((index - 1))].mac" "$CONFIG")" ||
 			tap_bail "creating the namespace of device $index failed"
 	done
+	for netns in "$RB_NS_SRV" "$RB_NS_SW" "$(rb_dev_netns 1)" "$(rb_dev_netns 2)"; do
+		rb_netns_ipv6_on "$netns" || tap_bail "turning IPv6 on in $netns failed"
+	done
+	rb_ipv6_addr_add "$RB_NS_SRV" "$RB_SRV_IF" "$CTL_SRV_ADDR6/64" ||
+		tap_bail "adding $CTL_SRV_ADDR6 to $RB_SRV_IF failed"
 	head -c 30000 /dev/urandom >"$TFTP_ROOT/undionly.kpxe"
 	rb_on_cleanup 'rb_daemon_log_on_failure'
 

@@ -2,10 +2,11 @@
 /*
  * rackbootctl's output: the name tables of the map enums, the exact JSON
  * of device records and counters (scripts and tests/lib/rackboot.sh read
- * it), and the table's phase times and client architectures.  Also the
- * probe for a running rackbootd, and reading real BPF maps (skipped
- * without the privileges to create them).
+ * it), and the table's phase times, client architectures and IPv6
+ * addresses.  Also the probe for a running rackbootd, and reading real
+ * BPF maps and a store (skipped without the privileges to create maps).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <endian.h>
 #include <errno.h>
@@ -26,9 +27,13 @@
 #include <bpf/libbpf.h>
 
 #include "lib/map_fixture.h"
+#include "lib/store_fixture.h"
+#include "rackboot/dhcp6_maps.h"
+#include "store/store.h"
 #include "xdp/map_names.h"
 #include "xdp/state_format.h"
 #include "xdp/state_read.h"
+#include "xdp/state_read6.h"
 
 /* Run fn on a memory stream and return what it wrote (free it). */
 #define CAPTURE(out, call)                                                     \
@@ -119,11 +124,30 @@ static void devices_json_exact(void **state)
 		"{\"mac\":\"52:54:00:21:30:01\",\"ipv4\":\"10.213.0.101\",\"hostname\":\"node\\\"1\","
 		"\"phase\":\"leased\",\"phase_times_ns\":{\"discovered\":1000,\"offered\":1000,"
 		"\"leased\":5000},\"xdp_replies\":2,\"us_replies\":1,\"client_arch\":7,"
-		"\"uuid\":\"a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf\"},\n"
+		"\"uuid\":\"a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf\",\"ipv6\":null,\"ipv6_source\":null},\n"
 		"{\"mac\":\"52:54:00:21:30:02\",\"ipv4\":\"10.213.0.102\",\"hostname\":\"\","
 		"\"phase\":\"none\",\"phase_times_ns\":{},\"xdp_replies\":0,\"us_replies\":0,"
-		"\"client_arch\":null,\"uuid\":null}\n"
+		"\"client_arch\":null,\"uuid\":null,\"ipv6\":null,\"ipv6_source\":null}\n"
 		"]}\n");
+	free(out);
+}
+
+static void devices_json_ipv6(void **state)
+{
+	struct rb_state_device devs[2] = { make_device(1, "leased"), make_device(2, "reserved") };
+	char *out = NULL;
+
+	inet_pton(AF_INET6, "fd00:213::1000", devs[0].ipv6);
+	devs[0].ipv6_source = RB_STATE_IPV6_LEASE;
+	inet_pton(AF_INET6, "fd00:213::102", devs[1].ipv6);
+	devs[1].ipv6_source = RB_STATE_IPV6_RESERVATION;
+	devs[1].rec.has_uuid = 1;
+
+	CAPTURE(out, rb_state_devices_json(STREAM, devs, 2));
+	assert_non_null(strstr(out, "\"uuid\":null,\"ipv6\":\"fd00:213::1000\","
+			       "\"ipv6_source\":\"lease\"},\n"));
+	assert_non_null(strstr(out, "-000000000000\",\"ipv6\":\"fd00:213::102\","
+			       "\"ipv6_source\":\"reservation\"}\n"));
 	free(out);
 }
 
@@ -199,6 +223,46 @@ static void devices_table_arch(void **state)
 	free(out);
 }
 
+/* The IPV6 cell of the table row that starts with mac. */
+static void table_ipv6(const char *table, const char *mac, char *ipv6, size_t size)
+{
+	char row_mac[18], ipv4[16];
+	const char *row = strstr(table, mac);
+
+	assert_non_null(row);
+	assert_int_equal(sscanf(row, "%17s %15s %63s", row_mac, ipv4, ipv6), 3);
+	assert_true(strlen(ipv6) < size);
+}
+
+static void devices_table_ipv6(void **state)
+{
+	struct rb_state_device devs[3] = {
+		make_device(1, "leased"), make_device(2, "reserved"), make_device(3, "ipv4-only"),
+	};
+	char *out = NULL, ipv6[64];
+
+	inet_pton(AF_INET6, "fd00:213::1000", devs[0].ipv6);
+	devs[0].ipv6_source = RB_STATE_IPV6_LEASE;
+	inet_pton(AF_INET6, "fd00:213::102", devs[1].ipv6);
+	devs[1].ipv6_source = RB_STATE_IPV6_RESERVATION;
+
+	CAPTURE(out, rb_state_devices_table(STREAM, devs, 3));
+	assert_true(strncmp(out, "MAC                IPV4             IPV6  ", 42) == 0);
+	table_ipv6(out, "52:54:00:21:30:01", ipv6, sizeof(ipv6));
+	assert_string_equal(ipv6, "fd00:213::1000");
+	table_ipv6(out, "52:54:00:21:30:02", ipv6, sizeof(ipv6));
+	assert_string_equal(ipv6, "fd00:213::102*");
+	table_ipv6(out, "52:54:00:21:30:03", ipv6, sizeof(ipv6));
+	assert_string_equal(ipv6, "-");
+	assert_non_null(strstr(out, "IPV6 with *: reserved in the inventory, not leased"));
+	free(out);
+
+	/* Without a reservation in the list the table has no note about "*". */
+	CAPTURE(out, rb_state_devices_table(STREAM, devs, 1));
+	assert_null(strstr(out, "IPV6 with *"));
+	free(out);
+}
+
 static void stats_json_shape(void **state)
 {
 	struct rb_state_stats stats;
@@ -248,6 +312,121 @@ static void read_devices_sorted(void **state)
 	assert_int_equal(devs[3].key.addr[5], 9);
 	assert_int_equal(be32toh(devs[3].rec.ipv4), 0x0ad50000u | 109u);
 	free(devs);
+	close(fd);
+}
+
+/* A bound DHCPv6 lease of (duid, iaid) on addr until end; has_mac names mac_last. */
+static struct rb_store_lease6 make_lease6(const uint8_t *duid, size_t duid_len, uint32_t iaid,
+					  const char *addr, bool has_mac, uint8_t mac_last,
+					  int64_t end)
+{
+	struct rb_store_lease6 l;
+
+	memset(&l, 0, sizeof(l));
+	memcpy(l.duid, duid, duid_len);
+	l.duid_len = (uint8_t)duid_len;
+	l.iaid = iaid;
+	assert_int_equal(inet_pton(AF_INET6, addr, &l.addr), 1);
+	l.state = RB_LEASE6_BOUND;
+	l.has_mac = has_mac;
+	memcpy(l.mac, (uint8_t[]){ 0x52, 0x54, 0x00, 0x21, 0x30, mac_last }, 6);
+	l.preferred_lifetime = 3600;
+	l.valid_lifetime = 7200;
+	l.start = end - 7200;
+	l.end = end;
+	return l;
+}
+
+/* An rb_devices6 record reserving addr for the MAC ending in mac_last, keyed by duid. */
+static void put_reservation6(int fd, const uint8_t *duid, size_t duid_len, const char *addr,
+			     uint8_t mac_last)
+{
+	struct rb_duid_key key;
+	struct rb_device6 rec;
+
+	memset(&key, 0, sizeof(key));
+	memset(&rec, 0, sizeof(rec));
+	key.len = (uint8_t)duid_len;
+	memcpy(key.duid, duid, duid_len);
+	assert_int_equal(inet_pton(AF_INET6, addr, rec.addr), 1);
+	memcpy(rec.mac, (uint8_t[]){ 0x52, 0x54, 0x00, 0x21, 0x30, mac_last }, 6);
+	rec.has_mac = 1;
+	assert_int_equal(bpf_map_update_elem(fd, &key, &rec, BPF_ANY), 0);
+}
+
+/*
+ * Join devices 1 to 6 with rb_devices6 and a store.  Device 1 is
+ * reserved and leased, and the lease wins.  Device 2 is reserved only.
+ * Device 3 has pool leases for two IAs, and the longer one wins.
+ * Device 4 has an expired and a released lease, and neither counts.
+ * Device 5 is leased under a DUID-UUID, which carries no MAC, so its
+ * reservation's DUID finds it.  Device 6 has nothing.
+ */
+static void read_ipv6_joins(void **state)
+{
+	static const uint8_t ll1[] = { 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x21, 0x30, 1 };
+	static const uint8_t ll2[] = { 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x21, 0x30, 2 };
+	static const uint8_t llt3[] = { 0, 1, 0, 1, 0, 0, 0, 9, 0x52, 0x54, 0x00, 0x21, 0x30, 3 };
+	static const uint8_t ll4[] = { 0, 3, 0, 1, 0x52, 0x54, 0x00, 0x21, 0x30, 4 };
+	static const uint8_t uuid5[] = { 0, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	const int64_t now = 1000000;
+	int fd = test_map_create(BPF_MAP_TYPE_HASH, sizeof(struct rb_duid_key),
+				 sizeof(struct rb_device6), 16);
+	struct rb_state_device devs[6];
+	struct rb_store_lease6 lease;
+	struct rb_store *st;
+	char dir[64], addr[INET6_ADDRSTRLEN];
+
+	for (int i = 0; i < 6; i++)
+		devs[i] = make_device((uint8_t)(i + 1), "x");
+	put_reservation6(fd, ll1, sizeof(ll1), "fd00:213::101", 1);
+	put_reservation6(fd, ll2, sizeof(ll2), "fd00:213::102", 2);
+	put_reservation6(fd, ll4, sizeof(ll4), "fd00:213::104", 4);
+	put_reservation6(fd, uuid5, sizeof(uuid5), "fd00:213::105", 5);
+
+	test_store_create(dir, sizeof(dir), "rb-test-state6", &st);
+	lease = make_lease6(ll1, sizeof(ll1), 1, "fd00:213::101", true, 1, now + 60);
+	assert_int_equal(rb_store_put_lease6(st, &lease), 0);
+	lease = make_lease6(llt3, sizeof(llt3), 1, "fd00:213::1003", true, 3, now + 60);
+	assert_int_equal(rb_store_put_lease6(st, &lease), 0);
+	lease = make_lease6(llt3, sizeof(llt3), 2, "fd00:213::1004", true, 3, now + 90);
+	assert_int_equal(rb_store_put_lease6(st, &lease), 0);
+	lease = make_lease6(ll4, sizeof(ll4), 1, "fd00:213::1005", true, 4, now);
+	assert_int_equal(rb_store_put_lease6(st, &lease), 0);
+	lease = make_lease6(ll4, sizeof(ll4), 2, "fd00:213::1006", true, 4, now + 60);
+	lease.state = RB_LEASE6_RELEASED;
+	assert_int_equal(rb_store_put_lease6(st, &lease), 0);
+	lease = make_lease6(uuid5, sizeof(uuid5), 1, "fd00:213::1007", false, 0, now + 60);
+	assert_int_equal(rb_store_put_lease6(st, &lease), 0);
+
+	assert_int_equal(rb_state_read_ipv6(fd, st, now, devs, 6), 0);
+	assert_int_equal(devs[0].ipv6_source, RB_STATE_IPV6_LEASE);
+	assert_string_equal(inet_ntop(AF_INET6, devs[0].ipv6, addr, sizeof(addr)), "fd00:213::101");
+	assert_int_equal(devs[1].ipv6_source, RB_STATE_IPV6_RESERVATION);
+	assert_string_equal(inet_ntop(AF_INET6, devs[1].ipv6, addr, sizeof(addr)), "fd00:213::102");
+	assert_int_equal(devs[2].ipv6_source, RB_STATE_IPV6_LEASE);
+	assert_string_equal(inet_ntop(AF_INET6, devs[2].ipv6, addr, sizeof(addr)), "fd00:213::1004");
+	assert_int_equal(devs[3].ipv6_source, RB_STATE_IPV6_RESERVATION);
+	assert_string_equal(inet_ntop(AF_INET6, devs[3].ipv6, addr, sizeof(addr)), "fd00:213::104");
+	assert_int_equal(devs[4].ipv6_source, RB_STATE_IPV6_LEASE);
+	assert_string_equal(inet_ntop(AF_INET6, devs[4].ipv6, addr, sizeof(addr)), "fd00:213::1007");
+	assert_int_equal(devs[5].ipv6_source, RB_STATE_IPV6_NONE);
+
+	/* Without the map only leases with a MAC are joined; without the store only reservations. */
+	for (int i = 0; i < 6; i++)
+		devs[i] = make_device((uint8_t)(i + 1), "x");
+	assert_int_equal(rb_state_read_ipv6(-1, st, now, devs, 6), 0);
+	assert_int_equal(devs[0].ipv6_source, RB_STATE_IPV6_LEASE);
+	assert_int_equal(devs[1].ipv6_source, RB_STATE_IPV6_NONE);
+	assert_int_equal(devs[4].ipv6_source, RB_STATE_IPV6_NONE);
+	for (int i = 0; i < 6; i++)
+		devs[i] = make_device((uint8_t)(i + 1), "x");
+	assert_int_equal(rb_state_read_ipv6(fd, NULL, now, devs, 6), 0);
+	assert_int_equal(devs[0].ipv6_source, RB_STATE_IPV6_RESERVATION);
+	assert_int_equal(devs[2].ipv6_source, RB_STATE_IPV6_NONE);
+	assert_int_equal(devs[4].ipv6_source, RB_STATE_IPV6_RESERVATION);
+
+	test_store_remove(dir, st);
 	close(fd);
 }
 
@@ -311,13 +490,16 @@ int main(void)
 		cmocka_unit_test(names_match_enums),
 		cmocka_unit_test(json_string_escapes),
 		cmocka_unit_test(devices_json_exact),
+		cmocka_unit_test(devices_json_ipv6),
 		cmocka_unit_test(devices_json_empty),
 		cmocka_unit_test(devices_table_times),
 		cmocka_unit_test(devices_table_arch),
+		cmocka_unit_test(devices_table_ipv6),
 		cmocka_unit_test(stats_json_shape),
 		cmocka_unit_test(daemon_running_probe),
 		cmocka_unit_test(read_devices_sorted),
 		cmocka_unit_test(read_stats_sums_cpus),
+		cmocka_unit_test(read_ipv6_joins),
 	};
 
 	return cmocka_run_group_tests_name("ctl_format", tests, NULL, NULL);

@@ -225,13 +225,12 @@ static void kept_ids(const struct rb_state_device *devs, int n, char *out)
 	out[n > 0 ? n : 0] = '\0';
 }
 
-/* Apply the filters of a request text to the four devices; returns the kept IDs. */
-static const char *filter(const struct rb_config *cfg, const char *request)
+/* Apply the filters of a request text to devs; returns the kept IDs or the error. */
+static const char *filter_records(const struct rb_config *cfg, const char *request,
+				  struct rb_state_device *devs, size_t n)
 {
 	static char ids[8], why[256];
-	struct rb_state_device devs[4];
 	struct rb_ctl_request req;
-	size_t n = make_devices(devs);
 	int kept;
 
 	assert_int_equal(parse(request, &req, why, sizeof(why)), 0);
@@ -240,6 +239,15 @@ static const char *filter(const struct rb_config *cfg, const char *request)
 		return why;
 	kept_ids(devs, kept, ids);
 	return ids;
+}
+
+/* Apply the filters of a request text to the four devices of make_devices(). */
+static const char *filter(const struct rb_config *cfg, const char *request)
+{
+	struct rb_state_device devs[4];
+	size_t n = make_devices(devs);
+
+	return filter_records(cfg, request, devs, n);
 }
 
 static void test_filter_devices(void **state)
@@ -263,9 +271,77 @@ static void test_filter_devices(void **state)
 	assert_non_null(strstr(filter(cfg, "{\"command\":\"devices\",\"profile\":\"nosuch\"}"),
 			       "profile \"nosuch\" is not in the config"));
 	assert_non_null(strstr(filter(cfg, "{\"command\":\"devices\",\"subnet\":\"10.0.0.0/33\"}"),
-			       "neither a configured subnet name nor"));
+			       "neither a configured DHCPv4 or DHCPv6 subnet name nor"));
 	assert_non_null(strstr(filter(cfg, "{\"command\":\"devices\",\"subnet\":\"rack9\"}"),
-			       "neither a configured subnet name nor"));
+			       "neither a configured DHCPv4 or DHCPv6 subnet name nor"));
+	rb_config_free(cfg);
+}
+
+/*
+ * A DHCPv6 subnet named like the DHCPv4 subnet "lab" and one of its own.
+ * Unlike the IPv4 addresses, the four records get no DHCPv6 address from
+ * make_devices(), so filter6() sets them.
+ */
+#define DHCPV6_SUBNETS ",\"dhcpv6\": {\"subnet\": [" \
+	"  {\"name\": \"lab\", \"prefix\": \"fd00:213::/64\", \"interface\": \"rb0\"}," \
+	"  {\"name\": \"lab6\", \"prefix\": \"fd00:214::/64\", \"interface\": \"rb0\"}]}"
+
+/*
+ * Apply a request to the four devices with DHCPv6 addresses: device 1
+ * leased fd00:213::101, device 2 reserved fd00:214::2, device 3 (in the
+ * DHCPv4 subnet rack2) leased fd00:213::103, and the pool device 9 none.
+ */
+static const char *filter6(const struct rb_config *cfg, const char *request)
+{
+	struct rb_state_device devs[4];
+	size_t n = make_devices(devs);
+
+	inet_pton(AF_INET6, "fd00:213::101", devs[0].ipv6);
+	devs[0].ipv6_source = RB_STATE_IPV6_LEASE;
+	inet_pton(AF_INET6, "fd00:214::2", devs[1].ipv6);
+	devs[1].ipv6_source = RB_STATE_IPV6_RESERVATION;
+	inet_pton(AF_INET6, "fd00:213::103", devs[2].ipv6);
+	devs[2].ipv6_source = RB_STATE_IPV6_LEASE;
+	return filter_records(cfg, request, devs, n);
+}
+
+#define SUBNET(value) "{\"command\":\"devices\",\"subnet\":\"" value "\"}"
+
+static void test_filter_devices_ipv6(void **state)
+{
+	struct rb_config *cfg = load(CONFIG(DHCPV6_SUBNETS));
+
+	(void)state;
+	/* "lab" is a DHCPv4 and a DHCPv6 subnet: device 3 matches by its IPv6 address alone. */
+	assert_string_equal(filter6(cfg, SUBNET("lab")), "1239");
+	assert_string_equal(filter6(cfg, SUBNET("lab6")), "2");
+	assert_string_equal(filter6(cfg, SUBNET("rack2")), "3");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:213::/64")), "13");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:213::100/126")), "13");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:213::102/127")), "3");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:213::101/128")), "1");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:214::/63")), "2");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:400::/23")), "");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:212::/31")), "13");
+	assert_string_equal(filter6(cfg, SUBNET("fd00:214::/31")), "2");
+	assert_string_equal(filter6(cfg, SUBNET("fd00::/16")), "123");
+	/* A reservation counts as the device's address, and ::/0 skips devices without one. */
+	assert_string_equal(filter6(cfg, SUBNET("::/0")), "123");
+	assert_string_equal(filter6(cfg, SUBNET("10.214.0.0/24")), "3");
+	assert_string_equal(filter6(cfg, "{\"command\":\"devices\",\"subnet\":\"lab6\","
+				    "\"profile\":\"uefi\"}"), "2");
+	assert_string_equal(filter6(cfg, "{\"command\":\"devices\",\"subnet\":\"lab6\","
+				    "\"profile\":\"linux\"}"), "");
+
+	assert_non_null(strstr(filter6(cfg, SUBNET("fd00::/129")),
+			       "subnet \"fd00::/129\" is neither a configured DHCPv4 or DHCPv6 "
+			       "subnet name nor a prefix such as 10.0.0.0/24 or fd00:213::/64"));
+	assert_non_null(strstr(filter6(cfg, SUBNET("fd00::zz/64")), "neither a configured"));
+	assert_non_null(strstr(filter6(cfg, SUBNET("fd00:213::/")), "neither a configured"));
+	assert_non_null(strstr(filter6(cfg, SUBNET("fd00:213::")), "neither a configured"));
+	assert_non_null(strstr(filter6(cfg, SUBNET("fd00:213::/64x")), "neither a configured"));
+	assert_non_null(strstr(filter6(cfg, SUBNET("fd00:213::/-1")), "neither a configured"));
+	assert_non_null(strstr(filter6(cfg, SUBNET("10.0.0.0/64")), "neither a configured"));
 	rb_config_free(cfg);
 }
 
@@ -308,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_parse_too_long),
 		cmocka_unit_test(test_reply_lines),
 		cmocka_unit_test(test_filter_devices),
+		cmocka_unit_test(test_filter_devices_ipv6),
 		cmocka_unit_test(test_config_control),
 	};
 

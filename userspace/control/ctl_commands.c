@@ -30,7 +30,8 @@ static int run_devices(const struct rb_ctl_context *ctx, const struct rb_ctl_req
 		snprintf(why, why_len, "reading the device records failed: %s", strerror(-err));
 		return err;
 	}
-	kept = rb_ctl_filter_devices(ctx->cfg, req, devs, n, why, why_len);
+	err = rb_ctl_read_ipv6(ctx, devs, n, why, why_len);
+	kept = err ? err : rb_ctl_filter_devices(ctx->cfg, req, devs, n, why, why_len);
 	if (kept >= 0) {
 		if (req->text)
 			rb_state_devices_table(out, devs, (size_t)kept);

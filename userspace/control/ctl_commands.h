@@ -35,12 +35,24 @@ int rb_ctl_execute(const struct rb_ctl_context *ctx, const struct rb_ctl_request
 
 /*
  * ctl_devices.c.  Keep the devices that match req's phase, profile and
- * subnet filters, in place, and return how many are kept.  Returns
- * -EINVAL with why filled when the subnet is neither a configured name
- * nor a CIDR prefix, or when the profile is not configured.
+ * subnet filters, in place, and return how many are kept.  The subnet
+ * filter keeps a device whose IPv4 address lies in a DHCPv4 subnet or
+ * prefix, or whose ipv6 (see rb_ctl_read_ipv6()) lies in a DHCPv6 subnet
+ * or prefix.  A name of both a DHCPv4 and a DHCPv6 subnet matches
+ * either.  Returns -EINVAL with why filled when the subnet is neither a
+ * configured name nor an IPv4 or IPv6 prefix, or when the profile is
+ * not configured.
  */
 int rb_ctl_filter_devices(const struct rb_config *cfg, const struct rb_ctl_request *req,
 			  struct rb_state_device *devs, size_t n, char *why, size_t why_len);
+
+/*
+ * Fill the ipv6 fields of devs (sorted by MAC) from the pinned
+ * rb_devices6 map and the store's DHCPv6 leases, as rb_state_read_ipv6()
+ * describes.  Returns 0, or a negative errno with why filled.
+ */
+int rb_ctl_read_ipv6(const struct rb_ctl_context *ctx, struct rb_state_device *devs, size_t n,
+		     char *why, size_t why_len);
 
 /* The profile of a device record: its inventory entry's, else its pool's; NULL when none. */
 const struct rb_cfg_profile *rb_ctl_device_profile(const struct rb_config *cfg,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Device commands: the filters of devices (phase, profile, subnet) and
- * the timeline of one device.  The timeline gathers what an operator
+ * Device commands: the DHCPv6 addresses and filters of devices (phase,
+ * profile, subnet) and the timeline of one device.  The timeline gathers what an operator
  * needs to see why a device is stuck: its record's phase times in
  * wall-clock time, its lease in the store and its newest syslog messages.
  */
@@ -12,13 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "control/ctl_commands.h"
+#include "rackboot/dhcp6_maps.h"
 #include "store/store.h"
 #include "syslog/syslog_show.h"
 #include "xdp/device_state.h"
 #include "xdp/map_names.h"
 #include "xdp/state_format.h"
+#include "xdp/state_read6.h"
 
 /* How many syslog messages the timeline shows. */
 #define TIMELINE_LOG_LINES	10
@@ -58,44 +61,101 @@ const struct rb_cfg_profile *rb_ctl_device_profile(const struct rb_config *cfg,
 	return &cfg->profiles[subnet->pool_profile];
 }
 
-/* The subnet filter: a configured subnet's name, else a CIDR prefix. */
-struct prefix_filter {
+/*
+ * The subnet filter: the DHCPv4 and DHCPv6 subnets of a configured name
+ * (either or both), or one IPv4 or IPv6 prefix.
+ */
+struct subnet_filter {
+	bool has_ipv4;
 	uint32_t prefix;	/* network order */
 	uint8_t len;
+	bool has_ipv6;
+	struct in6_addr prefix6;
+	uint8_t len6;
 };
 
-static int parse_subnet_filter(const struct rb_config *cfg, const char *text,
-			       struct prefix_filter *f, char *why, size_t why_len)
+static bool in_prefix6(const uint8_t addr[16], const struct in6_addr *prefix, uint8_t prefix_len)
 {
-	char addr[INET_ADDRSTRLEN];
+	size_t full = prefix_len / 8;
+	uint8_t mask = (uint8_t)(0xff00 >> (prefix_len % 8));
+
+	if (memcmp(addr, prefix->s6_addr, full) != 0)
+		return false;
+	return full == 16 || (addr[full] & mask) == (prefix->s6_addr[full] & mask);
+}
+
+static bool filter_by_name(const struct rb_config *cfg, const char *name, struct subnet_filter *f)
+{
+	for (size_t i = 0; i < cfg->n_subnets && !f->has_ipv4; i++) {
+		if (strcmp(cfg->subnets[i].name, name) == 0) {
+			f->has_ipv4 = true;
+			f->prefix = cfg->subnets[i].prefix;
+			f->len = cfg->subnets[i].prefix_len;
+		}
+	}
+	for (size_t i = 0; i < cfg->n_subnets6 && !f->has_ipv6; i++) {
+		if (strcmp(cfg->subnets6[i].name, name) == 0) {
+			f->has_ipv6 = true;
+			f->prefix6 = cfg->subnets6[i].prefix;
+			f->len6 = cfg->subnets6[i].prefix_len;
+		}
+	}
+	return f->has_ipv4 || f->has_ipv6;
+}
+
+/*
+ * Parse "ADDRESS/LEN" into f: an IPv6 prefix when ADDRESS contains a
+ * colon, else an IPv4 one.  Returns false for anything else, a length
+ * out of range included.
+ */
+static bool filter_by_prefix(const char *text, struct subnet_filter *f)
+{
+	char addr[INET6_ADDRSTRLEN];
 	const char *slash = strchr(text, '/');
+	bool ipv6;
 	char *end;
 	long len;
 
-	for (size_t i = 0; i < cfg->n_subnets; i++) {
-		if (strcmp(cfg->subnets[i].name, text) == 0) {
-			f->prefix = cfg->subnets[i].prefix;
-			f->len = cfg->subnets[i].prefix_len;
-			return 0;
-		}
-	}
 	if (!slash || (size_t)(slash - text) >= sizeof(addr))
-		goto bad;
+		return false;
 	memcpy(addr, text, (size_t)(slash - text));
 	addr[slash - text] = '\0';
+	ipv6 = strchr(addr, ':') != NULL;
+	errno = 0;
 	len = strtol(slash + 1, &end, 10);
-	if (inet_pton(AF_INET, addr, &f->prefix) != 1 || end == slash + 1 || *end || len < 0 ||
-	    len > 32)
-		goto bad;
+	if (end == slash + 1 || *end || errno || len < 0 || len > (ipv6 ? 128 : 32))
+		return false;
+	if (ipv6) {
+		f->has_ipv6 = inet_pton(AF_INET6, addr, &f->prefix6) == 1;
+		f->len6 = (uint8_t)len;
+		return f->has_ipv6;
+	}
+	f->has_ipv4 = inet_pton(AF_INET, addr, &f->prefix) == 1;
 	f->len = (uint8_t)len;
-	return 0;
-bad:
-	return rb_ctl_invalid(why, why_len, "subnet \"%s\" is neither a configured subnet name nor an "
-		       "IPv4 prefix such as 10.0.0.0/24", text);
+	return f->has_ipv4;
+}
+
+static int parse_subnet_filter(const struct rb_config *cfg, const char *text,
+			       struct subnet_filter *f, char *why, size_t why_len)
+{
+	memset(f, 0, sizeof(*f));
+	if (filter_by_name(cfg, text, f) || filter_by_prefix(text, f))
+		return 0;
+	return rb_ctl_invalid(why, why_len, "subnet \"%s\" is neither a configured DHCPv4 or "
+			      "DHCPv6 subnet name nor a prefix such as 10.0.0.0/24 or "
+			      "fd00:213::/64", text);
+}
+
+static bool subnet_matches(const struct subnet_filter *f, const struct rb_state_device *dev)
+{
+	if (f->has_ipv4 && dev->rec.ipv4 != 0 && in_prefix(dev->rec.ipv4, f->prefix, f->len))
+		return true;
+	return f->has_ipv6 && dev->ipv6_source != RB_STATE_IPV6_NONE &&
+	       in_prefix6(dev->ipv6, &f->prefix6, f->len6);
 }
 
 static bool device_matches(const struct rb_config *cfg, const struct rb_ctl_request *req,
-			   const struct rb_state_device *dev, const struct prefix_filter *subnet)
+			   const struct rb_state_device *dev, const struct subnet_filter *subnet)
 {
 	const struct rb_cfg_profile *profile;
 
@@ -106,7 +166,7 @@ static bool device_matches(const struct rb_config *cfg, const struct rb_ctl_requ
 		if (!profile || strcmp(profile->name, req->profile) != 0)
 			return false;
 	}
-	if (subnet && (dev->rec.ipv4 == 0 || !in_prefix(dev->rec.ipv4, subnet->prefix, subnet->len)))
+	if (subnet && !subnet_matches(subnet, dev))
 		return false;
 	return true;
 }
@@ -123,7 +183,7 @@ static bool profile_exists(const struct rb_config *cfg, const char *name)
 int rb_ctl_filter_devices(const struct rb_config *cfg, const struct rb_ctl_request *req,
 			  struct rb_state_device *devs, size_t n, char *why, size_t why_len)
 {
-	struct prefix_filter subnet;
+	struct subnet_filter subnet;
 	size_t kept = 0;
 	int err;
 
@@ -139,6 +199,26 @@ int rb_ctl_filter_devices(const struct rb_config *cfg, const struct rb_ctl_reque
 			devs[kept++] = devs[i];
 	}
 	return (int)kept;
+}
+
+int rb_ctl_read_ipv6(const struct rb_ctl_context *ctx, struct rb_state_device *devs, size_t n,
+		     char *why, size_t why_len)
+{
+	int fd, err;
+
+	/* rackbootd pins rb_devices6 beside rb_devices, also without a dhcpv6 subnet. */
+	fd = rb_state_open(ctx->cfg->bpffs_pin_path, RB_PIN_DEVICES6);
+	if (fd < 0) {
+		snprintf(why, why_len, "opening map %s/%s failed: %s", ctx->cfg->bpffs_pin_path,
+			 RB_PIN_DEVICES6, strerror(-fd));
+		return fd;
+	}
+	err = rb_state_read_ipv6(fd, ctx->store, (int64_t)time(NULL), devs, n);
+	close(fd);
+	if (err)
+		snprintf(why, why_len, "reading the DHCPv6 reservations and leases failed: %s",
+			 strerror(-err));
+	return err;
 }
 
 /* CLOCK_BOOTTIME nanoseconds as CLOCK_REALTIME seconds, to the millisecond. */
@@ -231,6 +311,8 @@ static void device_head_json(FILE *out, const struct rb_config *cfg, const struc
 		fputs("null", out);
 	fprintf(out, ",\"phase\":\"%s\",\"xdp_replies\":%" PRIu64 ",\"us_replies\":%" PRIu64 ",",
 		rb_phase_name(r->phase), (uint64_t)r->xdp_replies, (uint64_t)r->us_replies);
+	rb_state_ipv6_json(out, dev);
+	fputc(',', out);
 }
 
 static void timeline_text(FILE *out, const struct rb_config *cfg, const struct rb_state_device *dev,
@@ -267,6 +349,16 @@ static void timeline_text(FILE *out, const struct rb_config *cfg, const struct r
 	} else {
 		fputs("no lease in the store\n", out);
 	}
+	if (dev->ipv6_source == RB_STATE_IPV6_NONE) {
+		fputs("no DHCPv6 address: none reserved and no bound lease in the store\n", out);
+	} else {
+		char addr6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, dev->ipv6, addr6, sizeof(addr6));
+		fprintf(out, "DHCPv6 address %s (%s)\n", addr6,
+			dev->ipv6_source == RB_STATE_IPV6_LEASE ? "bound lease in the store" :
+			"reserved in the inventory, not leased");
+	}
 	fputs("newest syslog messages:\n", out);
 	if (!store || rb_syslog_show(out, store, mac, TIMELINE_LOG_LINES, false) != 0)
 		fputs("  none stored\n", out);
@@ -291,6 +383,9 @@ int rb_ctl_device_timeline(const struct rb_ctl_context *ctx, const struct rb_ctl
 		return err;
 	}
 	memcpy(dev.key.addr, req->mac, 6);
+	err = rb_ctl_read_ipv6(ctx, &dev, 1, why, why_len);
+	if (err)
+		return err;
 
 	if (req->text) {
 		timeline_text(out, ctx->cfg, &dev, ctx->store);

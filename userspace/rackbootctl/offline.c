@@ -10,15 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "leases/lease_format.h"
+#include "rackboot/dhcp6_maps.h"
 #include "rackboot/maps.h"
 #include "rackbootctl/ctl.h"
 #include "store/store.h"
 #include "syslog/syslog_show.h"
 #include "xdp/state_format.h"
 #include "xdp/state_read.h"
+#include "xdp/state_read6.h"
 
 /* Open one pinned map, or print an error that names what to check. */
 static int open_map(const char *pin_path, const char *name)
@@ -42,6 +45,35 @@ static void warn_if_stopped(const char *pin_path)
 			"its last run\n");
 }
 
+/*
+ * Fill the ipv6 fields of devs from the pinned rb_devices6 map and the
+ * store's DHCPv6 leases.  Without the store it warns and shows the
+ * reservations alone, so that devices works on a host without one.
+ */
+static int read_ipv6_offline(const struct options *opts, struct rb_state_device *devs, size_t n)
+{
+	struct rb_store *st = NULL;
+	int fd, err;
+
+	fd = open_map(opts->pin_path, RB_PIN_DEVICES6);
+	if (fd < 0)
+		return fd;
+	if (rb_store_open(opts->store_path, true, &st))
+		fprintf(stderr, "rackbootctl: warning: no DHCPv6 leases, because the store in %s "
+			"could not be opened (reason above): IPV6 shows the inventory's "
+			"reservations only; try --store with the config's store path\n",
+			opts->store_path);
+	err = rb_state_read_ipv6(fd, st, (int64_t)time(NULL), devs, n);
+	if (st)
+		rb_store_close(st);
+	close(fd);
+	if (err)
+		fprintf(stderr, "rackbootctl: reading the DHCPv6 reservations in %s/%s and the "
+			"leases in %s failed: %s\n", opts->pin_path, RB_PIN_DEVICES6,
+			opts->store_path, strerror(-err));
+	return err;
+}
+
 int rb_offline_devices(const struct options *opts)
 {
 	struct rb_state_device *devs = NULL;
@@ -57,6 +89,10 @@ int rb_offline_devices(const struct options *opts)
 	if (err) {
 		fprintf(stderr, "rackbootctl: reading %s/%s failed: %s\n", opts->pin_path,
 			RB_PIN_DEVICES, strerror(-err));
+		return EXIT_FAILURE;
+	}
+	if (read_ipv6_offline(opts, devs, n)) {
+		free(devs);
 		return EXIT_FAILURE;
 	}
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -23,6 +24,31 @@ void rb_json_string(FILE *out, const void *data, size_t len)
 			fputc(p[i], out);
 	}
 	fputc('"', out);
+}
+
+const char *rb_state_ipv6_source_name(enum rb_state_ipv6_source source)
+{
+	switch (source) {
+	case RB_STATE_IPV6_RESERVATION:
+		return "reservation";
+	case RB_STATE_IPV6_LEASE:
+		return "lease";
+	default:
+		return "none";
+	}
+}
+
+void rb_state_ipv6_json(FILE *out, const struct rb_state_device *d)
+{
+	char addr6[INET6_ADDRSTRLEN];
+
+	if (d->ipv6_source == RB_STATE_IPV6_NONE) {
+		fputs("\"ipv6\":null,\"ipv6_source\":null", out);
+		return;
+	}
+	inet_ntop(AF_INET6, d->ipv6, addr6, sizeof(addr6));
+	fprintf(out, "\"ipv6\":\"%s\",\"ipv6_source\":\"%s\"", addr6,
+		rb_state_ipv6_source_name(d->ipv6_source));
 }
 
 static void device_json(FILE *out, const struct rb_state_device *d)
@@ -52,14 +78,19 @@ static void device_json(FILE *out, const struct rb_state_device *d)
 
 	/* The option 97 UUID in wire order, in the 8-4-4-4-12 form of RFC 4122. */
 	fputs(",\"uuid\":", out);
-	if (!r->has_uuid) {
-		fputs("null}", out);
-		return;
+	if (r->has_uuid) {
+		fputc('"', out);
+		for (int i = 0; i < 16; i++)
+			fprintf(out, "%s%02x", (i == 4 || i == 6 || i == 8 || i == 10) ? "-" : "",
+				r->uuid[i]);
+		fputc('"', out);
+	} else {
+		fputs("null", out);
 	}
-	fputc('"', out);
-	for (int i = 0; i < 16; i++)
-		fprintf(out, "%s%02x", (i == 4 || i == 6 || i == 8 || i == 10) ? "-" : "", r->uuid[i]);
-	fputs("\"}", out);
+
+	fputc(',', out);
+	rb_state_ipv6_json(out, d);
+	fputc('}', out);
 }
 
 void rb_state_devices_json(FILE *out, const struct rb_state_device *devs, size_t n)
@@ -92,11 +123,31 @@ static void phase_offset(char *buf, size_t size, uint64_t t, uint64_t base)
 		snprintf(buf, size, "+%.3f", (double)(t - base) / 1e9);
 }
 
+/*
+ * Width of the table's IPV6 column: an address of up to 24 characters
+ * and the reservation mark keep the columns after it aligned.
+ */
+#define IPV6_COLUMN	"25"
+
+/* The IPV6 cell: the address, with "*" when it is only reserved, or "-". */
+static void format_ipv6(char *buf, size_t size, const struct rb_state_device *d)
+{
+	char addr6[INET6_ADDRSTRLEN];
+
+	if (d->ipv6_source == RB_STATE_IPV6_NONE) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	inet_ntop(AF_INET6, d->ipv6, addr6, sizeof(addr6));
+	snprintf(buf, size, "%s%s", addr6, d->ipv6_source == RB_STATE_IPV6_RESERVATION ? "*" : "");
+}
+
 static void device_row(FILE *out, const struct rb_state_device *d)
 {
 	const struct rb_device *r = &d->rec;
 	uint64_t base = first_phase_ns(r);
-	char mac[18], addr[INET_ADDRSTRLEN], host[RB_HOSTNAME_MAX * 4 + 1], arch[8];
+	char mac[18], addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN + 1];
+	char host[RB_HOSTNAME_MAX * 4 + 1], arch[8];
 	char offered[24], leased[24], bootfile[24];
 	size_t host_len = r->hostname_len < RB_HOSTNAME_MAX ? r->hostname_len : RB_HOSTNAME_MAX;
 
@@ -110,19 +161,29 @@ static void device_row(FILE *out, const struct rb_state_device *d)
 	else
 		snprintf(arch, sizeof(arch), "%u", r->client_arch);
 
-	fprintf(out, "%-17s  %-15s  %-20s  %-10s  %9s  %9s  %9s  %6" PRIu64 "  %6" PRIu64 "  %4s\n",
-		rb_mac_format(d->key.addr, mac), addr, host[0] ? host : "-",
+	format_ipv6(addr6, sizeof(addr6), d);
+
+	fprintf(out, "%-17s  %-15s  %-" IPV6_COLUMN "s  %-20s  %-10s  %9s  %9s  %9s  %6" PRIu64 "  %6"
+		PRIu64 "  %4s\n", rb_mac_format(d->key.addr, mac), addr, addr6, host[0] ? host : "-",
 		rb_phase_name(r->phase), offered, leased, bootfile, (uint64_t)r->xdp_replies,
 		(uint64_t)r->us_replies, arch);
 }
 
 void rb_state_devices_table(FILE *out, const struct rb_state_device *devs, size_t n)
 {
-	fprintf(out, "%-17s  %-15s  %-20s  %-10s  %9s  %9s  %9s  %6s  %6s  %4s\n", "MAC", "IPV4",
-		"HOSTNAME", "PHASE", "OFFERED", "LEASED", "BOOTFILE", "XDP", "US", "ARCH");
-	for (size_t i = 0; i < n; i++)
+	bool reserved = false;
+
+	fprintf(out, "%-17s  %-15s  %-" IPV6_COLUMN "s  %-20s  %-10s  %9s  %9s  %9s  %6s  %6s  %4s\n",
+		"MAC", "IPV4", "IPV6", "HOSTNAME", "PHASE", "OFFERED", "LEASED", "BOOTFILE", "XDP",
+		"US", "ARCH");
+	for (size_t i = 0; i < n; i++) {
 		device_row(out, &devs[i]);
+		reserved |= devs[i].ipv6_source == RB_STATE_IPV6_RESERVATION;
+	}
 	fprintf(out, "%zu devices; times in seconds after the first phase reached\n", n);
+	if (reserved)
+		fputs("IPV6 with *: reserved in the inventory, not leased (no bound lease in the "
+		      "store)\n", out);
 }
 
 static void counters_json(FILE *out, const char *name, const char *const *names,

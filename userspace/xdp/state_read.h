@@ -12,9 +12,20 @@
 
 #include "rackboot/maps.h"
 
+/* Source of rb_state_device.ipv6. */
+enum rb_state_ipv6_source {
+	RB_STATE_IPV6_NONE = 0,		/* no DHCPv6 address known */
+	RB_STATE_IPV6_RESERVATION,	/* the inventory's address in rb_devices6, not leased */
+	RB_STATE_IPV6_LEASE,		/* a bound, unexpired DHCPv6 lease in the store */
+};
+
 struct rb_state_device {
 	struct rb_mac_key key;
 	struct rb_device rec;
+	/* DHCPv6 address, filled by rb_state_read_ipv6(); zero while ipv6_source is NONE. */
+	uint8_t ipv6[16];
+	enum rb_state_ipv6_source ipv6_source;
+	int64_t ipv6_lease_end;		/* CLOCK_REALTIME seconds, for a lease */
 };
 
 struct rb_state_stats {
