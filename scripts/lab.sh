@@ -281,10 +281,10 @@ summary() {
 
 	echo
 	echo "=== devices (rackbootctl devices)"
-	"$RB_CTL" --pin-path "$PIN" devices
+	"$RB_CTL" --pin-path "$PIN" --store "${RB_LAB_STORES[$PIN]}" devices
 	echo
 	echo "=== counters (rackbootctl stats)"
-	"$RB_CTL" --pin-path "$PIN" stats
+	"$RB_CTL" --pin-path "$PIN" --store "${RB_LAB_STORES[$PIN]}" stats
 	echo
 
 	booted=$(rb_count_phase "$PIN" bootfile)

@@ -10,6 +10,9 @@ RB_BIN="${RB_BIN:-build}"
 RB_DAEMON="$RB_BIN/rackbootd"
 RB_CTL="$RB_BIN/rackbootctl"
 RB_LAB_CONFIG="${RB_LAB_CONFIG:-examples/lab.json}"
+# The store folder of each pin path that rb_lab_config wrote a config
+# for, so that rackbootctl reads that run's DHCPv6 leases.
+declare -gA RB_LAB_STORES=()
 
 # rb_lab_config OUT TFTP_ROOT PIN_PATH [JQ_FILTER]: write the lab config
 # with this run's TFTP root (also the HTTP root when the config has an
@@ -24,6 +27,7 @@ rb_lab_config() {
 	store="$(dirname "$out")/store"
 	control="$(dirname "$out")/control/control.sock"
 	mkdir -p "$store" || return 1
+	RB_LAB_STORES[$pin]=$store
 	jq --arg root "$root" --arg pin "$pin" --arg store "$store" --arg control "$control" \
 		".\"rackboot:rackboot\" |= (.\"bpffs-pin-path\" = \$pin | .tftp.root = \$root |
 			(if .http then .http.root = \$root else . end) |
@@ -98,9 +102,14 @@ rb_daemon_start() {
 	return 1
 }
 
-# rb_ctl_json PIN_PATH COMMAND: rackbootctl's JSON output of devices or stats.
+# rb_ctl_json PIN_PATH COMMAND: rackbootctl's JSON output of devices or
+# stats, with the store of the pin path's config when rb_lab_config
+# wrote it.
 rb_ctl_json() {
-	"$RB_CTL" --pin-path "$1" "$2" --json
+	local store=()
+
+	[[ -n "${RB_LAB_STORES[$1]:-}" ]] && store=(--store "${RB_LAB_STORES[$1]}")
+	"$RB_CTL" --pin-path "$1" "${store[@]}" "$2" --json
 }
 
 # rb_stat PIN_PATH SOURCE NAME: one counter; SOURCE is xdp or userspace.

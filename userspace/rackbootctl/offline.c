@@ -23,17 +23,24 @@
 #include "xdp/state_read.h"
 #include "xdp/state_read6.h"
 
+/* Print why opening a pinned map failed, and what to check. */
+static void report_open_error(const char *pin_path, const char *name, int err)
+{
+	if (err == -ENOENT)
+		fprintf(stderr, "rackbootctl: map %s/%s not found: rackbootd has not run with this "
+			"pin folder, or it was removed; check --pin-path\n", pin_path, name);
+	else
+		fprintf(stderr, "rackbootctl: opening map %s/%s failed: %s%s\n", pin_path, name,
+			strerror(-err), err == -EPERM || err == -EACCES ? " (run as root)" : "");
+}
+
 /* Open one pinned map, or print an error that names what to check. */
 static int open_map(const char *pin_path, const char *name)
 {
 	int fd = rb_state_open(pin_path, name);
 
-	if (fd == -ENOENT)
-		fprintf(stderr, "rackbootctl: map %s/%s not found: rackbootd has not run with this "
-			"pin folder, or it was removed; check --pin-path\n", pin_path, name);
-	else if (fd < 0)
-		fprintf(stderr, "rackbootctl: opening map %s/%s failed: %s%s\n", pin_path, name,
-			strerror(-fd), fd == -EPERM || fd == -EACCES ? " (run as root)" : "");
+	if (fd < 0)
+		report_open_error(pin_path, name, fd);
 	return fd;
 }
 
@@ -55,9 +62,18 @@ static int read_ipv6_offline(const struct options *opts, struct rb_state_device 
 	struct rb_store *st = NULL;
 	int fd, err;
 
-	fd = open_map(opts->pin_path, RB_PIN_DEVICES6);
-	if (fd < 0)
+	fd = rb_state_open(opts->pin_path, RB_PIN_DEVICES6);
+	if (fd == -ENOENT) {
+		/* The pins of a rackboot version without DHCPv6: show the IPv4 view. */
+		fprintf(stderr, "rackbootctl: warning: map %s/%s not found, so IPV6 stays empty; "
+			"start rackbootd of this version once to create it\n", opts->pin_path,
+			RB_PIN_DEVICES6);
+		return 0;
+	}
+	if (fd < 0) {
+		report_open_error(opts->pin_path, RB_PIN_DEVICES6, fd);
 		return fd;
+	}
 	if (rb_store_open(opts->store_path, true, &st))
 		fprintf(stderr, "rackbootctl: warning: no DHCPv6 leases, because the store in %s "
 			"could not be opened (reason above): IPV6 shows the inventory's "
