@@ -220,7 +220,7 @@ test_first_daemon() {
 	tap_is "$(rb_ctl_json "$PIN" devices | jq -c --arg mac "$MAC" \
 		'.devices[] | select(.mac == $mac) | .client_arch')" null \
 		"device $MAC: client_arch null without option 93"
-	ctl_capture --pin-path "$PIN" devices
+	ctl_capture --pin-path "$PIN" --store "${RB_LAB_STORES[$PIN]}" devices
 	row=$(grep "^$MAC " <<<"$CTL_OUT")
 	tap_is "${row##* }" - "device $MAC: ARCH column '-' without option 93"
 	tap_is "$CTL_ERR" "" "rackbootctl: no warning while rackbootd runs"
@@ -307,7 +307,7 @@ test_sigint() {
 	tap_file_contains "$RB_RUN_DIR/restart.log" 'DHCPv4 XDP program detached' \
 		"SIGINT: the log says the program was detached"
 
-	ctl_capture --pin-path "$PIN" devices --json
+	ctl_capture --pin-path "$PIN" --store "${RB_LAB_STORES[$PIN]}" devices --json
 	tap_is "$CTL_STATUS" 0 "after SIGINT: rackbootctl devices exit status 0"
 	tap_is "$CTL_ERR" "rackbootctl: warning: $STOPPED_WARNING" \
 		"after SIGINT: rackbootctl warns that rackbootd is not running"
