@@ -17,7 +17,7 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot clients clients6; do
+for lib in tap cleanup netns ipv6 rackboot clients clients6; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done
@@ -55,14 +55,6 @@ ipv6_of() {
 # subnet6 VALUE: a leaf of the first dhcpv6 subnet; lists joined by spaces.
 subnet6() {
 	rb_cfg ".dhcpv6.subnet[0].$1 | if type == \"array\" then join(\" \") else . end" "$CONFIG"
-}
-
-# ll_ready NETNS IFNAME: the link-local address finished duplicate address detection.
-ll_ready() {
-	local out
-
-	out=$(ip -n "$1" -6 addr show dev "$2" scope link 2>/dev/null) || return 1
-	grep -q 'inet6 fe80' <<<"$out" && ! grep -q tentative <<<"$out"
 }
 
 # ipv6_on NETNS IFNAME: turn IPv6 on for the namespace and the interface,
@@ -129,10 +121,10 @@ setup() {
 			tap_bail "turning IPv6 on for device $index failed"
 	done
 
-	rb_wait_for 10 ll_ready "$RB_NS_SRV" "$RB_SRV_IF" ||
+	rb_wait_for 10 rb_ll_ready "$RB_NS_SRV" "$RB_SRV_IF" ||
 		tap_bail "$RB_SRV_IF has no usable link-local address after 10 s"
 	for index in "$DHCLIENT_INDEX" "$PLAIN_INDEX" "$DHCP6C_INDEX" "$UNKNOWN_INDEX"; do
-		rb_wait_for 10 ll_ready "$(rb_dev_netns "$index")" eth0 ||
+		rb_wait_for 10 rb_ll_ready "$(rb_dev_netns "$index")" eth0 ||
 			tap_bail "eth0 of device $index has no usable link-local address after 10 s"
 	done
 	rb_on_cleanup 'rb_daemon_log_on_failure'

@@ -23,7 +23,7 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-for lib in tap cleanup netns rackboot clients clients6; do
+for lib in tap cleanup netns ipv6 rackboot clients clients6; do
 	# shellcheck source=/dev/null
 	source "tests/lib/$lib.sh"
 done
@@ -60,13 +60,6 @@ CLI_NS=$(rb_dev_netns "$CLIENT_INDEX")
 ipv6_on() {
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
 		net.ipv6.conf.default.disable_ipv6=0 "net.ipv6.conf.$2.disable_ipv6=0"
-}
-
-ll_ready() {
-	local out
-
-	out=$(ip -n "$1" -6 addr show dev "$2" scope link 2>/dev/null) || return 1
-	grep -q 'inet6 fe80' <<<"$out" && ! grep -q tentative <<<"$out"
 }
 
 # q [DIG_ARG...]: dig in the client namespace against rackbootd's IPv4
@@ -111,9 +104,9 @@ setup() {
 	ipv6_on "$CLI_NS" eth0 || tap_bail "turning IPv6 on in the client namespace failed"
 	ip -n "$CLI_NS" addr add "$CLI4/24" dev eth0 || tap_bail "adding $CLI4 failed"
 	ip -n "$CLI_NS" -6 addr add "$CLI6/64" dev eth0 nodad || tap_bail "adding $CLI6 failed"
-	rb_wait_for 10 ll_ready "$RB_NS_SRV" "$RB_SRV_IF" ||
+	rb_wait_for 10 rb_ll_ready "$RB_NS_SRV" "$RB_SRV_IF" ||
 		tap_bail "$RB_SRV_IF has no usable link-local address after 10 s"
-	rb_wait_for 10 ll_ready "$CLI_NS" eth0 ||
+	rb_wait_for 10 rb_ll_ready "$CLI_NS" eth0 ||
 		tap_bail "the client's eth0 has no usable link-local address after 10 s"
 
 	# The upstream resolver's namespace, linked to the server namespace.

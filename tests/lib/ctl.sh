@@ -33,6 +33,13 @@ rb_ctl_setup() {
 	done
 	rb_ipv6_addr_add "$RB_NS_SRV" "$RB_SRV_IF" "$CTL_SRV_ADDR6/64" ||
 		tap_bail "adding $CTL_SRV_ADDR6 to $RB_SRV_IF failed"
+	# dhclient -6 binds to the link-local address, which comes a moment later.
+	rb_wait_for 10 rb_ll_ready "$RB_NS_SRV" "$RB_SRV_IF" ||
+		tap_bail "no link-local address on $RB_SRV_IF within 10 s"
+	for index in 1 2; do
+		rb_wait_for 10 rb_ll_ready "$(rb_dev_netns "$index")" eth0 ||
+			tap_bail "no link-local address on eth0 of device $index within 10 s"
+	done
 	head -c 30000 /dev/urandom >"$TFTP_ROOT/undionly.kpxe"
 	rb_on_cleanup 'rb_daemon_log_on_failure'
 

@@ -24,3 +24,12 @@ rb_netns_ipv6_on() {
 rb_ipv6_addr_add() {
 	ip -n "$1" -6 addr add "$3" dev "$2" nodad
 }
+
+# rb_ll_ready NETNS IFNAME: the link has its link-local address, out of
+# duplicate address detection, so that a client can bind to it.
+rb_ll_ready() {
+	local out
+
+	out=$(ip -n "$1" -6 addr show dev "$2" scope link 2>/dev/null) || return 1
+	grep -q 'inet6 fe80' <<<"$out" && ! grep -q tentative <<<"$out"
+}
