@@ -321,7 +321,7 @@ static void timeline_text(FILE *out, const struct rb_config *cfg, const struct r
 	const struct rb_cfg_profile *profile = rb_ctl_device_profile(cfg, dev);
 	const struct rb_device *r = &dev->rec;
 	struct rb_store_lease lease;
-	char mac[18], addr[INET_ADDRSTRLEN], when[32];
+	char mac[18], addr[INET_ADDRSTRLEN], addr6[INET6_ADDRSTRLEN], when[32];
 	uint64_t first = 0;
 
 	inet_ntop(AF_INET, &r->ipv4, addr, sizeof(addr));
@@ -349,12 +349,9 @@ static void timeline_text(FILE *out, const struct rb_config *cfg, const struct r
 	} else {
 		fputs("no lease in the store\n", out);
 	}
-	if (dev->ipv6_source == RB_STATE_IPV6_NONE) {
+	if (!rb_state_ipv6_text(dev, addr6)) {
 		fputs("no DHCPv6 address: none reserved and no bound lease in the store\n", out);
 	} else {
-		char addr6[INET6_ADDRSTRLEN];
-
-		inet_ntop(AF_INET6, dev->ipv6, addr6, sizeof(addr6));
 		fprintf(out, "DHCPv6 address %s (%s)\n", addr6,
 			dev->ipv6_source == RB_STATE_IPV6_LEASE ? "bound lease in the store" :
 			"reserved in the inventory, not leased");

@@ -38,15 +38,21 @@ const char *rb_state_ipv6_source_name(enum rb_state_ipv6_source source)
 	}
 }
 
+const char *rb_state_ipv6_text(const struct rb_state_device *d, char buf[INET6_ADDRSTRLEN])
+{
+	if (d->ipv6_source == RB_STATE_IPV6_NONE)
+		return NULL;
+	return inet_ntop(AF_INET6, d->ipv6, buf, INET6_ADDRSTRLEN);
+}
+
 void rb_state_ipv6_json(FILE *out, const struct rb_state_device *d)
 {
 	char addr6[INET6_ADDRSTRLEN];
 
-	if (d->ipv6_source == RB_STATE_IPV6_NONE) {
+	if (!rb_state_ipv6_text(d, addr6)) {
 		fputs("\"ipv6\":null,\"ipv6_source\":null", out);
 		return;
 	}
-	inet_ntop(AF_INET6, d->ipv6, addr6, sizeof(addr6));
 	fprintf(out, "\"ipv6\":\"%s\",\"ipv6_source\":\"%s\"", addr6,
 		rb_state_ipv6_source_name(d->ipv6_source));
 }
@@ -134,11 +140,10 @@ static void format_ipv6(char *buf, size_t size, const struct rb_state_device *d)
 {
 	char addr6[INET6_ADDRSTRLEN];
 
-	if (d->ipv6_source == RB_STATE_IPV6_NONE) {
+	if (!rb_state_ipv6_text(d, addr6)) {
 		snprintf(buf, size, "-");
 		return;
 	}
-	inet_ntop(AF_INET6, d->ipv6, addr6, sizeof(addr6));
 	snprintf(buf, size, "%s%s", addr6, d->ipv6_source == RB_STATE_IPV6_RESERVATION ? "*" : "");
 }
 

@@ -21,12 +21,19 @@
 #ifndef RB_STATE_FORMAT_H
 #define RB_STATE_FORMAT_H
 
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include "xdp/state_read.h"
 
 /* "lease", "reservation" or "none", the names of --json's ipv6_source. */
 const char *rb_state_ipv6_source_name(enum rb_state_ipv6_source source);
+
+/*
+ * Format d's DHCPv6 address into buf and return buf, or return NULL when
+ * d has none (ipv6_source NONE).
+ */
+const char *rb_state_ipv6_text(const struct rb_state_device *d, char buf[INET6_ADDRSTRLEN]);
 
 /* Write the "ipv6" and "ipv6_source" members of d, without braces or commas around them. */
 void rb_state_ipv6_json(FILE *out, const struct rb_state_device *d);
