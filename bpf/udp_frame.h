@@ -176,8 +176,9 @@ static __always_inline int rb_frame_store(struct xdp_md *ctx, __u32 off, const v
 
 /*
  * Write the UDP header of r and its checksum.  sum is the payload's sum
- * plus the pseudo header's addresses; this adds the pseudo header's
- * protocol and length and the UDP header (RFC 768, RFC 8200 section 8.1).
+ * plus the pseudo header's addresses.  This function adds the pseudo
+ * header's protocol and length and the UDP header to it (RFC 768, RFC
+ * 8200 section 8.1).
  */
 static __always_inline void rb_udp_write(struct udphdr *udp, const struct rb_udp_reply *r,
 					 __u32 udp_len, __u64 sum)
